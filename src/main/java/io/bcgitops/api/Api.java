@@ -1,0 +1,18 @@
+package io.bcgitops.api;
+
+/** Names fixed by the design contract: API group, version, labels and annotations. */
+public final class Api {
+  public static final String GROUP = "bcgitops.io";
+  public static final String VERSION = "v1alpha1";
+  public static final String CATEGORY = "bcgitops";
+
+  /** Label on every AppDeployment a GitOpsSource manages: the source's name. */
+  public static final String SOURCE_LABEL = GROUP + "/source";
+  /** Annotation that asks for a reconcile now; its value is echoed in status.lastHandledReconcileAt. */
+  public static final String RECONCILE_REQUESTED_AT = GROUP + "/reconcile-requested-at";
+  /** Annotation on a managed AppDeployment: the spec file in git it was made from. */
+  public static final String SPEC_FILE_ANNOTATION = GROUP + "/spec-file";
+
+  private Api() {
+  }
+}

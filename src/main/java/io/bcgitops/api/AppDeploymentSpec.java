@@ -1,0 +1,128 @@
+package io.bcgitops.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import java.util.List;
+import java.util.Map;
+
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public class AppDeploymentSpec {
+  @Required
+  @Pattern("^\\S+$")
+  private String version;
+  private String description;
+  private Icon icon;
+  @Required
+  private AppSource source;
+  private List<String> args;
+  private Map<String, String> env;
+  private List<String> dependsOn;
+  private HealthCheck health;
+  @Default("embedded")
+  private Isolation isolation = Isolation.embedded;
+  private VmConfig vmConfig;
+  @Default("default")
+  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  private String runtime = "default";
+  @Default("false")
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  private boolean suspend;
+
+  public String getVersion() {
+    return version;
+  }
+
+  public void setVersion(String version) {
+    this.version = version;
+  }
+
+  public String getDescription() {
+    return description;
+  }
+
+  public void setDescription(String description) {
+    this.description = description;
+  }
+
+  public Icon getIcon() {
+    return icon;
+  }
+
+  public void setIcon(Icon icon) {
+    this.icon = icon;
+  }
+
+  public AppSource getSource() {
+    return source;
+  }
+
+  public void setSource(AppSource source) {
+    this.source = source;
+  }
+
+  public List<String> getArgs() {
+    return args;
+  }
+
+  public void setArgs(List<String> args) {
+    this.args = args;
+  }
+
+  public Map<String, String> getEnv() {
+    return env;
+  }
+
+  public void setEnv(Map<String, String> env) {
+    this.env = env;
+  }
+
+  public List<String> getDependsOn() {
+    return dependsOn;
+  }
+
+  public void setDependsOn(List<String> dependsOn) {
+    this.dependsOn = dependsOn;
+  }
+
+  public HealthCheck getHealth() {
+    return health;
+  }
+
+  public void setHealth(HealthCheck health) {
+    this.health = health;
+  }
+
+  public Isolation getIsolation() {
+    return isolation;
+  }
+
+  public void setIsolation(Isolation isolation) {
+    this.isolation = isolation;
+  }
+
+  public VmConfig getVmConfig() {
+    return vmConfig;
+  }
+
+  public void setVmConfig(VmConfig vmConfig) {
+    this.vmConfig = vmConfig;
+  }
+
+  public String getRuntime() {
+    return runtime;
+  }
+
+  public void setRuntime(String runtime) {
+    this.runtime = runtime;
+  }
+
+  public boolean isSuspend() {
+    return suspend;
+  }
+
+  public void setSuspend(boolean suspend) {
+    this.suspend = suspend;
+  }
+}

@@ -1,0 +1,84 @@
+package io.bcgitops.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** Where the app's jar (or, for vm apps, its image) comes from. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "self.type != 'release' || has(self.url)", message = "a release source needs url")
+@ValidationRule(value = "self.type != 'maven' || has(self.coordinates)", message = "a maven source needs coordinates")
+@ValidationRule(value = "self.type != 'image' || has(self.image)", message = "an image source needs image")
+public class AppSource {
+  /** Constant names are the wire values. */
+  public enum Type { release, maven, image }
+
+  @Required
+  private Type type;
+  private String url;
+  @Pattern("^[0-9a-fA-F]{64}$")
+  private String sha256;
+  /** group:artifact[:version]; the version defaults to the app's version. */
+  @Pattern("^[^:\\s]+:[^:\\s]+(:[^:\\s]+)?$")
+  private String coordinates;
+  private String repository;
+  private String image;
+  private String mainClass;
+
+  public Type getType() {
+    return type;
+  }
+
+  public void setType(Type type) {
+    this.type = type;
+  }
+
+  public String getUrl() {
+    return url;
+  }
+
+  public void setUrl(String url) {
+    this.url = url;
+  }
+
+  public String getSha256() {
+    return sha256;
+  }
+
+  public void setSha256(String sha256) {
+    this.sha256 = sha256;
+  }
+
+  public String getCoordinates() {
+    return coordinates;
+  }
+
+  public void setCoordinates(String coordinates) {
+    this.coordinates = coordinates;
+  }
+
+  public String getRepository() {
+    return repository;
+  }
+
+  public void setRepository(String repository) {
+    this.repository = repository;
+  }
+
+  public String getImage() {
+    return image;
+  }
+
+  public void setImage(String image) {
+    this.image = image;
+  }
+
+  public String getMainClass() {
+    return mainClass;
+  }
+
+  public void setMainClass(String mainClass) {
+    this.mainClass = mainClass;
+  }
+}

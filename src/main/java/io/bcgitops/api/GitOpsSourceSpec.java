@@ -1,0 +1,105 @@
+package io.bcgitops.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class GitOpsSourceSpec {
+  /** Go-style duration, as Flux writes them: 30s, 1m, 1h30m, 500ms. */
+  public static final String DURATION_PATTERN = "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$";
+
+  @Required
+  @Pattern("^((https?|ssh|git|file)://.+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:.+)$")
+  private String url;
+  private GitRef ref;
+  @Default("apps")
+  private String path = "apps";
+  @Default("1m")
+  @Pattern(DURATION_PATTERN)
+  private String interval = "1m";
+  @Default("60s")
+  @Pattern(DURATION_PATTERN)
+  private String timeout = "60s";
+  private LocalObjectReference secretRef;
+  @Default("false")
+  private boolean suspend;
+  @Default("true")
+  private boolean prune = true;
+  @Default("false")
+  private boolean allowEmpty;
+
+  public String getUrl() {
+    return url;
+  }
+
+  public void setUrl(String url) {
+    this.url = url;
+  }
+
+  public GitRef getRef() {
+    return ref;
+  }
+
+  public void setRef(GitRef ref) {
+    this.ref = ref;
+  }
+
+  public String getPath() {
+    return path;
+  }
+
+  public void setPath(String path) {
+    this.path = path;
+  }
+
+  public String getInterval() {
+    return interval;
+  }
+
+  public void setInterval(String interval) {
+    this.interval = interval;
+  }
+
+  public String getTimeout() {
+    return timeout;
+  }
+
+  public void setTimeout(String timeout) {
+    this.timeout = timeout;
+  }
+
+  public LocalObjectReference getSecretRef() {
+    return secretRef;
+  }
+
+  public void setSecretRef(LocalObjectReference secretRef) {
+    this.secretRef = secretRef;
+  }
+
+  public boolean isSuspend() {
+    return suspend;
+  }
+
+  public void setSuspend(boolean suspend) {
+    this.suspend = suspend;
+  }
+
+  public boolean isPrune() {
+    return prune;
+  }
+
+  public void setPrune(boolean prune) {
+    this.prune = prune;
+  }
+
+  public boolean isAllowEmpty() {
+    return allowEmpty;
+  }
+
+  public void setAllowEmpty(boolean allowEmpty) {
+    this.allowEmpty = allowEmpty;
+  }
+}

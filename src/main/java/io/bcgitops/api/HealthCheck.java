@@ -1,0 +1,89 @@
+package io.bcgitops.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class HealthCheck {
+  /** Constant names are the wire values. */
+  public enum Type { http, tcp, custom }
+
+  @Required
+  private Type type;
+  @Default("8080")
+  @Min(1)
+  @Max(65535)
+  private int port = 8080;
+  private String path;
+  @Default("30s")
+  @Pattern(GitOpsSourceSpec.DURATION_PATTERN)
+  private String interval = "30s";
+  @Default("5s")
+  @Pattern(GitOpsSourceSpec.DURATION_PATTERN)
+  private String timeout = "5s";
+  /** custom health check of a vm app: a command run in its container. */
+  private List<String> command;
+  /** custom health check of an embedded app: a class of the app the runtime host calls. */
+  private String className;
+
+  public Type getType() {
+    return type;
+  }
+
+  public void setType(Type type) {
+    this.type = type;
+  }
+
+  public int getPort() {
+    return port;
+  }
+
+  public void setPort(int port) {
+    this.port = port;
+  }
+
+  public String getPath() {
+    return path;
+  }
+
+  public void setPath(String path) {
+    this.path = path;
+  }
+
+  public String getInterval() {
+    return interval;
+  }
+
+  public void setInterval(String interval) {
+    this.interval = interval;
+  }
+
+  public String getTimeout() {
+    return timeout;
+  }
+
+  public void setTimeout(String timeout) {
+    this.timeout = timeout;
+  }
+
+  public List<String> getCommand() {
+    return command;
+  }
+
+  public void setCommand(List<String> command) {
+    this.command = command;
+  }
+
+  public String getClassName() {
+    return className;
+  }
+
+  public void setClassName(String className) {
+    this.className = className;
+  }
+}

@@ -1,0 +1,44 @@
+package io.bcgitops.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Map;
+
+/** Entry point of the jar and the image: one command per role (DESIGN.md section 7). */
+public final class Main {
+  private static final String USAGE = """
+      usage: java -jar bc-gitops-operator.jar [command] [args]
+        operator                 run the operator (default); configured by BCGITOPS_ environment variables
+        validate <dir> [--path apps]
+                                 lint a GitOps repository: one line per problem, exit 1 if any
+        render <dir> [--path apps] [--source name]
+                                 print, as YAML, the AppDeployments a GitOpsSource would create
+      """;
+
+  private Main() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    String command = args.length == 0 ? "operator" : args[0];
+    String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+    return switch (command) {
+      case "operator" -> OperatorCommand.run(System.getenv());
+      case "validate" -> RepositoryCommands.validate(CommandLine.parse(rest, Map.of("--path", "apps")), out, err);
+      case "render" -> RepositoryCommands.render(
+          CommandLine.parse(rest, Map.of("--path", "apps", "--source", "local")), out, err);
+      case "help", "--help", "-h" -> {
+        out.print(USAGE);
+        yield 0;
+      }
+      default -> {
+        err.println("unknown command '" + command + "'");
+        err.print(USAGE);
+        yield 2;
+      }
+    };
+  }
+}

@@ -1,0 +1,354 @@
+package io.bcgitops.controller;
+
+import io.bcgitops.api.Api;
+import io.bcgitops.api.AppDeployment;
+import io.bcgitops.api.Conditions;
+import io.bcgitops.api.Conditions.Reasons;
+import io.bcgitops.api.GitOpsSource;
+import io.bcgitops.api.GitOpsSourceSpec;
+import io.bcgitops.api.GitOpsSourceStatus;
+import io.bcgitops.api.GitOpsSourceStatus.AppSummary;
+import io.bcgitops.api.GitOpsSourceStatus.Artifact;
+import io.bcgitops.api.GitOpsSourceStatus.InvalidApp;
+import io.bcgitops.source.FetchedRevision;
+import io.bcgitops.source.GitCredentials;
+import io.bcgitops.source.GitFetchException;
+import io.bcgitops.source.GitFetcher;
+import io.bcgitops.source.GitReference;
+import io.bcgitops.spec.DesiredState;
+import io.bcgitops.spec.Durations;
+import io.bcgitops.spec.GitOpsRepository;
+import io.bcgitops.spec.PathNotFoundException;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a GitOpsSource's AppDeployments in step with its git repository: fetch, read the desired
+ * state, apply and prune, report. Each step either hands its result to the next or stops with a
+ * {@link StepFailure} that says which condition the user sees. Nothing already in the cluster is
+ * changed by a step that failed.
+ */
+@ControllerConfiguration(name = GitOpsSourceReconciler.NAME, generationAwareEventProcessing = false)
+public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner<GitOpsSource> {
+  public static final String NAME = "gitopssource";
+  private static final Logger LOG = LoggerFactory.getLogger(GitOpsSourceReconciler.class);
+  /** How soon a source whose interval cannot be read is looked at again. */
+  private static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(1);
+
+  /** The last fetch of a source, reused until the interval is up, the spec changes or a reconcile is requested. */
+  private record LastFetch(long generation, String requestedAt, Instant at, FetchedRevision revision,
+      StepFailure failure) {
+  }
+
+  /** The desired state read from one commit and path, reused while neither changes. */
+  private record LastRead(String commit, String path, DesiredState state) {
+  }
+
+  private final OperatorConfig config;
+  private final GitFetcher fetcher;
+  private final GitOpsRepository repository = new GitOpsRepository();
+  private final Clock clock;
+  private final Map<String, LastFetch> lastFetches = new ConcurrentHashMap<>();
+  private final Map<String, LastRead> lastReads = new ConcurrentHashMap<>();
+  private InformerEventSource<AppDeployment, GitOpsSource> appDeployments;
+  private AppDeploymentApplier applier;
+
+  public GitOpsSourceReconciler(OperatorConfig config, GitFetcher fetcher, Clock clock) {
+    this.config = config;
+    this.fetcher = fetcher;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, GitOpsSource>> prepareEventSources(EventSourceContext<GitOpsSource> context) {
+    appDeployments = new InformerEventSource<>(InformerEventSourceConfiguration
+        .from(AppDeployment.class, GitOpsSource.class)
+        .withLabelSelector(Api.SOURCE_LABEL)
+        .build(), context);
+    applier = new AppDeploymentApplier(appDeployments);
+    return List.of(appDeployments);
+  }
+
+  @Override
+  public UpdateControl<GitOpsSource> reconcile(GitOpsSource source, Context<GitOpsSource> context) {
+    long started = System.nanoTime();
+    GitOpsSourceSpec spec = source.getSpec();
+    GitOpsSourceStatus status = source.getStatus() == null ? new GitOpsSourceStatus()
+        : context.getClient().getKubernetesSerialization().clone(source.getStatus());
+    ConditionSet conditions = new ConditionSet(status.getConditions(), source.getMetadata().getGeneration(), clock);
+    if (spec.isSuspend()) {
+      conditions.set(Conditions.READY, false, Reasons.SUSPENDED,
+          "reconciliation is suspended (spec.suspend: true); the cluster keeps the last applied revision")
+          .remove(Conditions.RECONCILING).remove(Conditions.STALLED);
+      return finish(source, status, conditions, context, null);
+    }
+    Duration requeue = DEFAULT_INTERVAL;
+    try {
+      Duration interval = duration("spec.interval", spec.getInterval());
+      requeue = interval;
+      FetchedRevision revision = fetch(source, context, interval);
+      recordArtifact(status, revision);
+      conditions.remove(Conditions.FETCH_FAILED);
+      DesiredState desired = readDesiredState(source, revision);
+      requireApps(source, desired, status);
+      List<AppDeployment> owned = new ArrayList<>(context.getSecondaryResources(AppDeployment.class));
+      AppDeploymentApplier.Result applied = applier.apply(source, desired, owned, context);
+      report(source, desired, applied, revision, status, conditions, context);
+    } catch (StepFailure failure) {
+      failure.report(conditions);
+    }
+    LOG.debug("reconciled GitOpsSource {}/{} in {} ms", source.getMetadata().getNamespace(),
+        source.getMetadata().getName(), (System.nanoTime() - started) / 1_000_000);
+    return finish(source, status, conditions, context, requeue);
+  }
+
+  @Override
+  public DeleteControl cleanup(GitOpsSource source, Context<GitOpsSource> context) {
+    String uid = source.getMetadata().getUid();
+    lastFetches.remove(uid);
+    lastReads.remove(uid);
+    deleteRecursively(cacheDirOf(source));
+    return DeleteControl.defaultDelete();
+  }
+
+  /** Step 1: fetch the ref from git, unless the last fetch is recent enough to reuse. */
+  private FetchedRevision fetch(GitOpsSource source, Context<GitOpsSource> context, Duration interval)
+      throws StepFailure {
+    String uid = source.getMetadata().getUid();
+    long generation = source.getMetadata().getGeneration();
+    String requestedAt = ReconcileTriggers.requestedAt(source);
+    Instant now = clock.instant();
+    LastFetch last = lastFetches.get(uid);
+    boolean due = last == null || last.generation() != generation
+        || !Objects.equals(last.requestedAt(), requestedAt)
+        || Duration.between(last.at(), now).compareTo(interval.multipliedBy(9).dividedBy(10)) >= 0;
+    if (!due) {
+      if (last.failure() != null) {
+        throw last.failure();
+      }
+      return last.revision();
+    }
+    FetchedRevision revision = null;
+    StepFailure failure = null;
+    try {
+      revision = fetchFromGit(source, context);
+    } catch (StepFailure e) {
+      failure = e;
+    }
+    lastFetches.put(uid, new LastFetch(generation, requestedAt, now, revision, failure));
+    if (failure != null) {
+      LOG.warn("GitOpsSource {}/{}: {}", source.getMetadata().getNamespace(), source.getMetadata().getName(),
+          failure.getMessage());
+      throw failure;
+    }
+    return revision;
+  }
+
+  private FetchedRevision fetchFromGit(GitOpsSource source, Context<GitOpsSource> context) throws StepFailure {
+    GitOpsSourceSpec spec = source.getSpec();
+    checkUrl(spec.getUrl());
+    Duration timeout = duration("spec.timeout", spec.getTimeout());
+    GitCredentials credentials = credentialsOf(source, context);
+    try {
+      return fetcher.fetch(spec.getUrl(), GitReference.of(spec.getRef()), credentials, timeout, cacheDirOf(source));
+    } catch (GitFetchException e) {
+      if (e.kind() == GitFetchException.Kind.AUTHENTICATION) {
+        throw StepFailure.fetch(Reasons.AUTHENTICATION_FAILED, e.getMessage(), true);
+      }
+      throw StepFailure.fetch(Reasons.FETCH_FAILED, e.getMessage(), false);
+    }
+  }
+
+  private void checkUrl(String url) throws StepFailure {
+    if (url == null || !url.matches("^((https?|ssh|git|file)://.+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:.+)$")) {
+      throw StepFailure.stalled(Reasons.INVALID_SOURCE, "spec.url must be an https, http, ssh, git or file URL,"
+          + " or user@host:path");
+    }
+    if (url.startsWith("file:") && !config.allowFileUrls()) {
+      throw StepFailure.stalled(Reasons.INVALID_SOURCE, "file URLs are not allowed: they read the operator's own"
+          + " disk (set BCGITOPS_ALLOW_FILE_URLS=true to allow them, for tests and local use)");
+    }
+  }
+
+  private GitCredentials credentialsOf(GitOpsSource source, Context<GitOpsSource> context) throws StepFailure {
+    var secretRef = source.getSpec().getSecretRef();
+    if (secretRef == null || secretRef.getName() == null) {
+      return GitCredentials.NONE;
+    }
+    Secret secret = context.getClient().secrets().inNamespace(source.getMetadata().getNamespace())
+        .withName(secretRef.getName()).get();
+    if (secret == null) {
+      throw StepFailure.fetch(Reasons.AUTHENTICATION_FAILED, "Secret '" + secretRef.getName()
+          + "' named by spec.secretRef does not exist in namespace " + source.getMetadata().getNamespace(), true);
+    }
+    GitCredentials credentials = GitCredentials.fromSecretData(secret.getData());
+    if (credentials.username() == null && credentials.bearerToken() == null && credentials.identity() == null) {
+      throw StepFailure.fetch(Reasons.AUTHENTICATION_FAILED, "Secret '" + secretRef.getName()
+          + "' has none of the keys username (with password), bearerToken or identity (with known_hosts)", true);
+    }
+    return credentials;
+  }
+
+  private static void recordArtifact(GitOpsSourceStatus status, FetchedRevision revision) {
+    Artifact previous = status.getArtifact();
+    if (previous == null || !revision.revision().equals(previous.getRevision())) {
+      status.setArtifact(new Artifact(revision.revision(), revision.shortRevision(),
+          Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
+    }
+    status.setLastAttemptedRevision(revision.revision());
+  }
+
+  /** Step 2: read and validate every app spec under the source's path. */
+  private DesiredState readDesiredState(GitOpsSource source, FetchedRevision revision) throws StepFailure {
+    String uid = source.getMetadata().getUid();
+    String path = source.getSpec().getPath();
+    LastRead last = lastReads.get(uid);
+    if (last != null && last.commit().equals(revision.commit()) && Objects.equals(last.path(), path)) {
+      return last.state();
+    }
+    try {
+      DesiredState state = repository.scan(revision.worktree(), path);
+      lastReads.put(uid, new LastRead(revision.commit(), path, state));
+      return state;
+    } catch (PathNotFoundException e) {
+      throw StepFailure.stalled(Reasons.PATH_NOT_FOUND, e.getMessage() + " at " + revision.revision()
+          + "; no AppDeployment was changed");
+    } catch (IOException e) {
+      throw StepFailure.fetch(Reasons.FETCH_FAILED, "reading the checked-out repository failed: " + e.getMessage(),
+          false);
+    }
+  }
+
+  /** Step 3: an app set with no valid app never prunes everything, unless the source allows it. */
+  private static void requireApps(GitOpsSource source, DesiredState desired, GitOpsSourceStatus status)
+      throws StepFailure {
+    if (!desired.apps().isEmpty() || source.getSpec().isAllowEmpty()) {
+      return;
+    }
+    status.setInvalidApps(invalidApps(desired, List.of()));
+    if (!desired.invalid().isEmpty()) {
+      throw StepFailure.stalled(reasonFor(desired), summary(desired, List.of()) + "; no AppDeployment was changed");
+    }
+    throw StepFailure.stalled(Reasons.EMPTY_APP_SET, "path '" + source.getSpec().getPath() + "' holds no app;"
+        + " nothing was pruned (set spec.allowEmpty: true to allow removing every app)");
+  }
+
+  /** Step 5: write what was applied into the status. */
+  private void report(GitOpsSource source, DesiredState desired, AppDeploymentApplier.Result applied,
+      FetchedRevision revision, GitOpsSourceStatus status, ConditionSet conditions, Context<GitOpsSource> context) {
+    if (applied.changed()) {
+      LOG.info("GitOpsSource {}/{} applied {}: {} created, {} updated, {} pruned",
+          source.getMetadata().getNamespace(), source.getMetadata().getName(), revision.revision(),
+          applied.created(), applied.updated(), applied.pruned());
+    }
+    status.setApps(desired.apps().stream().map(app -> new AppSummary(app.name(), app.spec().version(),
+        app.spec().isolationOrDefault(), app.file())).toList());
+    status.setInvalidApps(invalidApps(desired, applied.rejected()));
+    status.setAppCount(desired.apps().size());
+    Set<String> names = desired.names().collect(Collectors.toSet());
+    status.setReadyCount((int) context.getSecondaryResources(AppDeployment.class).stream()
+        .filter(app -> names.contains(app.getMetadata().getName()))
+        .filter(GitOpsSourceReconciler::isReady).count());
+    status.setLastAppliedRevision(revision.revision());
+    conditions.remove(Conditions.RECONCILING);
+    if (status.getInvalidApps().isEmpty()) {
+      conditions.set(Conditions.READY, true, Reasons.SUCCEEDED, "applied revision " + revision.revision()
+          + " (" + desired.apps().size() + " apps)").remove(Conditions.STALLED);
+    } else {
+      String reason = applied.rejected().isEmpty() ? reasonFor(desired) : Reasons.INVALID_APP_SPECS;
+      String message = summary(desired, applied.rejected());
+      conditions.set(Conditions.READY, false, reason, message).set(Conditions.STALLED, true, reason, message);
+    }
+  }
+
+  private static List<InvalidApp> invalidApps(DesiredState desired, List<InvalidApp> rejected) {
+    return Stream.concat(desired.invalid().stream().map(i -> new InvalidApp(i.file(), i.error())), rejected.stream())
+        .sorted(Comparator.comparing(InvalidApp::getFile)).toList();
+  }
+
+  private static String reasonFor(DesiredState desired) {
+    return desired.onlyCycles() ? Reasons.DEPENDENCY_CYCLE : Reasons.INVALID_APP_SPECS;
+  }
+
+  private static String summary(DesiredState desired, List<InvalidApp> rejected) {
+    List<InvalidApp> all = invalidApps(desired, rejected);
+    int total = desired.apps().size() + desired.invalid().size();
+    return all.size() + " of " + total + " app specs are invalid (see status.invalidApps); first: "
+        + all.get(0).getFile() + ": " + all.get(0).getError();
+  }
+
+  private static boolean isReady(AppDeployment app) {
+    return app.getStatus() != null && app.getStatus().getConditions().stream()
+        .anyMatch(c -> Conditions.READY.equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /** Writes the status only when it changed: an unchanged revision and spec cost no request. */
+  private UpdateControl<GitOpsSource> finish(GitOpsSource source, GitOpsSourceStatus status, ConditionSet conditions,
+      Context<GitOpsSource> context, Duration requeue) {
+    status.setConditions(conditions.toList());
+    status.setObservedGeneration(source.getMetadata().getGeneration());
+    String requestedAt = ReconcileTriggers.requestedAt(source);
+    if (requestedAt != null) {
+      status.setLastHandledReconcileAt(requestedAt);
+    }
+    if (!JsonContent.same(status, source.getStatus())) {
+      source.setStatus(status);
+      context.resourceOperations().updatePrimaryStatus(source);
+    }
+    UpdateControl<GitOpsSource> control = UpdateControl.noUpdate();
+    return requeue == null ? control : control.rescheduleAfter(requeue);
+  }
+
+  private static Duration duration(String field, String value) throws StepFailure {
+    try {
+      return Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw StepFailure.stalled(Reasons.INVALID_SOURCE, field + ": " + e.getMessage());
+    }
+  }
+
+  private Path cacheDirOf(GitOpsSource source) {
+    return config.cacheDir().resolve(source.getMetadata().getUid());
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete the git cache " + dir, e);
+    }
+  }
+}

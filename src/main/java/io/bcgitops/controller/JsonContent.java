@@ -1,0 +1,47 @@
+package io.bcgitops.controller;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Compares objects by the JSON the API server would store, ignoring nulls and empty lists and maps,
+ * which a round trip through the server may drop or add.
+ */
+final class JsonContent {
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+  private JsonContent() {
+  }
+
+  static boolean same(Object a, Object b) {
+    return normalized(a).equals(normalized(b));
+  }
+
+  private static JsonNode normalized(Object value) {
+    JsonNode node = SERIALIZATION.convertValue(value, JsonNode.class);
+    return node == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : prune(node);
+  }
+
+  private static JsonNode prune(JsonNode node) {
+    if (node instanceof ObjectNode object) {
+      for (Iterator<Map.Entry<String, JsonNode>> fields = object.fields(); fields.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = fields.next();
+        JsonNode child = prune(field.getValue());
+        if (child.isNull() || (child.isContainerNode() && child.isEmpty())) {
+          fields.remove();
+        } else {
+          field.setValue(child);
+        }
+      }
+    } else if (node instanceof ArrayNode array) {
+      for (int i = 0; i < array.size(); i++) {
+        array.set(i, prune(array.get(i)));
+      }
+    }
+    return node;
+  }
+}

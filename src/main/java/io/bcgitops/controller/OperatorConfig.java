@@ -1,0 +1,26 @@
+package io.bcgitops.controller;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The operator's settings, from BCGITOPS_ environment variables (README lists each).
+ *
+ * @param namespaces namespaces to watch; empty means all
+ * @param cacheDir where git repositories are cached between fetches
+ * @param allowFileUrls whether a GitOpsSource may use a file:// URL (off in a cluster: it reads the operator's disk)
+ */
+public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allowFileUrls) {
+
+  public static OperatorConfig fromEnvironment(Map<String, String> env) {
+    Set<String> namespaces = Arrays.stream(env.getOrDefault("BCGITOPS_NAMESPACES", "").split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
+    Path cache = Path.of(env.getOrDefault("BCGITOPS_CACHE_DIR",
+        Path.of(System.getProperty("java.io.tmpdir"), "bcgitops-cache").toString()));
+    boolean fileUrls = Boolean.parseBoolean(env.getOrDefault("BCGITOPS_ALLOW_FILE_URLS", "false"));
+    return new OperatorConfig(namespaces, cache, fileUrls);
+  }
+}

@@ -1,0 +1,45 @@
+package io.bcgitops.controller;
+
+import io.bcgitops.api.Conditions;
+
+/**
+ * A reconcile step that could not go on, and how to report it: Ready=False with this reason and
+ * message; Stalled when only a change by the user (in git or in the source) can fix it;
+ * FetchFailed when the repository could not be fetched.
+ */
+final class StepFailure extends Exception {
+  private final String reason;
+  private final boolean stalled;
+  private final boolean fetchFailed;
+
+  private StepFailure(String reason, String message, boolean stalled, boolean fetchFailed) {
+    super(message, null, false, false);
+    this.reason = reason;
+    this.stalled = stalled;
+    this.fetchFailed = fetchFailed;
+  }
+
+  /** The repository could not be fetched; retried at the interval. */
+  static StepFailure fetch(String reason, String message, boolean stalled) {
+    return new StepFailure(reason, message, stalled, true);
+  }
+
+  /** The fetched content or the source's spec needs a fix from the user. */
+  static StepFailure stalled(String reason, String message) {
+    return new StepFailure(reason, message, true, false);
+  }
+
+  void report(ConditionSet conditions) {
+    conditions.set(Conditions.READY, false, reason, getMessage()).remove(Conditions.RECONCILING);
+    if (stalled) {
+      conditions.set(Conditions.STALLED, true, reason, getMessage());
+    } else {
+      conditions.remove(Conditions.STALLED);
+    }
+    if (fetchFailed) {
+      conditions.set(Conditions.FETCH_FAILED, true, reason, getMessage());
+    } else {
+      conditions.remove(Conditions.FETCH_FAILED);
+    }
+  }
+}

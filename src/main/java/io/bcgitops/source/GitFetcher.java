@@ -1,0 +1,233 @@
+package io.bcgitops.source;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.SshTransport;
+import org.eclipse.jgit.transport.TagOpt;
+import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.transport.TransportHttp;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
+import org.semver4j.Semver;
+
+/**
+ * Fetches one ref of a remote repository into a local cache folder and checks it out. The cache is
+ * kept between calls, so each fetch after the first transfers only new objects.
+ */
+public final class GitFetcher {
+  private static final String REMOTE = "origin";
+
+  /**
+   * Brings {@code directory} to the revision {@code ref} names at {@code url}.
+   *
+   * @throws GitFetchException with a message safe to show: credentials are redacted
+   */
+  public FetchedRevision fetch(String url, GitReference ref, GitCredentials credentials, Duration timeout,
+      Path directory) throws GitFetchException {
+    try (Git git = openOrInit(directory, url); Authentication auth = new Authentication(credentials)) {
+      fetchRefs(git, ref, auth, timeout);
+      Repository repository = git.getRepository();
+      String refName = ref.kind() == GitReference.Kind.SEMVER ? highestTagIn(repository, ref.value()) : ref.value();
+      ObjectId commit = resolveCommit(repository, ref, refName, url);
+      git.checkout().setName(commit.name()).setForced(true).call();
+      return FetchedRevision.of(ref.kind() == GitReference.Kind.COMMIT ? null : refName, commit.name(), directory);
+    } catch (GitAPIException | IOException | UncheckedIOException e) {
+      throw classify(e, url, ref, credentials);
+    }
+  }
+
+  private static Git openOrInit(Path directory, String url) throws GitAPIException, IOException {
+    Git git = Files.isDirectory(directory.resolve(".git"))
+        ? Git.open(directory.toFile())
+        : Git.init().setDirectory(directory.toFile()).call();
+    StoredConfig config = git.getRepository().getConfig();
+    if (!url.equals(config.getString("remote", REMOTE, "url"))) {
+      config.setString("remote", REMOTE, "url", url);
+      config.save();
+    }
+    return git;
+  }
+
+  private static void fetchRefs(Git git, GitReference ref, Authentication auth, Duration timeout)
+      throws GitAPIException {
+    List<RefSpec> specs = switch (ref.kind()) {
+      case BRANCH -> List.of(new RefSpec("+refs/heads/" + ref.value() + ":refs/remotes/origin/" + ref.value()));
+      case TAG -> List.of(new RefSpec("+refs/tags/" + ref.value() + ":refs/tags/" + ref.value()));
+      case SEMVER -> List.of(new RefSpec("+refs/tags/*:refs/tags/*"));
+      case COMMIT -> List.of(new RefSpec("+refs/heads/*:refs/remotes/origin/*"), new RefSpec("+refs/tags/*:refs/tags/*"));
+    };
+    git.fetch()
+        .setRemote(REMOTE)
+        .setRefSpecs(specs)
+        .setTagOpt(TagOpt.NO_TAGS)
+        .setRemoveDeletedRefs(true)
+        .setTimeout((int) Math.max(1, timeout.toSeconds()))
+        .setCredentialsProvider(auth.credentialsProvider())
+        .setTransportConfigCallback(auth::configure)
+        .call();
+  }
+
+  private static String highestTagIn(Repository repository, String range) throws IOException, GitFetchException {
+    Optional<Map.Entry<Semver, String>> best = repository.getRefDatabase().getRefsByPrefix("refs/tags/").stream()
+        .map(r -> r.getName().substring("refs/tags/".length()))
+        .flatMap(tag -> {
+          Semver version = Semver.parse(tag.startsWith("v") ? tag.substring(1) : tag);
+          return version == null ? Stream.empty() : Stream.of(Map.entry(version, tag));
+        })
+        .filter(entry -> entry.getKey().satisfies(range))
+        .max(Map.Entry.comparingByKey(Comparator.naturalOrder()));
+    return best.map(Map.Entry::getValue).orElseThrow(() -> new GitFetchException(GitFetchException.Kind.REF_NOT_FOUND,
+        "no tag matches the semver range '" + range + "'"));
+  }
+
+  private static ObjectId resolveCommit(Repository repository, GitReference ref, String refName, String url)
+      throws IOException, GitFetchException {
+    ObjectId id;
+    if (ref.kind() == GitReference.Kind.COMMIT) {
+      if (!ObjectId.isId(refName)) {
+        throw new GitFetchException(GitFetchException.Kind.REF_NOT_FOUND,
+            "commit '" + refName + "' is not a full 40-character sha1");
+      }
+      id = ObjectId.fromString(refName);
+    } else {
+      String local = (ref.kind() == GitReference.Kind.BRANCH ? "refs/remotes/origin/" : "refs/tags/") + refName;
+      Ref found = repository.exactRef(local);
+      Ref peeled = found == null ? null : repository.getRefDatabase().peel(found);
+      id = peeled == null ? null : peeled.getPeeledObjectId() != null ? peeled.getPeeledObjectId() : peeled.getObjectId();
+    }
+    if (id == null || !repository.getObjectDatabase().has(id)) {
+      throw new GitFetchException(GitFetchException.Kind.REF_NOT_FOUND, ref + " not found in " + url);
+    }
+    try (RevWalk walk = new RevWalk(repository)) {
+      RevCommit commit = walk.parseCommit(id);
+      return commit.getId();
+    } catch (org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
+      throw new GitFetchException(GitFetchException.Kind.REF_NOT_FOUND, ref + " in " + url + " is not a commit");
+    }
+  }
+
+  private static GitFetchException classify(Exception e, String url, GitReference ref, GitCredentials credentials) {
+    StringBuilder all = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      all.append(' ').append(t.getMessage());
+    }
+    String text = all.toString().toLowerCase(Locale.ROOT);
+    String safeUrl = credentials.redact(url);
+    if (text.contains("remote does not have") || text.contains("not found in remote")) {
+      return new GitFetchException(GitFetchException.Kind.REF_NOT_FOUND, ref + " not found in " + safeUrl);
+    }
+    if (text.contains("not authorized") || text.contains("authentication") || text.contains("auth fail")
+        || text.contains("no credentialsprovider") || text.contains("publickey") || text.contains("403 forbidden")
+        || text.contains("server key did not validate") || text.contains("known_hosts")) {
+      return new GitFetchException(GitFetchException.Kind.AUTHENTICATION,
+          "authentication to " + safeUrl + " failed: " + credentials.redact(rootMessage(e)));
+    }
+    return new GitFetchException(GitFetchException.Kind.FETCH,
+        "fetching " + ref + " from " + safeUrl + " failed: " + credentials.redact(rootMessage(e)));
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return message.equals(e.getMessage()) || e.getMessage() == null ? message : e.getMessage() + " (" + message + ")";
+  }
+
+  /**
+   * How to authenticate one fetch: a credentials provider for HTTP basic auth, a bearer header, or
+   * an SSH session factory that knows only the Secret's key and known_hosts (never ~/.ssh).
+   */
+  private static final class Authentication implements AutoCloseable {
+    private final GitCredentials credentials;
+    private Path sshDirectory;
+    private SshdSessionFactory sshSessions;
+
+    Authentication(GitCredentials credentials) {
+      this.credentials = credentials;
+    }
+
+    UsernamePasswordCredentialsProvider credentialsProvider() {
+      return credentials.username() == null ? null
+          : new UsernamePasswordCredentialsProvider(credentials.username(),
+              credentials.password() == null ? "" : credentials.password());
+    }
+
+    void configure(Transport transport) {
+      if (transport instanceof TransportHttp http && credentials.bearerToken() != null) {
+        http.setAdditionalHeaders(Map.of("Authorization", "Bearer " + credentials.bearerToken()));
+      }
+      if (transport instanceof SshTransport ssh) {
+        ssh.setSshSessionFactory(sshSessions());
+      }
+    }
+
+    private SshdSessionFactory sshSessions() {
+      if (sshSessions == null) {
+        try {
+          sshDirectory = Files.createTempDirectory("bcgitops-ssh",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+          Path identity = writePrivate("identity", credentials.identity());
+          Path knownHosts = writePrivate("known_hosts", credentials.knownHosts());
+          sshSessions = new SshdSessionFactoryBuilder()
+              .setHomeDirectory(sshDirectory.toFile())
+              .setSshDirectory(sshDirectory.toFile())
+              .setConfigStoreFactory((home, config, user) -> null)
+              .setPreferredAuthentications("publickey")
+              .setDefaultIdentities(dir -> identity == null ? List.of() : List.of(identity))
+              .setDefaultKnownHostsFiles(dir -> knownHosts == null ? List.of() : List.of(knownHosts))
+              .build(null);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      return sshSessions;
+    }
+
+    private Path writePrivate(String name, String content) throws IOException {
+      if (content == null) {
+        return null;
+      }
+      Path file = Files.createFile(sshDirectory.resolve(name),
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, content.endsWith("\n") ? content : content + "\n", StandardCharsets.UTF_8);
+      return file;
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (sshSessions != null) {
+        sshSessions.close();
+      }
+      if (sshDirectory != null) {
+        try (Stream<Path> files = Files.walk(sshDirectory)) {
+          for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(file);
+          }
+        }
+      }
+    }
+  }
+}

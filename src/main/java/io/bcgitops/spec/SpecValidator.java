@@ -1,0 +1,272 @@
+package io.bcgitops.spec;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Checks one parsed app spec on its own; {@link GitOpsRepository} checks the apps against each other. */
+public final class SpecValidator {
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+  private static final Pattern COORDINATES = Pattern.compile("[^:\\s]+:[^:\\s]+(:[^:\\s]+)?");
+  private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
+  private static final Pattern QUANTITY = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?");
+  private static final long MIN_MEMORY_BYTES = 32L << 20;
+  private static final long MAX_MEMORY_BYTES = 1L << 40;
+  private static final int MAX_CPUS = 512;
+  private static final int MAX_NAME_LENGTH = 63;
+
+  /** Returns every problem found, each as "field: what is wrong"; empty when the spec is valid. */
+  public List<String> validate(AppSpec spec) {
+    List<String> errors = new ArrayList<>();
+    checkName(spec.name(), errors);
+    if (spec.version() == null || spec.version().isBlank()) {
+      errors.add("version: required (a string such as \"1.2.0\")");
+    } else if (spec.version().chars().anyMatch(Character::isWhitespace)) {
+      errors.add("version: '" + spec.version() + "' must not contain spaces");
+    }
+    String isolation = spec.isolationOrDefault();
+    if (!isolation.equals(AppSpec.EMBEDDED) && !isolation.equals(AppSpec.VM)) {
+      errors.add("isolation: '" + isolation + "' is not one of embedded, vm");
+    }
+    checkSource(spec.source(), isolation, errors);
+    checkHealth(spec.health(), isolation, errors);
+    checkVmConfig(spec.vmConfig(), spec.name(), errors);
+    checkDependencies(spec, errors);
+    checkEnv(spec.env(), errors);
+    checkStrings("args", spec.args(), errors);
+    checkIcon(spec.icon(), errors);
+    if (spec.runtime() != null && !DNS_LABEL.matcher(spec.runtime()).matches()) {
+      errors.add("runtime: '" + spec.runtime() + "' must be a DNS-1123 label (lower case letters, digits and '-')");
+    }
+    return errors;
+  }
+
+  /** True when the text is a DNS-1123 label, as Kubernetes object names of these kinds must be. */
+  public static boolean isDnsLabel(String text) {
+    return text != null && text.length() <= MAX_NAME_LENGTH && DNS_LABEL.matcher(text).matches();
+  }
+
+  private static void checkName(String name, List<String> errors) {
+    if (name == null || name.isBlank()) {
+      errors.add("name: required");
+    } else if (!isDnsLabel(name)) {
+      errors.add("name: '" + name + "' must be a DNS-1123 label: at most 63 lower case letters, digits"
+          + " and '-', starting and ending with a letter or digit");
+    }
+  }
+
+  private static void checkSource(AppSpec.Source source, String isolation, List<String> errors) {
+    if (source == null) {
+      errors.add("source: required (type release, maven or image)");
+      return;
+    }
+    String type = source.type();
+    if (type == null) {
+      errors.add("source.type: required (release, maven or image)");
+      return;
+    }
+    switch (type) {
+      case "release" -> {
+        checkHttpUrl("source.url", source.url(), true, errors);
+        onlyFor(type, "coordinates", source.coordinates(), errors);
+        onlyFor(type, "repository", source.repository(), errors);
+        onlyFor(type, "image", source.image(), errors);
+      }
+      case "maven" -> {
+        if (source.coordinates() == null) {
+          errors.add("source.coordinates: required for a maven source (group:artifact[:version])");
+        } else if (!COORDINATES.matcher(source.coordinates()).matches()) {
+          errors.add("source.coordinates: '" + source.coordinates() + "' is not group:artifact[:version]");
+        }
+        checkHttpUrl("source.repository", source.repository(), false, errors);
+        onlyFor(type, "url", source.url(), errors);
+        onlyFor(type, "image", source.image(), errors);
+      }
+      case "image" -> {
+        if (source.image() == null || source.image().isBlank()) {
+          errors.add("source.image: required for an image source");
+        }
+        if (!AppSpec.VM.equals(isolation)) {
+          errors.add("source.type: an image source runs only with isolation: vm (the runtime host loads jars, not images)");
+        }
+        onlyFor(type, "url", source.url(), errors);
+        onlyFor(type, "coordinates", source.coordinates(), errors);
+        onlyFor(type, "sha256", source.sha256(), errors);
+        onlyFor(type, "mainClass", source.mainClass(), errors);
+      }
+      case "hex", "mesh" -> errors.add("source.type: '" + type + "' is a BEAM (Erlang/Elixir) package source that"
+          + " bc_gitops supports but a JVM app cannot use; use release, maven or image");
+      default -> errors.add("source.type: '" + type + "' is not one of release, maven, image");
+    }
+    if (source.sha256() != null && !SHA256.matcher(source.sha256()).matches()) {
+      errors.add("source.sha256: must be 64 hexadecimal characters");
+    }
+  }
+
+  private static void onlyFor(String type, String field, String value, List<String> errors) {
+    if (value != null) {
+      errors.add("source." + field + ": not used by a " + type + " source; remove it");
+    }
+  }
+
+  private static void checkHttpUrl(String field, String url, boolean required, List<String> errors) {
+    if (url == null) {
+      if (required) {
+        errors.add(field + ": required");
+      }
+      return;
+    }
+    try {
+      URI uri = new URI(url);
+      if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
+        errors.add(field + ": '" + url + "' must be an http or https URL");
+      }
+    } catch (Exception e) {
+      errors.add(field + ": '" + url + "' is not a valid URL");
+    }
+  }
+
+  private static void checkHealth(AppSpec.Health health, String isolation, List<String> errors) {
+    if (health == null) {
+      return;
+    }
+    if (health.type() == null) {
+      errors.add("health.type: required (http, tcp or custom)");
+    } else {
+      switch (health.type()) {
+        case "http" -> {
+          if (health.path() != null && !health.path().startsWith("/")) {
+            errors.add("health.path: '" + health.path() + "' must start with '/'");
+          }
+        }
+        case "tcp" -> {
+        }
+        case "custom" -> {
+          if (AppSpec.VM.equals(isolation) && (health.command() == null || health.command().isEmpty())) {
+            errors.add("health.command: required for a custom health check of a vm app");
+          }
+          if (AppSpec.EMBEDDED.equals(isolation) && health.className() == null) {
+            errors.add("health.className: required for a custom health check of an embedded app");
+          }
+        }
+        default -> errors.add("health.type: '" + health.type() + "' is not one of http, tcp, custom");
+      }
+    }
+    if (health.port() != null && (health.port() < 1 || health.port() > 65535)) {
+      errors.add("health.port: " + health.port() + " is not a port (1-65535)");
+    }
+    if (health.interval() != null && health.interval().isZero()) {
+      errors.add("health.interval: must be more than 0");
+    }
+    if (health.timeout() != null && health.timeout().isZero()) {
+      errors.add("health.timeout: must be more than 0");
+    }
+    checkStrings("health.command", health.command(), errors);
+  }
+
+  private static void checkVmConfig(AppSpec.VmConfig vm, String name, List<String> errors) {
+    if (vm == null) {
+      return;
+    }
+    if (vm.memoryLimit() != null) {
+      Long bytes = memoryBytes(vm.memoryLimit());
+      if (bytes == null) {
+        errors.add("vmConfig.memoryLimit: '" + vm.memoryLimit() + "' is not MiB or a quantity like 512Mi or 2Gi");
+      } else if (bytes < MIN_MEMORY_BYTES || bytes > MAX_MEMORY_BYTES) {
+        errors.add("vmConfig.memoryLimit: " + vm.memoryLimit() + " is outside 32Mi..1Ti; a JVM needs at least 32Mi");
+      }
+    }
+    if (vm.schedulerLimit() != null && (vm.schedulerLimit() < 1 || vm.schedulerLimit() > MAX_CPUS)) {
+      errors.add("vmConfig.schedulerLimit: " + vm.schedulerLimit() + " CPUs is outside 1.." + MAX_CPUS);
+    }
+    if (vm.nodePrefix() != null) {
+      String deploymentName = vm.nodePrefix() + (name == null ? "" : name);
+      if (!isDnsLabel(deploymentName)) {
+        errors.add("vmConfig.nodePrefix: '" + vm.nodePrefix() + "' with the app name gives '" + deploymentName
+            + "', which is not a DNS-1123 label of at most 63 characters");
+      }
+    }
+    checkStrings("vmConfig.extraArgs", vm.extraArgs(), errors);
+  }
+
+  private static Long memoryBytes(String quantity) {
+    Matcher m = QUANTITY.matcher(quantity);
+    if (!m.matches()) {
+      return null;
+    }
+    BigDecimal amount = new BigDecimal(m.group(1));
+    long unit = switch (m.group(2) == null ? "" : m.group(2)) {
+      case "Ki" -> 1L << 10;
+      case "Mi" -> 1L << 20;
+      case "Gi" -> 1L << 30;
+      case "Ti" -> 1L << 40;
+      case "k" -> 1_000L;
+      case "M" -> 1_000_000L;
+      case "G" -> 1_000_000_000L;
+      case "T" -> 1_000_000_000_000L;
+      default -> 1L;
+    };
+    return amount.multiply(BigDecimal.valueOf(unit)).min(BigDecimal.valueOf(Long.MAX_VALUE)).longValue();
+  }
+
+  private static void checkDependencies(AppSpec spec, List<String> errors) {
+    Set<String> seen = new HashSet<>();
+    for (String dependency : spec.dependencies()) {
+      if (!isDnsLabel(dependency)) {
+        errors.add("dependsOn: '" + dependency + "' is not an app name (a DNS-1123 label)");
+      } else if (dependency.equals(spec.name())) {
+        errors.add("dependsOn: the app depends on itself");
+      } else if (!seen.add(dependency)) {
+        errors.add("dependsOn: '" + dependency + "' is listed twice");
+      }
+    }
+  }
+
+  private static void checkEnv(Map<String, String> env, List<String> errors) {
+    if (env == null) {
+      return;
+    }
+    env.forEach((key, value) -> {
+      if (!ENV_NAME.matcher(key).matches()) {
+        errors.add("env: '" + key + "' is not a valid environment variable name");
+      }
+      if (value == null) {
+        errors.add("env." + key + ": has no value; write \"\" for an empty one");
+      }
+    });
+  }
+
+  private static void checkStrings(String field, List<String> values, List<String> errors) {
+    if (values != null && values.stream().anyMatch(v -> v == null)) {
+      errors.add(field + ": holds an empty entry");
+    }
+  }
+
+  private static void checkIcon(AppSpec.Icon icon, List<String> errors) {
+    if (icon == null) {
+      return;
+    }
+    if (icon.type() == null) {
+      errors.add("icon.type: required (url, base64 or identicon)");
+      return;
+    }
+    switch (icon.type()) {
+      case "url" -> checkHttpUrl("icon.value", icon.value(), true, errors);
+      case "base64" -> {
+        if (icon.value() == null || icon.mimeType() == null) {
+          errors.add("icon: a base64 icon needs value and mimeType");
+        }
+      }
+      case "identicon" -> {
+      }
+      default -> errors.add("icon.type: '" + icon.type() + "' is not one of url, base64, identicon");
+    }
+  }
+}
