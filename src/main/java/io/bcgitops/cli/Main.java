@@ -27,9 +27,14 @@ public final class Main {
     String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
     return switch (command) {
       case "operator" -> OperatorCommand.run(System.getenv());
-      case "validate" -> RepositoryCommands.validate(CommandLine.parse(rest, Map.of("--path", "apps")), out, err);
-      case "render" -> RepositoryCommands.render(
-          CommandLine.parse(rest, Map.of("--path", "apps", "--source", "local")), out, err);
+      case "validate" -> {
+        CommandLine line = parse(rest, Map.of("--path", "apps"), err);
+        yield line == null ? 2 : RepositoryCommands.validate(line, out, err);
+      }
+      case "render" -> {
+        CommandLine line = parse(rest, Map.of("--path", "apps", "--source", "local"), err);
+        yield line == null ? 2 : RepositoryCommands.render(line, out, err);
+      }
       case "help", "--help", "-h" -> {
         out.print(USAGE);
         yield 0;
@@ -40,5 +45,16 @@ public final class Main {
         yield 2;
       }
     };
+  }
+
+  /** The command's arguments; null, after printing what is wrong and the usage, when they are not usable. */
+  private static CommandLine parse(String[] args, Map<String, String> defaults, PrintStream err) {
+    try {
+      return CommandLine.parse(args, defaults);
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      err.print(USAGE);
+      return null;
+    }
   }
 }

@@ -25,7 +25,7 @@ final class RepositoryCommands {
     if (!state.invalid().isEmpty()) {
       return 1;
     }
-    out.println(state.apps().size() + " apps valid");
+    out.println(state.apps().size() + (state.apps().size() == 1 ? " app valid" : " apps valid"));
     return 0;
   }
 

@@ -122,11 +122,11 @@ final class AppDeploymentApplier {
     Set<String> wanted = new java.util.HashSet<>();
     desired.names().forEach(wanted::add);
     Set<String> keepNames = desired.protectedNames();
-    Set<String> keepFiles = desired.protectedFiles();
+    Set<String> keepFolders = desired.protectedFolders();
     List<AppDeployment> stale = existing.values().stream()
         .filter(app -> !wanted.contains(app.getMetadata().getName()))
         .filter(app -> !keepNames.contains(app.getMetadata().getName()))
-        .filter(app -> !keepFiles.contains(specFile(app)))
+        .filter(app -> specFile(app) == null || !keepFolders.contains(DesiredState.folderOf(specFile(app))))
         .toList();
     List<AppDeployment> order = new ArrayList<>(DependencyOrder.of(stale, app -> app.getMetadata().getName(),
         app -> Objects.requireNonNullElse(app.getSpec().getDependsOn(), List.<String>of())).ordered());

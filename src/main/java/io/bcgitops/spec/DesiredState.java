@@ -11,13 +11,23 @@ import java.util.stream.Stream;
  */
 public record DesiredState(List<ParsedApp> apps, List<InvalidSpec> invalid) {
 
-  /** Names and files whose AppDeployments must be kept as they are because their spec is broken. */
+  /** Names whose AppDeployments must be kept as they are because their spec is broken. */
   public Set<String> protectedNames() {
     return invalid.stream().map(InvalidSpec::declaredName).filter(n -> n != null).collect(Collectors.toSet());
   }
 
-  public Set<String> protectedFiles() {
-    return invalid.stream().map(InvalidSpec::file).collect(Collectors.toSet());
+  /**
+   * App folders with a broken spec ("apps/web"). An app is its folder: its AppDeployment is kept even
+   * when the broken file no longer yields a name, or was renamed (app.yaml to app.json).
+   */
+  public Set<String> protectedFolders() {
+    return invalid.stream().map(i -> folderOf(i.file())).collect(Collectors.toSet());
+  }
+
+  /** The app folder of a spec file: "apps/web/app.yaml" gives "apps/web". */
+  public static String folderOf(String file) {
+    int slash = file.lastIndexOf('/');
+    return slash < 0 ? "" : file.substring(0, slash);
   }
 
   /** Every problem as one line "file: error", as the validate command prints them. */

@@ -69,7 +69,7 @@ public final class GitOpsRepository {
   private void readFolder(Path root, Path folder, List<ParsedApp> valid, List<InvalidSpec> invalid) throws IOException {
     String folderName = display(root, folder);
     if (!folder.toRealPath().startsWith(root)) {
-      invalid.add(InvalidSpec.of(folderName, null, "the folder is a symlink that leaves the repository"));
+      invalid.add(InvalidSpec.of(folderName + "/", null, "the folder is a symlink that leaves the repository"));
       return;
     }
     Path specFile = SPEC_FILE_NAMES.stream().map(folder::resolve)

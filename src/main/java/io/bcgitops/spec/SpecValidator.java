@@ -162,10 +162,10 @@ public final class SpecValidator {
     if (health.port() != null && (health.port() < 1 || health.port() > 65535)) {
       errors.add("health.port: " + health.port() + " is not a port (1-65535)");
     }
-    if (health.interval() != null && health.interval().isZero()) {
+    if (health.interval() != null && (health.interval().isZero() || health.interval().isNegative())) {
       errors.add("health.interval: must be more than 0");
     }
-    if (health.timeout() != null && health.timeout().isZero()) {
+    if (health.timeout() != null && (health.timeout().isZero() || health.timeout().isNegative())) {
       errors.add("health.timeout: must be more than 0");
     }
     checkStrings("health.command", health.command(), errors);

@@ -1,0 +1,83 @@
+package io.bcgitops.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crdv2.generator.CRDGenerator;
+import io.fabric8.crdv2.generator.CRDPostProcessor;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CRDs under crds/ are generated from the model classes. This test generates them again and
+ * fails when crds/ differs; run it with -Dbcgitops.updateCrds=true to rewrite crds/.
+ */
+class CrdsUpToDateTest {
+  static final Path CRDS = Path.of("crds");
+  private static final Map<String, Class<? extends HasMetadata>> KINDS =
+      Map.of("gitopssources.bcgitops.io", GitOpsSource.class, "appdeployments.bcgitops.io", AppDeployment.class);
+
+  @Test
+  void crdsMatchTheModel(@TempDir Path generated) throws IOException {
+    generate(generated.toFile());
+    if (Boolean.getBoolean("bcgitops.updateCrds")) {
+      for (String crd : KINDS.keySet()) {
+        Files.copy(generated.resolve(fileName(crd)), CRDS.resolve(fileName(crd)),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    YAMLMapper yaml = new YAMLMapper();
+    for (String crd : KINDS.keySet()) {
+      JsonNode expected = yaml.readTree(generated.resolve(fileName(crd)).toFile());
+      Path committed = CRDS.resolve(fileName(crd));
+      JsonNode actual = Files.exists(committed) ? yaml.readTree(committed.toFile()) : null;
+      assertEquals(expected, actual, committed + " is out of date with the model classes: run"
+          + " mvn test -Dtest=CrdsUpToDateTest -Dbcgitops.updateCrds=true and commit crds/");
+    }
+  }
+
+  static String fileName(String crdName) {
+    return crdName + ".yaml";
+  }
+
+  private static void generate(File dir) {
+    new CRDGenerator()
+        .inOutputDir(dir)
+        .forCRDVersions("v1")
+        .withPostProcessor(new DeclaredColumnOrder())
+        .customResourceClasses(GitOpsSource.class, AppDeployment.class)
+        .detailedGenerate();
+    for (String crd : KINDS.keySet()) {
+      File out = new File(dir, CRDGenerator.getOutputName(crd, "v1") + ".yml");
+      if (!out.renameTo(new File(dir, fileName(crd)))) {
+        throw new IllegalStateException("cannot rename " + out);
+      }
+    }
+  }
+
+  /** The generator sorts printer columns by JSON path; kubectl shows them in the order the class declares. */
+  private static final class DeclaredColumnOrder implements CRDPostProcessor {
+    @Override
+    public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
+      CustomResourceDefinition definition = (CustomResourceDefinition) crd;
+      List<String> declared = Arrays.stream(KINDS.get(definition.getMetadata().getName())
+          .getAnnotationsByType(AdditionalPrinterColumn.class)).map(AdditionalPrinterColumn::name).toList();
+      definition.getSpec().getVersions().forEach(version -> version.getAdditionalPrinterColumns()
+          .sort(Comparator.comparing((CustomResourceColumnDefinition c) -> declared.indexOf(c.getName()))));
+      return crd;
+    }
+  }
+}

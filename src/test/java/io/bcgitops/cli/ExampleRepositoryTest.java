@@ -1,0 +1,51 @@
+package io.bcgitops.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.bcgitops.spec.AppSpec;
+import io.bcgitops.spec.DesiredState;
+import io.bcgitops.spec.GitOpsRepository;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** examples/gitops-repo is what users copy: it must stay valid. */
+class ExampleRepositoryTest {
+  private static final Path EXAMPLE = Path.of("examples/gitops-repo");
+
+  @Test
+  void validateAcceptsTheExample() throws Exception {
+    MainTest.Run run = MainTest.run("validate", EXAMPLE.toString());
+
+    assertEquals(new MainTest.Run(0, "3 apps valid\n", ""), run);
+  }
+
+  @Test
+  void exampleAppsAreWhatTheReadmeDescribes() throws Exception {
+    DesiredState state = new GitOpsRepository().scan(EXAMPLE, "apps");
+
+    assertEquals(List.of(), state.problems());
+    assertEquals(List.of("greeter", "clock", "web"), state.names().toList());
+
+    AppSpec greeter = state.apps().get(0).spec();
+    assertEquals("embedded", greeter.isolationOrDefault());
+    assertEquals("maven", greeter.source().type());
+    assertEquals("io.bcgitops.examples:greeter", greeter.source().coordinates());
+
+    AppSpec clock = state.apps().get(1).spec();
+    assertEquals("embedded", clock.isolationOrDefault());
+    assertEquals(List.of("greeter"), clock.dependencies());
+    assertEquals("io.bcgitops.examples:clock", clock.source().coordinates());
+
+    AppSpec web = state.apps().get(2).spec();
+    assertEquals("vm", web.isolationOrDefault());
+    assertEquals("io.bcgitops.examples:web", web.source().coordinates());
+    assertEquals("256Mi", web.vmConfig().memoryLimit());
+    assertEquals(1, web.vmConfig().schedulerLimit());
+    assertEquals("http", web.health().type());
+    assertEquals("/health", web.health().path());
+    assertEquals(8080, web.health().port());
+    assertEquals(Duration.ofSeconds(10), web.health().interval());
+  }
+}

@@ -1,0 +1,141 @@
+package io.bcgitops.controller;
+
+import static org.awaitility.Awaitility.await;
+
+import io.bcgitops.api.Api;
+import io.bcgitops.api.AppDeployment;
+import io.bcgitops.api.GitOpsSource;
+import io.bcgitops.api.GitOpsSourceSpec;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.javaoperatorsdk.operator.Operator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+
+/**
+ * The operator running against Fabric8's mock API server in CRUD mode, with both CRDs from crds/
+ * registered so that the status subresource behaves as on a real server.
+ */
+final class OperatorHarness implements AutoCloseable {
+  static final Duration WAIT = Duration.ofSeconds(20);
+
+  final KubernetesMockServer server;
+  final KubernetesClient client;
+  private final Operator operator;
+
+  /** Starts an operator that watches only {@code namespace}, so tests sharing a mock server stay apart. */
+  OperatorHarness(KubernetesMockServer server, KubernetesClient client, String namespace, Path cacheDir,
+      boolean allowFileUrls) {
+    this.server = server;
+    this.client = client;
+    this.operator = BcGitopsOperator.create(client, new OperatorConfig(Set.of(namespace), cacheDir, allowFileUrls));
+    operator.start();
+  }
+
+  static void registerCrds(KubernetesClient client) throws IOException {
+    try (Stream<Path> files = Files.list(Path.of("crds"))) {
+      for (Path file : files.toList()) {
+        try (InputStream in = Files.newInputStream(file)) {
+          CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+          if (client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).get() == null) {
+            client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+          }
+        }
+      }
+    }
+  }
+
+  GitOpsSource createSource(String namespace, String name, String url, Consumer<GitOpsSourceSpec> customize) {
+    GitOpsSource source = new GitOpsSource();
+    source.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+    GitOpsSourceSpec spec = new GitOpsSourceSpec();
+    spec.setUrl(url);
+    customize.accept(spec);
+    source.setSpec(spec);
+    return client.resource(source).create();
+  }
+
+  GitOpsSource source(String namespace, String name) {
+    return client.resources(GitOpsSource.class).inNamespace(namespace).withName(name).get();
+  }
+
+  void editSource(String namespace, String name, Consumer<GitOpsSource> edit) {
+    client.resources(GitOpsSource.class).inNamespace(namespace).withName(name).edit(s -> {
+      edit.accept(s);
+      return s;
+    });
+  }
+
+  /** Asks for a reconcile now, as `kubectl annotate gs/x bcgitops.io/reconcile-requested-at=...` does. */
+  String requestReconcile(String namespace, String name) {
+    String value = String.valueOf(System.nanoTime());
+    editSource(namespace, name, s -> s.getMetadata().getAnnotations().put(Api.RECONCILE_REQUESTED_AT, value));
+    return value;
+  }
+
+  List<AppDeployment> apps(String namespace) {
+    return client.resources(AppDeployment.class).inNamespace(namespace).list().getItems();
+  }
+
+  AppDeployment app(String namespace, String name) {
+    return client.resources(AppDeployment.class).inNamespace(namespace).withName(name).get();
+  }
+
+  static Optional<Condition> condition(GitOpsSource source, String type) {
+    if (source == null || source.getStatus() == null) {
+      return Optional.empty();
+    }
+    return source.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  /** Waits until the source's Ready condition has this reason for the source's current generation. */
+  GitOpsSource awaitReady(String namespace, String name, String reason) {
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
+      GitOpsSource source = source(namespace, name);
+      return condition(source, "Ready").filter(c -> reason.equals(c.getReason()))
+          .filter(c -> c.getObservedGeneration().equals(source.getMetadata().getGeneration())).isPresent();
+    });
+    return source(namespace, name);
+  }
+
+  /** Every request the API server received since the last call, oldest first. */
+  List<RecordedRequest> drainRequests() throws InterruptedException {
+    List<RecordedRequest> requests = new ArrayList<>();
+    RecordedRequest request;
+    while ((request = server.takeRequest(10, TimeUnit.MILLISECONDS)) != null) {
+      requests.add(request);
+    }
+    return requests;
+  }
+
+  static List<String> writes(List<RecordedRequest> requests) {
+    return requests.stream().filter(r -> !"GET".equals(r.getMethod()))
+        .map(r -> r.getMethod() + " " + r.getPath()).toList();
+  }
+
+  static Map<String, String> versions(List<AppDeployment> apps) {
+    java.util.TreeMap<String, String> out = new java.util.TreeMap<>();
+    apps.forEach(a -> out.put(a.getMetadata().getName(), a.getSpec().getVersion()));
+    return out;
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+  }
+}

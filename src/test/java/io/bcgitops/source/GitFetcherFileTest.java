@@ -1,0 +1,341 @@
+package io.bcgitops.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bcgitops.testing.TestRepo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Fetching from a repository by file URL: every kind of ref, incremental fetches, and refs that vanish. */
+class GitFetcherFileTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  @TempDir
+  Path temp;
+
+  private final GitFetcher fetcher = new GitFetcher();
+  private TestRepo repo;
+  private Path cache;
+
+  @BeforeEach
+  void setUp() {
+    repo = TestRepo.create(temp.resolve("remote"));
+    cache = temp.resolve("cache");
+  }
+
+  @AfterEach
+  void tearDown() {
+    repo.close();
+  }
+
+  private FetchedRevision fetch(GitReference ref) throws GitFetchException {
+    return fetcher.fetch(repo.fileUrl(), ref, GitCredentials.NONE, TIMEOUT, cache);
+  }
+
+  private static String read(Path file) throws IOException {
+    return Files.readString(file);
+  }
+
+  @Test
+  void branchMainIsCheckedOutWithItsRevision() throws Exception {
+    repo.write("apps/web/app.yaml", "name: web\n").write("README.md", "hello\n");
+    String sha = repo.commit("first");
+
+    FetchedRevision fetched = fetch(GitReference.branch("main"));
+
+    assertEquals("main@sha1:" + sha, fetched.revision());
+    assertEquals(sha, fetched.commit());
+    assertEquals("main@" + sha.substring(0, 7), fetched.shortRevision());
+    assertEquals(cache, fetched.worktree());
+    assertEquals("name: web\n", read(cache.resolve("apps/web/app.yaml")));
+    assertEquals("hello\n", read(cache.resolve("README.md")));
+  }
+
+  @Test
+  void defaultReferenceIsBranchMain() throws Exception {
+    repo.write("a.txt", "a");
+    String sha = repo.commit("first");
+
+    FetchedRevision fetched = fetch(GitReference.of(null));
+
+    assertEquals("main@sha1:" + sha, fetched.revision());
+  }
+
+  @Test
+  void secondFetchIsIncrementalInTheSameDirectory() throws Exception {
+    repo.write("keep.txt", "v1").write("gone.txt", "bye");
+    String first = repo.commit("first");
+    FetchedRevision one = fetch(GitReference.branch("main"));
+    assertEquals("main@sha1:" + first, one.revision());
+    assertTrue(Files.exists(cache.resolve("gone.txt")));
+
+    repo.write("keep.txt", "v2").write("new/added.txt", "new").delete("gone.txt");
+    String second = repo.commit("second");
+    FetchedRevision two = fetch(GitReference.branch("main"));
+
+    assertEquals("main@sha1:" + second, two.revision());
+    assertEquals(one.worktree(), two.worktree());
+    assertEquals("v2", read(cache.resolve("keep.txt")));
+    assertEquals("new", read(cache.resolve("new/added.txt")));
+    assertFalse(Files.exists(cache.resolve("gone.txt")), "a file deleted in git is removed from the worktree");
+  }
+
+  @Test
+  void unchangedBranchGivesTheSameRevisionAgain() throws Exception {
+    repo.write("a.txt", "a");
+    String sha = repo.commit("first");
+
+    assertEquals("main@sha1:" + sha, fetch(GitReference.branch("main")).revision());
+    assertEquals("main@sha1:" + sha, fetch(GitReference.branch("main")).revision());
+  }
+
+  @Test
+  void otherBranch() throws Exception {
+    repo.write("a.txt", "main");
+    repo.commit("first");
+    repo.branch("staging");
+    repo.checkout("staging");
+    repo.write("a.txt", "staging");
+    String staging = repo.commit("on staging");
+    repo.checkout("main");
+
+    FetchedRevision fetched = fetch(GitReference.branch("staging"));
+
+    assertEquals("staging@sha1:" + staging, fetched.revision());
+    assertEquals("staging", read(cache.resolve("a.txt")));
+  }
+
+  @Test
+  void lightweightTag() throws Exception {
+    repo.write("a.txt", "one");
+    String tagged = repo.commit("first");
+    repo.tag("v1.0.0");
+    repo.write("a.txt", "two");
+    repo.commit("second");
+
+    FetchedRevision fetched = fetch(new GitReference(GitReference.Kind.TAG, "v1.0.0"));
+
+    assertEquals("v1.0.0@sha1:" + tagged, fetched.revision());
+    assertEquals("one", read(cache.resolve("a.txt")));
+  }
+
+  @Test
+  void annotatedTagIsPeeledToItsCommit() throws Exception {
+    repo.write("a.txt", "one");
+    String tagged = repo.commit("first");
+    repo.annotatedTag("v1.0.0");
+    String tagObject = repo.repository().exactRef("refs/tags/v1.0.0").getObjectId().name();
+    assertNotEquals(tagged, tagObject, "an annotated tag is an object of its own");
+    repo.write("a.txt", "two");
+    repo.commit("second");
+
+    FetchedRevision fetched = fetch(new GitReference(GitReference.Kind.TAG, "v1.0.0"));
+
+    assertEquals("v1.0.0@sha1:" + tagged, fetched.revision());
+    assertEquals(tagged, fetched.commit());
+    assertEquals("one", read(cache.resolve("a.txt")));
+  }
+
+  @Test
+  void unknownTagIsRefNotFound() throws Exception {
+    repo.write("a.txt", "one");
+    repo.commit("first");
+
+    GitFetchException e = assertThrows(GitFetchException.class,
+        () -> fetch(new GitReference(GitReference.Kind.TAG, "v9.9.9")));
+
+    assertEquals(GitFetchException.Kind.REF_NOT_FOUND, e.kind());
+    assertTrue(e.getMessage().contains("v9.9.9"), e.getMessage());
+  }
+
+  @Test
+  void semverRangePicksTheHighestMatchingTag() throws Exception {
+    repo.write("a.txt", "1.0.0");
+    repo.commit("1.0.0");
+    repo.tag("v1.0.0");
+    repo.write("a.txt", "1.2.0");
+    String v12 = repo.commit("1.2.0");
+    repo.annotatedTag("v1.2.0");
+    repo.write("a.txt", "1.1.0");
+    repo.commit("1.1.0 (tagged after 1.2.0)");
+    repo.tag("v1.1.0");
+    repo.write("a.txt", "2.0.0");
+    repo.commit("2.0.0");
+    repo.tag("v2.0.0");
+    repo.tag("not-a-version");
+
+    FetchedRevision fetched = fetch(new GitReference(GitReference.Kind.SEMVER, ">=1.0.0 <2.0.0"));
+
+    assertEquals("v1.2.0@sha1:" + v12, fetched.revision());
+    assertEquals("1.2.0", read(cache.resolve("a.txt")));
+  }
+
+  @Test
+  void semverRangeWithoutMatchIsRefNotFoundNamingTheRange() throws Exception {
+    repo.write("a.txt", "1");
+    repo.commit("first");
+    repo.tag("v1.0.0");
+
+    GitFetchException e = assertThrows(GitFetchException.class,
+        () -> fetch(new GitReference(GitReference.Kind.SEMVER, ">=3.0.0")));
+
+    assertEquals(GitFetchException.Kind.REF_NOT_FOUND, e.kind());
+    assertTrue(e.getMessage().contains(">=3.0.0"), e.getMessage());
+  }
+
+  @Test
+  void semverIgnoresATagDeletedInTheRemote() throws Exception {
+    repo.write("a.txt", "1.0.0");
+    String v1 = repo.commit("1.0.0");
+    repo.tag("v1.0.0");
+    repo.write("a.txt", "1.1.0");
+    repo.commit("1.1.0");
+    repo.tag("v1.1.0");
+    GitReference range = new GitReference(GitReference.Kind.SEMVER, "1.x");
+    assertTrue(fetch(range).revision().startsWith("v1.1.0@"));
+
+    repo.deleteTag("v1.1.0");
+    FetchedRevision fetched = fetch(range);
+
+    assertEquals("v1.0.0@sha1:" + v1, fetched.revision());
+    assertEquals("1.0.0", read(cache.resolve("a.txt")));
+  }
+
+  @Test
+  void invalidSemverRangeIsAnErrorNamingTheRange() throws Exception {
+    repo.write("a.txt", "1");
+    repo.commit("first");
+    repo.tag("v1.0.0");
+
+    GitFetchException e = assertThrows(GitFetchException.class,
+        () -> fetch(new GitReference(GitReference.Kind.SEMVER, "not a range!")));
+
+    assertEquals(GitFetchException.Kind.REF_NOT_FOUND, e.kind());
+    assertTrue(e.getMessage().contains("not a range!"), e.getMessage());
+  }
+
+  @Test
+  void commitRefGivesPlainShaRevision() throws Exception {
+    repo.write("a.txt", "one");
+    String first = repo.commit("first");
+    repo.write("a.txt", "two");
+    repo.commit("second");
+
+    FetchedRevision fetched = fetch(new GitReference(GitReference.Kind.COMMIT, first));
+
+    assertEquals("sha1:" + first, fetched.revision());
+    assertEquals(first.substring(0, 7), fetched.shortRevision());
+    assertEquals("one", read(cache.resolve("a.txt")));
+  }
+
+  @Test
+  void unknownCommitIsRefNotFound() throws Exception {
+    repo.write("a.txt", "one");
+    repo.commit("first");
+    String unknown = "0123456789abcdef0123456789abcdef01234567";
+
+    GitFetchException e = assertThrows(GitFetchException.class,
+        () -> fetch(new GitReference(GitReference.Kind.COMMIT, unknown)));
+
+    assertEquals(GitFetchException.Kind.REF_NOT_FOUND, e.kind());
+    assertTrue(e.getMessage().contains(unknown), e.getMessage());
+  }
+
+  @Test
+  void abbreviatedCommitIsRefNotFound() throws Exception {
+    repo.write("a.txt", "one");
+    String sha = repo.commit("first");
+
+    GitFetchException e = assertThrows(GitFetchException.class,
+        () -> fetch(new GitReference(GitReference.Kind.COMMIT, sha.substring(0, 7))));
+
+    assertEquals(GitFetchException.Kind.REF_NOT_FOUND, e.kind());
+    assertTrue(e.getMessage().contains(sha.substring(0, 7)), e.getMessage());
+  }
+
+  @Test
+  void unknownBranchIsRefNotFoundNamingTheBranch() throws Exception {
+    repo.write("a.txt", "one");
+    repo.commit("first");
+
+    GitFetchException e = assertThrows(GitFetchException.class, () -> fetch(GitReference.branch("nope")));
+
+    assertEquals(GitFetchException.Kind.REF_NOT_FOUND, e.kind());
+    assertTrue(e.getMessage().contains("nope"), e.getMessage());
+  }
+
+  @Test
+  void deletedBranchIsRefNotFoundAndLeavesTheWorktreeAlone() throws Exception {
+    repo.write("a.txt", "main");
+    repo.commit("first");
+    repo.branch("feature");
+    repo.checkout("feature");
+    repo.write("a.txt", "feature").write("feature.txt", "f");
+    String feature = repo.commit("feature work");
+    repo.checkout("main");
+    FetchedRevision before = fetch(GitReference.branch("feature"));
+    assertEquals("feature@sha1:" + feature, before.revision());
+
+    repo.deleteBranch("feature");
+    GitFetchException e = assertThrows(GitFetchException.class, () -> fetch(GitReference.branch("feature")));
+
+    assertEquals(GitFetchException.Kind.REF_NOT_FOUND, e.kind());
+    assertTrue(e.getMessage().contains("feature"), e.getMessage());
+    assertEquals("feature", read(cache.resolve("a.txt")));
+    assertEquals("f", read(cache.resolve("feature.txt")));
+  }
+
+  @Test
+  void forcePushedBranchGivesTheNewCommitAndItsFiles() throws Exception {
+    repo.write("a.txt", "base");
+    String base = repo.commit("base");
+    repo.write("a.txt", "old").write("old.txt", "old");
+    String old = repo.commit("to be rewritten");
+    assertEquals("main@sha1:" + old, fetch(GitReference.branch("main")).revision());
+
+    repo.resetHard(base);
+    repo.write("a.txt", "rewritten").write("new.txt", "new");
+    String rewritten = repo.commit("rewritten history");
+    FetchedRevision fetched = fetch(GitReference.branch("main"));
+
+    assertEquals("main@sha1:" + rewritten, fetched.revision());
+    assertEquals("rewritten", read(cache.resolve("a.txt")));
+    assertEquals("new", read(cache.resolve("new.txt")));
+    assertFalse(Files.exists(cache.resolve("old.txt")));
+  }
+
+  @Test
+  void switchingRefKindsInOneCacheWorks() throws Exception {
+    repo.write("a.txt", "one");
+    String first = repo.commit("first");
+    repo.tag("v1.0.0");
+    repo.write("a.txt", "two");
+    String second = repo.commit("second");
+
+    assertEquals("main@sha1:" + second, fetch(GitReference.branch("main")).revision());
+    assertEquals("v1.0.0@sha1:" + first, fetch(new GitReference(GitReference.Kind.TAG, "v1.0.0")).revision());
+    assertEquals("one", read(cache.resolve("a.txt")));
+    assertEquals("sha1:" + second, fetch(new GitReference(GitReference.Kind.COMMIT, second)).revision());
+    assertEquals("two", read(cache.resolve("a.txt")));
+  }
+
+  @Test
+  void missingRepositoryIsFetchError() {
+    String url = "file://" + temp.resolve("does-not-exist").toAbsolutePath();
+
+    GitFetchException e = assertThrows(GitFetchException.class,
+        () -> fetcher.fetch(url, GitReference.branch("main"), GitCredentials.NONE, TIMEOUT, cache));
+
+    assertEquals(GitFetchException.Kind.FETCH, e.kind());
+  }
+}
