@@ -30,7 +30,8 @@ public record GitCredentials(String username, String password, String bearerToke
     if (text == null) {
       return null;
     }
-    String out = text.replaceAll("://[^/@\\s]+@", "://***@");
+    // User info of URLs, up to the last '@' before the path: a password may hold an unescaped '@'.
+    String out = text.replaceAll("://[^/\\s]*@", "://***@");
     for (String secret : Stream.of(password, bearerToken, identity).filter(s -> s != null && s.length() >= 4).toList()) {
       out = out.replace(secret, "***");
     }

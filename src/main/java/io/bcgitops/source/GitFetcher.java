@@ -12,23 +12,31 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.errors.TransportException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.RemoteSession;
+import org.eclipse.jgit.transport.SshSessionFactory;
 import org.eclipse.jgit.transport.SshTransport;
 import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.TransportHttp;
+import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
+import org.eclipse.jgit.util.FS;
 import org.semver4j.Semver;
 
 /**
@@ -157,6 +165,69 @@ public final class GitFetcher {
   }
 
   /**
+   * Bounds the SSH handshake and authentication by the fetch timeout. JGit hands the timeout to sshd
+   * only for the TCP connect and then waits for key exchange and authentication up to sshd's own
+   * limit (2 minutes), so a host that accepts the connection but never answers would hold the fetch
+   * far longer than {@code spec.timeout}. The waiting thread is interrupted at the deadline.
+   */
+  private static final class TimeBoundSshSessions extends SshSessionFactory {
+    private final SshSessionFactory delegate;
+
+    TimeBoundSshSessions(SshSessionFactory delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public RemoteSession getSession(URIish uri, CredentialsProvider credentialsProvider, FS fs, int tms)
+        throws TransportException {
+      if (tms <= 0) {
+        return delegate.getSession(uri, credentialsProvider, fs, tms);
+      }
+      Thread caller = Thread.currentThread();
+      Object lock = new Object();
+      boolean[] state = new boolean[2]; // [0]: finished, [1]: interrupted at the deadline
+      CompletableFuture.delayedExecutor(tms, TimeUnit.MILLISECONDS).execute(() -> {
+        synchronized (lock) {
+          if (!state[0]) {
+            state[1] = true;
+            caller.interrupt();
+          }
+        }
+      });
+      try {
+        return delegate.getSession(uri, credentialsProvider, fs, tms);
+      } catch (TransportException e) {
+        synchronized (lock) {
+          if (state[1]) {
+            TransportException timeout = new TransportException(uri,
+                "the SSH server did not complete the handshake within " + Duration.ofMillis(tms).toSeconds() + "s");
+            timeout.addSuppressed(e);
+            throw timeout;
+          }
+        }
+        throw e;
+      } finally {
+        synchronized (lock) {
+          state[0] = true;
+          if (state[1]) {
+            Thread.interrupted(); // the interrupt was ours: do not leak it to the caller
+          }
+        }
+      }
+    }
+
+    @Override
+    public String getType() {
+      return delegate.getType();
+    }
+
+    @Override
+    public void releaseSession(RemoteSession session) {
+      delegate.releaseSession(session);
+    }
+  }
+
+  /**
    * How to authenticate one fetch: a credentials provider for HTTP basic auth, a bearer header, or
    * an SSH session factory that knows only the Secret's key and known_hosts (never ~/.ssh).
    */
@@ -180,7 +251,7 @@ public final class GitFetcher {
         http.setAdditionalHeaders(Map.of("Authorization", "Bearer " + credentials.bearerToken()));
       }
       if (transport instanceof SshTransport ssh) {
-        ssh.setSshSessionFactory(sshSessions());
+        ssh.setSshSessionFactory(new TimeBoundSshSessions(sshSessions()));
       }
     }
 

@@ -15,20 +15,13 @@ import io.bcgitops.testing.TestRepo;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,29 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Bad input: each case shows the condition and reason a user sees, and that the AppDeployments
  * that were fine stay exactly as they were (same resourceVersion).
  */
-@EnableKubernetesMockClient(crud = true)
-class GitOpsSourceFailuresTest {
-  static KubernetesMockServer server;
-  static KubernetesClient client;
-  private static final AtomicInteger NAMESPACES = new AtomicInteger();
-
-  @TempDir
-  Path tmp;
-  OperatorHarness operator;
+class GitOpsSourceFailuresTest extends OperatorTestBase {
   TestRepo repo;
-  final String ns = "bad-" + NAMESPACES.incrementAndGet();
-
-  @BeforeAll
-  static void crds() throws Exception {
-    OperatorHarness.registerCrds(client);
-  }
-
-  @AfterEach
-  void stop() {
-    if (operator != null) {
-      operator.close();
-    }
-  }
 
   /** db, web (depends on db) and api, applied and Ready. */
   private Map<String, String> threeAppsApplied(Consumer<io.bcgitops.api.GitOpsSourceSpec> spec) {
@@ -69,7 +41,7 @@ class GitOpsSourceFailuresTest {
     repo.write("apps/api/app.yaml", app("api", "1.0"));
     repo.commit("three apps");
     repo.branch("release");
-    operator = new OperatorHarness(server, client, ns, tmp.resolve("cache"), true);
+    startOperator(true);
     operator.createSource(ns, "shop", repo.fileUrl(), spec);
     operator.awaitReady(ns, "shop", "Succeeded");
     return resourceVersions();
@@ -218,7 +190,7 @@ class GitOpsSourceFailuresTest {
     try (GitHttpServer http = GitHttpServer.basicAuth(repo, "git", "right-password-1")) {
       client.resource(new SecretBuilder().withNewMetadata().withName("git-creds").withNamespace(ns).endMetadata()
           .addToData("username", base64("git")).addToData("password", base64("right-password-1")).build()).create();
-      operator = new OperatorHarness(server, client, ns, tmp.resolve("cache"), false);
+      startOperator(false);
       operator.createSource(ns, "shop", http.url(), s -> s.setSecretRef(new LocalObjectReference("git-creds")));
       operator.awaitReady(ns, "shop", "Succeeded");
       Map<String, String> before = resourceVersions();

@@ -16,47 +16,18 @@ import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.api.GitOpsSourceStatus;
 import io.bcgitops.testing.TestRepo;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The GitOpsSource controller end to end against the mock API server, with real git repositories. */
-@EnableKubernetesMockClient(crud = true)
-class GitOpsSourceReconcilerTest {
-  static KubernetesMockServer server;
-  static KubernetesClient client;
-  private static final AtomicInteger NAMESPACES = new AtomicInteger();
-
-  @TempDir
-  Path tmp;
-  OperatorHarness operator;
-  final String ns = "test-" + NAMESPACES.incrementAndGet();
-
-  @BeforeAll
-  static void crds() throws Exception {
-    OperatorHarness.registerCrds(client);
-  }
-
-  @AfterEach
-  void stop() {
-    if (operator != null) {
-      operator.close();
-    }
-  }
+class GitOpsSourceReconcilerTest extends OperatorTestBase {
 
   private OperatorHarness start() {
-    operator = new OperatorHarness(server, client, ns, tmp.resolve("cache"), true);
-    return operator;
+    return startOperator(true);
   }
 
   static String app(String name, String version, String... dependsOn) {
@@ -233,7 +204,7 @@ class GitOpsSourceReconcilerTest {
   @Test
   void fileUrlsAreRefusedUnlessAllowed() throws Exception {
     TestRepo repo = repoWithTwoApps();
-    operator = new OperatorHarness(server, client, ns, tmp.resolve("cache"), false);
+    startOperator(false);
     operator.createSource(ns, "shop", repo.fileUrl(), spec -> { });
 
     GitOpsSource source = operator.awaitReady(ns, "shop", "InvalidSource");

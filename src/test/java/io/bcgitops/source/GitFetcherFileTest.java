@@ -147,6 +147,23 @@ class GitFetcherFileTest {
   }
 
   @Test
+  void tagMovedInTheRemoteIsFollowed() throws Exception {
+    repo.write("a.txt", "one");
+    String first = repo.commit("first");
+    repo.tag("stable");
+    GitReference stable = new GitReference(GitReference.Kind.TAG, "stable");
+    assertEquals("stable@sha1:" + first, fetch(stable).revision());
+
+    repo.write("a.txt", "two");
+    String second = repo.commit("second");
+    repo.tag("stable");
+    FetchedRevision fetched = fetch(stable);
+
+    assertEquals("stable@sha1:" + second, fetched.revision());
+    assertEquals("two", read(cache.resolve("a.txt")));
+  }
+
+  @Test
   void unknownTagIsRefNotFound() throws Exception {
     repo.write("a.txt", "one");
     repo.commit("first");
@@ -178,6 +195,20 @@ class GitFetcherFileTest {
 
     assertEquals("v1.2.0@sha1:" + v12, fetched.revision());
     assertEquals("1.2.0", read(cache.resolve("a.txt")));
+  }
+
+  @Test
+  void semverRangeSkipsPreReleasesAndTagsWithoutV() throws Exception {
+    repo.write("a.txt", "1.1.0");
+    String v11 = repo.commit("1.1.0");
+    repo.tag("1.1.0");
+    repo.write("a.txt", "1.2.0-rc.1");
+    repo.commit("1.2.0-rc.1");
+    repo.tag("v1.2.0-rc.1");
+
+    FetchedRevision fetched = fetch(new GitReference(GitReference.Kind.SEMVER, ">=1.0.0 <2.0.0"));
+
+    assertEquals("1.1.0@sha1:" + v11, fetched.revision());
   }
 
   @Test

@@ -185,6 +185,18 @@ class GitFetcherHttpTest {
   }
 
   @Test
+  void percentEncodedPasswordInTheUrlDoesNotLeakInAnyForm() throws Exception {
+    try (GitHttpServer http = GitHttpServer.basicAuth(repo, USER, PASSWORD)) {
+      String url = http.urlWithUserInfo(USER, "p%40ss-in-url-4321");
+
+      GitFetchException e = assertThrows(GitFetchException.class, () -> fetch(url, GitCredentials.NONE));
+
+      assertEquals(GitFetchException.Kind.AUTHENTICATION, e.kind());
+      assertFalse(e.getMessage().contains("ss-in-url-4321"), e.getMessage());
+    }
+  }
+
+  @Test
   void nothingListeningIsFetchErrorWithinSeconds() {
     String url = GitHttpServer.unreachableUrl();
 

@@ -1,7 +1,9 @@
 package io.bcgitops.testing;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -9,6 +11,7 @@ import java.security.PublicKey;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 import org.eclipse.jgit.junit.ssh.SshTestGitServer;
 import org.eclipse.jgit.lib.Repository;
@@ -65,6 +68,17 @@ public final class GitSshServer implements AutoCloseable {
   /** The private key the server accepts for {@link #USER}: unencrypted PKCS#8 PEM ({@code BEGIN PRIVATE KEY}). */
   public String clientPrivateKey() {
     return toPem(clientKey);
+  }
+
+  /** The same private key as {@link #clientPrivateKey()} in OpenSSH format ({@code BEGIN OPENSSH PRIVATE KEY}), as ssh-keygen writes it. */
+  public String clientPrivateKeyOpenSsh() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(clientKey, "test", null, out);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+    return out.toString(StandardCharsets.US_ASCII);
   }
 
   /** The known_hosts line that trusts this server: {@code [127.0.0.1]:<port> ssh-rsa AAAA...}. */

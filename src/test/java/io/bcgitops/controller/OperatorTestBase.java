@@ -1,0 +1,40 @@
+package io.bcgitops.controller;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One mock API server per test class, with the CRDs registered; one namespace and one operator per test. */
+@EnableKubernetesMockClient(crud = true)
+abstract class OperatorTestBase {
+  static KubernetesMockServer server;
+  static KubernetesClient client;
+  private static final AtomicInteger NAMESPACES = new AtomicInteger();
+
+  @TempDir
+  Path tmp;
+  OperatorHarness operator;
+  final String ns = "test-" + NAMESPACES.incrementAndGet();
+
+  @BeforeAll
+  static void registerCrds() throws Exception {
+    OperatorHarness.registerCrds(client);
+  }
+
+  @AfterEach
+  void stopOperator() {
+    if (operator != null) {
+      operator.close();
+    }
+  }
+
+  OperatorHarness startOperator(boolean allowFileUrls) {
+    operator = new OperatorHarness(server, client, ns, tmp.resolve("cache"), allowFileUrls);
+    return operator;
+  }
+}
