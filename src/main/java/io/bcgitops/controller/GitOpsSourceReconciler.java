@@ -135,7 +135,11 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     String uid = source.getMetadata().getUid();
     lastFetches.remove(uid);
     lastReads.remove(uid);
-    deleteRecursively(cacheDirOf(source));
+    try {
+      GitFetcher.deleteRecursively(cacheDirOf(source));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete the git cache of " + source.getMetadata().getName(), e);
+    }
     return DeleteControl.defaultDelete();
   }
 
@@ -183,6 +187,9 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
       if (e.kind() == GitFetchException.Kind.AUTHENTICATION) {
         throw StepFailure.fetch(Reasons.AUTHENTICATION_FAILED, e.getMessage(), true);
       }
+      if (e.kind() == GitFetchException.Kind.INVALID_REF) {
+        throw StepFailure.stalled(Reasons.INVALID_SOURCE, "spec.ref: " + e.getMessage());
+      }
       throw StepFailure.fetch(Reasons.FETCH_FAILED, e.getMessage(), false);
     }
   }
@@ -217,11 +224,11 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     return credentials;
   }
 
-  private static void recordArtifact(GitOpsSourceStatus status, FetchedRevision revision) {
+  private void recordArtifact(GitOpsSourceStatus status, FetchedRevision revision) {
     Artifact previous = status.getArtifact();
     if (previous == null || !revision.revision().equals(previous.getRevision())) {
       status.setArtifact(new Artifact(revision.revision(), revision.shortRevision(),
-          Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
+          Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString()));
     }
     status.setLastAttemptedRevision(revision.revision());
   }
@@ -339,16 +346,5 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     return config.cacheDir().resolve(source.getMetadata().getUid());
   }
 
-  private static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(file);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete the git cache " + dir, e);
-    }
-  }
+
 }

@@ -5,6 +5,8 @@ public class GitFetchException extends Exception {
   public enum Kind {
     /** The remote refused the credentials, or none were given where needed, or its host key is unknown. */
     AUTHENTICATION,
+    /** The ref as written cannot name anything: not a semver range, not a full commit sha1. */
+    INVALID_REF,
     /** The branch, tag, semver range or commit is not in the repository. */
     REF_NOT_FOUND,
     /** Anything else: unreachable host, timeout, no such repository. */

@@ -53,6 +53,10 @@ public final class GitFetcher {
    */
   public FetchedRevision fetch(String url, GitReference ref, GitCredentials credentials, Duration timeout,
       Path directory) throws GitFetchException {
+    if (ref.problem() != null) {
+      throw new GitFetchException(GitFetchException.Kind.INVALID_REF, ref.kind().name().toLowerCase(Locale.ROOT)
+          + " " + ref.problem());
+    }
     try (Git git = openOrInit(directory, url); Authentication auth = new Authentication(credentials)) {
       fetchRefs(git, ref, auth, timeout);
       Repository repository = git.getRepository();
@@ -66,9 +70,23 @@ public final class GitFetcher {
   }
 
   private static Git openOrInit(Path directory, String url) throws GitAPIException, IOException {
-    Git git = Files.isDirectory(directory.resolve(".git"))
-        ? Git.open(directory.toFile())
-        : Git.init().setDirectory(directory.toFile()).call();
+    Git git = null;
+    if (Files.isDirectory(directory.resolve(".git"))) {
+      try {
+        git = Git.open(directory.toFile());
+        git.getRepository().getRefDatabase().getRefs();
+      } catch (IOException | RuntimeException corrupt) {
+        // A cache that cannot be read (a crash mid-write, a full disk) is only a cache: start again.
+        if (git != null) {
+          git.close();
+        }
+        git = null;
+        deleteRecursively(directory);
+      }
+    }
+    if (git == null) {
+      git = Git.init().setDirectory(directory.toFile()).call();
+    }
     StoredConfig config = git.getRepository().getConfig();
     if (!url.equals(config.getString("remote", REMOTE, "url"))) {
       config.setString("remote", REMOTE, "url", url);
@@ -293,11 +311,19 @@ public final class GitFetcher {
         sshSessions.close();
       }
       if (sshDirectory != null) {
-        try (Stream<Path> files = Files.walk(sshDirectory)) {
-          for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-            Files.deleteIfExists(file);
-          }
-        }
+        deleteRecursively(sshDirectory);
+      }
+    }
+  }
+
+  /** Deletes a folder and everything in it; a missing folder is fine. */
+  public static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
       }
     }
   }

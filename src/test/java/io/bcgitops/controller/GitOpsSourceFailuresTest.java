@@ -162,6 +162,22 @@ class GitOpsSourceFailuresTest extends OperatorTestBase {
   }
 
   @Test
+  void anInvalidSemverRangeStallsTheSourceAndChangesNothing() {
+    Map<String, String> before = threeAppsApplied(spec -> { });
+    operator.editSource(ns, "shop", s -> {
+      io.bcgitops.api.GitRef ref = new io.bcgitops.api.GitRef();
+      ref.setSemver("newest please");
+      s.getSpec().setRef(ref);
+    });
+
+    GitOpsSource source = operator.awaitReady(ns, "shop", "InvalidSource");
+
+    assertTrue(condition(source, "Ready").orElseThrow().getMessage().contains("'newest please' is not a semver range"));
+    assertEquals("True", condition(source, "Stalled").orElseThrow().getStatus());
+    assertEquals(before, resourceVersions());
+  }
+
+  @Test
   void aForcePushedBranchIsFollowed() {
     threeAppsApplied(spec -> { });
     String first = repo.head();

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -251,8 +252,37 @@ class GitFetcherFileTest {
     GitFetchException e = assertThrows(GitFetchException.class,
         () -> fetch(new GitReference(GitReference.Kind.SEMVER, "not a range!")));
 
-    assertEquals(GitFetchException.Kind.REF_NOT_FOUND, e.kind());
+    assertEquals(GitFetchException.Kind.INVALID_REF, e.kind());
     assertTrue(e.getMessage().contains("not a range!"), e.getMessage());
+  }
+
+  @Test
+  void refsThatCannotNameAnythingAreInvalidBeforeAnyFetch() {
+    for (GitReference ref : List.of(new GitReference(GitReference.Kind.SEMVER, ""),
+        new GitReference(GitReference.Kind.COMMIT, "abc123"),
+        new GitReference(GitReference.Kind.BRANCH, "bad..name"),
+        new GitReference(GitReference.Kind.TAG, "v1 .0"))) {
+      GitFetchException e = assertThrows(GitFetchException.class, () -> fetch(ref));
+      assertEquals(GitFetchException.Kind.INVALID_REF, e.kind(), ref.toString());
+      assertTrue(e.getMessage().contains(ref.value()), e.getMessage());
+    }
+    assertFalse(Files.exists(cache), "nothing is fetched for an invalid ref");
+  }
+
+  @Test
+  void aCorruptCacheIsClonedAgain() throws Exception {
+    repo.write("a.txt", "one");
+    repo.commit("first");
+    fetch(GitReference.branch("main"));
+    Files.writeString(cache.resolve(".git/HEAD"), "garbage");
+    Files.delete(cache.resolve(".git/config"));
+    repo.write("a.txt", "two");
+    String second = repo.commit("second");
+
+    FetchedRevision fetched = fetch(GitReference.branch("main"));
+
+    assertEquals("main@sha1:" + second, fetched.revision());
+    assertEquals("two", read(cache.resolve("a.txt")));
   }
 
   @Test
@@ -283,14 +313,14 @@ class GitFetcherFileTest {
   }
 
   @Test
-  void abbreviatedCommitIsRefNotFound() throws Exception {
+  void abbreviatedCommitIsAnInvalidRef() throws Exception {
     repo.write("a.txt", "one");
     String sha = repo.commit("first");
 
     GitFetchException e = assertThrows(GitFetchException.class,
         () -> fetch(new GitReference(GitReference.Kind.COMMIT, sha.substring(0, 7))));
 
-    assertEquals(GitFetchException.Kind.REF_NOT_FOUND, e.kind());
+    assertEquals(GitFetchException.Kind.INVALID_REF, e.kind());
     assertTrue(e.getMessage().contains(sha.substring(0, 7)), e.getMessage());
   }
 
