@@ -10,6 +10,10 @@ public final class Api {
   public static final String SOURCE_LABEL = GROUP + "/source";
   /** Annotation that asks for a reconcile now; its value is echoed in status.lastHandledReconcileAt. */
   public static final String RECONCILE_REQUESTED_AT = GROUP + "/reconcile-requested-at";
+  /** Label on everything that runs an app (Deployment, pods): the AppDeployment's name. */
+  public static final String APP_LABEL = GROUP + "/app";
+  /** Annotation on a vm app's pod template: the app version its pods run. */
+  public static final String VERSION_ANNOTATION = GROUP + "/version";
   /** Annotation on a managed AppDeployment: the spec file in git it was made from. */
   public static final String SPEC_FILE_ANNOTATION = GROUP + "/spec-file";
 

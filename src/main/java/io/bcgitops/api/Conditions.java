@@ -26,9 +26,21 @@ public final class Conditions {
     public static final String DEPENDENCY_NOT_FOUND = "DependencyNotFound";
     public static final String ARTIFACT_FETCH_FAILED = "ArtifactFetchFailed";
     public static final String CHECKSUM_MISMATCH = "ChecksumMismatch";
+    /** The downloaded file is not a runnable jar (not a zip, or no main class). */
+    public static final String INVALID_ARTIFACT = "InvalidArtifact";
+    /** The AppDeployment asks for something that cannot run (e.g. an image source with embedded isolation). */
+    public static final String INVALID_SPEC = "InvalidSpec";
+    /** The app container keeps exiting; the kubelet restarts it with back-off. */
+    public static final String CRASH_LOOP_BACK_OFF = "CrashLoopBackOff";
     public static final String HEALTH_CHECK_FAILED = "HealthCheckFailed";
     public static final String UPGRADE_FAILED = "UpgradeFailed";
     public static final String SUSPENDED = "Suspended";
+    /** An embedded app, which this version of the operator cannot run yet. */
+    public static final String EMBEDDED_UNAVAILABLE = "EmbeddedUnavailable";
+
+    /** Reasons the fetch command reports about an app's jar. */
+    public static final java.util.Set<String> ARTIFACT_REASONS =
+        java.util.Set.of(ARTIFACT_FETCH_FAILED, CHECKSUM_MISMATCH, INVALID_ARTIFACT);
 
     private Reasons() {
     }

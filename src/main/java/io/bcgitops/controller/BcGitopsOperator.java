@@ -3,6 +3,7 @@ package io.bcgitops.controller;
 import io.bcgitops.source.GitFetcher;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import java.time.Clock;
 
 /** Wires the controllers into a JOSDK operator; the operator command and the tests both start it here. */
@@ -10,19 +11,39 @@ public final class BcGitopsOperator {
   private BcGitopsOperator() {
   }
 
+  /** An operator running both controllers. */
   public static Operator create(KubernetesClient client, OperatorConfig config) {
+    Operator operator = newOperator(client);
+    registerGitOpsSources(operator, config);
+    registerAppDeployments(operator, config);
+    return operator;
+  }
+
+  /** An operator with no controller yet. */
+  public static Operator newOperator(KubernetesClient client) {
     // Update and JSON patch only, never server-side apply: the same writes work on every API server.
-    Operator operator = new Operator(o -> o
+    return new Operator(o -> o
         .withKubernetesClient(client)
         .withCloseClientOnStop(false)
         .withUseSSAToPatchPrimaryResource(false)
         .withSSABasedCreateUpdateMatchForDependentResources(false));
+  }
+
+  public static void registerGitOpsSources(Operator operator, OperatorConfig config) {
     operator.register(new GitOpsSourceReconciler(config, new GitFetcher(), Clock.systemUTC()), c -> {
       c.withOnUpdateFilter(new ReconcileTriggers<>());
-      if (!config.namespaces().isEmpty()) {
-        c.settingNamespaces(config.namespaces());
-      }
+      watchNamespaces(c, config);
     });
-    return operator;
+  }
+
+  public static void registerAppDeployments(Operator operator, OperatorConfig config) {
+    operator.register(new AppDeploymentReconciler(config.images(), Clock.systemUTC()),
+        c -> watchNamespaces(c, config));
+  }
+
+  private static void watchNamespaces(ControllerConfigurationOverrider<?> controller, OperatorConfig config) {
+    if (!config.namespaces().isEmpty()) {
+      controller.settingNamespaces(config.namespaces());
+    }
   }
 }

@@ -19,6 +19,7 @@ import io.bcgitops.spec.DesiredState;
 import io.bcgitops.spec.Durations;
 import io.bcgitops.spec.GitOpsRepository;
 import io.bcgitops.spec.PathNotFoundException;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -43,6 +44,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -281,19 +283,42 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     status.setInvalidApps(invalidApps(desired, applied.rejected()));
     status.setAppCount(desired.apps().size());
     Set<String> names = desired.names().collect(Collectors.toSet());
-    status.setReadyCount((int) context.getSecondaryResources(AppDeployment.class).stream()
-        .filter(app -> names.contains(app.getMetadata().getName()))
-        .filter(GitOpsSourceReconciler::isReady).count());
+    List<AppDeployment> apps = context.getSecondaryResources(AppDeployment.class).stream()
+        .filter(app -> names.contains(app.getMetadata().getName())).toList();
+    status.setReadyCount((int) apps.stream().filter(AppDeploymentReconciler::isReady).count());
     status.setLastAppliedRevision(revision.revision());
-    conditions.remove(Conditions.RECONCILING);
-    if (status.getInvalidApps().isEmpty()) {
-      conditions.set(Conditions.READY, true, Reasons.SUCCEEDED, "applied revision " + revision.revision()
-          + " (" + desired.apps().size() + " apps)").remove(Conditions.STALLED);
-    } else {
+    if (!status.getInvalidApps().isEmpty()) {
       String reason = applied.rejected().isEmpty() ? reasonFor(desired) : Reasons.INVALID_APP_SPECS;
       String message = summary(desired, applied.rejected());
-      conditions.set(Conditions.READY, false, reason, message).set(Conditions.STALLED, true, reason, message);
+      conditions.set(Conditions.READY, false, reason, message).set(Conditions.STALLED, true, reason, message)
+          .remove(Conditions.RECONCILING);
+      return;
     }
+    conditions.remove(Conditions.STALLED);
+    String progress = "applied revision " + revision.revision() + "; " + status.getReadyCount() + " of "
+        + desired.apps().size() + " apps ready";
+    Optional<AppDeployment> failed = apps.stream().filter(GitOpsSourceReconciler::isStalled).findFirst();
+    if (status.getReadyCount() == desired.apps().size()) {
+      conditions.set(Conditions.READY, true, Reasons.SUCCEEDED, progress).remove(Conditions.RECONCILING);
+    } else if (failed.isPresent()) {
+      Condition cause = readyCondition(failed.get());
+      conditions.set(Conditions.READY, false, cause.getReason(), progress + "; app '"
+          + failed.get().getMetadata().getName() + "': " + cause.getMessage()).remove(Conditions.RECONCILING);
+    } else {
+      conditions.set(Conditions.READY, false, Reasons.PROGRESSING, progress)
+          .set(Conditions.RECONCILING, true, Reasons.PROGRESSING, progress);
+    }
+  }
+
+  private static boolean isStalled(AppDeployment app) {
+    return app.getStatus() != null && app.getStatus().getConditions().stream()
+        .anyMatch(c -> Conditions.STALLED.equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private static Condition readyCondition(AppDeployment app) {
+    return app.getStatus().getConditions().stream().filter(c -> Conditions.READY.equals(c.getType())).findFirst()
+        .orElseGet(() -> new io.fabric8.kubernetes.api.model.ConditionBuilder().withReason(Reasons.PROGRESSING)
+            .withMessage("no status yet").build());
   }
 
   private static List<InvalidApp> invalidApps(DesiredState desired, List<InvalidApp> rejected) {
@@ -310,11 +335,6 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     int total = desired.apps().size() + desired.invalid().size();
     return all.size() + " of " + total + " app specs are invalid (see status.invalidApps); first: "
         + all.get(0).getFile() + ": " + all.get(0).getError();
-  }
-
-  private static boolean isReady(AppDeployment app) {
-    return app.getStatus() != null && app.getStatus().getConditions().stream()
-        .anyMatch(c -> Conditions.READY.equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   /** Writes the status only when it changed: an unchanged revision and spec cost no request. */

@@ -1,5 +1,6 @@
 package io.bcgitops.controller;
 
+import io.bcgitops.vm.VmImages;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -12,8 +13,9 @@ import java.util.stream.Collectors;
  * @param namespaces namespaces to watch; empty means all
  * @param cacheDir where git repositories are cached between fetches
  * @param allowFileUrls whether a GitOpsSource may use a file:// URL (off in a cluster: it reads the operator's disk)
+ * @param images the images vm apps run with, and where their jars come from
  */
-public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allowFileUrls) {
+public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allowFileUrls, VmImages images) {
 
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
     Set<String> namespaces = Arrays.stream(env.getOrDefault("BCGITOPS_NAMESPACES", "").split(","))
@@ -21,6 +23,10 @@ public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allo
     Path cache = Path.of(env.getOrDefault("BCGITOPS_CACHE_DIR",
         Path.of(System.getProperty("java.io.tmpdir"), "bcgitops-cache").toString()));
     boolean fileUrls = Boolean.parseBoolean(env.getOrDefault("BCGITOPS_ALLOW_FILE_URLS", "false"));
-    return new OperatorConfig(namespaces, cache, fileUrls);
+    VmImages images = new VmImages(
+        env.getOrDefault("BCGITOPS_OPERATOR_IMAGE", VmImages.DEFAULTS.operatorImage()),
+        env.getOrDefault("BCGITOPS_JRE_IMAGE", VmImages.DEFAULTS.jreImage()),
+        env.getOrDefault("BCGITOPS_MAVEN_REPOSITORY", VmImages.DEFAULTS.mavenRepository()));
+    return new OperatorConfig(namespaces, cache, fileUrls, images);
   }
 }

@@ -6,6 +6,7 @@ import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.api.GitOpsSourceSpec;
+import io.bcgitops.vm.VmImages;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -34,16 +35,33 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 final class OperatorHarness implements AutoCloseable {
   static final Duration WAIT = Duration.ofSeconds(20);
 
+  /** Which controllers a test runs. */
+  enum Controllers {
+    /** Only the GitOpsSource controller; every AppDeployment is reported Ready as soon as it exists. */
+    SOURCES_WITH_READY_APPS,
+    /** Both controllers, as in production. */
+    ALL
+  }
+
   final KubernetesMockServer server;
   final KubernetesClient client;
   private final Operator operator;
+  private final AppsBecomeReady readyApps;
 
   /** Starts an operator that watches only {@code namespace}, so tests sharing a mock server stay apart. */
   OperatorHarness(KubernetesMockServer server, KubernetesClient client, String namespace, Path cacheDir,
-      boolean allowFileUrls) {
+      boolean allowFileUrls, Controllers controllers) {
     this.server = server;
     this.client = client;
-    this.operator = BcGitopsOperator.create(client, new OperatorConfig(Set.of(namespace), cacheDir, allowFileUrls));
+    OperatorConfig config = new OperatorConfig(Set.of(namespace), cacheDir, allowFileUrls, VmImages.DEFAULTS);
+    this.operator = BcGitopsOperator.newOperator(client);
+    BcGitopsOperator.registerGitOpsSources(operator, config);
+    if (controllers == Controllers.ALL) {
+      BcGitopsOperator.registerAppDeployments(operator, config);
+      readyApps = null;
+    } else {
+      readyApps = new AppsBecomeReady(client, namespace);
+    }
     operator.start();
   }
 
@@ -137,5 +155,8 @@ final class OperatorHarness implements AutoCloseable {
   @Override
   public void close() {
     operator.stop();
+    if (readyApps != null) {
+      readyApps.close();
+    }
   }
 }

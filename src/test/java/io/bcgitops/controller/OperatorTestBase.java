@@ -33,8 +33,13 @@ abstract class OperatorTestBase {
     }
   }
 
+  /** Starts the GitOpsSource controller alone, with every AppDeployment reported Ready. */
   OperatorHarness startOperator(boolean allowFileUrls) {
-    operator = new OperatorHarness(server, client, ns, tmp.resolve("cache"), allowFileUrls);
+    return startOperator(allowFileUrls, OperatorHarness.Controllers.SOURCES_WITH_READY_APPS);
+  }
+
+  OperatorHarness startOperator(boolean allowFileUrls, OperatorHarness.Controllers controllers) {
+    operator = new OperatorHarness(server, client, ns, tmp.resolve("cache"), allowFileUrls, controllers);
     return operator;
   }
 }

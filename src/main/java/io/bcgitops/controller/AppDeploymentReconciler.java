@@ -1,0 +1,238 @@
+package io.bcgitops.controller;
+
+import io.bcgitops.api.Api;
+import io.bcgitops.api.AppDeployment;
+import io.bcgitops.api.AppDeploymentStatus;
+import io.bcgitops.api.AppDeploymentStatus.Health;
+import io.bcgitops.api.AppDeploymentStatus.Phase;
+import io.bcgitops.api.Conditions;
+import io.bcgitops.api.Conditions.Reasons;
+import io.bcgitops.api.Isolation;
+import io.bcgitops.vm.VmDeployments;
+import io.bcgitops.vm.VmImages;
+import io.bcgitops.vm.VmObservation;
+import io.bcgitops.vm.VmObserver;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.GenericKubernetesResourceMatcher;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one app: checks its spec, waits for its dependencies, keeps its Deployment (vm isolation)
+ * as the spec says, and reports what the cluster shows into status. Driven by informers on its
+ * Deployment, its pods and the AppDeployments it depends on, so a dying pod, a hand-edited
+ * Deployment or a dependency becoming Ready is seen at once.
+ */
+@ControllerConfiguration(name = AppDeploymentReconciler.NAME)
+public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Cleaner<AppDeployment> {
+  public static final String NAME = "appdeployment";
+  private static final String DEPENDENTS_INDEX = "dependents";
+  private static final Logger LOG = LoggerFactory.getLogger(AppDeploymentReconciler.class);
+
+  private final VmImages images;
+  private final Clock clock;
+  private InformerEventSource<Deployment, AppDeployment> deployments;
+  private InformerEventSource<Pod, AppDeployment> pods;
+
+  public AppDeploymentReconciler(VmImages images, Clock clock) {
+    this.images = images;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, AppDeployment>> prepareEventSources(EventSourceContext<AppDeployment> context) {
+    context.getPrimaryCache().addIndexers(Map.of(DEPENDENTS_INDEX, app -> app.getSpec().getDependsOn() == null
+        ? List.of() : app.getSpec().getDependsOn().stream().map(d -> app.getMetadata().getNamespace() + "/" + d).toList()));
+    deployments = new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class, AppDeployment.class)
+        .withLabelSelector(Api.APP_LABEL).build(), context);
+    pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, AppDeployment.class)
+        .withLabelSelector(Api.APP_LABEL)
+        .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(pod.getMetadata().getLabels().get(Api.APP_LABEL),
+            pod.getMetadata().getNamespace())))
+        .build(), context);
+    // A change of any AppDeployment (its Ready condition, say) wakes the apps that depend on it.
+    InformerEventSource<AppDeployment, AppDeployment> dependencies = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(AppDeployment.class, AppDeployment.class)
+            .withName("dependencies")
+            .withSecondaryToPrimaryMapper(changed -> context.getPrimaryCache()
+                .byIndex(DEPENDENTS_INDEX, changed.getMetadata().getNamespace() + "/" + changed.getMetadata().getName())
+                .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+            .build(), context);
+    return List.of(deployments, pods, dependencies);
+  }
+
+  @Override
+  public UpdateControl<AppDeployment> reconcile(AppDeployment app, Context<AppDeployment> context) {
+    AppDeploymentStatus status = app.getStatus() == null ? new AppDeploymentStatus()
+        : context.getClient().getKubernetesSerialization().clone(app.getStatus());
+    ConditionSet conditions = new ConditionSet(status.getConditions(), app.getMetadata().getGeneration(), clock);
+    status.setIsolation(app.getSpec().getIsolation());
+    decide(app, context, status, conditions).writeTo(status, conditions);
+    status.setConditions(conditions.toList());
+    status.setObservedGeneration(app.getMetadata().getGeneration());
+    if (!JsonContent.same(status, app.getStatus())) {
+      app.setStatus(status);
+      context.resourceOperations().updatePrimaryStatus(app);
+    }
+    return UpdateControl.noUpdate();
+  }
+
+  @Override
+  public DeleteControl cleanup(AppDeployment app, Context<AppDeployment> context) {
+    // Owner references let a real cluster's garbage collector do this too; deleting here makes removal immediate.
+    context.getSecondaryResources(Deployment.class).forEach(d -> context.getClient().resource(d).delete());
+    LOG.info("removed app {}/{}", app.getMetadata().getNamespace(), app.getMetadata().getName());
+    return DeleteControl.defaultDelete();
+  }
+
+  /** The steps, in order; the first that cannot go on says what the user sees. */
+  private AppOutcome decide(AppDeployment app, Context<AppDeployment> context, AppDeploymentStatus status,
+      ConditionSet conditions) {
+    List<String> problems = AppSpecs.problems(app);
+    if (!problems.isEmpty()) {
+      return AppOutcome.stalled(Phase.Failed, Reasons.INVALID_SPEC, String.join("; ", problems), Health.unknown);
+    }
+    Deployment deployment = current(app, context);
+    boolean dependenciesReady = checkDependencies(app, context, conditions);
+    if (app.getSpec().isSuspend()) {
+      return AppOutcome.suspended(status.getPhase() == null ? Phase.Pending : status.getPhase(), status.getHealth());
+    }
+    if (deployment == null && !dependenciesReady) {
+      return AppOutcome.progressing(Phase.WaitingForDependencies, Reasons.WAITING_FOR_DEPENDENCIES,
+          "not deployed until every dependency is Ready", Health.unknown);
+    }
+    if (app.getSpec().getIsolation() == Isolation.embedded) {
+      return AppOutcome.stalled(Phase.Pending, Reasons.EMBEDDED_UNAVAILABLE, "embedded isolation needs the runtime"
+          + " host, which this version of the operator does not have yet; use isolation: vm", Health.unknown);
+    }
+    deployment = applyDeployment(app, deployment, context);
+    VmObservation observed = VmObserver.observe(app, deployment, podsOf(app));
+    return outcomeOf(app, observed, status);
+  }
+
+  /** The app's Deployment; one left under an old name (nodePrefix changed) is deleted. */
+  private Deployment current(AppDeployment app, Context<AppDeployment> context) {
+    String name = VmDeployments.name(app);
+    Deployment current = null;
+    for (Deployment owned : context.getSecondaryResources(Deployment.class)) {
+      if (owned.getMetadata().getName().equals(name)) {
+        current = owned;
+      } else {
+        LOG.info("deleting Deployment {} of app {}: its name is now {}", owned.getMetadata().getName(),
+            app.getMetadata().getName(), name);
+        context.getClient().resource(owned).delete();
+      }
+    }
+    return current;
+  }
+
+  private boolean checkDependencies(AppDeployment app, Context<AppDeployment> context, ConditionSet conditions) {
+    List<String> dependsOn = Objects.requireNonNullElse(app.getSpec().getDependsOn(), List.of());
+    List<String> missing = new ArrayList<>();
+    List<String> waiting = new ArrayList<>();
+    for (String name : dependsOn) {
+      Optional<AppDeployment> dependency = context.getPrimaryCache()
+          .get(new ResourceID(name, app.getMetadata().getNamespace()));
+      if (dependency.isEmpty()) {
+        missing.add(name);
+      } else if (!isReady(dependency.get())) {
+        Phase phase = dependency.get().getStatus() == null ? null : dependency.get().getStatus().getPhase();
+        waiting.add(name + " (" + (phase == null ? Phase.Pending : phase) + ")");
+      }
+    }
+    if (!missing.isEmpty()) {
+      conditions.set(Conditions.DEPENDENCIES_READY, false, Reasons.DEPENDENCY_NOT_FOUND,
+          "no AppDeployment named " + String.join(", ", missing) + " in namespace " + app.getMetadata().getNamespace());
+    } else if (!waiting.isEmpty()) {
+      conditions.set(Conditions.DEPENDENCIES_READY, false, Reasons.WAITING_FOR_DEPENDENCIES,
+          "waiting for " + String.join(", ", waiting) + " to be Ready");
+    } else {
+      conditions.set(Conditions.DEPENDENCIES_READY, true, Reasons.SUCCEEDED,
+          dependsOn.isEmpty() ? "no dependencies" : "every dependency is Ready");
+    }
+    return missing.isEmpty() && waiting.isEmpty();
+  }
+
+  /** Creates the Deployment, or updates it when a field this operator sets differs (a hand edit, a new version). */
+  private Deployment applyDeployment(AppDeployment app, Deployment current, Context<AppDeployment> context) {
+    Deployment desired = VmDeployments.desired(app, images);
+    if (current == null) {
+      LOG.info("deploying app {}/{} version {}", app.getMetadata().getNamespace(), app.getMetadata().getName(),
+          app.getSpec().getVersion());
+      return context.resourceOperations().create(desired, deployments);
+    }
+    if (GenericKubernetesResourceMatcher.match(desired, current, context).matched()) {
+      return current;
+    }
+    LOG.info("updating Deployment {}/{} of app {} (version {})", current.getMetadata().getNamespace(),
+        current.getMetadata().getName(), app.getMetadata().getName(), app.getSpec().getVersion());
+    Deployment next = context.getClient().getKubernetesSerialization().clone(current);
+    next.setSpec(desired.getSpec());
+    next.getMetadata().setLabels(desired.getMetadata().getLabels());
+    next.getMetadata().setOwnerReferences(desired.getMetadata().getOwnerReferences());
+    return context.resourceOperations().update(next, deployments);
+  }
+
+  private List<Pod> podsOf(AppDeployment app) {
+    return pods.list(app.getMetadata().getNamespace(),
+        pod -> app.getMetadata().getName().equals(pod.getMetadata().getLabels().get(Api.APP_LABEL))).toList();
+  }
+
+  private static AppOutcome outcomeOf(AppDeployment app, VmObservation observed, AppDeploymentStatus status) {
+    String version = app.getSpec().getVersion();
+    status.setNode(observed.node());
+    status.setRestarts(observed.restarts());
+    status.setStartedAt(observed.startedAt());
+    if (observed.rolledOut()) {
+      if (!version.equals(status.getDeployedVersion())) {
+        if (status.getDeployedVersion() != null) {
+          status.setPreviousVersion(status.getDeployedVersion());
+        }
+        status.setDeployedVersion(version);
+      }
+      return AppOutcome.ready("version " + version + " is running and healthy");
+    }
+    boolean olderServing = observed.servingVersion() != null && !version.equals(observed.servingVersion());
+    if (observed.failure() != null) {
+      VmObservation.Failure failure = observed.failure();
+      if (olderServing) {
+        String reason = Reasons.ARTIFACT_REASONS.contains(failure.reason()) ? failure.reason() : Reasons.UPGRADE_FAILED;
+        return AppOutcome.stalled(Phase.Degraded, reason, failure.message() + "; version " + observed.servingVersion()
+            + " keeps running", Health.healthy);
+      }
+      return AppOutcome.stalled(Phase.Failed, failure.reason(), failure.message(), Health.unhealthy);
+    }
+    if (olderServing) {
+      return AppOutcome.progressing(Phase.Upgrading, Reasons.PROGRESSING, "upgrading from "
+          + observed.servingVersion() + " to " + version, Health.healthy);
+    }
+    return AppOutcome.progressing(Phase.Deploying, Reasons.PROGRESSING, "waiting for version " + version
+        + " to become ready", Health.unknown);
+  }
+
+  static boolean isReady(AppDeployment app) {
+    return app.getStatus() != null && app.getStatus().getConditions().stream()
+        .anyMatch(c -> Conditions.READY.equals(c.getType()) && "True".equals(c.getStatus())
+            && Objects.equals(c.getObservedGeneration(), app.getMetadata().getGeneration()));
+  }
+}

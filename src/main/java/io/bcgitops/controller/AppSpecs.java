@@ -1,0 +1,60 @@
+package io.bcgitops.controller;
+
+import io.bcgitops.api.AppDeployment;
+import io.bcgitops.api.AppDeploymentSpec;
+import io.bcgitops.api.HealthCheck;
+import io.bcgitops.spec.AppSpec;
+import io.bcgitops.spec.Durations;
+import io.bcgitops.spec.SpecValidator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks an AppDeployment with the same rules as a spec file in git, so that one written by hand
+ * (or by another tool) is held to what the GitOps path already guarantees.
+ */
+final class AppSpecs {
+  private static final SpecValidator VALIDATOR = new SpecValidator();
+
+  private AppSpecs() {
+  }
+
+  static List<String> problems(AppDeployment app) {
+    List<String> problems = new ArrayList<>();
+    AppSpec spec = toAppSpec(app, problems);
+    problems.addAll(VALIDATOR.validate(spec));
+    return problems;
+  }
+
+  private static AppSpec toAppSpec(AppDeployment app, List<String> problems) {
+    AppDeploymentSpec spec = app.getSpec();
+    var source = spec.getSource() == null ? null : new AppSpec.Source(name(spec.getSource().getType()),
+        spec.getSource().getUrl(), spec.getSource().getSha256(), spec.getSource().getCoordinates(),
+        spec.getSource().getRepository(), spec.getSource().getImage(), spec.getSource().getMainClass());
+    HealthCheck h = spec.getHealth();
+    var health = h == null ? null : new AppSpec.Health(name(h.getType()), h.getPort(), h.getPath(),
+        duration("health.interval", h.getInterval(), problems), duration("health.timeout", h.getTimeout(), problems),
+        h.getCommand(), h.getClassName());
+    var vm = spec.getVmConfig() == null ? null : new AppSpec.VmConfig(spec.getVmConfig().getMemoryLimit(),
+        spec.getVmConfig().getSchedulerLimit(), spec.getVmConfig().getNodePrefix(), spec.getVmConfig().getExtraArgs());
+    var icon = spec.getIcon() == null ? null
+        : new AppSpec.Icon(name(spec.getIcon().getType()), spec.getIcon().getValue(), spec.getIcon().getMimeType());
+    return new AppSpec(app.getMetadata().getName(), spec.getVersion(), spec.getDescription(), icon, source,
+        spec.getArgs(), spec.getEnv(), spec.getDependsOn(), health, name(spec.getIsolation()), vm, spec.getRuntime(),
+        spec.isSuspend());
+  }
+
+  private static Duration duration(String field, String value, List<String> problems) {
+    try {
+      return value == null ? null : Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      problems.add(field + ": " + e.getMessage());
+      return null;
+    }
+  }
+
+  private static String name(Enum<?> value) {
+    return value == null ? null : value.name();
+  }
+}

@@ -1,0 +1,235 @@
+package io.bcgitops.vm;
+
+import io.bcgitops.api.Api;
+import io.bcgitops.api.AppDeployment;
+import io.bcgitops.api.AppDeploymentSpec;
+import io.bcgitops.api.AppSource;
+import io.bcgitops.api.HealthCheck;
+import io.bcgitops.api.VmConfig;
+import io.bcgitops.spec.Durations;
+import io.fabric8.kubernetes.api.model.Capabilities;
+import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The Deployment that runs a vm app (DESIGN.md section 6): one JVM per pod, the jar fetched and
+ * verified by an init container into an emptyDir, hardened pod, rolling update with no
+ * unavailable pod.
+ */
+public final class VmDeployments {
+  public static final String APP_CONTAINER = "app";
+  public static final String FETCH_CONTAINER = "fetch";
+  static final String JAR = "/app/app.jar";
+  /** The heap's share of the container memory limit; the rest is metaspace, threads and buffers. */
+  static final String HEAP_PERCENT = "75.0";
+  /** How long a rollout may take before the Deployment reports ProgressDeadlineExceeded. */
+  static final int PROGRESS_DEADLINE_SECONDS = 300;
+  private static final long NON_ROOT_UID = 65532L;
+
+  private VmDeployments() {
+  }
+
+  public static String name(AppDeployment app) {
+    VmConfig vm = app.getSpec().getVmConfig();
+    String prefix = vm == null || vm.getNodePrefix() == null ? "" : vm.getNodePrefix();
+    return prefix + app.getMetadata().getName();
+  }
+
+  public static Deployment desired(AppDeployment app, VmImages images) {
+    String appName = app.getMetadata().getName();
+    AppDeploymentSpec spec = app.getSpec();
+    Map<String, String> selector = Map.of(Api.APP_LABEL, appName);
+    Map<String, String> labels = new TreeMap<>(selector);
+    labels.put("app.kubernetes.io/name", appName);
+    labels.put("app.kubernetes.io/managed-by", "bc-gitops-operator");
+    boolean fromImage = spec.getSource().getType() == AppSource.Type.image;
+    return new DeploymentBuilder()
+        .withNewMetadata()
+          .withName(name(app))
+          .withNamespace(app.getMetadata().getNamespace())
+          .withLabels(labels)
+          .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(app.getApiVersion()).withKind(app.getKind())
+              .withName(appName).withUid(app.getMetadata().getUid()).withController(true)
+              .withBlockOwnerDeletion(true).build())
+        .endMetadata()
+        .withNewSpec()
+          .withReplicas(1)
+          .withNewSelector().withMatchLabels(selector).endSelector()
+          .withRevisionHistoryLimit(3)
+          .withProgressDeadlineSeconds(PROGRESS_DEADLINE_SECONDS)
+          .withNewStrategy()
+            .withType("RollingUpdate")
+            .withNewRollingUpdate().withNewMaxUnavailable(0).withNewMaxSurge(1).endRollingUpdate()
+          .endStrategy()
+          .withNewTemplate()
+            .withNewMetadata()
+              .withLabels(labels)
+              .withAnnotations(Map.of(Api.VERSION_ANNOTATION, spec.getVersion()))
+            .endMetadata()
+            .withNewSpec()
+              .withAutomountServiceAccountToken(false)
+              .withSecurityContext(new PodSecurityContextBuilder().withRunAsNonRoot(true).withRunAsUser(NON_ROOT_UID)
+                  .withRunAsGroup(NON_ROOT_UID).withFsGroup(NON_ROOT_UID)
+                  .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().build())
+              .withInitContainers(fromImage ? List.of() : List.of(fetchContainer(spec, images)))
+              .withContainers(fromImage ? imageContainer(spec) : jvmContainer(spec, images))
+              .withVolumes(
+                  new VolumeBuilder().withName("app").withNewEmptyDir().endEmptyDir().build(),
+                  new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build())
+            .endSpec()
+          .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  /** The init container: this project's fetch command, which downloads and verifies the jar. */
+  static Container fetchContainer(AppDeploymentSpec spec, VmImages images) {
+    AppSource source = spec.getSource();
+    List<String> args = new ArrayList<>(List.of("fetch", "--dest", JAR));
+    if (source.getType() == AppSource.Type.release) {
+      args.addAll(List.of("--url", source.getUrl()));
+    } else {
+      args.addAll(List.of("--maven", mavenCoordinates(source.getCoordinates(), spec.getVersion()),
+          "--repository", source.getRepository() == null ? images.mavenRepository() : source.getRepository()));
+    }
+    if (source.getSha256() != null) {
+      args.addAll(List.of("--sha256", source.getSha256()));
+    }
+    if (source.getMainClass() != null) {
+      args.addAll(List.of("--main-class", source.getMainClass()));
+    }
+    return new ContainerBuilder()
+        .withName(FETCH_CONTAINER)
+        .withImage(images.operatorImage())
+        .withArgs(args)
+        .withResources(new ResourceRequirementsBuilder()
+            .withRequests(Map.of("cpu", new Quantity("50m"), "memory", new Quantity("96Mi")))
+            .withLimits(Map.of("memory", new Quantity("256Mi"))).build())
+        .withVolumeMounts(new VolumeMountBuilder().withName("app").withMountPath("/app").build(),
+            new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())
+        .withSecurityContext(hardened())
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
+        .build();
+  }
+
+  /** group:artifact[:version]: the version defaults to the app's version. */
+  static String mavenCoordinates(String coordinates, String version) {
+    return coordinates.split(":").length == 2 ? coordinates + ":" + version : coordinates;
+  }
+
+  private static Container jvmContainer(AppDeploymentSpec spec, VmImages images) {
+    List<String> args = new ArrayList<>();
+    VmConfig vm = spec.getVmConfig();
+    if (vm != null && vm.getExtraArgs() != null) {
+      args.addAll(vm.getExtraArgs());
+    }
+    if (vm != null && vm.getMemoryLimit() != null) {
+      args.add("-XX:MaxRAMPercentage=" + HEAP_PERCENT);
+    }
+    if (vm != null && vm.getSchedulerLimit() != null) {
+      args.add("-XX:ActiveProcessorCount=" + vm.getSchedulerLimit());
+    }
+    String mainClass = spec.getSource().getMainClass();
+    args.addAll(mainClass == null ? List.of("-jar", JAR) : List.of("-cp", JAR, mainClass));
+    if (spec.getArgs() != null) {
+      args.addAll(spec.getArgs());
+    }
+    return appContainer(spec)
+        .withImage(images.jreImage())
+        .withCommand("java")
+        .withArgs(args)
+        .withVolumeMounts(new VolumeMountBuilder().withName("app").withMountPath("/app").withReadOnly(true).build(),
+            new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())
+        .build();
+  }
+
+  /** An image source runs the image as it is: its own entrypoint, the spec's args. */
+  private static Container imageContainer(AppDeploymentSpec spec) {
+    return appContainer(spec)
+        .withImage(spec.getSource().getImage())
+        .withArgs(spec.getArgs() == null ? List.of() : spec.getArgs())
+        .withVolumeMounts(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())
+        .build();
+  }
+
+  private static ContainerBuilder appContainer(AppDeploymentSpec spec) {
+    ContainerBuilder container = new ContainerBuilder()
+        .withName(APP_CONTAINER)
+        .withEnv(env(spec))
+        .withSecurityContext(hardened())
+        .withTerminationMessagePolicy("FallbackToLogsOnError");
+    VmConfig vm = spec.getVmConfig();
+    Map<String, Quantity> limits = new TreeMap<>();
+    if (vm != null && vm.getMemoryLimit() != null) {
+      limits.put("memory", new Quantity(vm.getMemoryLimit()));
+    }
+    if (vm != null && vm.getSchedulerLimit() != null) {
+      limits.put("cpu", new Quantity(String.valueOf(vm.getSchedulerLimit())));
+    }
+    if (!limits.isEmpty()) {
+      // Requests equal to limits: the JVM is sized for its limit, so it gets what it is sized for.
+      container.withResources(new ResourceRequirementsBuilder().withLimits(limits).withRequests(limits).build());
+    }
+    HealthCheck health = spec.getHealth();
+    if (health != null) {
+      container.addNewPort().withName("health").withContainerPort(health.getPort()).withProtocol("TCP").endPort();
+      container.withReadinessProbe(probe(health, 3))
+          .withLivenessProbe(probe(health, 3))
+          // A JVM may take a while to start: liveness only counts once the app answered once.
+          .withStartupProbe(new ProbeBuilder(probe(health, 60)).withPeriodSeconds(2).build());
+    }
+    return container;
+  }
+
+  private static List<EnvVar> env(AppDeploymentSpec spec) {
+    List<EnvVar> env = new ArrayList<>();
+    if (spec.getEnv() != null) {
+      new TreeMap<>(spec.getEnv()).forEach((name, value) -> env.add(new EnvVar(name, value, null)));
+    }
+    return env;
+  }
+
+  static Probe probe(HealthCheck health, int failureThreshold) {
+    ProbeBuilder probe = new ProbeBuilder()
+        .withPeriodSeconds(seconds(health.getInterval()))
+        .withTimeoutSeconds(seconds(health.getTimeout()))
+        .withFailureThreshold(failureThreshold);
+    switch (health.getType()) {
+      case http -> probe.withNewHttpGet().withPath(health.getPath() == null ? "/" : health.getPath())
+          .withNewPort(health.getPort()).endHttpGet();
+      case tcp -> probe.withNewTcpSocket().withNewPort(health.getPort()).endTcpSocket();
+      case custom -> probe.withNewExec().withCommand(health.getCommand()).endExec();
+    }
+    return probe.build();
+  }
+
+  private static int seconds(String duration) {
+    Duration parsed = Durations.parse(duration);
+    return (int) Math.max(1, (parsed.toMillis() + 999) / 1000);
+  }
+
+  private static SecurityContext hardened() {
+    Capabilities none = new CapabilitiesBuilder().withDrop("ALL").build();
+    return new SecurityContextBuilder().withRunAsNonRoot(true).withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true).withPrivileged(false).withCapabilities(none).build();
+  }
+}

@@ -1,0 +1,124 @@
+package io.bcgitops.vm;
+
+import io.bcgitops.api.Api;
+import io.bcgitops.api.AppDeployment;
+import io.bcgitops.api.Conditions.Reasons;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/** Reads a vm app's state from its Deployment and pods, as the kubelet and the Deployment controller report it. */
+public final class VmObserver {
+  private static final Set<String> START_FAILURES = Set.of("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull",
+      "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
+
+  private VmObserver() {
+  }
+
+  public static VmObservation observe(AppDeployment app, Deployment deployment, List<Pod> pods) {
+    if (deployment == null) {
+      return VmObservation.absent();
+    }
+    String version = app.getSpec().getVersion();
+    List<Pod> current = pods.stream().filter(p -> version.equals(versionOf(p))).toList();
+    Optional<Pod> serving = pods.stream().filter(VmObserver::isReady)
+        .max(Comparator.comparing((Pod p) -> version.equals(versionOf(p)))
+            .thenComparing(p -> Objects.requireNonNullElse(p.getMetadata().getCreationTimestamp(), "")));
+    Pod shown = serving.orElseGet(() -> current.stream()
+        .max(Comparator.comparing(p -> Objects.requireNonNullElse(p.getMetadata().getCreationTimestamp(), "")))
+        .orElse(null));
+    int restarts = current.stream().flatMap(p -> appStatus(p).stream()).mapToInt(ContainerStatus::getRestartCount).sum();
+    String startedAt = serving.flatMap(VmObserver::appStatus)
+        .map(s -> s.getState() == null || s.getState().getRunning() == null ? null : s.getState().getRunning().getStartedAt())
+        .orElse(null);
+    return new VmObservation(true, rolledOut(deployment, current), serving.map(VmObserver::versionOf).orElse(null),
+        failure(version, deployment, current), shown == null ? null : shown.getMetadata().getName(), restarts, startedAt);
+  }
+
+  private static boolean rolledOut(Deployment deployment, List<Pod> current) {
+    DeploymentStatus status = deployment.getStatus();
+    if (status == null || status.getObservedGeneration() == null
+        || status.getObservedGeneration() < deployment.getMetadata().getGeneration()) {
+      return false;
+    }
+    int replicas = Objects.requireNonNullElse(deployment.getSpec().getReplicas(), 1);
+    return Objects.requireNonNullElse(status.getUpdatedReplicas(), 0) == replicas
+        && Objects.requireNonNullElse(status.getAvailableReplicas(), 0) == replicas
+        && Objects.requireNonNullElse(status.getReplicas(), 0) == replicas
+        && current.stream().filter(VmObserver::isReady).count() >= replicas;
+  }
+
+  private static VmObservation.Failure failure(String version, Deployment deployment, List<Pod> current) {
+    for (Pod pod : current) {
+      Optional<VmObservation.Failure> fetch = statuses(pod.getStatus() == null ? null : pod.getStatus().getInitContainerStatuses())
+          .filter(s -> VmDeployments.FETCH_CONTAINER.equals(s.getName()))
+          .map(VmObserver::failedTermination).flatMap(Optional::stream)
+          .map(VmObserver::fetchFailure).findFirst();
+      if (fetch.isPresent()) {
+        return fetch.get();
+      }
+      Optional<ContainerStatus> app = appStatus(pod);
+      String waiting = app.map(s -> s.getState() == null || s.getState().getWaiting() == null ? null
+          : s.getState().getWaiting().getReason()).orElse(null);
+      if (waiting != null && START_FAILURES.contains(waiting)) {
+        String detail = app.flatMap(VmObserver::failedTermination)
+            .map(t -> "exit code " + t.getExitCode() + (t.getMessage() == null ? "" : ": " + t.getMessage().strip()))
+            .orElseGet(() -> Objects.requireNonNullElse(app.get().getState().getWaiting().getMessage(), waiting));
+        return new VmObservation.Failure(waiting, "version " + version + " does not start (" + waiting + ", "
+            + detail + ")");
+      }
+    }
+    boolean deadlineExceeded = deployment.getStatus() != null && deployment.getStatus().getConditions() != null
+        && deployment.getStatus().getConditions().stream().anyMatch(c -> "Progressing".equals(c.getType())
+            && "False".equals(c.getStatus()) && "ProgressDeadlineExceeded".equals(c.getReason()));
+    if (deadlineExceeded) {
+      return new VmObservation.Failure(Reasons.HEALTH_CHECK_FAILED, "version " + version + " did not become ready within "
+          + VmDeployments.PROGRESS_DEADLINE_SECONDS + "s: its health check never passed");
+    }
+    return null;
+  }
+
+  private static VmObservation.Failure fetchFailure(ContainerStateTerminated terminated) {
+    String message = Objects.requireNonNullElse(terminated.getMessage(), "").strip();
+    int colon = message.indexOf(": ");
+    if (colon > 0 && Reasons.ARTIFACT_REASONS.contains(message.substring(0, colon))) {
+      return new VmObservation.Failure(message.substring(0, colon), message.substring(colon + 2));
+    }
+    return new VmObservation.Failure(Reasons.ARTIFACT_FETCH_FAILED, "fetching the jar failed with exit code "
+        + terminated.getExitCode() + (message.isEmpty() ? "" : ": " + message));
+  }
+
+  /** The container's failed run: the current one if it ended badly, else the last one (during a restart back-off). */
+  private static Optional<ContainerStateTerminated> failedTermination(ContainerStatus status) {
+    return Stream.of(status.getState(), status.getLastState()).filter(Objects::nonNull)
+        .map(s -> s.getTerminated()).filter(t -> t != null && t.getExitCode() != null && t.getExitCode() != 0)
+        .findFirst();
+  }
+
+  private static Optional<ContainerStatus> appStatus(Pod pod) {
+    return statuses(pod.getStatus() == null ? null : pod.getStatus().getContainerStatuses())
+        .filter(s -> VmDeployments.APP_CONTAINER.equals(s.getName())).findFirst();
+  }
+
+  private static Stream<ContainerStatus> statuses(List<ContainerStatus> statuses) {
+    return statuses == null ? Stream.empty() : statuses.stream();
+  }
+
+  static String versionOf(Pod pod) {
+    var annotations = pod.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(Api.VERSION_ANNOTATION);
+  }
+
+  static boolean isReady(Pod pod) {
+    return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getMetadata().getDeletionTimestamp() == null
+        && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+}

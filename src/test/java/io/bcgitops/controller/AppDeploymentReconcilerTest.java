@@ -1,0 +1,340 @@
+package io.bcgitops.controller;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bcgitops.api.Api;
+import io.bcgitops.api.AppDeployment;
+import io.bcgitops.api.AppDeploymentSpec;
+import io.bcgitops.api.AppDeploymentStatus.Phase;
+import io.bcgitops.api.AppSource;
+import io.bcgitops.api.HealthCheck;
+import io.bcgitops.api.Isolation;
+import io.bcgitops.api.VmConfig;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The AppDeployment controller for vm apps against the mock API server, with a fake kubelet. */
+class AppDeploymentReconcilerTest extends OperatorTestBase {
+  private static final String SHA = "a".repeat(64);
+  FakeKubelet kubelet;
+
+  @BeforeEach
+  void start() {
+    startOperator(false, OperatorHarness.Controllers.ALL);
+    kubelet = new FakeKubelet(client, ns);
+  }
+
+  AppDeployment create(String name, String version, Consumer<AppDeploymentSpec> customize) {
+    AppDeployment app = new AppDeployment();
+    app.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
+    AppDeploymentSpec spec = new AppDeploymentSpec();
+    spec.setVersion(version);
+    spec.setIsolation(Isolation.vm);
+    AppSource source = new AppSource();
+    source.setType(AppSource.Type.release);
+    source.setUrl("https://artifacts.example.com/" + name + "-" + version + ".jar");
+    source.setSha256(SHA);
+    spec.setSource(source);
+    HealthCheck health = new HealthCheck();
+    health.setType(HealthCheck.Type.http);
+    health.setPath("/health");
+    spec.setHealth(health);
+    VmConfig vm = new VmConfig();
+    vm.setMemoryLimit("256Mi");
+    vm.setSchedulerLimit(1);
+    spec.setVmConfig(vm);
+    customize.accept(spec);
+    app.setSpec(spec);
+    return client.resource(app).create();
+  }
+
+  AppDeployment app(String name) {
+    return client.resources(AppDeployment.class).inNamespace(ns).withName(name).get();
+  }
+
+  void editApp(String name, Consumer<AppDeploymentSpec> edit) {
+    client.resources(AppDeployment.class).inNamespace(ns).withName(name).edit(a -> {
+      edit.accept(a.getSpec());
+      return a;
+    });
+  }
+
+  AppDeployment awaitPhase(String name, Phase phase, String readyReason) {
+    await().atMost(OperatorHarness.WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
+      AppDeployment app = app(name);
+      return app != null && app.getStatus() != null && phase == app.getStatus().getPhase()
+          && condition(app, "Ready").filter(c -> readyReason.equals(c.getReason()))
+              .filter(c -> c.getObservedGeneration().equals(app.getMetadata().getGeneration())).isPresent();
+    });
+    return app(name);
+  }
+
+  static Optional<Condition> condition(AppDeployment app, String type) {
+    return app.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  @Test
+  void aVmAppRunsInItsOwnDeploymentAndReportsWhatTheClusterShows() {
+    create("web", "1.0", spec -> { });
+
+    Deployment deployment = kubelet.awaitDeployment("web");
+    assertEquals("web", deployment.getMetadata().getOwnerReferences().get(0).getName());
+    assertEquals("web", deployment.getSpec().getTemplate().getMetadata().getLabels().get(Api.APP_LABEL));
+    AppDeployment deploying = awaitPhase("web", Phase.Deploying, "Progressing");
+    assertEquals("True", condition(deploying, "Reconciling").orElseThrow().getStatus());
+
+    Pod pod = kubelet.rollOut("web");
+
+    AppDeployment running = awaitPhase("web", Phase.Running, "Succeeded");
+    assertEquals("1.0", running.getStatus().getDeployedVersion());
+    assertNull(running.getStatus().getPreviousVersion());
+    assertEquals(pod.getMetadata().getName(), running.getStatus().getNode());
+    assertNotNull(running.getStatus().getStartedAt());
+    assertEquals(0, running.getStatus().getRestarts());
+    assertEquals("healthy", running.getStatus().getHealth().name());
+    assertEquals("True", condition(running, "Healthy").orElseThrow().getStatus());
+    assertEquals("True", condition(running, "DependenciesReady").orElseThrow().getStatus());
+    assertTrue(condition(running, "Reconciling").isEmpty());
+    assertEquals(Isolation.vm, running.getStatus().getIsolation());
+  }
+
+  @Test
+  void anUpgradeRollsWithoutStoppingTheRunningVersion() {
+    create("web", "1.0", spec -> { });
+    kubelet.rollOut("web");
+    awaitPhase("web", Phase.Running, "Succeeded");
+
+    editApp("web", spec -> {
+      spec.setVersion("2.0");
+      spec.getSource().setUrl("https://artifacts.example.com/web-2.0.jar");
+    });
+
+    await().atMost(OperatorHarness.WAIT).until(() -> "2.0".equals(kubelet.deployment("web").getSpec().getTemplate()
+        .getMetadata().getAnnotations().get(Api.VERSION_ANNOTATION)));
+    Deployment deployment = kubelet.deployment("web");
+    assertEquals(0, deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal());
+    assertTrue(deployment.getSpec().getTemplate().getSpec().getInitContainers().get(0).getArgs()
+        .contains("https://artifacts.example.com/web-2.0.jar"));
+    kubelet.startUnready("web");
+    AppDeployment upgrading = awaitPhase("web", Phase.Upgrading, "Progressing");
+    assertEquals("1.0", upgrading.getStatus().getDeployedVersion());
+
+    kubelet.rollOut("web");
+
+    AppDeployment upgraded = awaitPhase("web", Phase.Running, "Succeeded");
+    assertEquals("2.0", upgraded.getStatus().getDeployedVersion());
+    assertEquals("1.0", upgraded.getStatus().getPreviousVersion());
+  }
+
+  @Test
+  void aChecksumMismatchOnUpgradeKeepsTheOldVersionRunning() {
+    create("web", "1.0", spec -> { });
+    kubelet.rollOut("web");
+    awaitPhase("web", Phase.Running, "Succeeded");
+
+    editApp("web", spec -> spec.setVersion("2.0"));
+    await().atMost(OperatorHarness.WAIT).until(() -> "2.0".equals(kubelet.deployment("web").getSpec().getTemplate()
+        .getMetadata().getAnnotations().get(Api.VERSION_ANNOTATION)));
+    kubelet.failFetch("web", "ChecksumMismatch: https://artifacts.example.com/web-2.0.jar has sha256 bbbb, expected aaaa");
+
+    AppDeployment degraded = awaitPhase("web", Phase.Degraded, "ChecksumMismatch");
+    String message = condition(degraded, "Ready").orElseThrow().getMessage();
+    assertTrue(message.contains("expected aaaa") && message.contains("1.0 keeps running"), message);
+    assertEquals("True", condition(degraded, "Stalled").orElseThrow().getStatus());
+    assertEquals("1.0", degraded.getStatus().getDeployedVersion());
+    assertEquals(2, kubelet.pods("web").size(), "the old pod is still there");
+  }
+
+  @Test
+  void aChecksumMismatchOnFirstDeployFailsTheApp() {
+    create("web", "1.0", spec -> { });
+    kubelet.failFetch("web", "ChecksumMismatch: https://artifacts.example.com/web-1.0.jar has sha256 bbbb, expected aaaa");
+
+    AppDeployment failed = awaitPhase("web", Phase.Failed, "ChecksumMismatch");
+
+    assertEquals("unhealthy", failed.getStatus().getHealth().name());
+    assertNull(failed.getStatus().getDeployedVersion());
+  }
+
+  @Test
+  void anUnreachableArtifactIsArtifactFetchFailed() {
+    create("web", "1.0", spec -> { });
+    kubelet.failFetch("web", "ArtifactFetchFailed: GET https://artifacts.example.com/web-1.0.jar failed after 3 tries:"
+        + " connection refused");
+
+    AppDeployment failed = awaitPhase("web", Phase.Failed, "ArtifactFetchFailed");
+
+    assertTrue(condition(failed, "Ready").orElseThrow().getMessage().contains("connection refused"));
+  }
+
+  @Test
+  void aMissingMainClassIsInvalidArtifact() {
+    create("web", "1.0", spec -> { });
+    kubelet.failFetch("web", "InvalidArtifact: the jar has no Main-Class in its manifest; set source.mainClass");
+
+    AppDeployment failed = awaitPhase("web", Phase.Failed, "InvalidArtifact");
+
+    assertTrue(condition(failed, "Ready").orElseThrow().getMessage().contains("set source.mainClass"));
+  }
+
+  @Test
+  void aCrashingNewVersionIsAnUpgradeFailure() {
+    create("web", "1.0", spec -> { });
+    kubelet.rollOut("web");
+    awaitPhase("web", Phase.Running, "Succeeded");
+
+    editApp("web", spec -> spec.setVersion("2.0"));
+    await().atMost(OperatorHarness.WAIT).until(() -> "2.0".equals(kubelet.deployment("web").getSpec().getTemplate()
+        .getMetadata().getAnnotations().get(Api.VERSION_ANNOTATION)));
+    kubelet.crashLoop("web");
+
+    AppDeployment degraded = awaitPhase("web", Phase.Degraded, "UpgradeFailed");
+    assertTrue(condition(degraded, "Ready").orElseThrow().getMessage().contains("no database"));
+  }
+
+  @Test
+  void aVersionThatNeverBecomesReadyFailsItsHealthCheck() {
+    create("web", "1.0", spec -> { });
+    kubelet.exceedProgressDeadline("web");
+
+    awaitPhase("web", Phase.Failed, "HealthCheckFailed");
+  }
+
+  @Test
+  void anAppWaitsForItsDependenciesAndStartsAsSoonAsTheyAreReady() {
+    create("web", "1.0", spec -> spec.setDependsOn(List.of("db")));
+
+    AppDeployment waiting = awaitPhase("web", Phase.WaitingForDependencies, "WaitingForDependencies");
+    assertEquals("DependencyNotFound", condition(waiting, "DependenciesReady").orElseThrow().getReason());
+    assertNull(kubelet.deployment("web"));
+
+    create("db", "5.0", spec -> { });
+    await().atMost(OperatorHarness.WAIT).until(() -> "WaitingForDependencies".equals(
+        condition(app("web"), "DependenciesReady").orElseThrow().getReason()));
+    assertNull(kubelet.deployment("web"), "db is not Ready yet");
+
+    kubelet.rollOut("db");
+    awaitPhase("db", Phase.Running, "Succeeded");
+
+    kubelet.awaitDeployment("web");
+    assertEquals("True", condition(app("web"), "DependenciesReady").orElseThrow().getStatus());
+  }
+
+  @Test
+  void deletingTheAppRemovesItsDeployment() {
+    create("web", "1.0", spec -> { });
+    kubelet.rollOut("web");
+    awaitPhase("web", Phase.Running, "Succeeded");
+
+    client.resource(app("web")).delete();
+
+    await().atMost(OperatorHarness.WAIT).until(() -> app("web") == null && kubelet.deployment("web") == null);
+  }
+
+  @Test
+  void aHandEditedDeploymentIsPutBack() {
+    create("web", "1.0", spec -> { });
+    kubelet.awaitDeployment("web");
+
+    client.apps().deployments().inNamespace(ns).withName("web").edit(d -> {
+      d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("evil:latest");
+      return d;
+    });
+
+    await().atMost(OperatorHarness.WAIT).until(() -> "eclipse-temurin:17-jre".equals(
+        kubelet.deployment("web").getSpec().getTemplate().getSpec().getContainers().get(0).getImage()));
+  }
+
+  @Test
+  void aNodePrefixRenamesTheDeployment() {
+    create("web", "1.0", spec -> spec.getVmConfig().setNodePrefix("shop-"));
+
+    kubelet.awaitDeployment("shop-web");
+    editApp("web", spec -> spec.getVmConfig().setNodePrefix("store-"));
+
+    kubelet.awaitDeployment("store-web");
+    await().atMost(OperatorHarness.WAIT).until(() -> kubelet.deployment("shop-web") == null);
+  }
+
+  @Test
+  void aSuspendedAppIsNotChanged() {
+    create("web", "1.0", spec -> { });
+    kubelet.rollOut("web");
+    awaitPhase("web", Phase.Running, "Succeeded");
+
+    editApp("web", spec -> {
+      spec.setSuspend(true);
+      spec.setVersion("2.0");
+    });
+
+    awaitPhase("web", Phase.Running, "Suspended");
+    assertEquals("1.0", kubelet.deployment("web").getSpec().getTemplate().getMetadata().getAnnotations()
+        .get(Api.VERSION_ANNOTATION));
+  }
+
+  @Test
+  void invalidSpecsFailWithoutCreatingAnything() {
+    create("selfish", "1.0", spec -> spec.setDependsOn(List.of("selfish")));
+    create("tiny", "1.0", spec -> spec.getVmConfig().setMemoryLimit("1Ki"));
+    create("greedy", "1.0", spec -> spec.getVmConfig().setSchedulerLimit(100000));
+    create("boxed", "1.0", spec -> {
+      spec.setIsolation(Isolation.embedded);
+      spec.getSource().setType(AppSource.Type.image);
+      spec.getSource().setImage("nginx");
+      spec.getSource().setUrl(null);
+      spec.getSource().setSha256(null);
+    });
+
+    assertTrue(message(awaitPhase("selfish", Phase.Failed, "InvalidSpec")).contains("depends on itself"));
+    assertTrue(message(awaitPhase("tiny", Phase.Failed, "InvalidSpec")).contains("memoryLimit"));
+    assertTrue(message(awaitPhase("greedy", Phase.Failed, "InvalidSpec")).contains("schedulerLimit"));
+    assertTrue(message(awaitPhase("boxed", Phase.Failed, "InvalidSpec")).contains("isolation: vm"));
+    assertTrue(client.apps().deployments().inNamespace(ns).list().getItems().isEmpty());
+  }
+
+  @Test
+  void anInvalidEditKeepsTheRunningVersion() {
+    create("web", "1.0", spec -> { });
+    kubelet.rollOut("web");
+    awaitPhase("web", Phase.Running, "Succeeded");
+
+    editApp("web", spec -> {
+      spec.setVersion("2.0");
+      spec.getVmConfig().setMemoryLimit("-5Mi");
+    });
+
+    awaitPhase("web", Phase.Failed, "InvalidSpec");
+    assertEquals("1.0", kubelet.deployment("web").getSpec().getTemplate().getMetadata().getAnnotations()
+        .get(Api.VERSION_ANNOTATION));
+  }
+
+  @Test
+  void anEmbeddedAppSaysItCannotRunYet() {
+    create("widget", "1.0", spec -> {
+      spec.setIsolation(Isolation.embedded);
+      spec.setVmConfig(null);
+    });
+
+    AppDeployment pending = awaitPhase("widget", Phase.Pending, "EmbeddedUnavailable");
+    assertTrue(message(pending).contains("use isolation: vm"));
+    assertFalse(client.apps().deployments().inNamespace(ns).list().getItems().stream()
+        .anyMatch(d -> d.getMetadata().getName().equals("widget")));
+  }
+
+  private static String message(AppDeployment app) {
+    return condition(app, "Ready").orElseThrow().getMessage();
+  }
+}
