@@ -112,6 +112,23 @@ class AppDeploymentReconcilerTest extends OperatorTestBase {
   }
 
   @Test
+  void aPodThatDiesIsNoticedAndItsRecoveryToo() {
+    create("web", "1.0", spec -> { });
+    kubelet.rollOut("web");
+    awaitPhase("web", Phase.Running, "Succeeded");
+
+    kubelet.crashAndRestart("web");
+
+    AppDeployment degraded = awaitPhase("web", Phase.Degraded, "HealthCheckFailed");
+    assertEquals(1, degraded.getStatus().getRestarts());
+    assertEquals("False", condition(degraded, "Healthy").orElseThrow().getStatus());
+    assertTrue(condition(degraded, "Stalled").isEmpty(), "the kubelet is still trying");
+
+    kubelet.rollOut("web");
+    awaitPhase("web", Phase.Running, "Succeeded");
+  }
+
+  @Test
   void anUpgradeRollsWithoutStoppingTheRunningVersion() {
     create("web", "1.0", spec -> { });
     kubelet.rollOut("web");

@@ -94,6 +94,22 @@ final class FakeKubelet {
     setStatus(deployment, podsOf(deployment).size(), 1, readyOldPods(deployment), "ProgressDeadlineExceeded");
   }
 
+  /** The app container of every pod crashed and was restarted; no pod is ready until it answers again. */
+  void crashAndRestart(String deploymentName) {
+    Deployment deployment = awaitDeployment(deploymentName);
+    for (Pod pod : podsOf(deployment)) {
+      client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).editStatus(p -> {
+        p.getStatus().getConditions().forEach(c -> c.setStatus("False"));
+        p.getStatus().getContainerStatuses().forEach(c -> {
+          c.setReady(false);
+          c.setRestartCount(c.getRestartCount() + 1);
+        });
+        return p;
+      });
+    }
+    setStatus(deployment, 1, 1, 0, null);
+  }
+
   /** The pods of the Deployment, as a ReplicaSet would have made them. */
   List<Pod> pods(String deploymentName) {
     return podsOf(awaitDeployment(deploymentName));
