@@ -1,5 +1,6 @@
 package io.bcgitops.cli;
 
+import io.bcgitops.fetch.FetchCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Map;
@@ -13,6 +14,8 @@ public final class Main {
                                  lint a GitOps repository: one line per problem, exit 1 if any
         render <dir> [--path apps] [--source name]
                                  print, as YAML, the AppDeployments a GitOpsSource would create
+        fetch --dest <file> (--url <url> | --maven <g:a:v> [--repository <url>]) [--sha256 <hex>] ...
+                                 download and verify an app's jar (vm init container); fetch --help for all options
       """;
 
   private Main() {
@@ -35,6 +38,7 @@ public final class Main {
         CommandLine line = parse(rest, Map.of("--path", "apps", "--source", "local"), err);
         yield line == null ? 2 : RepositoryCommands.render(line, out, err);
       }
+      case "fetch" -> FetchCommand.run(rest, out, err);
       case "help", "--help", "-h" -> {
         out.print(USAGE);
         yield 0;
