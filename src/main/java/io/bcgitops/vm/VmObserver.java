@@ -45,8 +45,7 @@ public final class VmObserver {
 
   private static boolean rolledOut(Deployment deployment, List<Pod> current) {
     DeploymentStatus status = deployment.getStatus();
-    if (status == null || status.getObservedGeneration() == null
-        || status.getObservedGeneration() < deployment.getMetadata().getGeneration()) {
+    if (!statusIsCurrent(deployment)) {
       return false;
     }
     int replicas = Objects.requireNonNullElse(deployment.getSpec().getReplicas(), 1);
@@ -76,7 +75,8 @@ public final class VmObserver {
             + detail + ")");
       }
     }
-    boolean deadlineExceeded = deployment.getStatus() != null && deployment.getStatus().getConditions() != null
+    // Until the controller has seen the current template, its Progressing condition is about the previous one.
+    boolean deadlineExceeded = statusIsCurrent(deployment) && deployment.getStatus().getConditions() != null
         && deployment.getStatus().getConditions().stream().anyMatch(c -> "Progressing".equals(c.getType())
             && "False".equals(c.getStatus()) && "ProgressDeadlineExceeded".equals(c.getReason()));
     if (deadlineExceeded) {
@@ -96,11 +96,23 @@ public final class VmObserver {
         + terminated.getExitCode() + (message.isEmpty() ? "" : ": " + message));
   }
 
-  /** The container's failed run: the current one if it ended badly, else the last one (during a restart back-off). */
+  /**
+   * The container's failed run: the current one if it ended badly, else the last one (during a restart back-off).
+   * A current run that ended well wins over the last one: a failure before a successful retry is history.
+   */
   private static Optional<ContainerStateTerminated> failedTermination(ContainerStatus status) {
-    return Stream.of(status.getState(), status.getLastState()).filter(Objects::nonNull)
-        .map(s -> s.getTerminated()).filter(t -> t != null && t.getExitCode() != null && t.getExitCode() != 0)
-        .findFirst();
+    ContainerStateTerminated ended = status.getState() != null && status.getState().getTerminated() != null
+        ? status.getState().getTerminated()
+        : status.getLastState() == null ? null : status.getLastState().getTerminated();
+    return Optional.ofNullable(ended).filter(t -> t.getExitCode() != null && t.getExitCode() != 0);
+  }
+
+  /** Whether the Deployment controller's status describes the Deployment's current generation. */
+  private static boolean statusIsCurrent(Deployment deployment) {
+    DeploymentStatus status = deployment.getStatus();
+    Long generation = deployment.getMetadata().getGeneration();
+    return status != null && status.getObservedGeneration() != null
+        && (generation == null || status.getObservedGeneration() >= generation);
   }
 
   private static Optional<ContainerStatus> appStatus(Pod pod) {
