@@ -35,6 +35,8 @@ public final class Conditions {
     public static final String HEALTH_CHECK_FAILED = "HealthCheckFailed";
     public static final String UPGRADE_FAILED = "UpgradeFailed";
     public static final String SUSPENDED = "Suspended";
+    /** An unexpected error while reconciling (an API server refusing a write); retried. */
+    public static final String RECONCILE_ERROR = "ReconcileError";
     /** An embedded app, which this version of the operator cannot run yet. */
     public static final String EMBEDDED_UNAVAILABLE = "EmbeddedUnavailable";
 

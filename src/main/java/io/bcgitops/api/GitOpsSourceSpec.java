@@ -4,24 +4,30 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.bcgitops.spec.Durations;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class GitOpsSourceSpec {
   /** Go-style duration, as Flux writes them: 30s, 1m, 1h30m, 500ms. */
-  public static final String DURATION_PATTERN = "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$";
+  public static final String DURATION_PATTERN = "^" + Durations.PATTERN + "$";
+  /** https, http, ssh, git or file URLs, or scp-like user@host:path. */
+  public static final String URL_PATTERN = "^((https?|ssh|git|file)://.+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:.+)$";
 
   @Required
-  @Pattern("^((https?|ssh|git|file)://.+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:.+)$")
+  @Pattern(URL_PATTERN)
   private String url;
   private GitRef ref;
   @Default("apps")
   private String path = "apps";
   @Default("1m")
   @Pattern(DURATION_PATTERN)
+  @ValidationRule(value = "duration(self) >= duration('1s')", message = "interval must be at least 1s")
   private String interval = "1m";
   @Default("60s")
   @Pattern(DURATION_PATTERN)
+  @ValidationRule(value = "duration(self) >= duration('1s')", message = "timeout must be at least 1s")
   private String timeout = "60s";
   private LocalObjectReference secretRef;
   @Default("false")

@@ -15,11 +15,13 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.net.HttpURLConnection;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,15 +65,21 @@ final class AppDeploymentApplier {
           updated++;
         }
       } catch (KubernetesClientException e) {
-        if (e.getCode() != HttpURLConnection.HTTP_BAD_REQUEST && e.getCode() != 422) {
+        if (!refusedForGood(e)) {
           throw e;
         }
+        // The schema, a CEL rule or an admission webhook refused this app: the others still go ahead.
         rejected.add(new InvalidApp(app.file(), "the API server rejected AppDeployment '" + app.name() + "': "
             + (e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage())));
       }
     }
     int pruned = source.getSpec().isPrune() ? prune(desired, existing, context) : 0;
     return new Result(created, updated, pruned, rejected);
+  }
+
+  /** A 4xx other than a conflict: retrying the same write would be refused again. 409 is retried (stale cache). */
+  private static boolean refusedForGood(KubernetesClientException e) {
+    return e.getCode() >= 400 && e.getCode() < 500 && e.getCode() != HttpURLConnection.HTTP_CONFLICT;
   }
 
   /**
@@ -119,18 +127,21 @@ final class AppDeploymentApplier {
   }
 
   private int prune(DesiredState desired, Map<String, AppDeployment> existing, Context<GitOpsSource> context) {
-    Set<String> wanted = new java.util.HashSet<>();
-    desired.names().forEach(wanted::add);
+    Set<String> wanted = desired.names().collect(Collectors.toSet());
     Set<String> keepNames = desired.protectedNames();
     Set<String> keepFolders = desired.protectedFolders();
     List<AppDeployment> stale = existing.values().stream()
+        .filter(app -> !app.isMarkedForDeletion())
         .filter(app -> !wanted.contains(app.getMetadata().getName()))
         .filter(app -> !keepNames.contains(app.getMetadata().getName()))
         .filter(app -> specFile(app) == null || !keepFolders.contains(DesiredState.folderOf(specFile(app))))
         .toList();
-    List<AppDeployment> order = new ArrayList<>(DependencyOrder.of(stale, app -> app.getMetadata().getName(),
-        app -> Objects.requireNonNullElse(app.getSpec().getDependsOn(), List.<String>of())).ordered());
-    java.util.Collections.reverse(order);
+    DependencyOrder.Result<AppDeployment> byDependency = DependencyOrder.of(stale, app -> app.getMetadata().getName(),
+        app -> Objects.requireNonNullElse(app.getSpec().getDependsOn(), List.<String>of()));
+    // Dependents first; apps on a dependsOn cycle (only possible if edited by hand) go first of all.
+    List<AppDeployment> order = new ArrayList<>(byDependency.ordered());
+    Collections.reverse(order);
+    order.addAll(0, byDependency.left().values());
     for (AppDeployment app : order) {
       LOG.info("pruning AppDeployment {}/{}: its app is no longer in git", app.getMetadata().getNamespace(),
           app.getMetadata().getName());

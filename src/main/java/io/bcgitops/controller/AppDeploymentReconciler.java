@@ -222,6 +222,10 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
       }
       return AppOutcome.stalled(Phase.Failed, failure.reason(), failure.message(), Health.unhealthy);
     }
+    if (observed.servingVersion() == null && version.equals(status.getDeployedVersion())) {
+      return AppOutcome.progressing(Phase.Degraded, Reasons.HEALTH_CHECK_FAILED, "no pod of version " + version
+          + " is ready (" + observed.restarts() + " restarts); the kubelet is restarting it", Health.unhealthy);
+    }
     if (olderServing) {
       return AppOutcome.progressing(Phase.Upgrading, Reasons.PROGRESSING, "upgrading from "
           + observed.servingVersion() + " to " + version, Health.healthy);

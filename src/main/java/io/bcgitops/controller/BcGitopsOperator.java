@@ -5,9 +5,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import java.time.Clock;
+import java.time.Duration;
 
 /** Wires the controllers into a JOSDK operator; the operator command and the tests both start it here. */
 public final class BcGitopsOperator {
+  private static final Duration MAX_RECONCILE_INTERVAL = Duration.ofMinutes(10);
+
   private BcGitopsOperator() {
   }
 
@@ -42,6 +45,8 @@ public final class BcGitopsOperator {
   }
 
   private static void watchNamespaces(ControllerConfigurationOverrider<?> controller, OperatorConfig config) {
+    // A safety net: every resource is looked at again at least this often, whatever was missed.
+    controller.withReconciliationMaxInterval(MAX_RECONCILE_INTERVAL);
     if (!config.namespaces().isEmpty()) {
       controller.settingNamespaces(config.namespaces());
     }

@@ -18,6 +18,7 @@ import io.bcgitops.source.GitReference;
 import io.bcgitops.spec.DesiredState;
 import io.bcgitops.spec.Durations;
 import io.bcgitops.spec.GitOpsRepository;
+import io.bcgitops.spec.ParsedApp;
 import io.bcgitops.spec.PathNotFoundException;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -26,14 +27,14 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,6 +65,9 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
   private static final Logger LOG = LoggerFactory.getLogger(GitOpsSourceReconciler.class);
   /** How soon a source whose interval cannot be read is looked at again. */
   private static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(1);
+  /** The shortest wait before looking again, and how early a timer may fire for a fetch to count as due. */
+  private static final Duration MIN_REQUEUE = Duration.ofMillis(200);
+  private static final int MAX_LABEL_VALUE = 63;
 
   /** The last fetch of a source, reused until the interval is up, the spec changes or a reconcile is requested. */
   private record LastFetch(long generation, String requestedAt, Instant at, FetchedRevision revision,
@@ -112,24 +116,48 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
           .remove(Conditions.RECONCILING).remove(Conditions.STALLED);
       return finish(source, status, conditions, context, null);
     }
-    Duration requeue = DEFAULT_INTERVAL;
+    Duration interval = DEFAULT_INTERVAL;
     try {
-      Duration interval = duration("spec.interval", spec.getInterval());
-      requeue = interval;
+      interval = checkSource(source);
       FetchedRevision revision = fetch(source, context, interval);
       recordArtifact(status, revision);
       conditions.remove(Conditions.FETCH_FAILED);
       DesiredState desired = readDesiredState(source, revision);
       requireApps(source, desired, status);
-      List<AppDeployment> owned = new ArrayList<>(context.getSecondaryResources(AppDeployment.class));
-      AppDeploymentApplier.Result applied = applier.apply(source, desired, owned, context);
+      AppDeploymentApplier.Result applied = applier.apply(source, desired, owned(source, context), context);
       report(source, desired, applied, revision, status, conditions, context);
     } catch (StepFailure failure) {
       failure.report(conditions);
     }
     LOG.debug("reconciled GitOpsSource {}/{} in {} ms", source.getMetadata().getNamespace(),
         source.getMetadata().getName(), (System.nanoTime() - started) / 1_000_000);
-    return finish(source, status, conditions, context, requeue);
+    return finish(source, status, conditions, context, untilNextFetch(source, interval));
+  }
+
+  /**
+   * An unexpected error (the API server refusing a write, say) is shown on the source while JOSDK
+   * retries; after the last retry the source is looked at again at its interval, not hours later.
+   */
+  @Override
+  public ErrorStatusUpdateControl<GitOpsSource> updateErrorStatus(GitOpsSource source, Context<GitOpsSource> context,
+      Exception e) {
+    LOG.warn("reconciling GitOpsSource {}/{} failed: {}", source.getMetadata().getNamespace(),
+        source.getMetadata().getName(), e.toString());
+    GitOpsSourceStatus status = source.getStatus() == null ? new GitOpsSourceStatus()
+        : context.getClient().getKubernetesSerialization().clone(source.getStatus());
+    String message = "reconciling failed and is retried: " + e.getMessage();
+    status.setConditions(new ConditionSet(status.getConditions(), source.getMetadata().getGeneration(), clock)
+        .set(Conditions.READY, false, Reasons.RECONCILE_ERROR, message)
+        .set(Conditions.RECONCILING, true, Reasons.PROGRESSING, message).toList());
+    ErrorStatusUpdateControl<GitOpsSource> control = ErrorStatusUpdateControl.noStatusUpdate();
+    if (!JsonContent.same(status, source.getStatus())) {
+      source.setStatus(status);
+      control = ErrorStatusUpdateControl.patchStatus(source);
+    }
+    boolean lastAttempt = context.getRetryInfo().map(RetryInfo::isLastAttempt).orElse(true);
+    Duration interval = Durations.isDuration(source.getSpec().getInterval())
+        ? Durations.parse(source.getSpec().getInterval()) : DEFAULT_INTERVAL;
+    return lastAttempt ? control.withNoRetry().rescheduleAfter(interval) : control;
   }
 
   @Override
@@ -140,12 +168,55 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     try {
       GitFetcher.deleteRecursively(cacheDirOf(source));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete the git cache of " + source.getMetadata().getName(), e);
+      // Only a cache on the operator's own disk: never keep a source from being deleted because of it.
+      LOG.warn("could not delete the git cache of GitOpsSource {}/{}: {}", source.getMetadata().getNamespace(),
+          source.getMetadata().getName(), e.getMessage());
     }
     return DeleteControl.defaultDelete();
   }
 
-  /** Step 1: fetch the ref from git, unless the last fetch is recent enough to reuse. */
+  /** Step 1: check what the source itself asks for; returns its interval. */
+  private Duration checkSource(GitOpsSource source) throws StepFailure {
+    if (source.getMetadata().getName().length() > MAX_LABEL_VALUE) {
+      throw StepFailure.stalled(Reasons.INVALID_SOURCE, "metadata.name is longer than 63 characters: it is the value"
+          + " of the " + Api.SOURCE_LABEL + " label on every AppDeployment of the source");
+    }
+    String url = source.getSpec().getUrl();
+    if (url == null || !url.matches(GitOpsSourceSpec.URL_PATTERN)) {
+      throw StepFailure.stalled(Reasons.INVALID_SOURCE, "spec.url must be an https, http, ssh, git or file URL,"
+          + " or user@host:path");
+    }
+    if (url.startsWith("file:") && !config.allowFileUrls()) {
+      throw StepFailure.stalled(Reasons.INVALID_SOURCE, "file URLs are not allowed: they read the operator's own"
+          + " disk (set BCGITOPS_ALLOW_FILE_URLS=true to allow them, for tests and local use)");
+    }
+    duration("spec.timeout", source.getSpec().getTimeout());
+    return duration("spec.interval", source.getSpec().getInterval());
+  }
+
+  /** The AppDeployments this source controls (by UID: a mere reference to the source is not enough). */
+  private static List<AppDeployment> owned(GitOpsSource source, Context<GitOpsSource> context) {
+    String uid = source.getMetadata().getUid();
+    return context.getSecondaryResources(AppDeployment.class).stream()
+        .filter(app -> app.getMetadata().getOwnerReferences().stream()
+            .anyMatch(o -> Boolean.TRUE.equals(o.getController()) && uid.equals(o.getUid())))
+        .toList();
+  }
+
+  /**
+   * When to look again: when the next fetch is due. Other events (an app's status changing) wake
+   * the reconciler in between without a fetch, and must not push the next fetch back.
+   */
+  private Duration untilNextFetch(GitOpsSource source, Duration interval) {
+    LastFetch last = lastFetches.get(source.getMetadata().getUid());
+    if (last == null) {
+      return interval;
+    }
+    Duration left = Duration.between(clock.instant(), last.at().plus(interval));
+    return left.compareTo(MIN_REQUEUE) < 0 ? MIN_REQUEUE : left;
+  }
+
+  /** Step 2: fetch the ref from git, unless the last fetch is recent enough to reuse. */
   private FetchedRevision fetch(GitOpsSource source, Context<GitOpsSource> context, Duration interval)
       throws StepFailure {
     String uid = source.getMetadata().getUid();
@@ -153,9 +224,10 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     String requestedAt = ReconcileTriggers.requestedAt(source);
     Instant now = clock.instant();
     LastFetch last = lastFetches.get(uid);
+    // A timer set for the interval may fire a little early: a fetch that is nearly due is due.
     boolean due = last == null || last.generation() != generation
         || !Objects.equals(last.requestedAt(), requestedAt)
-        || Duration.between(last.at(), now).compareTo(interval.multipliedBy(9).dividedBy(10)) >= 0;
+        || Duration.between(last.at(), now).plus(MIN_REQUEUE).compareTo(interval) >= 0;
     if (!due) {
       if (last.failure() != null) {
         throw last.failure();
@@ -180,30 +252,18 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
 
   private FetchedRevision fetchFromGit(GitOpsSource source, Context<GitOpsSource> context) throws StepFailure {
     GitOpsSourceSpec spec = source.getSpec();
-    checkUrl(spec.getUrl());
     Duration timeout = duration("spec.timeout", spec.getTimeout());
     GitCredentials credentials = credentialsOf(source, context);
     try {
       return fetcher.fetch(spec.getUrl(), GitReference.of(spec.getRef()), credentials, timeout, cacheDirOf(source));
     } catch (GitFetchException e) {
       if (e.kind() == GitFetchException.Kind.AUTHENTICATION) {
-        throw StepFailure.fetch(Reasons.AUTHENTICATION_FAILED, e.getMessage(), true);
+        throw StepFailure.authentication(e.getMessage());
       }
       if (e.kind() == GitFetchException.Kind.INVALID_REF) {
         throw StepFailure.stalled(Reasons.INVALID_SOURCE, "spec.ref: " + e.getMessage());
       }
-      throw StepFailure.fetch(Reasons.FETCH_FAILED, e.getMessage(), false);
-    }
-  }
-
-  private void checkUrl(String url) throws StepFailure {
-    if (url == null || !url.matches("^((https?|ssh|git|file)://.+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:.+)$")) {
-      throw StepFailure.stalled(Reasons.INVALID_SOURCE, "spec.url must be an https, http, ssh, git or file URL,"
-          + " or user@host:path");
-    }
-    if (url.startsWith("file:") && !config.allowFileUrls()) {
-      throw StepFailure.stalled(Reasons.INVALID_SOURCE, "file URLs are not allowed: they read the operator's own"
-          + " disk (set BCGITOPS_ALLOW_FILE_URLS=true to allow them, for tests and local use)");
+      throw StepFailure.fetchFailed(e.getMessage());
     }
   }
 
@@ -215,13 +275,13 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     Secret secret = context.getClient().secrets().inNamespace(source.getMetadata().getNamespace())
         .withName(secretRef.getName()).get();
     if (secret == null) {
-      throw StepFailure.fetch(Reasons.AUTHENTICATION_FAILED, "Secret '" + secretRef.getName()
-          + "' named by spec.secretRef does not exist in namespace " + source.getMetadata().getNamespace(), true);
+      throw StepFailure.authentication("Secret '" + secretRef.getName()
+          + "' named by spec.secretRef does not exist in namespace " + source.getMetadata().getNamespace());
     }
     GitCredentials credentials = GitCredentials.fromSecretData(secret.getData());
     if (credentials.username() == null && credentials.bearerToken() == null && credentials.identity() == null) {
-      throw StepFailure.fetch(Reasons.AUTHENTICATION_FAILED, "Secret '" + secretRef.getName()
-          + "' has none of the keys username (with password), bearerToken or identity (with known_hosts)", true);
+      throw StepFailure.authentication("Secret '" + secretRef.getName()
+          + "' has none of the keys username (with password), bearerToken or identity (with known_hosts)");
     }
     return credentials;
   }
@@ -235,7 +295,7 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     status.setLastAttemptedRevision(revision.revision());
   }
 
-  /** Step 2: read and validate every app spec under the source's path. */
+  /** Step 3: read and validate every app spec under the source's path. */
   private DesiredState readDesiredState(GitOpsSource source, FetchedRevision revision) throws StepFailure {
     String uid = source.getMetadata().getUid();
     String path = source.getSpec().getPath();
@@ -251,12 +311,11 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
       throw StepFailure.stalled(Reasons.PATH_NOT_FOUND, e.getMessage() + " at " + revision.revision()
           + "; no AppDeployment was changed");
     } catch (IOException e) {
-      throw StepFailure.fetch(Reasons.FETCH_FAILED, "reading the checked-out repository failed: " + e.getMessage(),
-          false);
+      throw StepFailure.fetchFailed("reading the checked-out repository failed: " + e.getMessage());
     }
   }
 
-  /** Step 3: an app set with no valid app never prunes everything, unless the source allows it. */
+  /** Step 4: an app set with no valid app never prunes everything, unless the source allows it. */
   private static void requireApps(GitOpsSource source, DesiredState desired, GitOpsSourceStatus status)
       throws StepFailure {
     if (!desired.apps().isEmpty() || source.getSpec().isAllowEmpty()) {
@@ -270,7 +329,7 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
         + " nothing was pruned (set spec.allowEmpty: true to allow removing every app)");
   }
 
-  /** Step 5: write what was applied into the status. */
+  /** Step 6 (step 5 is the applier's): write what was applied, and how the apps are doing, into the status. */
   private void report(GitOpsSource source, DesiredState desired, AppDeploymentApplier.Result applied,
       FetchedRevision revision, GitOpsSourceStatus status, ConditionSet conditions, Context<GitOpsSource> context) {
     if (applied.changed()) {
@@ -278,11 +337,13 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
           source.getMetadata().getNamespace(), source.getMetadata().getName(), revision.revision(),
           applied.created(), applied.updated(), applied.pruned());
     }
-    status.setApps(desired.apps().stream().map(app -> new AppSummary(app.name(), app.spec().version(),
+    Set<String> rejectedFiles = applied.rejected().stream().map(InvalidApp::getFile).collect(Collectors.toSet());
+    List<ParsedApp> inCluster = desired.apps().stream().filter(app -> !rejectedFiles.contains(app.file())).toList();
+    status.setApps(inCluster.stream().map(app -> new AppSummary(app.name(), app.spec().version(),
         app.spec().isolationOrDefault(), app.file())).toList());
     status.setInvalidApps(invalidApps(desired, applied.rejected()));
-    status.setAppCount(desired.apps().size());
-    Set<String> names = desired.names().collect(Collectors.toSet());
+    status.setAppCount(inCluster.size());
+    Set<String> names = inCluster.stream().map(ParsedApp::name).collect(Collectors.toSet());
     List<AppDeployment> apps = context.getSecondaryResources(AppDeployment.class).stream()
         .filter(app -> names.contains(app.getMetadata().getName())).toList();
     status.setReadyCount((int) apps.stream().filter(AppDeploymentReconciler::isReady).count());
@@ -296,9 +357,9 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     }
     conditions.remove(Conditions.STALLED);
     String progress = "applied revision " + revision.revision() + "; " + status.getReadyCount() + " of "
-        + desired.apps().size() + " apps ready";
+        + inCluster.size() + " apps ready";
     Optional<AppDeployment> failed = apps.stream().filter(GitOpsSourceReconciler::isStalled).findFirst();
-    if (status.getReadyCount() == desired.apps().size()) {
+    if (status.getReadyCount() == inCluster.size()) {
       conditions.set(Conditions.READY, true, Reasons.SUCCEEDED, progress).remove(Conditions.RECONCILING);
     } else if (failed.isPresent()) {
       Condition cause = readyCondition(failed.get());
@@ -355,11 +416,16 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
   }
 
   private static Duration duration(String field, String value) throws StepFailure {
+    Duration duration;
     try {
-      return Durations.parse(value);
+      duration = Durations.parse(value);
     } catch (IllegalArgumentException e) {
       throw StepFailure.stalled(Reasons.INVALID_SOURCE, field + ": " + e.getMessage());
     }
+    if (duration.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw StepFailure.stalled(Reasons.INVALID_SOURCE, field + ": " + value + " is less than 1s");
+    }
+    return duration;
   }
 
   private Path cacheDirOf(GitOpsSource source) {

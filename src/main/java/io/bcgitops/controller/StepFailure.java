@@ -19,9 +19,14 @@ final class StepFailure extends Exception {
     this.fetchFailed = fetchFailed;
   }
 
-  /** The repository could not be fetched; retried at the interval. */
-  static StepFailure fetch(String reason, String message, boolean stalled) {
-    return new StepFailure(reason, message, stalled, true);
+  /** The repository could not be fetched (network, timeout, a ref that is gone); retried at the interval. */
+  static StepFailure fetchFailed(String message) {
+    return new StepFailure(Conditions.Reasons.FETCH_FAILED, message, false, true);
+  }
+
+  /** The remote refused the credentials, or there are none to give: the user must fix the Secret. */
+  static StepFailure authentication(String message) {
+    return new StepFailure(Conditions.Reasons.AUTHENTICATION_FAILED, message, true, true);
   }
 
   /** The fetched content or the source's spec needs a fix from the user. */
@@ -30,11 +35,13 @@ final class StepFailure extends Exception {
   }
 
   void report(ConditionSet conditions) {
-    conditions.set(Conditions.READY, false, reason, getMessage()).remove(Conditions.RECONCILING);
+    conditions.set(Conditions.READY, false, reason, getMessage());
     if (stalled) {
-      conditions.set(Conditions.STALLED, true, reason, getMessage());
+      conditions.set(Conditions.STALLED, true, reason, getMessage()).remove(Conditions.RECONCILING);
     } else {
-      conditions.remove(Conditions.STALLED);
+      // Retried at the interval: still in progress, as kstatus reads it (Flux's ProgressingWithRetry).
+      conditions.set(Conditions.RECONCILING, true, Conditions.Reasons.PROGRESSING, "retrying: " + getMessage())
+          .remove(Conditions.STALLED);
     }
     if (fetchFailed) {
       conditions.set(Conditions.FETCH_FAILED, true, reason, getMessage());

@@ -7,29 +7,38 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.errors.TransportException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteSession;
 import org.eclipse.jgit.transport.SshSessionFactory;
 import org.eclipse.jgit.transport.SshTransport;
 import org.eclipse.jgit.transport.TagOpt;
+import org.eclipse.jgit.transport.TrackingRefUpdate;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.TransportHttp;
 import org.eclipse.jgit.transport.URIish;
@@ -44,7 +53,8 @@ import org.semver4j.Semver;
  * kept between calls, so each fetch after the first transfers only new objects.
  */
 public final class GitFetcher {
-  private static final String REMOTE = "origin";
+  /** The cache's own section of .git/config. */
+  private static final String CONFIG_SECTION = "bcgitops";
 
   /**
    * Brings {@code directory} to the revision {@code ref} names at {@code url}.
@@ -57,45 +67,107 @@ public final class GitFetcher {
       throw new GitFetchException(GitFetchException.Kind.INVALID_REF, ref.kind().name().toLowerCase(Locale.ROOT)
           + " " + ref.problem());
     }
-    try (Git git = openOrInit(directory, url); Authentication auth = new Authentication(credentials)) {
-      fetchRefs(git, ref, auth, timeout);
-      Repository repository = git.getRepository();
-      String refName = ref.kind() == GitReference.Kind.SEMVER ? highestTagIn(repository, ref.value()) : ref.value();
-      ObjectId commit = resolveCommit(repository, ref, refName, url);
-      git.checkout().setName(commit.name()).setForced(true).call();
-      return FetchedRevision.of(ref.kind() == GitReference.Kind.COMMIT ? null : refName, commit.name(), directory);
-    } catch (GitAPIException | IOException | UncheckedIOException e) {
-      throw classify(e, url, ref, credentials);
+    try {
+      return fetchInto(url, ref, credentials, timeout, directory);
+    } catch (BrokenCacheException broken) {
+      // A crash can leave the cache broken (a stale lock, a half-written ref); it is only a cache.
+      try {
+        deleteRecursively(directory);
+      } catch (IOException e) {
+        throw new GitFetchException(GitFetchException.Kind.FETCH, "cannot reset the git cache: " + e.getMessage());
+      }
+      try {
+        return fetchInto(url, ref, credentials, timeout, directory);
+      } catch (BrokenCacheException again) {
+        throw new GitFetchException(GitFetchException.Kind.FETCH, "the git cache is unusable even after a fresh"
+            + " clone: " + credentials.redact(again.getMessage()));
+      }
     }
   }
 
+  /** The local side failed: the cache must be cloned again. */
+  private static final class BrokenCacheException extends Exception {
+    BrokenCacheException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private FetchedRevision fetchInto(String url, GitReference ref, GitCredentials credentials, Duration timeout,
+      Path directory) throws GitFetchException, BrokenCacheException {
+    String safeUrl = credentials.redact(url);
+    try (Git git = openOrInit(directory, url);
+        Authentication auth = new Authentication(credentials, directory.resolveSibling(directory.getFileName() + ".ssh"))) {
+      FetchResult fetched;
+      try {
+        fetched = fetchRefs(git, url, ref, auth, timeout);
+      } catch (GitAPIException | RuntimeException e) {
+        if (e instanceof JGitInternalException && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("lock")) {
+          throw new BrokenCacheException(e.getMessage(), e);
+        }
+        throw classify(e, safeUrl, ref, credentials);
+      }
+      for (TrackingRefUpdate update : fetched.getTrackingRefUpdates()) {
+        if (!UPDATED.contains(update.getResult())) {
+          throw new BrokenCacheException("updating " + update.getLocalName() + " failed: " + update.getResult(), null);
+        }
+      }
+      try {
+        Repository repository = git.getRepository();
+        String refName = ref.kind() == GitReference.Kind.SEMVER ? highestTagIn(repository, ref.value()) : ref.value();
+        ObjectId commit = resolveCommit(repository, ref, refName, safeUrl);
+        git.checkout().setName(commit.name()).setForced(true).call();
+        return FetchedRevision.of(ref.kind() == GitReference.Kind.COMMIT ? null : refName, commit.name(), directory);
+      } catch (GitAPIException | IOException | RuntimeException e) {
+        throw new BrokenCacheException("checking out failed: " + e.getMessage(), e);
+      }
+    } catch (IOException | GitAPIException | UncheckedIOException e) {
+      throw new BrokenCacheException("opening the cache failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Results of a ref update that leave the ref where the remote has it. */
+  private static final Set<RefUpdate.Result> UPDATED = EnumSet.of(RefUpdate.Result.NEW, RefUpdate.Result.FORCED,
+      RefUpdate.Result.FAST_FORWARD, RefUpdate.Result.NO_CHANGE, RefUpdate.Result.RENAMED);
+
+  /**
+   * Opens the cache, or starts an empty one. The URL itself is not stored (it may hold credentials),
+   * only its hash: a cache fetched from another URL is started again, so that nothing of the other
+   * repository (a commit of a fork, say) can be resolved.
+   */
   private static Git openOrInit(Path directory, String url) throws GitAPIException, IOException {
-    Git git = null;
+    String urlHash = sha256(url);
     if (Files.isDirectory(directory.resolve(".git"))) {
+      Git git = null;
       try {
         git = Git.open(directory.toFile());
         git.getRepository().getRefDatabase().getRefs();
+        if (urlHash.equals(git.getRepository().getConfig().getString(CONFIG_SECTION, null, "url-sha256"))) {
+          return git;
+        }
       } catch (IOException | RuntimeException corrupt) {
         // A cache that cannot be read (a crash mid-write, a full disk) is only a cache: start again.
-        if (git != null) {
-          git.close();
-        }
-        git = null;
-        deleteRecursively(directory);
       }
+      if (git != null) {
+        git.close();
+      }
+      deleteRecursively(directory);
     }
-    if (git == null) {
-      git = Git.init().setDirectory(directory.toFile()).call();
-    }
+    Git git = Git.init().setDirectory(directory.toFile()).call();
     StoredConfig config = git.getRepository().getConfig();
-    if (!url.equals(config.getString("remote", REMOTE, "url"))) {
-      config.setString("remote", REMOTE, "url", url);
-      config.save();
-    }
+    config.setString(CONFIG_SECTION, null, "url-sha256", urlHash);
+    config.save();
     return git;
   }
 
-  private static void fetchRefs(Git git, GitReference ref, Authentication auth, Duration timeout)
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  private static FetchResult fetchRefs(Git git, String url, GitReference ref, Authentication auth, Duration timeout)
       throws GitAPIException {
     List<RefSpec> specs = switch (ref.kind()) {
       case BRANCH -> List.of(new RefSpec("+refs/heads/" + ref.value() + ":refs/remotes/origin/" + ref.value()));
@@ -103,8 +175,8 @@ public final class GitFetcher {
       case SEMVER -> List.of(new RefSpec("+refs/tags/*:refs/tags/*"));
       case COMMIT -> List.of(new RefSpec("+refs/heads/*:refs/remotes/origin/*"), new RefSpec("+refs/tags/*:refs/tags/*"));
     };
-    git.fetch()
-        .setRemote(REMOTE)
+    return git.fetch()
+        .setRemote(url)
         .setRefSpecs(specs)
         .setTagOpt(TagOpt.NO_TAGS)
         .setRemoveDeletedRefs(true)
@@ -251,11 +323,13 @@ public final class GitFetcher {
    */
   private static final class Authentication implements AutoCloseable {
     private final GitCredentials credentials;
-    private Path sshDirectory;
+    /** Beside the cache, not in /tmp: a key file left by a killed process is removed by the next fetch. */
+    private final Path sshDirectory;
     private SshdSessionFactory sshSessions;
 
-    Authentication(GitCredentials credentials) {
+    Authentication(GitCredentials credentials, Path sshDirectory) {
       this.credentials = credentials;
+      this.sshDirectory = sshDirectory;
     }
 
     UsernamePasswordCredentialsProvider credentialsProvider() {
@@ -276,7 +350,8 @@ public final class GitFetcher {
     private SshdSessionFactory sshSessions() {
       if (sshSessions == null) {
         try {
-          sshDirectory = Files.createTempDirectory("bcgitops-ssh",
+          deleteRecursively(sshDirectory);
+          Files.createDirectories(sshDirectory,
               PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
           Path identity = writePrivate("identity", credentials.identity());
           Path knownHosts = writePrivate("known_hosts", credentials.knownHosts());
@@ -309,8 +384,6 @@ public final class GitFetcher {
     public void close() throws IOException {
       if (sshSessions != null) {
         sshSessions.close();
-      }
-      if (sshDirectory != null) {
         deleteRecursively(sshDirectory);
       }
     }

@@ -6,7 +6,9 @@ import java.util.regex.Pattern;
 
 /** Go-style durations as Flux and the CRDs write them: 500ms, 30s, 1m, 1h30m. */
 public final class Durations {
-  private static final Pattern WHOLE = Pattern.compile("([0-9]+(\\.[0-9]+)?(ms|s|m|h))+");
+  /** The form of a duration, for schemas and checks. */
+  public static final String PATTERN = "([0-9]+(\\.[0-9]+)?(ms|s|m|h))+";
+  private static final Pattern WHOLE = Pattern.compile(PATTERN);
   private static final Pattern PART = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ms|s|m|h)");
 
   private Durations() {
@@ -29,6 +31,10 @@ public final class Durations {
       };
     }
     return Duration.ofMillis(Math.round(millis));
+  }
+
+  public static boolean isDuration(String text) {
+    return text != null && WHOLE.matcher(text).matches();
   }
 
   /** Formats a duration the way {@link #parse} reads it, in the fewest parts: 90s is "1m30s". */

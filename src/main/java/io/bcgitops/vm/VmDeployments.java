@@ -139,14 +139,15 @@ public final class VmDeployments {
   private static Container jvmContainer(AppDeploymentSpec spec, VmImages images) {
     List<String> args = new ArrayList<>();
     VmConfig vm = spec.getVmConfig();
-    if (vm != null && vm.getExtraArgs() != null) {
-      args.addAll(vm.getExtraArgs());
-    }
     if (vm != null && vm.getMemoryLimit() != null) {
       args.add("-XX:MaxRAMPercentage=" + HEAP_PERCENT);
     }
     if (vm != null && vm.getSchedulerLimit() != null) {
       args.add("-XX:ActiveProcessorCount=" + vm.getSchedulerLimit());
+    }
+    // extraArgs after the operator's flags: the JVM takes the last of a repeated flag, so the user's win.
+    if (vm != null && vm.getExtraArgs() != null) {
+      args.addAll(vm.getExtraArgs());
     }
     String mainClass = spec.getSource().getMainClass();
     args.addAll(mainClass == null ? List.of("-jar", JAR) : List.of("-cp", JAR, mainClass));

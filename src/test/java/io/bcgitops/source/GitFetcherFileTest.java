@@ -270,6 +270,37 @@ class GitFetcherFileTest {
   }
 
   @Test
+  void staleLocksLeftByACrashDoNotPinAnOldCommit() throws Exception {
+    repo.write("a.txt", "one");
+    repo.commit("first");
+    fetch(GitReference.branch("main"));
+    Files.writeString(cache.resolve(".git/refs/remotes/origin/main.lock"), "");
+    Files.writeString(cache.resolve(".git/index.lock"), "");
+    repo.write("a.txt", "two");
+    String second = repo.commit("second");
+
+    FetchedRevision fetched = fetch(GitReference.branch("main"));
+
+    assertEquals("main@sha1:" + second, fetched.revision());
+    assertEquals("two", read(cache.resolve("a.txt")));
+  }
+
+  @Test
+  void aNewUrlStartsAFreshCacheSoNothingOfTheOldRepositoryResolves() throws Exception {
+    repo.write("a.txt", "fork");
+    String forkCommit = repo.commit("only in the fork");
+    fetch(new GitReference(GitReference.Kind.COMMIT, forkCommit));
+    TestRepo upstream = TestRepo.create(cache.getParent().resolve("upstream"));
+    upstream.write("a.txt", "upstream");
+    upstream.commit("upstream");
+
+    GitFetchException e = assertThrows(GitFetchException.class, () -> fetcher.fetch(upstream.fileUrl(),
+        new GitReference(GitReference.Kind.COMMIT, forkCommit), GitCredentials.NONE, TIMEOUT, cache));
+
+    assertEquals(GitFetchException.Kind.REF_NOT_FOUND, e.kind());
+  }
+
+  @Test
   void aCorruptCacheIsClonedAgain() throws Exception {
     repo.write("a.txt", "one");
     repo.commit("first");
