@@ -14,6 +14,7 @@ import io.bcgitops.testing.GitHttpServer;
 import io.bcgitops.testing.TestRepo;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -229,6 +230,73 @@ class GitOpsSourceFailuresTest extends OperatorTestBase {
 
   private static String base64(String text) {
     return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void anAppRefusedByAnAdmissionWebhookDoesNotStopTheOthers() {
+    Map<String, String> before = threeAppsApplied(spec -> { });
+    server.expect().put().withPath("/apis/bcgitops.io/v1alpha1/namespaces/" + ns + "/appdeployments/api")
+        .andReturn(403, new StatusBuilder().withCode(403).withReason("Forbidden")
+            .withMessage("admission webhook \"policy.example.com\" denied the request: no 2.x yet").build())
+        .always();
+
+    repo.write("apps/api/app.yaml", app("api", "2.0"));
+    repo.write("apps/db/app.yaml", app("db", "1.1"));
+    repo.commit("upgrade api and db");
+    operator.requestReconcile(ns, "shop");
+
+    GitOpsSource source = operator.awaitReady(ns, "shop", "InvalidAppSpecs");
+    InvalidApp refused = source.getStatus().getInvalidApps().get(0);
+    assertEquals("apps/api/app.yaml", refused.getFile());
+    assertTrue(refused.getError().contains("denied the request"), refused.getError());
+    assertEquals(2, source.getStatus().getAppCount());
+    await().atMost(OperatorHarness.WAIT).until(() -> "1.1".equals(operator.app(ns, "db").getSpec().getVersion()));
+    assertEquals(before.get("api"), resourceVersions().get("api"));
+  }
+
+  @Test
+  void anUnexpectedErrorIsShownAndRetriedNotHiddenBehindAnOldReady() {
+    Map<String, String> before = threeAppsApplied(spec -> { });
+    server.expect().get().withPath("/api/v1/namespaces/" + ns + "/secrets/git-creds")
+        .andReturn(500, new StatusBuilder().withCode(500).withMessage("etcdserver: request timed out").build())
+        .always();
+
+    operator.editSource(ns, "shop", s -> s.getSpec().setSecretRef(new LocalObjectReference("git-creds")));
+
+    GitOpsSource source = operator.awaitReady(ns, "shop", "ReconcileError");
+    assertEquals("True", condition(source, "Reconciling").orElseThrow().getStatus());
+    assertEquals(before, resourceVersions());
+  }
+
+  @Test
+  void anIntervalUnderOneSecondIsRefused() {
+    Map<String, String> before = threeAppsApplied(spec -> { });
+    operator.editSource(ns, "shop", s -> s.getSpec().setInterval("0s"));
+
+    GitOpsSource source = operator.awaitReady(ns, "shop", "InvalidSource");
+
+    assertTrue(condition(source, "Ready").orElseThrow().getMessage().contains("spec.interval: 0s is less than 1s"));
+    assertEquals(before, resourceVersions());
+  }
+
+  @Test
+  void aPrunedAppStillTerminatingIsNotDeletedAgain() throws Exception {
+    threeAppsApplied(spec -> { });
+    client.resources(io.bcgitops.api.AppDeployment.class).inNamespace(ns).withName("api").edit(a -> {
+      a.getMetadata().getFinalizers().add("example.com/keep");
+      return a;
+    });
+    repo.delete("apps/api");
+    repo.commit("remove api");
+    operator.requestReconcile(ns, "shop");
+    await().atMost(OperatorHarness.WAIT).until(() -> operator.app(ns, "api").isMarkedForDeletion());
+    operator.drainRequests();
+
+    operator.requestReconcile(ns, "shop");
+    operator.awaitReady(ns, "shop", "Succeeded");
+    await().pollDelay(java.time.Duration.ofMillis(500)).atMost(OperatorHarness.WAIT).until(() -> true);
+
+    assertTrue(OperatorHarness.writes(operator.drainRequests()).stream().noneMatch(w -> w.startsWith("DELETE")));
   }
 
   @Test

@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.awaitility.core.ConditionTimeoutException;
 import java.util.stream.Stream;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
@@ -123,11 +124,16 @@ final class OperatorHarness implements AutoCloseable {
 
   /** Waits until the source's Ready condition has this reason for the source's current generation. */
   GitOpsSource awaitReady(String namespace, String name, String reason) {
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
-      GitOpsSource source = source(namespace, name);
-      return condition(source, "Ready").filter(c -> reason.equals(c.getReason()))
-          .filter(c -> c.getObservedGeneration().equals(source.getMetadata().getGeneration())).isPresent();
-    });
+    try {
+      await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
+        GitOpsSource source = source(namespace, name);
+        return condition(source, "Ready").filter(c -> reason.equals(c.getReason()))
+            .filter(c -> c.getObservedGeneration().equals(source.getMetadata().getGeneration())).isPresent();
+      });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("GitOpsSource " + name + " never had Ready reason " + reason + "; it has "
+          + condition(source(namespace, name), "Ready").map(c -> c.getReason() + ": " + c.getMessage()).orElse("none"), e);
+    }
     return source(namespace, name);
   }
 
