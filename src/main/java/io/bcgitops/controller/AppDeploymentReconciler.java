@@ -110,7 +110,12 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
       ConditionSet conditions) {
     List<String> problems = AppSpecs.problems(app);
     if (!problems.isEmpty()) {
-      return AppOutcome.stalled(Phase.Failed, Reasons.INVALID_SPEC, String.join("; ", problems), Health.unknown);
+      String message = String.join("; ", problems);
+      if (isServing(context)) {
+        return AppOutcome.stalled(Phase.Degraded, Reasons.INVALID_SPEC, message + "; version "
+            + status.getDeployedVersion() + " keeps running", Health.healthy);
+      }
+      return AppOutcome.stalled(Phase.Failed, Reasons.INVALID_SPEC, message, Health.unknown);
     }
     Deployment deployment = current(app, context);
     boolean dependenciesReady = checkDependencies(app, context, conditions);
@@ -128,6 +133,12 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
     deployment = applyDeployment(app, deployment, context);
     VmObservation observed = VmObserver.observe(app, deployment, podsOf(app));
     return outcomeOf(app, observed, status);
+  }
+
+  /** Whether a Deployment of the app has an available pod: an older spec still serving. */
+  private static boolean isServing(Context<AppDeployment> context) {
+    return context.getSecondaryResources(Deployment.class).stream().anyMatch(d -> d.getStatus() != null
+        && d.getStatus().getAvailableReplicas() != null && d.getStatus().getAvailableReplicas() > 0);
   }
 
   /** The app's Deployment; one left under an old name (nodePrefix changed) is deleted. */

@@ -333,7 +333,8 @@ class AppDeploymentReconcilerTest extends OperatorTestBase {
       spec.getVmConfig().setMemoryLimit("-5Mi");
     });
 
-    awaitPhase("web", Phase.Failed, "InvalidSpec");
+    AppDeployment degraded = awaitPhase("web", Phase.Degraded, "InvalidSpec");
+    assertTrue(message(degraded).contains("memoryLimit") && message(degraded).contains("1.0 keeps running"));
     assertEquals("1.0", kubelet.deployment("web").getSpec().getTemplate().getMetadata().getAnnotations()
         .get(Api.VERSION_ANNOTATION));
   }
