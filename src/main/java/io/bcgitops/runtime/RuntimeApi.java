@@ -1,0 +1,86 @@
+package io.bcgitops.runtime;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The HTTP API of a runtime pool's two containers, shared by the servers (runtime host, loader)
+ * and the operator's client. JSON bodies; every request carries {@code Authorization: Bearer <token>}
+ * with the pool's token, and a missing or wrong token gets 401 and changes nothing.
+ *
+ * <p>Runtime host ({@link #HOST_PORT}):
+ * <ul>
+ *   <li>{@code GET /v1/apps}: {@link AppList}</li>
+ *   <li>{@code PUT /v1/apps/{name}} with a {@link LoadRequest}: load, reconfigure or upgrade the app;
+ *       answers 202 with its {@link AppState} and does the work in the background (poll GET)</li>
+ *   <li>{@code DELETE /v1/apps/{name}}: stop and unload; 204, or 404 when absent</li>
+ *   <li>{@code GET /v1/health}: 200 with {@link HostState} while the host serves ({@code ?gc=true}
+ *       first runs a full GC, so memory figures show what unloading released)</li>
+ * </ul>
+ *
+ * <p>Loader sidecar ({@link #LOADER_PORT}):
+ * <ul>
+ *   <li>{@code PUT /v1/jars/{name}/{version}} with a {@link JarRequest}: fetch and verify the jar into
+ *       the shared folder (as the fetch command does); 200 with {@link JarInfo}, or 422 with
+ *       {@link Problem} (reason ArtifactFetchFailed, ChecksumMismatch or InvalidArtifact)</li>
+ *   <li>{@code GET /v1/jars}: {@link JarList}</li>
+ *   <li>{@code DELETE /v1/jars/{name}/{version}}: 204</li>
+ *   <li>{@code GET /v1/health}: 200</li>
+ * </ul>
+ */
+public final class RuntimeApi {
+  public static final int HOST_PORT = 9090;
+  public static final int LOADER_PORT = 9091;
+  /** The folder the loader writes jars into and the host reads them from: {@code <dir>/<name>/<version>/app.jar}. */
+  public static final String SHARED_DIR = "/apps";
+  /** Where the pool's token reaches both containers. */
+  public static final String TOKEN_ENV = "BCGITOPS_RUNTIME_TOKEN";
+
+  private RuntimeApi() {
+  }
+
+  /** What the host should run: the jar (a path the loader wrote) and how to start and check it. */
+  public record LoadRequest(String version, String jar, String mainClass, Map<String, String> env, List<String> args,
+      Health health) {
+  }
+
+  /** An app's health check in the host: http (GET 127.0.0.1:port/path answers 2xx), tcp, or custom (className). */
+  public record Health(String type, int port, String path, long intervalMillis, long timeoutMillis,
+      String className) {
+  }
+
+  /**
+   * An app in the host.
+   *
+   * @param state Starting, Running, Crashed (waiting to restart, with back-off), Failed (will not be restarted), Stopped
+   * @param version the version running (or starting)
+   * @param failedVersion a version that failed to start as an upgrade; the host fell back to {@code version}
+   * @param health healthy, unhealthy or unknown
+   * @param message why it is not Running, or what happened last
+   */
+  public record AppState(String name, String version, String state, String health, int restarts, String startedAt,
+      String lastHealthCheck, String failedVersion, String message) {
+  }
+
+  public record AppList(List<AppState> apps) {
+  }
+
+  /** The host JVM: used and committed memory, and classes, for density figures and the unloading tests. */
+  public record HostState(long heapUsedBytes, long metaspaceUsedBytes, int loadedClasses, long unloadedClasses,
+      int apps) {
+  }
+
+  /** Where a jar comes from: {@code url}, or {@code maven} coordinates (group:artifact:version) and a repository. */
+  public record JarRequest(String url, String maven, String repository, String sha256, String mainClass) {
+  }
+
+  public record JarInfo(String name, String version, String path, long size, String sha256) {
+  }
+
+  public record JarList(List<JarInfo> jars) {
+  }
+
+  /** A failure with a condition reason, for the operator to show. */
+  public record Problem(String reason, String message) {
+  }
+}
