@@ -12,6 +12,8 @@ public final class Api {
   public static final String RECONCILE_REQUESTED_AT = GROUP + "/reconcile-requested-at";
   /** Label on everything that runs an app (Deployment, pods): the AppDeployment's name. */
   public static final String APP_LABEL = GROUP + "/app";
+  /** Label on a runtime pool's objects (embedded isolation): the runtime's name. */
+  public static final String RUNTIME_LABEL = GROUP + "/runtime";
   /** Annotation on a vm app's pod template: the app version its pods run. */
   public static final String VERSION_ANNOTATION = GROUP + "/version";
   /** Annotation on a managed AppDeployment: the spec file in git it was made from. */

@@ -50,6 +50,11 @@ public class AppSource {
     this.sha256 = sha256;
   }
 
+  /** The maven coordinates with a version: group:artifact gets the app's version. */
+  public String coordinatesFor(String appVersion) {
+    return coordinates.split(":").length == 2 ? coordinates + ":" + appVersion : coordinates;
+  }
+
   public String getCoordinates() {
     return coordinates;
   }

@@ -37,8 +37,10 @@ public final class Conditions {
     public static final String SUSPENDED = "Suspended";
     /** An unexpected error while reconciling (an API server refusing a write); retried. */
     public static final String RECONCILE_ERROR = "ReconcileError";
-    /** An embedded app, which this version of the operator cannot run yet. */
-    public static final String EMBEDDED_UNAVAILABLE = "EmbeddedUnavailable";
+    /** An embedded app the runtime host cannot start (no usable class, a broken jar); it is not retried. */
+    public static final String START_FAILED = "StartFailed";
+    /** The embedded app's runtime pool is not running yet, or its API does not answer. */
+    public static final String RUNTIME_UNAVAILABLE = "RuntimeUnavailable";
 
     /** Reasons the fetch command reports about an app's jar. */
     public static final java.util.Set<String> ARTIFACT_REASONS =

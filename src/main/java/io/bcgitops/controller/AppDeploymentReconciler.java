@@ -26,7 +26,9 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.GenericKubern
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.bcgitops.embedded.RuntimePoolAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,22 +51,44 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
   private static final String DEPENDENTS_INDEX = "dependents";
   private static final Logger LOG = LoggerFactory.getLogger(AppDeploymentReconciler.class);
 
+  private static final String RUNTIME_INDEX = "runtime";
+  /** How often the runtime host is asked about a running embedded app, and about one still on its way. */
+  private static final Duration EMBEDDED_POLL = Duration.ofSeconds(10);
+  private static final Duration EMBEDDED_POLL_BUSY = Duration.ofSeconds(2);
+
   private final VmImages images;
+  private final RuntimePoolAddress poolAddress;
   private final Clock clock;
   private InformerEventSource<Deployment, AppDeployment> deployments;
   private InformerEventSource<Pod, AppDeployment> pods;
+  private EmbeddedAppRunner embedded;
 
-  public AppDeploymentReconciler(VmImages images, Clock clock) {
+  public AppDeploymentReconciler(VmImages images, RuntimePoolAddress poolAddress, Clock clock) {
     this.images = images;
+    this.poolAddress = poolAddress;
     this.clock = clock;
   }
 
   @Override
   public List<EventSource<?, AppDeployment>> prepareEventSources(EventSourceContext<AppDeployment> context) {
-    context.getPrimaryCache().addIndexers(Map.of(DEPENDENTS_INDEX, app -> app.getSpec().getDependsOn() == null
-        ? List.of() : app.getSpec().getDependsOn().stream().map(d -> app.getMetadata().getNamespace() + "/" + d).toList()));
+    context.getPrimaryCache().addIndexers(Map.of(
+        DEPENDENTS_INDEX, app -> app.getSpec().getDependsOn() == null ? List.of()
+            : app.getSpec().getDependsOn().stream().map(d -> app.getMetadata().getNamespace() + "/" + d).toList(),
+        RUNTIME_INDEX, app -> app.getSpec().getIsolation() == Isolation.embedded
+            ? List.of(app.getMetadata().getNamespace() + "/" + app.getSpec().getRuntime()) : List.of()));
     deployments = new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class, AppDeployment.class)
-        .withLabelSelector(Api.APP_LABEL).build(), context);
+        .withName("vm-deployments").withLabelSelector(Api.APP_LABEL).build(), context);
+    // A runtime pool's Deployment changing (its pod restarted, say) wakes every app it holds.
+    InformerEventSource<Deployment, AppDeployment> pools = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Deployment.class, AppDeployment.class)
+            .withName("runtime-pools")
+            .withLabelSelector(Api.RUNTIME_LABEL)
+            .withSecondaryToPrimaryMapper(pool -> context.getPrimaryCache()
+                .byIndex(RUNTIME_INDEX, pool.getMetadata().getNamespace() + "/"
+                    + pool.getMetadata().getLabels().get(Api.RUNTIME_LABEL))
+                .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+            .build(), context);
+    embedded = new EmbeddedAppRunner(images, poolAddress, pools);
     pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, AppDeployment.class)
         .withLabelSelector(Api.APP_LABEL)
         .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(pod.getMetadata().getLabels().get(Api.APP_LABEL),
@@ -78,7 +102,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
                 .byIndex(DEPENDENTS_INDEX, changed.getMetadata().getNamespace() + "/" + changed.getMetadata().getName())
                 .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
             .build(), context);
-    return List.of(deployments, pods, dependencies);
+    return List.of(deployments, pools, pods, dependencies);
   }
 
   @Override
@@ -87,20 +111,27 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
         : context.getClient().getKubernetesSerialization().clone(app.getStatus());
     ConditionSet conditions = new ConditionSet(status.getConditions(), app.getMetadata().getGeneration(), clock);
     status.setIsolation(app.getSpec().getIsolation());
-    decide(app, context, status, conditions).writeTo(status, conditions);
+    AppOutcome outcome = decide(app, context, status, conditions);
+    outcome.writeTo(status, conditions);
     status.setConditions(conditions.toList());
     status.setObservedGeneration(app.getMetadata().getGeneration());
     if (!JsonContent.same(status, app.getStatus())) {
       app.setStatus(status);
       context.resourceOperations().updatePrimaryStatus(app);
     }
-    return UpdateControl.noUpdate();
+    // The runtime host reports nothing by itself: an embedded app's state is polled.
+    return app.getSpec().getIsolation() == Isolation.embedded && !app.getSpec().isSuspend()
+        ? UpdateControl.<AppDeployment>noUpdate().rescheduleAfter(outcome.ready() ? EMBEDDED_POLL : EMBEDDED_POLL_BUSY)
+        : UpdateControl.noUpdate();
   }
 
   @Override
   public DeleteControl cleanup(AppDeployment app, Context<AppDeployment> context) {
+    if (app.getSpec().getIsolation() == Isolation.embedded) {
+      embedded.remove(app, context);
+    }
     // Owner references let a real cluster's garbage collector do this too; deleting here makes removal immediate.
-    context.getSecondaryResources(Deployment.class).forEach(d -> context.getClient().resource(d).delete());
+    deployments.getSecondaryResources(app).forEach(d -> context.getClient().resource(d).delete());
     LOG.info("removed app {}/{}", app.getMetadata().getNamespace(), app.getMetadata().getName());
     return DeleteControl.defaultDelete();
   }
@@ -111,7 +142,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
     List<String> problems = AppSpecs.problems(app);
     if (!problems.isEmpty()) {
       String message = String.join("; ", problems);
-      if (isServing(context)) {
+      if (isServing(app)) {
         return AppOutcome.stalled(Phase.Degraded, Reasons.INVALID_SPEC, message + "; version "
             + status.getDeployedVersion() + " keeps running", Health.healthy);
       }
@@ -127,8 +158,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
           "not deployed until every dependency is Ready", Health.unknown);
     }
     if (app.getSpec().getIsolation() == Isolation.embedded) {
-      return AppOutcome.stalled(Phase.Pending, Reasons.EMBEDDED_UNAVAILABLE, "embedded isolation needs the runtime"
-          + " host, which this version of the operator does not have yet; use isolation: vm", Health.unknown);
+      return embedded.run(app, context, status);
     }
     deployment = applyDeployment(app, deployment, context);
     VmObservation observed = VmObserver.observe(app, deployment, podsOf(app));
@@ -136,8 +166,8 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
   }
 
   /** Whether a Deployment of the app has an available pod: an older spec still serving. */
-  private static boolean isServing(Context<AppDeployment> context) {
-    return context.getSecondaryResources(Deployment.class).stream().anyMatch(d -> d.getStatus() != null
+  private boolean isServing(AppDeployment app) {
+    return deployments.getSecondaryResources(app).stream().anyMatch(d -> d.getStatus() != null
         && d.getStatus().getAvailableReplicas() != null && d.getStatus().getAvailableReplicas() > 0);
   }
 
@@ -145,7 +175,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
   private Deployment current(AppDeployment app, Context<AppDeployment> context) {
     String name = VmDeployments.name(app);
     Deployment current = null;
-    for (Deployment owned : context.getSecondaryResources(Deployment.class)) {
+    for (Deployment owned : deployments.getSecondaryResources(app)) {
       if (owned.getMetadata().getName().equals(name)) {
         current = owned;
       } else {

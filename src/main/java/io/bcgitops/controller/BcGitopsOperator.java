@@ -40,7 +40,7 @@ public final class BcGitopsOperator {
   }
 
   public static void registerAppDeployments(Operator operator, OperatorConfig config) {
-    operator.register(new AppDeploymentReconciler(config.images(), Clock.systemUTC()),
+    operator.register(new AppDeploymentReconciler(config.images(), config.poolAddress(), Clock.systemUTC()),
         c -> watchNamespaces(c, config));
   }
 

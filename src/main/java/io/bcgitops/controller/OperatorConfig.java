@@ -1,5 +1,6 @@
 package io.bcgitops.controller;
 
+import io.bcgitops.embedded.RuntimePoolAddress;
 import io.bcgitops.vm.VmImages;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -13,9 +14,11 @@ import java.util.stream.Collectors;
  * @param namespaces namespaces to watch; empty means all
  * @param cacheDir where git repositories are cached between fetches
  * @param allowFileUrls whether a GitOpsSource may use a file:// URL (off in a cluster: it reads the operator's disk)
- * @param images the images vm apps run with, and where their jars come from
+ * @param images the images apps run with, and where their jars come from
+ * @param poolAddress where runtime pools' APIs are reached (their Services, in a cluster)
  */
-public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allowFileUrls, VmImages images) {
+public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allowFileUrls, VmImages images,
+    RuntimePoolAddress poolAddress) {
 
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
     Set<String> namespaces = Arrays.stream(env.getOrDefault("BCGITOPS_NAMESPACES", "").split(","))
@@ -27,6 +30,6 @@ public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allo
         env.getOrDefault("BCGITOPS_OPERATOR_IMAGE", VmImages.DEFAULTS.operatorImage()),
         env.getOrDefault("BCGITOPS_JRE_IMAGE", VmImages.DEFAULTS.jreImage()),
         env.getOrDefault("BCGITOPS_MAVEN_REPOSITORY", VmImages.DEFAULTS.mavenRepository()));
-    return new OperatorConfig(namespaces, cache, fileUrls, images);
+    return new OperatorConfig(namespaces, cache, fileUrls, images, RuntimePoolAddress.CLUSTER_DNS);
   }
 }

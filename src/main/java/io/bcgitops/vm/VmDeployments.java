@@ -108,7 +108,7 @@ public final class VmDeployments {
     if (source.getType() == AppSource.Type.release) {
       args.addAll(List.of("--url", source.getUrl()));
     } else {
-      args.addAll(List.of("--maven", mavenCoordinates(source.getCoordinates(), spec.getVersion()),
+      args.addAll(List.of("--maven", source.coordinatesFor(spec.getVersion()),
           "--repository", source.getRepository() == null ? images.mavenRepository() : source.getRepository()));
     }
     if (source.getSha256() != null) {
@@ -129,11 +129,6 @@ public final class VmDeployments {
         .withSecurityContext(hardened())
         .withTerminationMessagePolicy("FallbackToLogsOnError")
         .build();
-  }
-
-  /** group:artifact[:version]: the version defaults to the app's version. */
-  static String mavenCoordinates(String coordinates, String version) {
-    return coordinates.split(":").length == 2 ? coordinates + ":" + version : coordinates;
   }
 
   private static Container jvmContainer(AppDeploymentSpec spec, VmImages images) {

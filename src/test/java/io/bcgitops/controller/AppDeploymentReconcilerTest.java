@@ -339,20 +339,7 @@ class AppDeploymentReconcilerTest extends OperatorTestBase {
         .get(Api.VERSION_ANNOTATION));
   }
 
-  @Test
-  void anEmbeddedAppSaysItCannotRunYet() {
-    create("widget", "1.0", spec -> {
-      spec.setIsolation(Isolation.embedded);
-      spec.setVmConfig(null);
-    });
-
-    AppDeployment pending = awaitPhase("widget", Phase.Pending, "EmbeddedUnavailable");
-    assertTrue(message(pending).contains("use isolation: vm"));
-    assertFalse(client.apps().deployments().inNamespace(ns).list().getItems().stream()
-        .anyMatch(d -> d.getMetadata().getName().equals("widget")));
-  }
-
-  private static String message(AppDeployment app) {
+  static String message(AppDeployment app) {
     return condition(app, "Ready").orElseThrow().getMessage();
   }
 }

@@ -49,6 +49,14 @@ final class FakeKubelet {
     return pod;
   }
 
+  /** A Deployment with one container per pod and no version (a runtime pool): one ready pod, available. */
+  Pod startPool(String deploymentName) {
+    Deployment deployment = awaitDeployment(deploymentName);
+    Pod pod = createPod(deployment, true, running(), List.of());
+    setStatus(deployment, 1, 1, 1, null);
+    return pod;
+  }
+
   /** A new pod of the current template whose app container runs but is not ready yet; older pods stay. */
   Pod startUnready(String deploymentName) {
     Deployment deployment = awaitDeployment(deploymentName);

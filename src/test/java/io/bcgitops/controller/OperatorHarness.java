@@ -6,6 +6,7 @@ import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.api.GitOpsSourceSpec;
+import io.bcgitops.embedded.RuntimePoolAddress;
 import io.bcgitops.vm.VmImages;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -51,10 +52,10 @@ final class OperatorHarness implements AutoCloseable {
 
   /** Starts an operator that watches only {@code namespace}, so tests sharing a mock server stay apart. */
   OperatorHarness(KubernetesMockServer server, KubernetesClient client, String namespace, Path cacheDir,
-      boolean allowFileUrls, Controllers controllers) {
+      boolean allowFileUrls, Controllers controllers, RuntimePoolAddress pools) {
     this.server = server;
     this.client = client;
-    OperatorConfig config = new OperatorConfig(Set.of(namespace), cacheDir, allowFileUrls, VmImages.DEFAULTS);
+    OperatorConfig config = new OperatorConfig(Set.of(namespace), cacheDir, allowFileUrls, VmImages.DEFAULTS, pools);
     this.operator = BcGitopsOperator.newOperator(client);
     BcGitopsOperator.registerGitOpsSources(operator, config);
     if (controllers == Controllers.ALL) {

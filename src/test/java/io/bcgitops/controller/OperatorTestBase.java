@@ -1,5 +1,6 @@
 package io.bcgitops.controller;
 
+import io.bcgitops.embedded.RuntimePoolAddress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -39,7 +40,12 @@ abstract class OperatorTestBase {
   }
 
   OperatorHarness startOperator(boolean allowFileUrls, OperatorHarness.Controllers controllers) {
-    operator = new OperatorHarness(server, client, ns, tmp.resolve("cache"), allowFileUrls, controllers);
+    return startOperator(allowFileUrls, controllers, RuntimePoolAddress.CLUSTER_DNS);
+  }
+
+  OperatorHarness startOperator(boolean allowFileUrls, OperatorHarness.Controllers controllers,
+      RuntimePoolAddress pools) {
+    operator = new OperatorHarness(server, client, ns, tmp.resolve("cache"), allowFileUrls, controllers, pools);
     return operator;
   }
 }

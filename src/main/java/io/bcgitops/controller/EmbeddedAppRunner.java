@@ -1,0 +1,264 @@
+package io.bcgitops.controller;
+
+import io.bcgitops.api.Api;
+import io.bcgitops.api.AppDeployment;
+import io.bcgitops.api.AppDeploymentSpec;
+import io.bcgitops.api.AppDeploymentStatus;
+import io.bcgitops.api.AppDeploymentStatus.Health;
+import io.bcgitops.api.AppDeploymentStatus.Phase;
+import io.bcgitops.api.AppSource;
+import io.bcgitops.api.Conditions.Reasons;
+import io.bcgitops.api.HealthCheck;
+import io.bcgitops.api.Isolation;
+import io.bcgitops.embedded.RuntimeApiException;
+import io.bcgitops.embedded.RuntimeClient;
+import io.bcgitops.embedded.RuntimePoolAddress;
+import io.bcgitops.embedded.RuntimePools;
+import io.bcgitops.runtime.RuntimeApi;
+import io.bcgitops.runtime.RuntimeApi.AppState;
+import io.bcgitops.runtime.RuntimeApi.JarInfo;
+import io.bcgitops.spec.Durations;
+import io.bcgitops.vm.VmImages;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.net.HttpURLConnection;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs an embedded app: makes sure its runtime pool exists, has the loader fetch the jar and the
+ * host load (or upgrade) it, and reads the host's state back. The host is asked again on every
+ * poll, so a restarted runtime pod, which has lost its apps, gets them back.
+ */
+final class EmbeddedAppRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedAppRunner.class);
+  private static final Duration HTTP_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  private final VmImages images;
+  private final RuntimePoolAddress address;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_CONNECT_TIMEOUT).build();
+  /** What was last loaded into a host for each app (namespace/name): its version and the rest of its request. */
+  private final Map<String, RuntimeApi.LoadRequest> loaded = new ConcurrentHashMap<>();
+  private final InformerEventSource<Deployment, AppDeployment> pools;
+
+  EmbeddedAppRunner(VmImages images, RuntimePoolAddress address, InformerEventSource<Deployment, AppDeployment> pools) {
+    this.images = images;
+    this.address = address;
+    this.pools = pools;
+  }
+
+  AppOutcome run(AppDeployment app, Context<AppDeployment> context, AppDeploymentStatus status) {
+    String namespace = app.getMetadata().getNamespace();
+    String runtime = app.getSpec().getRuntime();
+    Deployment pool = ensurePool(namespace, runtime, context);
+    if (!isAvailable(pool)) {
+      return AppOutcome.progressing(Phase.Deploying, Reasons.RUNTIME_UNAVAILABLE, "waiting for runtime pool "
+          + RuntimePools.name(runtime) + " to be ready", Health.unknown);
+    }
+    status.setNode(poolPod(namespace, runtime, context).orElse(null));
+    try {
+      RuntimeClient client = client(namespace, runtime, context);
+      String name = app.getMetadata().getName();
+      Optional<AppState> state = client.app(name);
+      if (needsLoad(app, state)) {
+        JarInfo jar = client.fetchJar(name, app.getSpec().getVersion(), jarRequest(app.getSpec()));
+        RuntimeApi.LoadRequest request = loadRequest(app.getSpec(), jar.path());
+        LOG.info("loading app {}/{} version {} into runtime pool {}", namespace, name, app.getSpec().getVersion(),
+            RuntimePools.name(runtime));
+        state = Optional.of(client.load(name, request));
+        loaded.put(key(app), request);
+      }
+      return outcomeOf(app, state.orElseThrow(), status);
+    } catch (RuntimeApiException e) {
+      return failureOf(e, status, app.getSpec().getVersion());
+    }
+  }
+
+  /** Removes the app from its pool, and the pool when no other app uses it. */
+  void remove(AppDeployment app, Context<AppDeployment> context) {
+    String namespace = app.getMetadata().getNamespace();
+    String runtime = app.getSpec().getRuntime();
+    loaded.remove(key(app));
+    try {
+      RuntimeClient client = client(namespace, runtime, context);
+      client.remove(app.getMetadata().getName());
+      client.deleteJar(app.getMetadata().getName(), app.getSpec().getVersion());
+    } catch (RuntimeApiException | KubernetesClientException e) {
+      // A pool that is gone or not answering holds nothing worth keeping the AppDeployment for.
+      LOG.info("could not remove app {}/{} from its runtime pool: {}", namespace, app.getMetadata().getName(),
+          e.getMessage());
+    }
+    boolean stillUsed = context.getPrimaryCache().list(namespace).anyMatch(other -> !other.isMarkedForDeletion()
+        && !other.getMetadata().getName().equals(app.getMetadata().getName())
+        && other.getSpec().getIsolation() == Isolation.embedded && runtime.equals(other.getSpec().getRuntime()));
+    if (!stillUsed) {
+      LOG.info("removing runtime pool {}/{}: no app uses it any more", namespace, RuntimePools.name(runtime));
+      var client = context.getClient();
+      client.apps().deployments().inNamespace(namespace).withName(RuntimePools.name(runtime)).delete();
+      client.services().inNamespace(namespace).withName(RuntimePools.name(runtime)).delete();
+      client.secrets().inNamespace(namespace).withName(RuntimePools.tokenSecretName(runtime)).delete();
+    }
+  }
+
+  /** The pool's Secret, Service and Deployment, created on first use; the Deployment kept as desired. */
+  private Deployment ensurePool(String namespace, String runtime, Context<AppDeployment> context) {
+    Deployment desired = RuntimePools.deployment(namespace, runtime, images);
+    Optional<Deployment> current = pools.get(new io.javaoperatorsdk.operator.processing.event.ResourceID(
+        RuntimePools.name(runtime), namespace));
+    if (current.isEmpty()) {
+      LOG.info("creating runtime pool {}/{}", namespace, RuntimePools.name(runtime));
+      createIfAbsent(RuntimePools.tokenSecret(namespace, runtime), context);
+      createIfAbsent(RuntimePools.service(namespace, runtime), context);
+      return createIfAbsent(desired, context);
+    }
+    if (!io.javaoperatorsdk.operator.processing.dependent.kubernetes.GenericKubernetesResourceMatcher
+        .match(desired, current.get(), context).matched()) {
+      Deployment next = context.getClient().getKubernetesSerialization().clone(current.get());
+      next.setSpec(desired.getSpec());
+      return context.getClient().resource(next).update();
+    }
+    return current.get();
+  }
+
+  private static <T extends HasMetadata> T createIfAbsent(T resource, Context<AppDeployment> context) {
+    try {
+      return context.getClient().resource(resource).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+      return context.getClient().resource(resource).get();
+    }
+  }
+
+  private static boolean isAvailable(Deployment pool) {
+    return pool != null && pool.getStatus() != null && pool.getStatus().getAvailableReplicas() != null
+        && pool.getStatus().getAvailableReplicas() > 0;
+  }
+
+  private static Optional<String> poolPod(String namespace, String runtime, Context<AppDeployment> context) {
+    return context.getClient().pods().inNamespace(namespace).withLabel(Api.RUNTIME_LABEL, runtime).list().getItems()
+        .stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .map(Pod::getMetadata).map(m -> m.getName()).sorted().findFirst();
+  }
+
+  private RuntimeClient client(String namespace, String runtime, Context<AppDeployment> context)
+      throws RuntimeApiException {
+    Secret secret = context.getClient().secrets().inNamespace(namespace).withName(RuntimePools.tokenSecretName(runtime))
+        .get();
+    if (secret == null || secret.getData() == null || secret.getData().get(RuntimePools.TOKEN_KEY) == null) {
+      throw new RuntimeApiException(Reasons.RUNTIME_UNAVAILABLE, "the runtime pool's token Secret "
+          + RuntimePools.tokenSecretName(runtime) + " is missing");
+    }
+    String token = new String(Base64.getDecoder().decode(secret.getData().get(RuntimePools.TOKEN_KEY)),
+        StandardCharsets.UTF_8);
+    return new RuntimeClient(http, address.host(namespace, runtime), address.loader(namespace, runtime), token);
+  }
+
+  /** Load when the host does not have the app, runs another version (not one that just failed), or another request. */
+  private boolean needsLoad(AppDeployment app, Optional<AppState> state) {
+    String version = app.getSpec().getVersion();
+    if (state.isEmpty() || "Stopped".equals(state.get().state())) {
+      return true;
+    }
+    if (!version.equals(state.get().version())) {
+      return !version.equals(state.get().failedVersion()) || !sameRequest(app);
+    }
+    return !sameRequest(app);
+  }
+
+  private boolean sameRequest(AppDeployment app) {
+    RuntimeApi.LoadRequest last = loaded.get(key(app));
+    RuntimeApi.LoadRequest now = loadRequest(app.getSpec(), last == null ? null : last.jar());
+    return last != null && last.equals(now);
+  }
+
+  private static RuntimeApi.JarRequest jarRequest(AppDeploymentSpec spec) {
+    AppSource source = spec.getSource();
+    return source.getType() == AppSource.Type.release
+        ? new RuntimeApi.JarRequest(source.getUrl(), null, null, source.getSha256(), source.getMainClass())
+        : new RuntimeApi.JarRequest(null, source.coordinatesFor(spec.getVersion()), source.getRepository(),
+            source.getSha256(), source.getMainClass());
+  }
+
+  private static RuntimeApi.LoadRequest loadRequest(AppDeploymentSpec spec, String jar) {
+    HealthCheck h = spec.getHealth();
+    RuntimeApi.Health health = h == null ? null : new RuntimeApi.Health(h.getType().name(), h.getPort(),
+        h.getPath() == null ? "/" : h.getPath(), Durations.parse(h.getInterval()).toMillis(),
+        Durations.parse(h.getTimeout()).toMillis(), h.getClassName());
+    return new RuntimeApi.LoadRequest(spec.getVersion(), jar, spec.getSource().getMainClass(),
+        Objects.requireNonNullElse(spec.getEnv(), Map.of()), Objects.requireNonNullElse(spec.getArgs(), List.of()),
+        health);
+  }
+
+  private static AppOutcome outcomeOf(AppDeployment app, AppState state, AppDeploymentStatus status) {
+    String version = app.getSpec().getVersion();
+    status.setRestarts(state.restarts());
+    status.setLastHealthCheck(state.lastHealthCheck());
+    boolean upgradeFailed = version.equals(state.failedVersion()) && !version.equals(state.version());
+    if ("Running".equals(state.state()) && version.equals(state.version())) {
+      status.setStartedAt(state.startedAt());
+      if ("unhealthy".equals(state.health())) {
+        return AppOutcome.progressing(Phase.Degraded, Reasons.HEALTH_CHECK_FAILED, "version " + version
+            + " fails its health check" + detail(state), Health.unhealthy);
+      }
+      if (!version.equals(status.getDeployedVersion())) {
+        if (status.getDeployedVersion() != null) {
+          status.setPreviousVersion(status.getDeployedVersion());
+        }
+        status.setDeployedVersion(version);
+      }
+      return AppOutcome.ready("version " + version + " is running in runtime pool "
+          + RuntimePools.name(app.getSpec().getRuntime()));
+    }
+    if (upgradeFailed && "Running".equals(state.state())) {
+      return AppOutcome.stalled(Phase.Degraded, Reasons.UPGRADE_FAILED, "version " + version + " failed to start"
+          + detail(state) + "; version " + state.version() + " keeps running", Health.healthy);
+    }
+    boolean wasRunning = version.equals(status.getDeployedVersion()) || status.getDeployedVersion() != null;
+    return switch (state.state()) {
+      case "Crashed" -> AppOutcome.stalled(wasRunning ? Phase.Degraded : Phase.Failed, Reasons.CRASH_LOOP_BACK_OFF,
+          "version " + state.version() + " crashed and is restarted with back-off (" + state.restarts() + " restarts)"
+              + detail(state), Health.unhealthy);
+      case "Failed" -> AppOutcome.stalled(Phase.Failed, Reasons.START_FAILED, "version " + state.version()
+          + " cannot start" + detail(state), Health.unhealthy);
+      default -> AppOutcome.progressing(status.getDeployedVersion() != null && !version.equals(status.getDeployedVersion())
+          ? Phase.Upgrading : Phase.Deploying, Reasons.PROGRESSING, "version " + version + " is starting",
+          Health.unknown);
+    };
+  }
+
+  private static AppOutcome failureOf(RuntimeApiException e, AppDeploymentStatus status, String version) {
+    if (Reasons.RUNTIME_UNAVAILABLE.equals(e.reason())) {
+      return AppOutcome.progressing(status.getDeployedVersion() == null ? Phase.Deploying : Phase.Degraded,
+          Reasons.RUNTIME_UNAVAILABLE, e.getMessage(), Health.unknown);
+    }
+    if (status.getDeployedVersion() != null && !version.equals(status.getDeployedVersion())) {
+      return AppOutcome.stalled(Phase.Degraded, e.reason(), e.getMessage() + "; version "
+          + status.getDeployedVersion() + " keeps running", Health.healthy);
+    }
+    return AppOutcome.stalled(Phase.Failed, e.reason(), e.getMessage(), Health.unknown);
+  }
+
+  private static String detail(AppState state) {
+    return state.message() == null || state.message().isBlank() ? "" : ": " + state.message();
+  }
+
+  private static String key(AppDeployment app) {
+    return app.getMetadata().getNamespace() + "/" + app.getMetadata().getName();
+  }
+}

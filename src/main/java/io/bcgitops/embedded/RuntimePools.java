@@ -1,0 +1,138 @@
+package io.bcgitops.embedded;
+
+import io.bcgitops.api.Api;
+import io.bcgitops.runtime.RuntimeApi;
+import io.bcgitops.vm.VmImages;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A runtime pool (DESIGN.md section 6): per namespace and runtime name, a Deployment
+ * {@code bcgitops-runtime-<runtime>} whose pod runs the runtime host and the loader sidecar over a
+ * shared folder, a Service in front of both APIs, and the Secret holding the pool's API token.
+ */
+public final class RuntimePools {
+  public static final String TOKEN_KEY = "token";
+  private static final long NON_ROOT_UID = 65532L;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private RuntimePools() {
+  }
+
+  public static String name(String runtime) {
+    return "bcgitops-runtime-" + runtime;
+  }
+
+  public static String tokenSecretName(String runtime) {
+    return name(runtime) + "-token";
+  }
+
+  public static Map<String, String> labels(String runtime) {
+    Map<String, String> labels = new TreeMap<>();
+    labels.put(Api.RUNTIME_LABEL, runtime);
+    labels.put("app.kubernetes.io/name", "bcgitops-runtime");
+    labels.put("app.kubernetes.io/instance", runtime);
+    labels.put("app.kubernetes.io/managed-by", "bc-gitops-operator");
+    return labels;
+  }
+
+  /** A new token: 32 random bytes. Never logged; it reaches the containers from the Secret only. */
+  public static Secret tokenSecret(String namespace, String runtime) {
+    byte[] token = new byte[32];
+    RANDOM.nextBytes(token);
+    return new SecretBuilder()
+        .withNewMetadata().withName(tokenSecretName(runtime)).withNamespace(namespace).withLabels(labels(runtime))
+        .endMetadata()
+        .withType("Opaque")
+        .addToData(TOKEN_KEY, Base64.getEncoder().encodeToString(
+            Base64.getUrlEncoder().withoutPadding().encodeToString(token).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .build();
+  }
+
+  public static Service service(String namespace, String runtime) {
+    return new ServiceBuilder()
+        .withNewMetadata().withName(name(runtime)).withNamespace(namespace).withLabels(labels(runtime)).endMetadata()
+        .withNewSpec()
+          .withSelector(Map.of(Api.RUNTIME_LABEL, runtime))
+          .addNewPort().withName("host").withPort(RuntimeApi.HOST_PORT).withNewTargetPort("host").endPort()
+          .addNewPort().withName("loader").withPort(RuntimeApi.LOADER_PORT).withNewTargetPort("loader").endPort()
+        .endSpec()
+        .build();
+  }
+
+  public static Deployment deployment(String namespace, String runtime, VmImages images) {
+    Map<String, String> labels = labels(runtime);
+    return new DeploymentBuilder()
+        .withNewMetadata().withName(name(runtime)).withNamespace(namespace).withLabels(labels).endMetadata()
+        .withNewSpec()
+          .withReplicas(1)
+          .withNewSelector().withMatchLabels(Map.of(Api.RUNTIME_LABEL, runtime)).endSelector()
+          // One host at a time: the operator talks to "the" pool, and a second pod would hold other apps.
+          .withNewStrategy().withType("Recreate").endStrategy()
+          .withNewTemplate()
+            .withNewMetadata().withLabels(labels).endMetadata()
+            .withNewSpec()
+              .withAutomountServiceAccountToken(false)
+              .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(NON_ROOT_UID).withRunAsGroup(NON_ROOT_UID)
+                .withFsGroup(NON_ROOT_UID).withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+              .endSecurityContext()
+              .withContainers(
+                  container("host", images.operatorImage(), RuntimeApi.HOST_PORT, true, runtime,
+                      List.of("runtime-host", "--port", String.valueOf(RuntimeApi.HOST_PORT), "--dir", RuntimeApi.SHARED_DIR),
+                      "512Mi"),
+                  container("loader", images.operatorImage(), RuntimeApi.LOADER_PORT, false, runtime,
+                      List.of("loader", "--port", String.valueOf(RuntimeApi.LOADER_PORT), "--dir", RuntimeApi.SHARED_DIR,
+                          "--maven-repository", images.mavenRepository()),
+                      "256Mi"))
+              .addNewVolume().withName("apps").withNewEmptyDir().endEmptyDir().endVolume()
+              .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+            .endSpec()
+          .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private static Container container(String name, String image, int port, boolean readOnlyApps, String runtime,
+      List<String> args, String memory) {
+    return new ContainerBuilder()
+        .withName(name)
+        .withImage(image)
+        .withArgs(args)
+        .addNewPort().withName(name).withContainerPort(port).withProtocol("TCP").endPort()
+        .withEnv(new EnvVarBuilder().withName(RuntimeApi.TOKEN_ENV).withNewValueFrom().withNewSecretKeyRef()
+            .withName(tokenSecretName(runtime)).withKey(TOKEN_KEY).endSecretKeyRef().endValueFrom().build())
+        // The API needs the token, which a probe must not carry: a TCP probe says the server listens.
+        .withReadinessProbe(new ProbeBuilder().withNewTcpSocket().withNewPort(port).endTcpSocket()
+            .withPeriodSeconds(5).build())
+        .withLivenessProbe(new ProbeBuilder().withNewTcpSocket().withNewPort(port).endTcpSocket()
+            .withPeriodSeconds(10).withFailureThreshold(3).build())
+        .withResources(new ResourceRequirementsBuilder()
+            .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity(memory)))
+            .withLimits(Map.of("memory", new Quantity(memory))).build())
+        .withVolumeMounts(new VolumeMountBuilder().withName("apps").withMountPath(RuntimeApi.SHARED_DIR)
+                .withReadOnly(readOnlyApps).build(),
+            new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())
+        .withSecurityContext(new SecurityContextBuilder().withRunAsNonRoot(true).withAllowPrivilegeEscalation(false)
+            .withReadOnlyRootFilesystem(true).withPrivileged(false).withNewCapabilities().withDrop("ALL")
+            .endCapabilities().build())
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
+        .build();
+  }
+}

@@ -1,0 +1,228 @@
+package io.bcgitops.controller;
+
+import static io.bcgitops.controller.AppDeploymentReconcilerTest.condition;
+import static io.bcgitops.controller.AppDeploymentReconcilerTest.message;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bcgitops.api.Api;
+import io.bcgitops.api.AppDeployment;
+import io.bcgitops.api.AppDeploymentSpec;
+import io.bcgitops.api.AppDeploymentStatus.Phase;
+import io.bcgitops.api.AppSource;
+import io.bcgitops.api.HealthCheck;
+import io.bcgitops.api.Isolation;
+import io.bcgitops.embedded.RuntimePools;
+import io.bcgitops.runtime.RuntimeApi;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Embedded apps: the operator's side, against the mock API server and a runtime pool's APIs on loopback. */
+class EmbeddedAppsTest extends OperatorTestBase {
+  private static final String TOKEN = "pool-token-for-tests";
+  private static final String POOL = RuntimePools.name("default");
+  ScriptedRuntimePool pool;
+  FakeKubelet kubelet;
+
+  @BeforeEach
+  void start() throws Exception {
+    pool = new ScriptedRuntimePool(TOKEN);
+    // The operator creates the token Secret on first use; a test creates it first, to know the token.
+    client.resource(new SecretBuilder().withNewMetadata().withName(RuntimePools.tokenSecretName("default"))
+        .withNamespace(ns).endMetadata()
+        .addToData(RuntimePools.TOKEN_KEY, Base64.getEncoder().encodeToString(TOKEN.getBytes(StandardCharsets.UTF_8)))
+        .build()).create();
+    startOperator(false, OperatorHarness.Controllers.ALL, pool);
+    kubelet = new FakeKubelet(client, ns);
+  }
+
+  @AfterEach
+  void stopPool() {
+    pool.close();
+  }
+
+  AppDeployment create(String name, String version, Consumer<AppDeploymentSpec> customize) {
+    AppDeployment app = new AppDeployment();
+    app.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
+    AppDeploymentSpec spec = new AppDeploymentSpec();
+    spec.setVersion(version);
+    spec.setIsolation(Isolation.embedded);
+    AppSource source = new AppSource();
+    source.setType(AppSource.Type.maven);
+    source.setCoordinates("io.example:" + name);
+    spec.setSource(source);
+    HealthCheck health = new HealthCheck();
+    health.setType(HealthCheck.Type.http);
+    health.setPath("/health");
+    spec.setHealth(health);
+    spec.setEnv(Map.of("GREETING", "hi"));
+    customize.accept(spec);
+    app.setSpec(spec);
+    return client.resource(app).create();
+  }
+
+  AppDeployment app(String name) {
+    return client.resources(AppDeployment.class).inNamespace(ns).withName(name).get();
+  }
+
+  AppDeployment awaitPhase(String name, Phase phase, String readyReason) {
+    await().atMost(OperatorHarness.WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
+      AppDeployment app = app(name);
+      return app != null && app.getStatus() != null && phase == app.getStatus().getPhase()
+          && condition(app, "Ready").filter(c -> readyReason.equals(c.getReason())).isPresent();
+    });
+    return app(name);
+  }
+
+  private Pod runningPool() {
+    return kubelet.startPool(POOL);
+  }
+
+  @Test
+  void theFirstEmbeddedAppCreatesItsRuntimePoolAndRunsInIt() {
+    create("greeter", "1.0", spec -> { });
+
+    Deployment deployment = kubelet.awaitDeployment(POOL);
+    assertEquals("Recreate", deployment.getSpec().getStrategy().getType());
+    Map<String, Container> containers = new java.util.TreeMap<>();
+    deployment.getSpec().getTemplate().getSpec().getContainers().forEach(c -> containers.put(c.getName(), c));
+    assertEquals("runtime-host", containers.get("host").getArgs().get(0));
+    assertEquals("loader", containers.get("loader").getArgs().get(0));
+    assertEquals(RuntimePools.tokenSecretName("default"), containers.get("host").getEnv().get(0).getValueFrom()
+        .getSecretKeyRef().getName());
+    assertNotNull(client.services().inNamespace(ns).withName(POOL).get());
+    awaitPhase("greeter", Phase.Deploying, "RuntimeUnavailable");
+
+    Pod pod = runningPool();
+
+    AppDeployment running = awaitPhase("greeter", Phase.Running, "Succeeded");
+    assertEquals("1.0", running.getStatus().getDeployedVersion());
+    assertEquals(pod.getMetadata().getName(), running.getStatus().getNode());
+    assertEquals(Isolation.embedded, running.getStatus().getIsolation());
+    assertEquals("healthy", running.getStatus().getHealth().name());
+    assertNotNull(running.getStatus().getLastHealthCheck());
+    RuntimeApi.LoadRequest load = pool.loads.get("greeter");
+    assertEquals("/apps/greeter/1.0/app.jar", load.jar());
+    assertEquals(Map.of("GREETING", "hi"), load.env());
+    assertEquals("http", load.health().type());
+    assertTrue(pool.calls.contains("fetch greeter/1.0"));
+  }
+
+  @Test
+  void anUpgradeLoadsTheNewVersionAndAFailedOneKeepsTheOld() {
+    runningPoolFirst();
+    create("greeter", "1.0", spec -> { });
+    awaitPhase("greeter", Phase.Running, "Succeeded");
+
+    edit("greeter", spec -> spec.setVersion("1.1"));
+    AppDeployment upgraded = awaitPhase("greeter", Phase.Running, "Succeeded");
+    await().atMost(OperatorHarness.WAIT).until(() -> "1.1".equals(app("greeter").getStatus().getDeployedVersion()));
+    assertEquals("1.0", app("greeter").getStatus().getPreviousVersion());
+    assertNotNull(upgraded);
+
+    pool.failingVersions.add("2.0");
+    edit("greeter", spec -> spec.setVersion("2.0"));
+
+    AppDeployment degraded = awaitPhase("greeter", Phase.Degraded, "UpgradeFailed");
+    assertTrue(message(degraded).contains("1.1 keeps running"), message(degraded));
+    assertEquals("1.1", pool.apps.get("greeter").version());
+  }
+
+  @Test
+  void aJarThatFailsItsChecksumIsReportedAndNotLoaded() {
+    runningPoolFirst();
+    pool.failingJars.put("greeter/1.0", new RuntimeApi.Problem("ChecksumMismatch",
+        "io.example:greeter:1.0 has sha256 bbbb, expected aaaa"));
+    create("greeter", "1.0", spec -> { });
+
+    AppDeployment failed = awaitPhase("greeter", Phase.Failed, "ChecksumMismatch");
+
+    assertTrue(message(failed).contains("expected aaaa"));
+    assertFalse(pool.apps.containsKey("greeter"));
+  }
+
+  @Test
+  void anAppThatKeepsCrashingIsReported() {
+    runningPoolFirst();
+    pool.failingVersions.add("1.0");
+    create("greeter", "1.0", spec -> { });
+
+    AppDeployment failed = awaitPhase("greeter", Phase.Failed, "CrashLoopBackOff");
+    assertTrue(message(failed).contains("start() threw"));
+  }
+
+  @Test
+  void aRestartedRuntimePodGetsItsAppsBack() {
+    runningPoolFirst();
+    create("greeter", "1.0", spec -> { });
+    create("clock", "3.0", spec -> { });
+    awaitPhase("greeter", Phase.Running, "Succeeded");
+    awaitPhase("clock", Phase.Running, "Succeeded");
+
+    pool.restart();
+
+    await().atMost(OperatorHarness.WAIT).until(() -> pool.apps.keySet()
+        .equals(java.util.Set.of("warmup", "greeter", "clock")));
+    assertEquals(1, client.apps().deployments().inNamespace(ns).list().getItems().size(), "both apps share one pool");
+  }
+
+  @Test
+  void theLastAppRemovedRemovesThePool() {
+    runningPoolFirst();
+    create("greeter", "1.0", spec -> { });
+    create("clock", "3.0", spec -> { });
+    awaitPhase("clock", Phase.Running, "Succeeded");
+    awaitPhase("greeter", Phase.Running, "Succeeded");
+
+    client.resource(app("greeter")).delete();
+    await().atMost(OperatorHarness.WAIT).until(() -> app("greeter") == null);
+    assertFalse(pool.apps.containsKey("greeter"));
+    assertNotNull(kubelet.deployment(POOL), "clock still uses the pool");
+
+    client.resource(app("warmup")).delete();
+    client.resource(app("clock")).delete();
+    await().atMost(OperatorHarness.WAIT).until(() -> kubelet.deployment(POOL) == null);
+    assertNull(client.services().inNamespace(ns).withName(POOL).get());
+    assertNull(client.secrets().inNamespace(ns).withName(RuntimePools.tokenSecretName("default")).get());
+  }
+
+  @Test
+  void anImageSourceCannotBeEmbedded() {
+    create("boxed", "1.0", spec -> {
+      spec.getSource().setType(AppSource.Type.image);
+      spec.getSource().setCoordinates(null);
+      spec.getSource().setImage("nginx");
+    });
+
+    assertTrue(message(awaitPhase("boxed", Phase.Failed, "InvalidSpec")).contains("isolation: vm"));
+    assertNull(kubelet.deployment(POOL), "no pool for an app that cannot run in one");
+  }
+
+  private void runningPoolFirst() {
+    create("warmup", "0.1", spec -> { });
+    runningPool();
+    awaitPhase("warmup", Phase.Running, "Succeeded");
+  }
+
+  private void edit(String name, Consumer<AppDeploymentSpec> change) {
+    client.resources(AppDeployment.class).inNamespace(ns).withName(name).edit(a -> {
+      change.accept(a.getSpec());
+      return a;
+    });
+  }
+}

@@ -1,0 +1,90 @@
+package io.bcgitops.controller;
+
+import io.bcgitops.embedded.RuntimePoolAddress;
+import io.bcgitops.runtime.ApiServer;
+import io.bcgitops.runtime.RuntimeApi;
+import io.bcgitops.runtime.RuntimeApi.AppState;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A runtime pool's two APIs on loopback, answering as the host and loader do but from a script:
+ * which versions fail to start, which jars fail to fetch. For the operator side's tests; the real
+ * host and loader are tested as processes on their own.
+ */
+final class ScriptedRuntimePool implements RuntimePoolAddress, AutoCloseable {
+  final Map<String, AppState> apps = new ConcurrentHashMap<>();
+  final Map<String, RuntimeApi.LoadRequest> loads = new ConcurrentHashMap<>();
+  /** Versions that fail to start: an upgrade to one falls back to the running version. */
+  final Set<String> failingVersions = ConcurrentHashMap.newKeySet();
+  /** Jar fetches that fail, by "name/version": the loader's Problem. */
+  final Map<String, RuntimeApi.Problem> failingJars = new ConcurrentHashMap<>();
+  final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final ApiServer host;
+  private final ApiServer loader;
+
+  ScriptedRuntimePool(String token) throws Exception {
+    InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
+    host = new ApiServer(loopback, token)
+        .route("GET", "/v1/apps", r -> ApiServer.Response.ok(new RuntimeApi.AppList(new ArrayList<>(apps.values()))))
+        .route("PUT", "/v1/apps/([a-z0-9-]+)", r -> {
+          String name = r.pathParams().get(0);
+          RuntimeApi.LoadRequest load = r.bodyAs(RuntimeApi.LoadRequest.class);
+          calls.add("load " + name + " " + load.version());
+          loads.put(name, load);
+          AppState running = apps.get(name);
+          AppState next = failingVersions.contains(load.version())
+              ? (running == null
+                  ? new AppState(name, load.version(), "Crashed", "unhealthy", 3, null, null, null, "start() threw")
+                  : new AppState(name, running.version(), "Running", "healthy", running.restarts(), running.startedAt(),
+                      null, load.version(), "start() threw IllegalStateException"))
+              : new AppState(name, load.version(), "Running", "healthy", 0, Instant.now().toString(),
+                  Instant.now().toString(), null, null);
+          apps.put(name, next);
+          return new ApiServer.Response(202, next);
+        })
+        .route("DELETE", "/v1/apps/([a-z0-9-]+)", r -> {
+          calls.add("remove " + r.pathParams().get(0));
+          return new ApiServer.Response(apps.remove(r.pathParams().get(0)) == null ? 404 : 204, null);
+        })
+        .start();
+    loader = new ApiServer(loopback, token)
+        .route("PUT", "/v1/jars/([a-z0-9-]+)/([^/]+)", r -> {
+          String key = r.pathParams().get(0) + "/" + r.pathParams().get(1);
+          calls.add("fetch " + key);
+          RuntimeApi.Problem problem = failingJars.get(key);
+          return problem != null ? new ApiServer.Response(422, problem)
+              : ApiServer.Response.ok(new RuntimeApi.JarInfo(r.pathParams().get(0), r.pathParams().get(1),
+                  RuntimeApi.SHARED_DIR + "/" + key + "/app.jar", 1234, "a".repeat(64)));
+        })
+        .route("DELETE", "/v1/jars/([a-z0-9-]+)/([^/]+)", r -> new ApiServer.Response(204, null))
+        .start();
+  }
+
+  /** The runtime pod restarted: the host holds no app any more. */
+  void restart() {
+    apps.clear();
+  }
+
+  @Override
+  public URI host(String namespace, String runtime) {
+    return URI.create("http://127.0.0.1:" + host.port());
+  }
+
+  @Override
+  public URI loader(String namespace, String runtime) {
+    return URI.create("http://127.0.0.1:" + loader.port());
+  }
+
+  @Override
+  public void close() {
+    host.close();
+    loader.close();
+  }
+}
