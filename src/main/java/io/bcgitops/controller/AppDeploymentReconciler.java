@@ -158,7 +158,13 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
           "not deployed until every dependency is Ready", Health.unknown);
     }
     if (app.getSpec().getIsolation() == Isolation.embedded) {
+      // An app moved from vm to embedded leaves its Deployment behind.
+      deployments.getSecondaryResources(app).forEach(d -> context.getClient().resource(d).delete());
       return embedded.run(app, context, status);
+    }
+    if (app.getStatus() != null && app.getStatus().getIsolation() == Isolation.embedded) {
+      // Moved from embedded to vm: it leaves its runtime pool.
+      embedded.remove(app, context);
     }
     deployment = applyDeployment(app, deployment, context);
     VmObservation observed = VmObserver.observe(app, deployment, podsOf(app));

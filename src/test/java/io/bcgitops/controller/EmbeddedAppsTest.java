@@ -202,6 +202,24 @@ class EmbeddedAppsTest extends OperatorTestBase {
   }
 
   @Test
+  void anAppMovedToVmLeavesItsPoolAndOneMovedBackLeavesItsDeployment() {
+    runningPoolFirst();
+    create("greeter", "1.0", spec -> { });
+    awaitPhase("greeter", Phase.Running, "Succeeded");
+
+    edit("greeter", spec -> spec.setIsolation(Isolation.vm));
+
+    kubelet.awaitDeployment("greeter");
+    await().atMost(OperatorHarness.WAIT).until(() -> !pool.apps.containsKey("greeter"));
+    assertNotNull(kubelet.deployment(POOL), "warmup still uses the pool");
+
+    edit("greeter", spec -> spec.setIsolation(Isolation.embedded));
+
+    await().atMost(OperatorHarness.WAIT).until(() -> kubelet.deployment("greeter") == null
+        && pool.apps.containsKey("greeter"));
+  }
+
+  @Test
   void anImageSourceCannotBeEmbedded() {
     create("boxed", "1.0", spec -> {
       spec.getSource().setType(AppSource.Type.image);
