@@ -91,7 +91,14 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private void dispatch(HttpExchange exchange) throws IOException {
+    // The catch blocks answer on the exchange, so they sit inside the try that closes it.
     try (exchange) {
+      dispatchOpen(exchange);
+    }
+  }
+
+  private void dispatchOpen(HttpExchange exchange) {
+    try {
       if (!authorized(exchange)) {
         send(exchange, new Response(401, new RuntimeApi.Problem("Unauthorized", "a valid bearer token is required")));
         return;

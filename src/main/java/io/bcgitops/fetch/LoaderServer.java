@@ -1,0 +1,452 @@
+package io.bcgitops.fetch;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.bcgitops.runtime.ApiServer;
+import io.bcgitops.runtime.ApiServer.Request;
+import io.bcgitops.runtime.ApiServer.Response;
+import io.bcgitops.runtime.RuntimeApi;
+import io.bcgitops.runtime.RuntimeApi.JarInfo;
+import io.bcgitops.runtime.RuntimeApi.JarList;
+import io.bcgitops.runtime.RuntimeApi.JarRequest;
+import io.bcgitops.runtime.RuntimeApi.Problem;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The loader sidecar of a runtime pool (DESIGN.md section 6, embedded): fetches and verifies app
+ * jars into the folder it shares with the runtime host, as {@code <dir>/<name>/<version>/app.jar},
+ * with the same {@link ArtifactFetcher} as the vm init container. Serves the loader routes of
+ * {@link RuntimeApi} over an {@link ApiServer}.
+ *
+ * <p>Requests for one name/version are serialized (one download at a time into a file), and a
+ * request that waited for an identical one which completed meanwhile gets that one's result
+ * instead of a second download. Different name/versions are fetched concurrently.
+ */
+public final class LoaderServer {
+  private static final Logger LOG = LoggerFactory.getLogger(LoaderServer.class);
+
+  /** The file name of every jar the loader writes. */
+  public static final String JAR_FILE = "app.jar";
+
+  /**
+   * A name or version usable as one path segment: no '/', no '\', no leading '.', no "..", no
+   * spaces or control characters. Wide enough for DNS labels and semantic versions (1.2.0-rc.1+b7).
+   */
+  private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}");
+  private static final Pattern CLASS_NAME =
+      Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
+
+  /** {@code GET /v1/health}: the loader serves, and how many jars its folder holds. */
+  public record Health(String status, int jars) {
+  }
+
+  /** A jar's checksum, valid while the file keeps its size and modification time. */
+  private record Known(long size, long modifiedMillis, String sha256) {
+  }
+
+  /** What the last fetch of a name/version asked and got, and when it ended. */
+  private record Completed(FetchRequest request, FetchResult result, long finishedNanos) {
+  }
+
+  /** The lock of one name/version, with what its last fetch did. */
+  private static final class Slot {
+    Completed last;
+  }
+
+  private final Path dir;
+  private final String defaultRepository;
+  private final ArtifactFetcher fetcher;
+  private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+  private final Map<String, Object> nameLocks = new ConcurrentHashMap<>();
+  private final Map<Path, Known> known = new ConcurrentHashMap<>();
+
+  /**
+   * @param dir the shared folder; created when missing, and cleared of the partial downloads a
+   *     killed loader may have left
+   * @param defaultRepository the Maven repository of requests that name none
+   * @param fetcher does the downloads
+   */
+  public LoaderServer(Path dir, String defaultRepository, ArtifactFetcher fetcher) throws IOException {
+    this.dir = dir.toAbsolutePath().normalize();
+    this.defaultRepository = Objects.requireNonNull(defaultRepository, "defaultRepository");
+    // Fails here, at startup, rather than on every maven request.
+    ArtifactSource.ofMaven("a:b:1", defaultRepository);
+    this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+    Files.createDirectories(this.dir);
+    removePartialDownloads();
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** Adds the loader's routes to a server. */
+  public ApiServer routes(ApiServer api) {
+    String segment = "([^/]+)";
+    return api
+        .route("GET", "/v1/health", guarded(request -> Response.ok(health())))
+        .route("GET", "/v1/jars/?", guarded(request -> Response.ok(list())))
+        .route("PUT", "/v1/jars/" + segment + "/" + segment, guarded(this::handlePut))
+        .route("DELETE", "/v1/jars/" + segment + "/" + segment, guarded(request -> {
+          delete(request.pathParams().get(0), request.pathParams().get(1));
+          return new Response(204, null);
+        }))
+        // Anything else under /v1/jars (a name holding an encoded '/', a missing version): a bad request, not 404.
+        .route("PUT", "/v1/jars/(.*)", guarded(LoaderServer::badJarPath))
+        .route("DELETE", "/v1/jars/(.*)", guarded(LoaderServer::badJarPath));
+  }
+
+  /** Starts serving on address, with the pool's token. */
+  public ApiServer serve(InetSocketAddress address, String token) throws IOException {
+    return routes(new ApiServer(address, token)).start();
+  }
+
+  /**
+   * Answers a handler's failures itself: 400 for a bad request, 500 for anything else. ApiServer
+   * answers every IOException with 400, but here one is a failing disk, not the client's fault.
+   */
+  private static ApiServer.Handler guarded(ApiServer.Handler handler) {
+    return request -> {
+      try {
+        return handler.handle(request);
+      } catch (IllegalArgumentException e) {
+        return new Response(400, new Problem("BadRequest", SafeUrls.redact(e.getMessage())));
+      } catch (Exception e) {
+        LOG.warn("loader request failed", e);
+        return new Response(500, new Problem("InternalError", SafeUrls.redact(ArtifactFetcher.describe(e))));
+      }
+    };
+  }
+
+  private static Response badJarPath(Request request) {
+    throw new IllegalArgumentException("expected /v1/jars/{name}/{version}, each one path segment");
+  }
+
+  private Response handlePut(Request request) {
+    String name = request.pathParams().get(0);
+    String version = request.pathParams().get(1);
+    JarRequest body;
+    try {
+      body = request.bodyAs(JarRequest.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("the body is not a JarRequest: " + SafeUrls.redact(e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the body is not a JarRequest: " + SafeUrls.redact(e.getMessage()));
+    }
+    if (body == null) {
+      throw new IllegalArgumentException("the body must be a JarRequest JSON object");
+    }
+    try {
+      return Response.ok(put(name, version, body));
+    } catch (ArtifactFetchException e) {
+      return new Response(422, new Problem(e.reason().conditionReason(), e.getMessage()));
+    }
+  }
+
+  /**
+   * Makes {@code <dir>/<name>/<version>/app.jar} hold the requested jar.
+   *
+   * @throws IllegalArgumentException when the request is malformed (nothing was fetched)
+   * @throws ArtifactFetchException when the jar could not be fetched or verified; a jar already
+   *     there is kept as it was
+   */
+  public JarInfo put(String name, String version, JarRequest body) throws ArtifactFetchException {
+    Path folder = folder(name, version);
+    FetchRequest request = fetchRequest(folder.resolve(JAR_FILE), body);
+    String shown = describe(request.source());
+    long arrived = System.nanoTime();
+    Slot slot = slots.computeIfAbsent(name + "/" + version, key -> new Slot());
+    synchronized (slot) {
+      Completed last = slot.last;
+      if (last != null && last.finishedNanos() - arrived > 0 && last.request().equals(request)
+          && unchanged(last.result())) {
+        // An identical request completed while this one waited: its jar is what this one asks for.
+        LOG.info("kept {}/{} from {} (fetched for a concurrent request): {} bytes, sha256 {}", name, version, shown,
+            last.result().size(), last.result().sha256());
+        return info(name, version, last.result());
+      }
+      FetchResult result;
+      try {
+        synchronized (nameLock(name)) {
+          // Under the name's lock: a delete of another version removes an empty name folder under it.
+          createDirectories(folder);
+        }
+        result = fetcher.fetch(request);
+      } catch (ArtifactFetchException e) {
+        LOG.warn("fetching {}/{} from {} failed: {}", name, version, shown, e.toLine());
+        removeIfEmpty(name, folder);
+        slot.last = null;
+        throw e;
+      } catch (RuntimeException e) {
+        removeIfEmpty(name, folder);
+        slot.last = null;
+        throw e;
+      }
+      remember(result);
+      slot.last = new Completed(request, result, System.nanoTime());
+      LOG.info("{} {}/{} from {}: {} bytes, sha256 {}", result.downloaded() ? "fetched" : "kept (already verified)",
+          name, version, shown, result.size(), result.sha256());
+      return info(name, version, result);
+    }
+  }
+
+  /** Every {@code <dir>/<name>/<version>/app.jar} present, by name then version. */
+  public JarList list() throws IOException {
+    List<JarInfo> jars = new ArrayList<>();
+    for (Path nameDir : children(dir)) {
+      String name = nameDir.getFileName().toString();
+      if (!SEGMENT.matcher(name).matches()) {
+        continue;
+      }
+      for (Path versionDir : children(nameDir)) {
+        String version = versionDir.getFileName().toString();
+        Path jar = versionDir.resolve(JAR_FILE);
+        if (!SEGMENT.matcher(version).matches() || !Files.isRegularFile(jar)) {
+          continue;
+        }
+        try {
+          Known checksum = checksum(jar);
+          jars.add(new JarInfo(name, version, jar.toString(), checksum.size(), checksum.sha256()));
+        } catch (NoSuchFileException deletedMeanwhile) {
+          // Gone between the listing and the read: not there.
+        }
+      }
+    }
+    jars.sort(Comparator.comparing(JarInfo::name).thenComparing(JarInfo::version));
+    return new JarList(List.copyOf(jars));
+  }
+
+  /** Removes {@code <dir>/<name>/<version>} and everything in it; nothing to do when it is absent. */
+  public void delete(String name, String version) throws IOException {
+    Path folder = folder(name, version);
+    Slot slot = slots.computeIfAbsent(name + "/" + version, key -> new Slot());
+    synchronized (slot) {
+      slot.last = null;
+      boolean existed = Files.exists(folder);
+      deleteRecursively(folder);
+      known.keySet().removeIf(path -> path.startsWith(folder));
+      synchronized (nameLock(name)) {
+        deleteIfEmpty(folder.getParent());
+      }
+      if (existed) {
+        LOG.info("deleted {}/{}", name, version);
+      }
+    }
+  }
+
+  public Health health() throws IOException {
+    int jars = 0;
+    for (Path nameDir : children(dir)) {
+      for (Path versionDir : children(nameDir)) {
+        if (SEGMENT.matcher(nameDir.getFileName().toString()).matches()
+            && SEGMENT.matcher(versionDir.getFileName().toString()).matches()
+            && Files.isRegularFile(versionDir.resolve(JAR_FILE))) {
+          jars++;
+        }
+      }
+    }
+    return new Health("ok", jars);
+  }
+
+  /** {@code <dir>/<name>/<version>}, for names and versions that are safe path segments only. */
+  Path folder(String name, String version) {
+    checkSegment("name", name);
+    checkSegment("version", version);
+    Path folder = dir.resolve(name).resolve(version).normalize();
+    if (!folder.getParent().getParent().equals(dir)) {
+      // Cannot happen with SEGMENT; a second fence, since this path is deleted recursively.
+      throw new IllegalArgumentException("'" + name + "/" + version + "' is not inside " + dir);
+    }
+    return folder;
+  }
+
+  private static void checkSegment(String what, String value) {
+    if (value == null || !SEGMENT.matcher(value).matches() || value.contains("..")) {
+      throw new IllegalArgumentException("the " + what + " '" + printable(value) + "' is not a safe path segment:"
+          + " letters, digits, '_', '.', '+' and '-', not starting with '.', no '..', at most 128 characters");
+    }
+  }
+
+  private FetchRequest fetchRequest(Path dest, JarRequest body) {
+    if ((body.url() == null) == (body.maven() == null)) {
+      throw new IllegalArgumentException("give exactly one of url and maven");
+    }
+    if (body.url() != null && body.repository() != null) {
+      throw new IllegalArgumentException("a repository only goes with maven coordinates");
+    }
+    if (body.mainClass() != null && !CLASS_NAME.matcher(body.mainClass()).matches()) {
+      throw new IllegalArgumentException("mainClass '" + printable(body.mainClass()) + "' is not a Java class name");
+    }
+    ArtifactSource source = body.url() != null ? ArtifactSource.ofUrl(body.url())
+        : ArtifactSource.ofMaven(body.maven(), body.repository() == null ? defaultRepository : body.repository());
+    return new FetchRequest(source, dest, body.sha256(), body.mainClass());
+  }
+
+  /** Where a jar comes from, for the logs: never user info, never a query (signed URLs carry tokens there). */
+  static String describe(ArtifactSource source) {
+    if (source.url() != null) {
+      return SafeUrls.display(URI.create(source.url()));
+    }
+    return source.coordinates() + " in " + describeRepository(source.repository());
+  }
+
+  /** A repository URL for the logs. */
+  static String describeRepository(String repository) {
+    return SafeUrls.display(URI.create(repository));
+  }
+
+  private static String printable(String value) {
+    if (value == null) {
+      return "";
+    }
+    String shown = value.replaceAll("\\p{Cntrl}", "?");
+    return shown.length() > 140 ? shown.substring(0, 137) + "..." : shown;
+  }
+
+  private Object nameLock(String name) {
+    return nameLocks.computeIfAbsent(name, key -> new Object());
+  }
+
+  private static void createDirectories(Path folder) throws ArtifactFetchException {
+    try {
+      Files.createDirectories(folder);
+    } catch (IOException e) {
+      throw new ArtifactFetchException(ArtifactFetchException.Reason.ARTIFACT_FETCH_FAILED,
+          "cannot create " + folder + ": " + ArtifactFetcher.describe(e));
+    }
+  }
+
+  /** After a failed first fetch: no empty folder left behind for the host to wonder about. */
+  private void removeIfEmpty(String name, Path folder) {
+    try {
+      deleteIfEmpty(folder);
+      synchronized (nameLock(name)) {
+        deleteIfEmpty(folder.getParent());
+      }
+    } catch (IOException e) {
+      // An empty folder is harmless: list() skips folders without a jar.
+    }
+  }
+
+  private static void deleteIfEmpty(Path folder) throws IOException {
+    try {
+      Files.deleteIfExists(folder);
+    } catch (java.nio.file.DirectoryNotEmptyException notEmpty) {
+      // Still in use.
+    }
+  }
+
+  private static void deleteRecursively(Path folder) throws IOException {
+    if (!Files.exists(folder)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(folder)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /** Is the jar a completed fetch left still there, as it was? */
+  private boolean unchanged(FetchResult result) {
+    try {
+      BasicFileAttributes attributes = Files.readAttributes(result.dest(), BasicFileAttributes.class);
+      Known remembered = known.get(result.dest());
+      return attributes.isRegularFile() && remembered != null && remembered.size() == attributes.size()
+          && remembered.modifiedMillis() == attributes.lastModifiedTime().toMillis()
+          && remembered.sha256().equals(result.sha256());
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void remember(FetchResult result) {
+    try {
+      BasicFileAttributes attributes = Files.readAttributes(result.dest(), BasicFileAttributes.class);
+      if (attributes.size() == result.size()) {
+        known.put(result.dest(), new Known(result.size(), attributes.lastModifiedTime().toMillis(), result.sha256()));
+      }
+    } catch (IOException e) {
+      known.remove(result.dest());
+    }
+  }
+
+  /** The jar's size and sha256: remembered while the file is unchanged, computed otherwise. */
+  private Known checksum(Path jar) throws IOException {
+    BasicFileAttributes attributes = Files.readAttributes(jar, BasicFileAttributes.class);
+    long modified = attributes.lastModifiedTime().toMillis();
+    Known remembered = known.get(jar);
+    if (remembered != null && remembered.size() == attributes.size() && remembered.modifiedMillis() == modified) {
+      return remembered;
+    }
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+    long size = 0;
+    try (InputStream in = Files.newInputStream(jar)) {
+      byte[] buffer = new byte[64 * 1024];
+      for (int n; (n = in.read(buffer)) >= 0; ) {
+        digest.update(buffer, 0, n);
+        size += n;
+      }
+    }
+    Known computed = new Known(size, modified, HexFormat.of().formatHex(digest.digest()));
+    if (size == attributes.size()) {
+      known.put(jar, computed);
+    }
+    return computed;
+  }
+
+  private static JarInfo info(String name, String version, FetchResult result) {
+    return new JarInfo(name, version, result.dest().toString(), result.size(), result.sha256());
+  }
+
+  private static List<Path> children(Path folder) throws IOException {
+    List<Path> children = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder, Files::isDirectory)) {
+      stream.forEach(children::add);
+    } catch (NoSuchFileException gone) {
+      return List.of();
+    }
+    return children;
+  }
+
+  /** The ".app.jar.*.part" files of downloads a killed loader did not finish (see ArtifactFetcher). */
+  private void removePartialDownloads() throws IOException {
+    for (Path nameDir : children(dir)) {
+      for (Path versionDir : children(nameDir)) {
+        try (DirectoryStream<Path> parts = Files.newDirectoryStream(versionDir, "." + JAR_FILE + ".*.part")) {
+          for (Path part : parts) {
+            Files.deleteIfExists(part);
+          }
+        }
+      }
+    }
+  }
+}

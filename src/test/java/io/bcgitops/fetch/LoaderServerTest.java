@@ -1,0 +1,250 @@
+package io.bcgitops.fetch;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.bcgitops.runtime.ApiServer;
+import io.bcgitops.runtime.RuntimeApi.JarInfo;
+import io.bcgitops.runtime.RuntimeApi.JarRequest;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The loader in process: serialized fetches, remembered checksums, path checks, leftovers. */
+class LoaderServerTest {
+  private static final byte[] JAR = TestJars.runnable();
+  private static final String JAR_SHA = TestJars.sha256(JAR);
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+  @TempDir
+  Path dir;
+  ArtifactServer upstream;
+  LoaderServer loader;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    upstream = new ArtifactServer();
+    loader = newLoader();
+  }
+
+  @AfterEach
+  void tearDown() {
+    upstream.close();
+  }
+
+  private LoaderServer newLoader() throws Exception {
+    ArtifactFetcher fetcher = new ArtifactFetcher(ArtifactFetcher.Settings.defaults()
+        .withTimeout(Duration.ofSeconds(2)).withRetries(0));
+    return new LoaderServer(dir, upstream.url("/repo").toString(), fetcher);
+  }
+
+  private JarRequest url(String path, String sha256) {
+    return new JarRequest(upstream.url(path).toString(), null, null, sha256, null);
+  }
+
+  /** An upstream answer that takes a while, counting how many downloads run at once. */
+  private ArtifactServer.Responder slow(byte[] body, AtomicInteger running, AtomicInteger mostAtOnce) {
+    return (exchange, attempt) -> {
+      mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+      try {
+        Thread.sleep(300);
+        ArtifactServer.send(exchange, 200, body);
+      } finally {
+        running.decrementAndGet();
+      }
+    };
+  }
+
+  private List<JarInfo> concurrently(int count, String name, String version, JarRequest request) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(count);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<JarInfo>> futures = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        futures.add(pool.submit(() -> {
+          go.await();
+          return loader.put(name, version, request);
+        }));
+      }
+      go.countDown();
+      List<JarInfo> results = new ArrayList<>();
+      for (Future<JarInfo> future : futures) {
+        results.add(future.get());
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void concurrentPutsOfOneJarDownloadItOnce() throws Exception {
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger mostAtOnce = new AtomicInteger();
+    upstream.on("/pinned.jar", slow(JAR, running, mostAtOnce));
+    upstream.on("/unpinned.jar", slow(JAR, running, mostAtOnce));
+
+    List<JarInfo> pinned = concurrently(4, "web", "1.0.0", url("/pinned.jar", JAR_SHA));
+    List<JarInfo> unpinned = concurrently(4, "api", "1.0.0", url("/unpinned.jar", null));
+
+    JarInfo expected = new JarInfo("web", "1.0.0", dir.resolve("web/1.0.0/app.jar").toString(), JAR.length, JAR_SHA);
+    assertEquals(List.of(expected, expected, expected, expected), pinned);
+    assertEquals(1, upstream.requests("/pinned.jar"), "pinned: kept once there");
+    // Unpinned, the waiters reuse the result of the download that was running when they came.
+    assertEquals(1, upstream.requests("/unpinned.jar"));
+    assertTrue(unpinned.stream().allMatch(info -> info.sha256().equals(JAR_SHA)));
+    assertEquals(1, mostAtOnce.get(), "never two downloads at once");
+  }
+
+  @Test
+  void differentVersionsFetchInParallel() throws Exception {
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger mostAtOnce = new AtomicInteger();
+    upstream.on("/v1.jar", slow(JAR, running, mostAtOnce));
+    upstream.on("/v2.jar", slow(JAR, running, mostAtOnce));
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<JarInfo> one = pool.submit(() -> {
+        go.await();
+        return loader.put("web", "1", url("/v1.jar", null));
+      });
+      Future<JarInfo> two = pool.submit(() -> {
+        go.await();
+        return loader.put("web", "2", url("/v2.jar", null));
+      });
+      go.countDown();
+      assertEquals(JAR_SHA, one.get().sha256());
+      assertEquals(JAR_SHA, two.get().sha256());
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(2, mostAtOnce.get());
+  }
+
+  @Test
+  void aSequentialUnpinnedPutDownloadsAgain() throws Exception {
+    upstream.on("/app.jar", ArtifactServer.bytes(JAR));
+
+    loader.put("web", "1.0.0", url("/app.jar", null));
+    loader.put("web", "1.0.0", url("/app.jar", null));
+
+    assertEquals(2, upstream.requests("/app.jar"), "without a sha256 nothing tells the old file is right");
+  }
+
+  @Test
+  void aFailedRefetchKeepsTheJarThatWasThere() throws Exception {
+    upstream.on("/app.jar", ArtifactServer.bytes(JAR));
+    loader.put("web", "1.0.0", url("/app.jar", JAR_SHA));
+
+    ArtifactFetchException failure = assertThrows(ArtifactFetchException.class,
+        () -> loader.put("web", "1.0.0", url("/app.jar", "1".repeat(64))));
+
+    assertEquals(ArtifactFetchException.Reason.CHECKSUM_MISMATCH, failure.reason());
+    assertArrayEquals(JAR, Files.readAllBytes(dir.resolve("web/1.0.0/app.jar")));
+    assertEquals(1, loader.list().jars().size());
+  }
+
+  @Test
+  void listComputesChecksumsOfJarsItDidNotFetch() throws Exception {
+    byte[] other = TestJars.jar("x.Y", "x.Y");
+    Files.createDirectories(dir.resolve("placed/3.0"));
+    Files.write(dir.resolve("placed/3.0/app.jar"), other);
+    // Not jars the loader knows: another file name, an unsafe folder name, a folder without a jar.
+    Files.write(dir.resolve("placed/3.0/notes.txt"), new byte[] {1});
+    Files.createDirectories(dir.resolve(".trash/1.0"));
+    Files.write(dir.resolve(".trash/1.0/app.jar"), JAR);
+    Files.createDirectories(dir.resolve("empty/1.0"));
+
+    assertEquals(List.of(new JarInfo("placed", "3.0", dir.resolve("placed/3.0/app.jar").toString(), other.length,
+        TestJars.sha256(other))), loader.list().jars());
+    assertEquals(1, loader.health().jars());
+
+    // Replaced behind the loader's back: computed again, not remembered.
+    Files.write(dir.resolve("placed/3.0/app.jar"), JAR);
+    Files.setLastModifiedTime(dir.resolve("placed/3.0/app.jar"),
+        java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+    assertEquals(JAR_SHA, loader.list().jars().get(0).sha256());
+  }
+
+  @Test
+  void startupRemovesPartialDownloads() throws Exception {
+    Files.createDirectories(dir.resolve("web/1.0.0"));
+    Path part = dir.resolve("web/1.0.0/.app.jar.12345.part");
+    Files.write(part, new byte[] {1, 2, 3});
+    Files.write(dir.resolve("web/1.0.0/app.jar"), JAR);
+
+    newLoader();
+
+    assertFalse(Files.exists(part));
+    assertTrue(Files.exists(dir.resolve("web/1.0.0/app.jar")));
+  }
+
+  @Test
+  void onlySafePathSegmentsNameAFolder() {
+    for (String unsafe : new String[] {"..", ".", "", "a/b", "a\\b", ".hidden", "a b", "a\u0000", "a..b", "x".repeat(129),
+        "/abs", "ä"}) {
+      assertThrows(IllegalArgumentException.class, () -> loader.folder(unsafe, "1.0"), unsafe);
+      assertThrows(IllegalArgumentException.class, () -> loader.folder("web", unsafe), unsafe);
+    }
+    for (String safe : new String[] {"web", "my_app", "1.2.3", "1.2.3-rc.1+build.7", "V2", "x".repeat(128)}) {
+      assertEquals(dir.resolve("web").resolve(safe), loader.folder("web", safe));
+    }
+  }
+
+  @Test
+  void snapshotsAre422NotDownloads() {
+    ArtifactFetchException failure = assertThrows(ArtifactFetchException.class,
+        () -> loader.put("web", "1.0-SNAPSHOT", new JarRequest(null, "com.example:web:1.0-SNAPSHOT", null, null,
+            null)));
+
+    assertEquals(ArtifactFetchException.Reason.ARTIFACT_FETCH_FAILED, failure.reason());
+    assertFalse(Files.exists(dir.resolve("web")));
+  }
+
+  @Test
+  void servesTheRoutesOverHttp() throws Exception {
+    upstream.on("/app.jar", ArtifactServer.bytes(JAR));
+    try (ApiServer api = loader.serve(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "tok")) {
+      HttpClient http = HttpClient.newHttpClient();
+      String base = "http://127.0.0.1:" + api.port();
+      HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/jars/web/1.0.0"))
+          .header("Authorization", "Bearer tok")
+          .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(url("/app.jar", null)))).build(),
+          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/health"))
+          .header("Authorization", "Bearer tok").build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> empty = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/jars/web/2.0.0"))
+          .header("Authorization", "Bearer tok").PUT(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString());
+
+      assertEquals(200, put.statusCode(), put.body());
+      assertEquals(JAR_SHA, JSON.readValue(put.body(), JarInfo.class).sha256());
+      assertEquals(200, health.statusCode());
+      assertEquals(new LoaderServer.Health("ok", 1), JSON.readValue(health.body(), LoaderServer.Health.class));
+      assertEquals(400, empty.statusCode(), empty.body());
+    }
+  }
+}
