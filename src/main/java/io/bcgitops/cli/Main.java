@@ -1,6 +1,8 @@
 package io.bcgitops.cli;
 
 import io.bcgitops.fetch.FetchCommand;
+import io.bcgitops.fetch.LoaderCommand;
+import io.bcgitops.runtime.RuntimeHostCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Map;
@@ -16,6 +18,11 @@ public final class Main {
                                  print, as YAML, the AppDeployments a GitOpsSource would create
         fetch --dest <file> (--url <url> | --maven <g:a:v> [--repository <url>]) [--sha256 <hex>] ...
                                  download and verify an app's jar (vm init container); fetch --help for all options
+        runtime-host [--port 9090] [--dir /apps] [--bind 0.0.0.0] [--backoff 1s] ...
+                                 run a runtime pool's app host (embedded apps); token in BCGITOPS_RUNTIME_TOKEN;
+                                 runtime-host --help for all options
+        loader [--port 9091] [--dir /apps] [--bind 0.0.0.0] [--maven-repository <url>] [--timeout 30s] [--retries 3]
+                                 serve a runtime pool's jar loader (embedded sidecar); token in BCGITOPS_RUNTIME_TOKEN
       """;
 
   private Main() {
@@ -39,6 +46,8 @@ public final class Main {
         yield line == null ? 2 : RepositoryCommands.render(line, out, err);
       }
       case "fetch" -> FetchCommand.run(rest, out, err);
+      case "runtime-host" -> RuntimeHostCommand.run(rest, System.getenv(), out, err);
+      case "loader" -> LoaderCommand.run(rest, System.getenv(), out, err);
       case "help", "--help", "-h" -> {
         out.print(USAGE);
         yield 0;

@@ -1,0 +1,138 @@
+package io.bcgitops.runtime;
+
+import io.bcgitops.spec.Durations;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code runtime-host} command: the host container of an embedded runtime pool (DESIGN.md
+ * section 6). Serves the host API until SIGTERM, then stops every app. Exit 2 for bad arguments or
+ * a missing token, 1 when the API cannot be served (port taken, folder not writable).
+ */
+public final class RuntimeHostCommand {
+  public static final String USAGE = """
+      usage: runtime-host [--port 9090] [--dir /apps] [--bind 0.0.0.0] [--backoff 1s] [--backoff-max 60s]
+                          [--startup-window 30s] [--stop-timeout 5s]
+        --port            the API's port (0 picks a free one, logged at start)
+        --dir             the folder the loader sidecar writes jars into; a jar outside it is refused
+        --bind            the address the API listens on
+        --backoff         the wait before the first restart of a crashed app; doubled at each crash in a row
+        --backoff-max     the longest wait between restarts
+        --startup-window  the least time a new app instance gets to start and pass a health check
+                          (three health intervals when that is longer); an upgrade that misses it falls back
+        --stop-timeout    how long an app's stop() and threads get to end
+      the API token comes from the environment variable BCGITOPS_RUNTIME_TOKEN (required)
+      """;
+  private static final Logger LOG = LoggerFactory.getLogger(RuntimeHostCommand.class);
+
+  private RuntimeHostCommand() {
+  }
+
+  /** What the arguments ask for. */
+  record Options(int port, String bind, HostSettings settings) {
+  }
+
+  /** Runs the host; returns only when the arguments are wrong or the API cannot start, or at shutdown. */
+  public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      out.print(USAGE);
+      return 0;
+    }
+    Options options;
+    try {
+      options = parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println("runtime-host: " + e.getMessage());
+      err.print(USAGE);
+      return 2;
+    }
+    String token = env.get(RuntimeApi.TOKEN_ENV);
+    if (token == null || token.isBlank()) {
+      err.println("runtime-host: " + RuntimeApi.TOKEN_ENV + " is not set; the host serves its API only with a token");
+      return 2;
+    }
+    RuntimeHost host;
+    ApiServer server;
+    try {
+      host = new RuntimeHost(options.settings());
+      server = host.routes(new ApiServer(new InetSocketAddress(options.bind(), options.port()), token)).start();
+    } catch (IOException | RuntimeException e) {
+      err.println("runtime-host: cannot serve on " + options.bind() + ":" + options.port() + " with apps from "
+          + options.settings().dir() + ": " + e);
+      return 1;
+    }
+    HostSettings settings = host.settings();
+    LOG.info("runtime host listening on {}:{}, apps from {} (back-off {} to {}, startup window {}, stop timeout {})",
+        options.bind(), server.port(), host.dir(), Durations.format(settings.backoff().base()),
+        Durations.format(settings.backoff().max()), Durations.format(settings.startupWindow()),
+        Durations.format(settings.stopTimeout()));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("runtime host stopping: stopping every app");
+      server.close(); // no new request while the apps stop
+      host.close();
+      LOG.info("runtime host stopped");
+      stopped.countDown();
+    }, "runtime-host-shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  static Options parse(String[] args) {
+    Map<String, String> values = new HashMap<>(Map.of("--port", String.valueOf(RuntimeApi.HOST_PORT),
+        "--dir", RuntimeApi.SHARED_DIR, "--bind", "0.0.0.0", "--backoff", "1s", "--backoff-max", "60s",
+        "--startup-window", Durations.format(HostSettings.DEFAULT_STARTUP_WINDOW),
+        "--stop-timeout", Durations.format(HostSettings.DEFAULT_STOP_TIMEOUT)));
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+      if (!values.containsKey(name)) {
+        throw new IllegalArgumentException("unknown argument " + arg);
+      }
+      if (arg.contains("=")) {
+        values.put(name, arg.substring(arg.indexOf('=') + 1));
+      } else if (i + 1 < args.length) {
+        values.put(name, args[++i]);
+      } else {
+        throw new IllegalArgumentException(name + " needs a value");
+      }
+    }
+    int port;
+    try {
+      port = Integer.parseInt(values.get("--port"));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--port must be a number, got " + values.get("--port"));
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("--port must be 0-65535, got " + port);
+    }
+    Backoff backoff = new Backoff(positive(values, "--backoff"), positive(values, "--backoff-max"));
+    return new Options(port, values.get("--bind"), new HostSettings(Path.of(values.get("--dir")), backoff,
+        positive(values, "--startup-window"), positive(values, "--stop-timeout")));
+  }
+
+  private static Duration positive(Map<String, String> values, String name) {
+    Duration duration;
+    try {
+      duration = Durations.parse(values.get(name));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + ": " + e.getMessage());
+    }
+    if (duration.isZero()) {
+      throw new IllegalArgumentException(name + " must be more than 0");
+    }
+    return duration;
+  }
+}
