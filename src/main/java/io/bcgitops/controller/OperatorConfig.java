@@ -16,9 +16,22 @@ import java.util.stream.Collectors;
  * @param allowFileUrls whether a GitOpsSource may use a file:// URL (off in a cluster: it reads the operator's disk)
  * @param images the images apps run with, and where their jars come from
  * @param poolAddress where runtime pools' APIs are reached (their Services, in a cluster)
+ * @param service how the operator process itself runs: its HTTP port, leader election, webhook Secret
  */
 public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allowFileUrls, VmImages images,
-    RuntimePoolAddress poolAddress) {
+    RuntimePoolAddress poolAddress, Service service) {
+
+  /**
+   * @param httpPort where /metrics, /healthz, /readyz and /hook/ are served
+   * @param ownNamespace the namespace the operator runs in: its Lease, and its webhook Secret
+   * @param leaderElection whether replicas elect a leader with a Lease (off for a single local process)
+   * @param webhookSecret the Secret (in ownNamespace) whose key "token" verifies webhook deliveries; null for none
+   * @param jsonLogs one JSON object per log line
+   */
+  public record Service(int httpPort, String ownNamespace, boolean leaderElection, String webhookSecret,
+      boolean jsonLogs) {
+    public static final Service LOCAL = new Service(8080, "default", false, null, false);
+  }
 
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
     Set<String> namespaces = Arrays.stream(env.getOrDefault("BCGITOPS_NAMESPACES", "").split(","))
@@ -30,6 +43,12 @@ public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allo
         env.getOrDefault("BCGITOPS_OPERATOR_IMAGE", VmImages.DEFAULTS.operatorImage()),
         env.getOrDefault("BCGITOPS_JRE_IMAGE", VmImages.DEFAULTS.jreImage()),
         env.getOrDefault("BCGITOPS_MAVEN_REPOSITORY", VmImages.DEFAULTS.mavenRepository()));
-    return new OperatorConfig(namespaces, cache, fileUrls, images, RuntimePoolAddress.CLUSTER_DNS);
+    Service service = new Service(
+        Integer.parseInt(env.getOrDefault("BCGITOPS_HTTP_PORT", "8080")),
+        env.getOrDefault("BCGITOPS_OPERATOR_NAMESPACE", "bc-gitops-system"),
+        Boolean.parseBoolean(env.getOrDefault("BCGITOPS_LEADER_ELECTION", "true")),
+        env.get("BCGITOPS_WEBHOOK_SECRET"),
+        "json".equalsIgnoreCase(env.getOrDefault("BCGITOPS_LOG_FORMAT", "text")));
+    return new OperatorConfig(namespaces, cache, fileUrls, images, RuntimePoolAddress.CLUSTER_DNS, service);
   }
 }

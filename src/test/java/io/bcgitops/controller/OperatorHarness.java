@@ -55,7 +55,8 @@ final class OperatorHarness implements AutoCloseable {
       boolean allowFileUrls, Controllers controllers, RuntimePoolAddress pools) {
     this.server = server;
     this.client = client;
-    OperatorConfig config = new OperatorConfig(Set.of(namespace), cacheDir, allowFileUrls, VmImages.DEFAULTS, pools);
+    OperatorConfig config = new OperatorConfig(Set.of(namespace), cacheDir, allowFileUrls, VmImages.DEFAULTS, pools,
+        OperatorConfig.Service.LOCAL);
     this.operator = BcGitopsOperator.newOperator(client);
     BcGitopsOperator.registerGitOpsSources(operator, config);
     if (controllers == Controllers.ALL) {
