@@ -41,9 +41,11 @@ final class AppDeploymentApplier {
   }
 
   private final InformerEventSource<AppDeployment, GitOpsSource> appDeployments;
+  private final EventRecorder events;
 
-  AppDeploymentApplier(InformerEventSource<AppDeployment, GitOpsSource> appDeployments) {
+  AppDeploymentApplier(InformerEventSource<AppDeployment, GitOpsSource> appDeployments, EventRecorder events) {
     this.appDeployments = appDeployments;
+    this.events = events;
   }
 
   Result apply(GitOpsSource source, DesiredState desired, Collection<AppDeployment> owned,
@@ -73,7 +75,7 @@ final class AppDeploymentApplier {
             + (e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage())));
       }
     }
-    int pruned = source.getSpec().isPrune() ? prune(desired, existing, context) : 0;
+    int pruned = source.getSpec().isPrune() ? prune(source, desired, existing, context) : 0;
     return new Result(created, updated, pruned, rejected);
   }
 
@@ -126,7 +128,8 @@ final class AppDeploymentApplier {
     context.resourceOperations().update(next, appDeployments);
   }
 
-  private int prune(DesiredState desired, Map<String, AppDeployment> existing, Context<GitOpsSource> context) {
+  private int prune(GitOpsSource source, DesiredState desired, Map<String, AppDeployment> existing,
+      Context<GitOpsSource> context) {
     Set<String> wanted = desired.names().collect(Collectors.toSet());
     Set<String> keepNames = desired.protectedNames();
     Set<String> keepFolders = desired.protectedFolders();
@@ -146,6 +149,8 @@ final class AppDeploymentApplier {
       LOG.info("pruning AppDeployment {}/{}: its app is no longer in git", app.getMetadata().getNamespace(),
           app.getMetadata().getName());
       context.getClient().resource(app).delete();
+      events.normal(source, "Pruned", "deleted AppDeployment " + app.getMetadata().getName()
+          + ": its folder is no longer in git");
     }
     return order.size();
   }

@@ -63,9 +63,12 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
   private InformerEventSource<Pod, AppDeployment> pods;
   private EmbeddedAppRunner embedded;
 
-  public AppDeploymentReconciler(VmImages images, RuntimePoolAddress poolAddress, Clock clock) {
+  private final EventRecorder events;
+
+  AppDeploymentReconciler(VmImages images, RuntimePoolAddress poolAddress, EventRecorder events, Clock clock) {
     this.images = images;
     this.poolAddress = poolAddress;
+    this.events = events;
     this.clock = clock;
   }
 
@@ -88,7 +91,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
                     + pool.getMetadata().getLabels().get(Api.RUNTIME_LABEL))
                 .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
             .build(), context);
-    embedded = new EmbeddedAppRunner(images, poolAddress, pools);
+    embedded = new EmbeddedAppRunner(images, poolAddress, pools, events);
     pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, AppDeployment.class)
         .withLabelSelector(Api.APP_LABEL)
         .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(pod.getMetadata().getLabels().get(Api.APP_LABEL),
@@ -116,6 +119,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
     status.setConditions(conditions.toList());
     status.setObservedGeneration(app.getMetadata().getGeneration());
     if (!JsonContent.same(status, app.getStatus())) {
+      events.readyChanged(app, app.getStatus() == null ? null : app.getStatus().getConditions(), status.getConditions());
       app.setStatus(status);
       context.resourceOperations().updatePrimaryStatus(app);
     }
@@ -133,6 +137,8 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
     // Owner references let a real cluster's garbage collector do this too; deleting here makes removal immediate.
     deployments.getSecondaryResources(app).forEach(d -> context.getClient().resource(d).delete());
     LOG.info("removed app {}/{}", app.getMetadata().getNamespace(), app.getMetadata().getName());
+    events.normal(app, "Removed", "removed version " + app.getSpec().getVersion() + " and everything it ran");
+    events.forget(app);
     return DeleteControl.defaultDelete();
   }
 
@@ -226,6 +232,8 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
     if (current == null) {
       LOG.info("deploying app {}/{} version {}", app.getMetadata().getNamespace(), app.getMetadata().getName(),
           app.getSpec().getVersion());
+      events.normal(app, "Deploying", "deploying version " + app.getSpec().getVersion() + " as Deployment "
+          + desired.getMetadata().getName());
       return context.resourceOperations().create(desired, deployments);
     }
     if (GenericKubernetesResourceMatcher.match(desired, current, context).matched()) {
@@ -233,6 +241,10 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
     }
     LOG.info("updating Deployment {}/{} of app {} (version {})", current.getMetadata().getNamespace(),
         current.getMetadata().getName(), app.getMetadata().getName(), app.getSpec().getVersion());
+    String running = current.getSpec().getTemplate().getMetadata().getAnnotations().get(Api.VERSION_ANNOTATION);
+    if (!app.getSpec().getVersion().equals(running)) {
+      events.normal(app, "Upgrading", "upgrading from " + running + " to " + app.getSpec().getVersion());
+    }
     Deployment next = context.getClient().getKubernetesSerialization().clone(current);
     next.setSpec(desired.getSpec());
     next.getMetadata().setLabels(desired.getMetadata().getLabels());

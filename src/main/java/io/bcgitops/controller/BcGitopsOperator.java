@@ -33,14 +33,16 @@ public final class BcGitopsOperator {
   }
 
   public static void registerGitOpsSources(Operator operator, OperatorConfig config) {
-    operator.register(new GitOpsSourceReconciler(config, new GitFetcher(), Clock.systemUTC()), c -> {
+    EventRecorder events = new EventRecorder(operator.getKubernetesClient(), Clock.systemUTC());
+    operator.register(new GitOpsSourceReconciler(config, new GitFetcher(), events, Clock.systemUTC()), c -> {
       c.withOnUpdateFilter(new ReconcileTriggers<>());
       watchNamespaces(c, config);
     });
   }
 
   public static void registerAppDeployments(Operator operator, OperatorConfig config) {
-    operator.register(new AppDeploymentReconciler(config.images(), config.poolAddress(), Clock.systemUTC()),
+    EventRecorder events = new EventRecorder(operator.getKubernetesClient(), Clock.systemUTC());
+    operator.register(new AppDeploymentReconciler(config.images(), config.poolAddress(), events, Clock.systemUTC()),
         c -> watchNamespaces(c, config));
   }
 

@@ -55,10 +55,14 @@ final class EmbeddedAppRunner {
   private final Map<String, RuntimeApi.LoadRequest> loaded = new ConcurrentHashMap<>();
   private final InformerEventSource<Deployment, AppDeployment> pools;
 
-  EmbeddedAppRunner(VmImages images, RuntimePoolAddress address, InformerEventSource<Deployment, AppDeployment> pools) {
+  private final EventRecorder events;
+
+  EmbeddedAppRunner(VmImages images, RuntimePoolAddress address, InformerEventSource<Deployment, AppDeployment> pools,
+      EventRecorder events) {
     this.images = images;
     this.address = address;
     this.pools = pools;
+    this.events = events;
   }
 
   AppOutcome run(AppDeployment app, Context<AppDeployment> context, AppDeploymentStatus status) {
@@ -79,6 +83,11 @@ final class EmbeddedAppRunner {
         RuntimeApi.LoadRequest request = loadRequest(app.getSpec(), jar.path());
         LOG.info("loading app {}/{} version {} into runtime pool {}", namespace, name, app.getSpec().getVersion(),
             RuntimePools.name(runtime));
+        String running = state.map(AppState::version).orElse(null);
+        events.normal(app, running == null || running.equals(app.getSpec().getVersion()) ? "Deploying" : "Upgrading",
+            (running == null || running.equals(app.getSpec().getVersion()) ? "deploying version " + app.getSpec().getVersion()
+                : "upgrading from " + running + " to " + app.getSpec().getVersion())
+                + " in runtime pool " + RuntimePools.name(runtime));
         state = Optional.of(client.load(name, request));
         loaded.put(key(app), request);
       }

@@ -87,9 +87,12 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
   private InformerEventSource<AppDeployment, GitOpsSource> appDeployments;
   private AppDeploymentApplier applier;
 
-  public GitOpsSourceReconciler(OperatorConfig config, GitFetcher fetcher, Clock clock) {
+  private final EventRecorder events;
+
+  GitOpsSourceReconciler(OperatorConfig config, GitFetcher fetcher, EventRecorder events, Clock clock) {
     this.config = config;
     this.fetcher = fetcher;
+    this.events = events;
     this.clock = clock;
   }
 
@@ -99,7 +102,7 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
         .from(AppDeployment.class, GitOpsSource.class)
         .withLabelSelector(Api.SOURCE_LABEL)
         .build(), context);
-    applier = new AppDeploymentApplier(appDeployments);
+    applier = new AppDeploymentApplier(appDeployments, events);
     return List.of(appDeployments);
   }
 
@@ -120,7 +123,7 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     try {
       interval = checkSource(source);
       FetchedRevision revision = fetch(source, context, interval);
-      recordArtifact(status, revision);
+      recordArtifact(source, status, revision);
       conditions.remove(Conditions.FETCH_FAILED);
       DesiredState desired = readDesiredState(source, revision);
       requireApps(source, desired, status);
@@ -165,6 +168,7 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     String uid = source.getMetadata().getUid();
     lastFetches.remove(uid);
     lastReads.remove(uid);
+    events.forget(source);
     try {
       GitFetcher.deleteRecursively(cacheDirOf(source));
     } catch (IOException e) {
@@ -286,9 +290,10 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     return credentials;
   }
 
-  private void recordArtifact(GitOpsSourceStatus status, FetchedRevision revision) {
+  private void recordArtifact(GitOpsSource source, GitOpsSourceStatus status, FetchedRevision revision) {
     Artifact previous = status.getArtifact();
     if (previous == null || !revision.revision().equals(previous.getRevision())) {
+      events.normal(source, "Fetched", "fetched revision " + revision.revision());
       status.setArtifact(new Artifact(revision.revision(), revision.shortRevision(),
           Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString()));
     }
@@ -333,6 +338,8 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
   private void report(GitOpsSource source, DesiredState desired, AppDeploymentApplier.Result applied,
       FetchedRevision revision, GitOpsSourceStatus status, ConditionSet conditions, Context<GitOpsSource> context) {
     if (applied.changed()) {
+      events.normal(source, "Applied", "applied revision " + revision.revision() + ": " + applied.created()
+          + " created, " + applied.updated() + " updated, " + applied.pruned() + " pruned");
       LOG.info("GitOpsSource {}/{} applied {}: {} created, {} updated, {} pruned",
           source.getMetadata().getNamespace(), source.getMetadata().getName(), revision.revision(),
           applied.created(), applied.updated(), applied.pruned());
@@ -408,6 +415,8 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
       status.setLastHandledReconcileAt(requestedAt);
     }
     if (!JsonContent.same(status, source.getStatus())) {
+      events.readyChanged(source, source.getStatus() == null ? null : source.getStatus().getConditions(),
+          status.getConditions());
       source.setStatus(status);
       context.resourceOperations().updatePrimaryStatus(source);
     }

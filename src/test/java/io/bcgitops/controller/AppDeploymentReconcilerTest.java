@@ -12,11 +12,8 @@ import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.AppDeploymentSpec;
 import io.bcgitops.api.AppDeploymentStatus.Phase;
 import io.bcgitops.api.AppSource;
-import io.bcgitops.api.HealthCheck;
 import io.bcgitops.api.Isolation;
-import io.bcgitops.api.VmConfig;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
@@ -28,7 +25,6 @@ import org.junit.jupiter.api.Test;
 
 /** The AppDeployment controller for vm apps against the mock API server, with a fake kubelet. */
 class AppDeploymentReconcilerTest extends OperatorTestBase {
-  private static final String SHA = "a".repeat(64);
   FakeKubelet kubelet;
 
   @BeforeEach
@@ -38,27 +34,7 @@ class AppDeploymentReconcilerTest extends OperatorTestBase {
   }
 
   AppDeployment create(String name, String version, Consumer<AppDeploymentSpec> customize) {
-    AppDeployment app = new AppDeployment();
-    app.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
-    AppDeploymentSpec spec = new AppDeploymentSpec();
-    spec.setVersion(version);
-    spec.setIsolation(Isolation.vm);
-    AppSource source = new AppSource();
-    source.setType(AppSource.Type.release);
-    source.setUrl("https://artifacts.example.com/" + name + "-" + version + ".jar");
-    source.setSha256(SHA);
-    spec.setSource(source);
-    HealthCheck health = new HealthCheck();
-    health.setType(HealthCheck.Type.http);
-    health.setPath("/health");
-    spec.setHealth(health);
-    VmConfig vm = new VmConfig();
-    vm.setMemoryLimit("256Mi");
-    vm.setSchedulerLimit(1);
-    spec.setVmConfig(vm);
-    customize.accept(spec);
-    app.setSpec(spec);
-    return client.resource(app).create();
+    return client.resource(TestApps.vm(ns, name, version, customize)).create();
   }
 
   AppDeployment app(String name) {
