@@ -10,7 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.api.GitOpsSourceStatus.InvalidApp;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.bcgitops.testing.GitHttpServer;
+import org.slf4j.LoggerFactory;
 import io.bcgitops.testing.TestRepo;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -200,6 +204,21 @@ class GitOpsSourceFailuresTest extends OperatorTestBase {
 
   @Test
   void wrongCredentialsAreAnAuthenticationFailureThatChangesNothing() {
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.addAppender(logs);
+    try {
+      wrongCredentials();
+    } finally {
+      root.detachAppender(logs);
+    }
+    assertFalse(logs.list.isEmpty(), "the failure was logged");
+    assertTrue(logs.list.stream().map(ILoggingEvent::getFormattedMessage)
+        .noneMatch(m -> m.contains("right-password-1") || m.contains("wrong-password-2")), "a secret reached the logs");
+  }
+
+  private void wrongCredentials() {
     repo = TestRepo.create(tmp.resolve("repo"));
     repo.write("apps/db/app.yaml", app("db", "1.0"));
     repo.write("apps/api/app.yaml", app("api", "1.0"));

@@ -50,6 +50,14 @@ final class OperatorHarness implements AutoCloseable {
   private final Operator operator;
   private final AppsBecomeReady readyApps;
 
+  /** No operator of its own: the test runs its operators itself and uses this for the API helpers only. */
+  OperatorHarness(KubernetesMockServer server, KubernetesClient client) {
+    this.server = server;
+    this.client = client;
+    this.operator = null;
+    this.readyApps = null;
+  }
+
   /** Starts an operator that watches only {@code namespace}, so tests sharing a mock server stay apart. */
   OperatorHarness(KubernetesMockServer server, KubernetesClient client, String namespace, Path cacheDir,
       boolean allowFileUrls, Controllers controllers, RuntimePoolAddress pools) {
@@ -70,7 +78,7 @@ final class OperatorHarness implements AutoCloseable {
 
   static void registerCrds(KubernetesClient client) throws IOException {
     try (Stream<Path> files = Files.list(Path.of("crds"))) {
-      for (Path file : files.toList()) {
+      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".bcgitops.io.yaml")).toList()) {
         try (InputStream in = Files.newInputStream(file)) {
           CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
           if (client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).get() == null) {
@@ -162,7 +170,9 @@ final class OperatorHarness implements AutoCloseable {
 
   @Override
   public void close() {
-    operator.stop();
+    if (operator != null) {
+      operator.stop();
+    }
     if (readyApps != null) {
       readyApps.close();
     }

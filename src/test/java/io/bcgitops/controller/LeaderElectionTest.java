@@ -1,0 +1,75 @@
+package io.bcgitops.controller;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.bcgitops.embedded.RuntimePoolAddress;
+import io.bcgitops.testing.TestRepo;
+import io.bcgitops.vm.VmImages;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Two replicas: one holds the Lease and reconciles; when it dies, the other takes over. */
+class LeaderElectionTest extends OperatorTestBase {
+
+  private Operator replica(String identity) {
+    OperatorConfig config = new OperatorConfig(Set.of(ns), tmp.resolve("cache-" + identity), true, VmImages.DEFAULTS,
+        RuntimePoolAddress.CLUSTER_DNS, OperatorConfig.Service.LOCAL);
+    Operator replica = BcGitopsOperator.newOperator(client,
+        LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(BcGitopsOperator.LEASE_NAME)
+            .withLeaseNamespace(ns).withIdentity(identity)
+            .withLeaseDuration(Duration.ofSeconds(2)).withRenewDeadline(Duration.ofMillis(1500))
+            .withRetryPeriod(Duration.ofMillis(200))
+            .buildForTest(false));
+    BcGitopsOperator.registerGitOpsSources(replica, config);
+    replica.start();
+    return replica;
+  }
+
+  private String holder() {
+    Lease lease = client.leases().inNamespace(ns).withName(BcGitopsOperator.LEASE_NAME).get();
+    return lease == null ? null : lease.getSpec().getHolderIdentity();
+  }
+
+  /** What a real API server answers an operator whose RBAC grants it Leases (JOSDK checks before electing). */
+  private void leasesAllowed() {
+    server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(201, new SelfSubjectRulesReviewBuilder().withNewStatus()
+            .addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases")
+            .withVerbs("get", "create", "update").endResourceRule()
+            .withIncomplete(false).endStatus().build())
+        .always();
+  }
+
+  @Test
+  void oneReplicaLeadsAndTheOtherTakesOverWhenItDies() {
+    leasesAllowed();
+    TestRepo repo = TestRepo.create(tmp.resolve("repo"));
+    repo.write("apps/db/app.yaml", GitOpsSourceReconcilerTest.app("db", "1.0"));
+    repo.commit("db 1.0");
+    Operator first = replica("first");
+    await().atMost(OperatorHarness.WAIT).until(() -> "first".equals(holder()));
+    Operator second = replica("second");
+    try (AppsBecomeReady ready = new AppsBecomeReady(client, ns)) {
+      operator = new OperatorHarness(server, client);
+      operator.createSource(ns, "shop", repo.fileUrl(), spec -> { });
+      operator.awaitReady(ns, "shop", "Succeeded");
+      assertEquals("first", holder());
+
+      first.stop();
+
+      await().atMost(OperatorHarness.WAIT).until(() -> "second".equals(holder()));
+      repo.write("apps/db/app.yaml", GitOpsSourceReconcilerTest.app("db", "2.0"));
+      repo.commit("db 2.0");
+      operator.requestReconcile(ns, "shop");
+      await().atMost(OperatorHarness.WAIT).until(() -> "2.0".equals(operator.app(ns, "db").getSpec().getVersion()));
+    } finally {
+      second.stop();
+    }
+  }
+}
