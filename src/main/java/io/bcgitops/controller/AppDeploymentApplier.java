@@ -4,6 +4,7 @@ import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.api.GitOpsSourceStatus.InvalidApp;
+import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.spec.DependencyOrder;
 import io.bcgitops.spec.DesiredState;
 import io.bcgitops.spec.ParsedApp;
@@ -42,10 +43,13 @@ final class AppDeploymentApplier {
 
   private final InformerEventSource<AppDeployment, GitOpsSource> appDeployments;
   private final EventRecorder events;
+  private final OperatorMetrics metrics;
 
-  AppDeploymentApplier(InformerEventSource<AppDeployment, GitOpsSource> appDeployments, EventRecorder events) {
+  AppDeploymentApplier(InformerEventSource<AppDeployment, GitOpsSource> appDeployments, EventRecorder events,
+      OperatorMetrics metrics) {
     this.appDeployments = appDeployments;
     this.events = events;
+    this.metrics = metrics;
   }
 
   Result apply(GitOpsSource source, DesiredState desired, Collection<AppDeployment> owned,
@@ -62,11 +66,15 @@ final class AppDeploymentApplier {
         if (have == null) {
           have = createOrAdopt(want, source, context, rejected, app.file());
           created += have == null ? 0 : 1;
+          metrics.appAction(OperatorMetrics.ACTION_CREATE, have != null);
         } else if (!matches(have, want)) {
           update(have, want, context);
           updated++;
+          metrics.appAction(OperatorMetrics.ACTION_UPDATE, true);
         }
       } catch (KubernetesClientException e) {
+        metrics.appAction(existing.containsKey(app.name()) ? OperatorMetrics.ACTION_UPDATE : OperatorMetrics.ACTION_CREATE,
+            false);
         if (!refusedForGood(e)) {
           throw e;
         }
@@ -149,6 +157,7 @@ final class AppDeploymentApplier {
       LOG.info("pruning AppDeployment {}/{}: its app is no longer in git", app.getMetadata().getNamespace(),
           app.getMetadata().getName());
       context.getClient().resource(app).delete();
+      metrics.appAction(OperatorMetrics.ACTION_PRUNE, true);
       events.normal(source, "Pruned", "deleted AppDeployment " + app.getMetadata().getName()
           + ": its folder is no longer in git");
     }

@@ -27,6 +27,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.bcgitops.embedded.RuntimePoolAddress;
+import io.bcgitops.metrics.OperatorMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,11 +65,14 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
   private EmbeddedAppRunner embedded;
 
   private final EventRecorder events;
+  private final OperatorMetrics metrics;
 
-  AppDeploymentReconciler(VmImages images, RuntimePoolAddress poolAddress, EventRecorder events, Clock clock) {
+  AppDeploymentReconciler(VmImages images, RuntimePoolAddress poolAddress, EventRecorder events,
+      OperatorMetrics metrics, Clock clock) {
     this.images = images;
     this.poolAddress = poolAddress;
     this.events = events;
+    this.metrics = metrics;
     this.clock = clock;
   }
 
@@ -91,7 +95,10 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
                     + pool.getMetadata().getLabels().get(Api.RUNTIME_LABEL))
                 .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
             .build(), context);
-    embedded = new EmbeddedAppRunner(images, poolAddress, pools, events);
+    embedded = new EmbeddedAppRunner(images, poolAddress, pools, events, metrics);
+    metrics.trackAppPhases(() -> context.getPrimaryCache().list()
+        .filter(app -> app.getStatus() != null && app.getStatus().getPhase() != null)
+        .collect(Collectors.groupingBy(app -> app.getStatus().getPhase().name(), Collectors.counting())));
     pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, AppDeployment.class)
         .withLabelSelector(Api.APP_LABEL)
         .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(pod.getMetadata().getLabels().get(Api.APP_LABEL),
@@ -110,11 +117,14 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
 
   @Override
   public UpdateControl<AppDeployment> reconcile(AppDeployment app, Context<AppDeployment> context) {
+    long started = System.nanoTime();
     AppDeploymentStatus status = app.getStatus() == null ? new AppDeploymentStatus()
         : context.getClient().getKubernetesSerialization().clone(app.getStatus());
     ConditionSet conditions = new ConditionSet(status.getConditions(), app.getMetadata().getGeneration(), clock);
     status.setIsolation(app.getSpec().getIsolation());
     AppOutcome outcome = decide(app, context, status, conditions);
+    metrics.reconciled(OperatorMetrics.KIND_APP_DEPLOYMENT, Duration.ofNanos(System.nanoTime() - started),
+        !outcome.stalled());
     outcome.writeTo(status, conditions);
     status.setConditions(conditions.toList());
     status.setObservedGeneration(app.getMetadata().getGeneration());
@@ -138,6 +148,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
     deployments.getSecondaryResources(app).forEach(d -> context.getClient().resource(d).delete());
     LOG.info("removed app {}/{}", app.getMetadata().getNamespace(), app.getMetadata().getName());
     events.normal(app, "Removed", "removed version " + app.getSpec().getVersion() + " and everything it ran");
+    metrics.appAction(OperatorMetrics.ACTION_REMOVE, true);
     events.forget(app);
     return DeleteControl.defaultDelete();
   }
@@ -234,6 +245,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
           app.getSpec().getVersion());
       events.normal(app, "Deploying", "deploying version " + app.getSpec().getVersion() + " as Deployment "
           + desired.getMetadata().getName());
+      metrics.appAction(OperatorMetrics.ACTION_DEPLOY, true);
       return context.resourceOperations().create(desired, deployments);
     }
     if (GenericKubernetesResourceMatcher.match(desired, current, context).matched()) {
@@ -244,6 +256,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
     String running = current.getSpec().getTemplate().getMetadata().getAnnotations().get(Api.VERSION_ANNOTATION);
     if (!app.getSpec().getVersion().equals(running)) {
       events.normal(app, "Upgrading", "upgrading from " + running + " to " + app.getSpec().getVersion());
+      metrics.appAction(OperatorMetrics.ACTION_UPGRADE, true);
     }
     Deployment next = context.getClient().getKubernetesSerialization().clone(current);
     next.setSpec(desired.getSpec());

@@ -1,6 +1,8 @@
 package io.bcgitops.controller;
 
+import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.source.GitFetcher;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
@@ -20,19 +22,28 @@ public final class BcGitopsOperator {
   public static final String LEASE_NAME = "bc-gitops-operator";
 
   /** An operator running both controllers; with leader election when the config asks for it. */
-  public static Operator create(KubernetesClient client, OperatorConfig config) {
+  public static Operator create(KubernetesClient client, OperatorConfig config, OperatorMetrics metrics) {
     Operator operator = newOperator(client, config.service().leaderElection()
         ? LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE_NAME)
             .withLeaseNamespace(config.service().ownNamespace()).build()
-        : null);
-    registerGitOpsSources(operator, config);
-    registerAppDeployments(operator, config);
+        : null, metrics);
+    registerGitOpsSources(operator, config, metrics);
+    registerAppDeployments(operator, config, metrics);
     return operator;
+  }
+
+  /** As {@link #create(KubernetesClient, OperatorConfig, OperatorMetrics)}, with metrics kept in memory only. */
+  public static Operator create(KubernetesClient client, OperatorConfig config) {
+    return create(client, config, inMemoryMetrics());
   }
 
   /** An operator with no controller yet, reconciling at once (no leader election). */
   public static Operator newOperator(KubernetesClient client) {
-    return newOperator(client, null);
+    return newOperator(client, null, inMemoryMetrics());
+  }
+
+  private static OperatorMetrics inMemoryMetrics() {
+    return new OperatorMetrics(new SimpleMeterRegistry());
   }
 
   /**
@@ -40,10 +51,12 @@ public final class BcGitopsOperator {
    *
    * @param leaderElection null to reconcile at once; otherwise only the replica holding the Lease reconciles
    */
-  public static Operator newOperator(KubernetesClient client, LeaderElectionConfiguration leaderElection) {
+  public static Operator newOperator(KubernetesClient client, LeaderElectionConfiguration leaderElection,
+      OperatorMetrics metrics) {
     // Update and JSON patch only, never server-side apply: the same writes work on every API server.
     return new Operator(o -> {
       o.withKubernetesClient(client)
+          .withMetrics(metrics.josdkMetrics())
           .withCloseClientOnStop(false)
           .withUseSSAToPatchPrimaryResource(false)
           .withSSABasedCreateUpdateMatchForDependentResources(false);
@@ -54,16 +67,25 @@ public final class BcGitopsOperator {
   }
 
   public static void registerGitOpsSources(Operator operator, OperatorConfig config) {
+    registerGitOpsSources(operator, config, inMemoryMetrics());
+  }
+
+  public static void registerGitOpsSources(Operator operator, OperatorConfig config, OperatorMetrics metrics) {
     EventRecorder events = new EventRecorder(operator.getKubernetesClient(), Clock.systemUTC());
-    operator.register(new GitOpsSourceReconciler(config, new GitFetcher(), events, Clock.systemUTC()), c -> {
+    operator.register(new GitOpsSourceReconciler(config, new GitFetcher(), events, metrics, Clock.systemUTC()), c -> {
       c.withOnUpdateFilter(new ReconcileTriggers<>());
       watchNamespaces(c, config);
     });
   }
 
   public static void registerAppDeployments(Operator operator, OperatorConfig config) {
+    registerAppDeployments(operator, config, inMemoryMetrics());
+  }
+
+  public static void registerAppDeployments(Operator operator, OperatorConfig config, OperatorMetrics metrics) {
     EventRecorder events = new EventRecorder(operator.getKubernetesClient(), Clock.systemUTC());
-    operator.register(new AppDeploymentReconciler(config.images(), config.poolAddress(), events, Clock.systemUTC()),
+    operator.register(new AppDeploymentReconciler(config.images(), config.poolAddress(), events, metrics,
+            Clock.systemUTC()),
         c -> watchNamespaces(c, config));
   }
 

@@ -14,6 +14,7 @@ import io.bcgitops.embedded.RuntimeApiException;
 import io.bcgitops.embedded.RuntimeClient;
 import io.bcgitops.embedded.RuntimePoolAddress;
 import io.bcgitops.embedded.RuntimePools;
+import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.runtime.RuntimeApi;
 import io.bcgitops.runtime.RuntimeApi.AppState;
 import io.bcgitops.runtime.RuntimeApi.JarInfo;
@@ -56,13 +57,15 @@ final class EmbeddedAppRunner {
   private final InformerEventSource<Deployment, AppDeployment> pools;
 
   private final EventRecorder events;
+  private final OperatorMetrics metrics;
 
   EmbeddedAppRunner(VmImages images, RuntimePoolAddress address, InformerEventSource<Deployment, AppDeployment> pools,
-      EventRecorder events) {
+      EventRecorder events, OperatorMetrics metrics) {
     this.images = images;
     this.address = address;
     this.pools = pools;
     this.events = events;
+    this.metrics = metrics;
   }
 
   AppOutcome run(AppDeployment app, Context<AppDeployment> context, AppDeploymentStatus status) {
@@ -84,10 +87,11 @@ final class EmbeddedAppRunner {
         LOG.info("loading app {}/{} version {} into runtime pool {}", namespace, name, app.getSpec().getVersion(),
             RuntimePools.name(runtime));
         String running = state.map(AppState::version).orElse(null);
-        events.normal(app, running == null || running.equals(app.getSpec().getVersion()) ? "Deploying" : "Upgrading",
-            (running == null || running.equals(app.getSpec().getVersion()) ? "deploying version " + app.getSpec().getVersion()
-                : "upgrading from " + running + " to " + app.getSpec().getVersion())
-                + " in runtime pool " + RuntimePools.name(runtime));
+        boolean upgrade = running != null && !running.equals(app.getSpec().getVersion());
+        metrics.appAction(upgrade ? OperatorMetrics.ACTION_UPGRADE : OperatorMetrics.ACTION_DEPLOY, true);
+        events.normal(app, upgrade ? "Upgrading" : "Deploying", (upgrade
+            ? "upgrading from " + running + " to " + app.getSpec().getVersion()
+            : "deploying version " + app.getSpec().getVersion()) + " in runtime pool " + RuntimePools.name(runtime));
         state = Optional.of(client.load(name, request));
         loaded.put(key(app), request);
       }

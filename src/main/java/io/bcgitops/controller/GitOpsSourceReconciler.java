@@ -10,6 +10,7 @@ import io.bcgitops.api.GitOpsSourceStatus;
 import io.bcgitops.api.GitOpsSourceStatus.AppSummary;
 import io.bcgitops.api.GitOpsSourceStatus.Artifact;
 import io.bcgitops.api.GitOpsSourceStatus.InvalidApp;
+import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.source.FetchedRevision;
 import io.bcgitops.source.GitCredentials;
 import io.bcgitops.source.GitFetchException;
@@ -88,11 +89,14 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
   private AppDeploymentApplier applier;
 
   private final EventRecorder events;
+  private final OperatorMetrics metrics;
 
-  GitOpsSourceReconciler(OperatorConfig config, GitFetcher fetcher, EventRecorder events, Clock clock) {
+  GitOpsSourceReconciler(OperatorConfig config, GitFetcher fetcher, EventRecorder events, OperatorMetrics metrics,
+      Clock clock) {
     this.config = config;
     this.fetcher = fetcher;
     this.events = events;
+    this.metrics = metrics;
     this.clock = clock;
   }
 
@@ -102,7 +106,7 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
         .from(AppDeployment.class, GitOpsSource.class)
         .withLabelSelector(Api.SOURCE_LABEL)
         .build(), context);
-    applier = new AppDeploymentApplier(appDeployments, events);
+    applier = new AppDeploymentApplier(appDeployments, events, metrics);
     return List.of(appDeployments);
   }
 
@@ -120,6 +124,7 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
       return finish(source, status, conditions, context, null);
     }
     Duration interval = DEFAULT_INTERVAL;
+    boolean succeeded = false;
     try {
       interval = checkSource(source);
       FetchedRevision revision = fetch(source, context, interval);
@@ -129,11 +134,14 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
       requireApps(source, desired, status);
       AppDeploymentApplier.Result applied = applier.apply(source, desired, owned(source, context), context);
       report(source, desired, applied, revision, status, conditions, context);
+      succeeded = true;
     } catch (StepFailure failure) {
       failure.report(conditions);
     }
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    metrics.reconciled(OperatorMetrics.KIND_GITOPS_SOURCE, took, succeeded);
     LOG.debug("reconciled GitOpsSource {}/{} in {} ms", source.getMetadata().getNamespace(),
-        source.getMetadata().getName(), (System.nanoTime() - started) / 1_000_000);
+        source.getMetadata().getName(), took.toMillis());
     return finish(source, status, conditions, context, untilNextFetch(source, interval));
   }
 
@@ -146,6 +154,7 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
       Exception e) {
     LOG.warn("reconciling GitOpsSource {}/{} failed: {}", source.getMetadata().getNamespace(),
         source.getMetadata().getName(), e.toString());
+    metrics.reconciled(OperatorMetrics.KIND_GITOPS_SOURCE, Duration.ZERO, false);
     GitOpsSourceStatus status = source.getStatus() == null ? new GitOpsSourceStatus()
         : context.getClient().getKubernetesSerialization().clone(source.getStatus());
     String message = "reconciling failed and is retried: " + e.getMessage();
@@ -240,11 +249,13 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     }
     FetchedRevision revision = null;
     StepFailure failure = null;
+    long started = System.nanoTime();
     try {
       revision = fetchFromGit(source, context);
     } catch (StepFailure e) {
       failure = e;
     }
+    metrics.fetched(Duration.ofNanos(System.nanoTime() - started), failure == null);
     lastFetches.put(uid, new LastFetch(generation, requestedAt, now, revision, failure));
     if (failure != null) {
       LOG.warn("GitOpsSource {}/{}: {}", source.getMetadata().getNamespace(), source.getMetadata().getName(),
