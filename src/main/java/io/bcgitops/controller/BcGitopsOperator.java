@@ -39,7 +39,12 @@ public final class BcGitopsOperator {
 
   /** An operator with no controller yet, reconciling at once (no leader election). */
   public static Operator newOperator(KubernetesClient client) {
-    return newOperator(client, null, inMemoryMetrics());
+    return newOperator(client, null);
+  }
+
+  /** An operator with no controller yet, its metrics kept in memory only. */
+  public static Operator newOperator(KubernetesClient client, LeaderElectionConfiguration leaderElection) {
+    return newOperator(client, leaderElection, inMemoryMetrics());
   }
 
   private static OperatorMetrics inMemoryMetrics() {
