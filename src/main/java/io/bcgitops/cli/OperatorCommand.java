@@ -2,27 +2,38 @@ package io.bcgitops.cli;
 
 import io.bcgitops.controller.BcGitopsOperator;
 import io.bcgitops.controller.OperatorConfig;
+import io.bcgitops.http.OperatorHttpServer;
+import io.bcgitops.metrics.OperatorMetrics;
+import io.bcgitops.webhook.WebhookReceiver;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
-/** Runs the operator until the process is told to stop. */
+/** Runs the operator, and its HTTP endpoints, until the process is told to stop. */
 final class OperatorCommand {
   private OperatorCommand() {
   }
 
-  static int run(Map<String, String> env) throws InterruptedException {
+  static int run(Map<String, String> env) throws InterruptedException, IOException {
     OperatorConfig config = OperatorConfig.fromEnvironment(env);
     KubernetesClient client = new KubernetesClientBuilder().build();
-    Operator operator = BcGitopsOperator.create(client, config);
+    OperatorMetrics metrics = OperatorMetrics.prometheus();
+    Operator operator = BcGitopsOperator.create(client, config, metrics);
+    OperatorHttpServer http = new OperatorHttpServer(new InetSocketAddress(config.service().httpPort()), metrics,
+        () -> operator.getRuntimeInfo().isStarted(),
+        Map.of(WebhookReceiver.PATH, WebhookReceiver.create(client, config)));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.stop();
+      http.close();
       client.close();
       stopped.countDown();
     }, "shutdown"));
+    http.start();
     operator.start();
     stopped.await();
     return 0;
