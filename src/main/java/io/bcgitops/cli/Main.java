@@ -5,7 +5,7 @@ import io.bcgitops.fetch.LoaderCommand;
 import io.bcgitops.runtime.RuntimeHostCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
-import java.util.Map;
+import java.util.Set;
 
 /** Entry point of the jar and the image: one command per role (DESIGN.md section 7). */
 public final class Main {
@@ -39,11 +39,11 @@ public final class Main {
     return switch (command) {
       case "operator" -> OperatorCommand.run(System.getenv());
       case "validate" -> {
-        CommandLine line = parse(rest, Map.of("--path", "apps"), err);
+        CommandLine line = parse(rest, Set.of("--path"), err);
         yield line == null ? 2 : RepositoryCommands.validate(line, out, err);
       }
       case "render" -> {
-        CommandLine line = parse(rest, Map.of("--path", "apps", "--source", "local"), err);
+        CommandLine line = parse(rest, Set.of("--path", "--source"), err);
         yield line == null ? 2 : RepositoryCommands.render(line, out, err);
       }
       case "fetch" -> FetchCommand.run(rest, out, err);
@@ -62,11 +62,14 @@ public final class Main {
   }
 
   /** The command's arguments; null, after printing what is wrong and the usage, when they are not usable. */
-  private static CommandLine parse(String[] args, Map<String, String> defaults, PrintStream err) {
+  private static CommandLine parse(String[] args, Set<String> options, PrintStream err) {
     try {
-      return CommandLine.parse(args, defaults);
-    } catch (IllegalArgumentException e) {
-      err.println(e.getMessage());
+      // The repository folder is positional; a repeated option's last value counts, as it always has.
+      return CommandLine.parse(args, options, CommandLine.Allow.POSITIONAL, CommandLine.Allow.REPEATS);
+    } catch (CommandLine.UsageException e) {
+      // With one or two options, naming them all is the quickest help.
+      err.println(e.problem() == CommandLine.Problem.UNKNOWN_OPTION ? e.getMessage() + "; known: " + options
+          : e.getMessage());
       err.print(USAGE);
       return null;
     }

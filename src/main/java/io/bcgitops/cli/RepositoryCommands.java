@@ -36,7 +36,7 @@ final class RepositoryCommands {
     }
     KubernetesSerialization yaml = new KubernetesSerialization();
     for (ParsedApp app : state.apps()) {
-      AppDeployment deployment = DesiredAppDeployments.of(app, line.option("--source"));
+      AppDeployment deployment = DesiredAppDeployments.of(app, line.text("--source", "local"));
       out.print(yaml.asYaml(deployment));
     }
     state.problems().forEach(err::println);
@@ -49,7 +49,7 @@ final class RepositoryCommands {
       return null;
     }
     try {
-      return new GitOpsRepository().scan(Path.of(line.positional().get(0)), line.option("--path"));
+      return new GitOpsRepository().scan(Path.of(line.positional().get(0)), line.text("--path", "apps"));
     } catch (PathNotFoundException e) {
       err.println(e.getMessage());
       return null;

@@ -1,7 +1,7 @@
 package io.bcgitops.fetch;
 
+import io.bcgitops.cli.CommandLine;
 import io.bcgitops.fetch.ArtifactFetchException.Reason;
-import io.bcgitops.spec.Durations;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -9,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -86,94 +84,42 @@ public final class FetchCommand {
   }
 
   static Arguments parse(String[] args, Duration initialBackoff) {
-    Map<String, String> options = options(args);
-    String dest = options.get("--dest");
+    CommandLine options = CommandLine.parse(args, OPTIONS);
+    String dest = options.text("--dest");
     if (dest == null || dest.isBlank()) {
       throw new IllegalArgumentException("--dest is required");
     }
-    String url = options.get("--url");
-    String maven = options.get("--maven");
+    String url = options.text("--url");
+    String maven = options.text("--maven");
     if (url != null && maven != null) {
       throw new IllegalArgumentException("give --url or --maven, not both");
     }
     if (url == null && maven == null) {
       throw new IllegalArgumentException("one of --url and --maven is required");
     }
-    if (options.containsKey("--repository") && maven == null) {
+    if (options.has("--repository") && maven == null) {
       throw new IllegalArgumentException("--repository only goes with --maven");
     }
     ArtifactSource source = url != null ? ArtifactSource.ofUrl(url) : ArtifactSource.ofMaven(maven,
-        options.get("--repository"));
+        options.text("--repository"));
 
-    String sha256 = options.get("--sha256");
+    String sha256 = options.text("--sha256");
     if (sha256 != null && !sha256.matches("[0-9a-fA-F]{64}")) {
       throw new IllegalArgumentException("--sha256 must be 64 hexadecimal characters, got '" + sha256 + "'");
     }
-    String mainClass = options.get("--main-class");
+    String mainClass = options.text("--main-class");
     if (mainClass != null && !mainClass.matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*")) {
       throw new IllegalArgumentException("--main-class '" + mainClass + "' is not a Java class name");
     }
     FetchRequest request = new FetchRequest(source, Path.of(dest), sha256, mainClass);
 
-    long maxBytes = number(options, "--max-bytes", ArtifactFetcher.Settings.DEFAULT_MAX_BYTES, 1);
-    long retries = number(options, "--retries", ArtifactFetcher.Settings.DEFAULT_RETRIES, 0);
+    long maxBytes = options.number("--max-bytes", ArtifactFetcher.Settings.DEFAULT_MAX_BYTES, 1);
+    long retries = options.number("--retries", ArtifactFetcher.Settings.DEFAULT_RETRIES, 0);
     if (retries > 100) {
       throw new IllegalArgumentException("--retries must be at most 100");
     }
-    Duration timeout = ArtifactFetcher.Settings.DEFAULT_TIMEOUT;
-    if (options.containsKey("--timeout")) {
-      try {
-        timeout = Durations.parse(options.get("--timeout"));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--timeout: " + e.getMessage());
-      }
-      if (timeout.isZero()) {
-        throw new IllegalArgumentException("--timeout must be more than 0");
-      }
-    }
+    Duration timeout = options.duration("--timeout", ArtifactFetcher.Settings.DEFAULT_TIMEOUT);
     return new Arguments(request, new ArtifactFetcher.Settings(timeout, (int) retries, initialBackoff, maxBytes));
-  }
-
-  /** --name value and --name=value; every option at most once. */
-  private static Map<String, String> options(String[] args) {
-    Map<String, String> options = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      int equals = arg.indexOf('=');
-      String name = arg.startsWith("--") && equals > 0 ? arg.substring(0, equals) : arg;
-      if (!OPTIONS.contains(name)) {
-        throw new IllegalArgumentException(arg.startsWith("-") ? "unknown option " + name
-            : "unexpected argument '" + arg + "'");
-      }
-      String value;
-      if (equals > 0 && arg.startsWith("--")) {
-        value = arg.substring(equals + 1);
-      } else if (i + 1 < args.length) {
-        value = args[++i];
-      } else {
-        throw new IllegalArgumentException("option " + name + " needs a value");
-      }
-      if (options.put(name, value) != null) {
-        throw new IllegalArgumentException("option " + name + " is given twice");
-      }
-    }
-    return options;
-  }
-
-  private static long number(Map<String, String> options, String name, long defaultValue, long min) {
-    String text = options.get(name);
-    if (text == null) {
-      return defaultValue;
-    }
-    try {
-      long value = Long.parseLong(text);
-      if (value >= min) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // Reported below with the expected form.
-    }
-    throw new IllegalArgumentException(name + " must be a whole number of at least " + min + ", got '" + text + "'");
   }
 
   /**

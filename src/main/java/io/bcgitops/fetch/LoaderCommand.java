@@ -1,8 +1,8 @@
 package io.bcgitops.fetch;
 
+import io.bcgitops.cli.CommandLine;
 import io.bcgitops.runtime.ApiServer;
 import io.bcgitops.runtime.RuntimeApi;
-import io.bcgitops.spec.Durations;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -97,9 +96,9 @@ public final class LoaderCommand {
   }
 
   static Arguments parse(String[] args) {
-    Map<String, String> options = options(args);
-    int port = (int) number(options, "--port", RuntimeApi.LOADER_PORT, 0, 65535);
-    String bind = options.getOrDefault("--bind", "0.0.0.0");
+    CommandLine options = CommandLine.parse(args, OPTIONS);
+    int port = (int) options.number("--port", RuntimeApi.LOADER_PORT, 0, 65535);
+    String bind = options.text("--bind", "0.0.0.0");
     InetAddress address;
     try {
       // Literal addresses only: no name lookup decides where the API listens.
@@ -110,72 +109,19 @@ public final class LoaderCommand {
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("--bind must be an IP address, got '" + bind + "'");
     }
-    String dir = options.getOrDefault("--dir", RuntimeApi.SHARED_DIR);
+    String dir = options.text("--dir", RuntimeApi.SHARED_DIR);
     if (dir.isBlank()) {
       throw new IllegalArgumentException("--dir must not be empty");
     }
-    String repository = options.getOrDefault("--maven-repository", ArtifactSource.MAVEN_CENTRAL);
+    String repository = options.text("--maven-repository", ArtifactSource.MAVEN_CENTRAL);
     try {
       ArtifactSource.ofMaven("a:b:1", repository);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--maven-repository: " + e.getMessage());
     }
-    long retries = number(options, "--retries", ArtifactFetcher.Settings.DEFAULT_RETRIES, 0, 100);
-    Duration timeout = ArtifactFetcher.Settings.DEFAULT_TIMEOUT;
-    if (options.containsKey("--timeout")) {
-      try {
-        timeout = Durations.parse(options.get("--timeout"));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--timeout: " + e.getMessage());
-      }
-      if (timeout.isZero()) {
-        throw new IllegalArgumentException("--timeout must be more than 0");
-      }
-    }
+    long retries = options.number("--retries", ArtifactFetcher.Settings.DEFAULT_RETRIES, 0, 100);
+    Duration timeout = options.duration("--timeout", ArtifactFetcher.Settings.DEFAULT_TIMEOUT);
     return new Arguments(new InetSocketAddress(address, port), Path.of(dir), repository,
         ArtifactFetcher.Settings.defaults().withTimeout(timeout).withRetries((int) retries));
-  }
-
-  /** --name value and --name=value; every option at most once. */
-  private static Map<String, String> options(String[] args) {
-    Map<String, String> options = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      int equals = arg.indexOf('=');
-      String name = arg.startsWith("--") && equals > 0 ? arg.substring(0, equals) : arg;
-      if (!OPTIONS.contains(name)) {
-        throw new IllegalArgumentException(arg.startsWith("-") ? "unknown option " + name
-            : "unexpected argument '" + arg + "'");
-      }
-      String value;
-      if (equals > 0 && arg.startsWith("--")) {
-        value = arg.substring(equals + 1);
-      } else if (i + 1 < args.length) {
-        value = args[++i];
-      } else {
-        throw new IllegalArgumentException("option " + name + " needs a value");
-      }
-      if (options.put(name, value) != null) {
-        throw new IllegalArgumentException("option " + name + " is given twice");
-      }
-    }
-    return options;
-  }
-
-  private static long number(Map<String, String> options, String name, long defaultValue, long min, long max) {
-    String text = options.get(name);
-    if (text == null) {
-      return defaultValue;
-    }
-    try {
-      long value = Long.parseLong(text);
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // Reported below with the expected form.
-    }
-    throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max + ", got '"
-        + text + "'");
   }
 }

@@ -1,13 +1,13 @@
 package io.bcgitops.runtime;
 
+import io.bcgitops.cli.CommandLine;
 import io.bcgitops.spec.Durations;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +32,8 @@ public final class RuntimeHostCommand {
       the API token comes from the environment variable BCGITOPS_RUNTIME_TOKEN (required)
       """;
   private static final Logger LOG = LoggerFactory.getLogger(RuntimeHostCommand.class);
+  private static final Set<String> OPTIONS = Set.of("--port", "--dir", "--bind", "--backoff", "--backoff-max",
+      "--startup-window", "--stop-timeout");
 
   private RuntimeHostCommand() {
   }
@@ -91,48 +93,29 @@ public final class RuntimeHostCommand {
   }
 
   static Options parse(String[] args) {
-    Map<String, String> values = new HashMap<>(Map.of("--port", String.valueOf(RuntimeApi.HOST_PORT),
-        "--dir", RuntimeApi.SHARED_DIR, "--bind", "0.0.0.0", "--backoff", "1s", "--backoff-max", "60s",
-        "--startup-window", Durations.format(HostSettings.DEFAULT_STARTUP_WINDOW),
-        "--stop-timeout", Durations.format(HostSettings.DEFAULT_STOP_TIMEOUT)));
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-      if (!values.containsKey(name)) {
-        throw new IllegalArgumentException("unknown argument " + arg);
-      }
-      if (arg.contains("=")) {
-        values.put(name, arg.substring(arg.indexOf('=') + 1));
-      } else if (i + 1 < args.length) {
-        values.put(name, args[++i]);
-      } else {
-        throw new IllegalArgumentException(name + " needs a value");
-      }
+    CommandLine line;
+    try {
+      // As runtime-host always did: a repeated option's last value counts, and the errors keep their wording.
+      line = CommandLine.parse(args, OPTIONS, CommandLine.Allow.REPEATS);
+    } catch (CommandLine.UsageException e) {
+      throw new IllegalArgumentException(e.problem() == CommandLine.Problem.MISSING_VALUE
+          ? e.option() + " needs a value" : "unknown argument " + e.argument());
     }
+    String portText = line.text("--port", String.valueOf(RuntimeApi.HOST_PORT));
     int port;
     try {
-      port = Integer.parseInt(values.get("--port"));
+      port = Integer.parseInt(portText);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--port must be a number, got " + values.get("--port"));
+      throw new IllegalArgumentException("--port must be a number, got " + portText);
     }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("--port must be 0-65535, got " + port);
     }
-    Backoff backoff = new Backoff(positive(values, "--backoff"), positive(values, "--backoff-max"));
-    return new Options(port, values.get("--bind"), new HostSettings(Path.of(values.get("--dir")), backoff,
-        positive(values, "--startup-window"), positive(values, "--stop-timeout")));
-  }
-
-  private static Duration positive(Map<String, String> values, String name) {
-    Duration duration;
-    try {
-      duration = Durations.parse(values.get(name));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(name + ": " + e.getMessage());
-    }
-    if (duration.isZero()) {
-      throw new IllegalArgumentException(name + " must be more than 0");
-    }
-    return duration;
+    Backoff backoff = new Backoff(line.duration("--backoff", Backoff.DEFAULT.base()),
+        line.duration("--backoff-max", Backoff.DEFAULT.max()));
+    return new Options(port, line.text("--bind", "0.0.0.0"), new HostSettings(
+        Path.of(line.text("--dir", RuntimeApi.SHARED_DIR)), backoff,
+        line.duration("--startup-window", HostSettings.DEFAULT_STARTUP_WINDOW),
+        line.duration("--stop-timeout", HostSettings.DEFAULT_STOP_TIMEOUT)));
   }
 }
