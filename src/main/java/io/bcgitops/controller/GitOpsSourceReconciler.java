@@ -23,6 +23,7 @@ import io.bcgitops.spec.ParsedApp;
 import io.bcgitops.spec.PathNotFoundException;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -36,6 +37,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -152,6 +154,10 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
   @Override
   public ErrorStatusUpdateControl<GitOpsSource> updateErrorStatus(GitOpsSource source, Context<GitOpsSource> context,
       Exception e) {
+    if (e instanceof KubernetesClientException conflict && conflict.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+      // Someone wrote the object since it was read (an annotation, say): the retry reads it again.
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
     LOG.warn("reconciling GitOpsSource {}/{} failed: {}", source.getMetadata().getNamespace(),
         source.getMetadata().getName(), e.toString());
     metrics.reconciled(OperatorMetrics.KIND_GITOPS_SOURCE, Duration.ZERO, false);
