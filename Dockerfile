@@ -1,0 +1,49 @@
+# bc-gitops-operator: one image, several commands (DESIGN.md section 7).
+#
+#   docker build -t bc-gitops-operator:latest .
+#
+# The default command is `operator`; the pods the operator creates select another one with their
+# args: ["fetch", ...] (a vm app's init container), ["runtime-host", ...] and ["loader", ...] (the
+# two containers of an embedded runtime pool). Those pods run as UID/GID 65532 with a read-only
+# root filesystem and an emptyDir at /tmp, as the operator's own Deployment (deploy/) does.
+
+# ---- build: the shaded jar, target/bc-gitops-operator.jar --------------------------------------
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /build
+
+# Dependencies and plugins first, in a layer of their own: it is rebuilt only when pom.xml changes.
+COPY pom.xml ./
+RUN mvn -B -ntp dependency:go-offline
+
+# -Dmaven.test.skip=true, not -DskipTests: -DskipTests still compiles the tests and builds the
+# example apps (process-test-classes), which need src/test and examples/ and are not in the image.
+COPY src ./src
+RUN mvn -B -ntp package -Dmaven.test.skip=true \
+    && test -f target/bc-gitops-operator.jar
+
+# ---- runtime: a JRE (glibc, Ubuntu-based) and the jar ------------------------------------------
+FROM eclipse-temurin:17-jre
+
+LABEL org.opencontainers.image.title="bc-gitops-operator" \
+      org.opencontainers.image.description="GitOps for JVM apps on Kubernetes: operator, fetch, runtime-host and loader commands"
+
+# A fixed non-root user, the UID/GID every pod's securityContext names (runAsUser: 65532). The
+# folders the commands write to (the git cache, a runtime pool's /apps) belong to it, so that
+# `docker run` works without volumes; in a cluster each is an emptyDir, as /tmp is.
+RUN groupadd --system --gid 65532 bcgitops \
+    && useradd --system --no-log-init --uid 65532 --gid 65532 --no-create-home --home-dir /nonexistent \
+       --shell /usr/sbin/nologin bcgitops \
+    && mkdir -p /opt/bc-gitops-operator /var/cache/bcgitops /apps \
+    && chown 65532:65532 /var/cache/bcgitops /apps
+
+COPY --from=build --chown=0:0 /build/target/bc-gitops-operator.jar /opt/bc-gitops-operator/bc-gitops-operator.jar
+
+WORKDIR /opt/bc-gitops-operator
+USER 65532:65532
+
+# 8080: the operator's /metrics, /healthz, /readyz and /hook/; 9090 and 9091: a runtime pool's
+# host and loader APIs.
+EXPOSE 8080 9090 9091
+
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75.0", "-jar", "/opt/bc-gitops-operator/bc-gitops-operator.jar"]
+CMD ["operator"]

@@ -1,0 +1,395 @@
+package io.bcgitops.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.bcgitops.api.AppDeployment;
+import io.bcgitops.api.AppDeploymentSpec;
+import io.bcgitops.api.AppSource;
+import io.bcgitops.api.Isolation;
+import io.bcgitops.controller.OperatorConfig;
+import io.bcgitops.embedded.RuntimePools;
+import io.bcgitops.http.OperatorHttpServer;
+import io.bcgitops.metrics.OperatorMetrics;
+import io.bcgitops.vm.VmDeployments;
+import io.bcgitops.vm.VmImages;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The kustomize base in deploy/ (`kubectl apply -k deploy/`): it renders, it holds the CRDs, and
+ * the operator's Deployment is configured, probed and hardened as the code and the image expect.
+ */
+class DeployManifestsTest {
+  private static final Pattern VARIABLE = Pattern.compile("\"(BCGITOPS_[A-Z_]+)\"");
+  private static final String OPERATOR = "bc-gitops-operator";
+  private static final String CACHE_DIR = "/var/cache/bcgitops";
+  /** The UID/GID the Dockerfile's USER runs as, and every pod's securityContext names. */
+  private static final long UID = 65532L;
+
+  private final DeployManifests manifests = DeployManifests.load();
+
+  @Test
+  void kubectlKustomizeRendersTheBase() {
+    assumeTrue(DeployManifests.kubectl().isPresent(),
+        "kubectl is not on the PATH: `kubectl kustomize deploy/` not tried (the other checks read the files instead)");
+    DeployManifests rendered = DeployManifests.rendered();
+    DeployManifests files = DeployManifests.files();
+    assertEquals(kindsAndNames(files), kindsAndNames(rendered), "kubectl kustomize deploy/ renders what the files hold");
+    for (JsonNode object : rendered.all()) {
+      JsonNode metadata = object.path("metadata");
+      if (!Set.of("Namespace", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding")
+          .contains(object.path("kind").asText())) {
+        assertEquals(DeployManifests.NAMESPACE, metadata.path("namespace").asText(),
+            object.path("kind").asText() + " " + metadata.path("name").asText() + " is in the operator's namespace");
+      }
+    }
+  }
+
+  @Test
+  void theBaseHoldsTheNamespaceTheCrdsAndTheOperator() throws IOException {
+    manifests.get("Namespace", DeployManifests.NAMESPACE);
+    manifests.get("ServiceAccount", DeployManifests.SERVICE_ACCOUNT);
+    manifests.get("ClusterRole", OPERATOR);
+    manifests.get("ClusterRoleBinding", OPERATOR);
+    manifests.get("Role", OPERATOR);
+    manifests.get("RoleBinding", OPERATOR);
+    manifests.get("Service", OPERATOR);
+    JsonNode deployment = manifests.get("Deployment", OPERATOR);
+    assertEquals(DeployManifests.SERVICE_ACCOUNT, deployment.at("/spec/template/spec/serviceAccountName").asText());
+
+    // Every CRD of crds/, as the file says (the kustomization there lists them all).
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    Set<String> crdFiles;
+    try (Stream<Path> files = Files.list(Path.of("crds"))) {
+      crdFiles = files.map(f -> f.getFileName().toString()).filter(f -> !f.startsWith("kustomization."))
+          .collect(Collectors.toCollection(TreeSet::new));
+    }
+    Set<String> listed = StreamSupport.stream(yaml.readTree(Path.of("crds", "kustomization.yaml").toFile())
+        .path("resources").spliterator(), false).map(JsonNode::asText).collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(crdFiles, listed, "crds/kustomization.yaml lists every file of crds/");
+    assertEquals(Set.of("appdeployments.bcgitops.io", "gitopssources.bcgitops.io"),
+        manifests.ofKind("CustomResourceDefinition").stream().map(c -> c.path("metadata").path("name").asText())
+            .collect(Collectors.toSet()));
+    for (String file : crdFiles) {
+      JsonNode crd = yaml.readTree(Path.of("crds", file).toFile());
+      JsonNode deployed = manifests.get("CustomResourceDefinition", crd.path("metadata").path("name").asText());
+      // kustomize writes 65535.0 as 65535: numbers compare by value.
+      assertTrue(crd.path("spec").equals((a, b) -> a.isNumber() && b.isNumber()
+              ? Double.compare(a.doubleValue(), b.doubleValue()) : a.equals(b) ? 0 : 1, deployed.path("spec")),
+          "the CRD deploy/ installs is crds/" + file);
+    }
+  }
+
+  @Test
+  void everyVariableTheOperatorReadsIsSetAndNoOtherOne() throws IOException {
+    Map<String, EnvVar> env = operatorEnv();
+
+    // The variables named in the sources: those the operator process reads, and those it gives
+    // the pods it creates (the runtime pool's token), which are none of its own.
+    Set<String> named = new TreeSet<>();
+    try (Stream<Path> sources = Files.walk(Path.of("src/main/java"))) {
+      for (Path source : sources.filter(f -> f.toString().endsWith(".java")).toList()) {
+        Matcher matcher = VARIABLE.matcher(Files.readString(source, StandardCharsets.UTF_8));
+        while (matcher.find()) {
+          named.add(matcher.group(1));
+        }
+      }
+    }
+    Set<String> forPods = new TreeSet<>();
+    podContainers().forEach(c -> c.getEnv().stream().map(EnvVar::getName).filter(n -> n.startsWith("BCGITOPS_"))
+        .forEach(forPods::add));
+    Set<String> read = new TreeSet<>();
+    Map<String, String> recording = new HashMap<>() {
+      @Override
+      public String get(Object key) {
+        read.add((String) key);
+        return super.get(key);
+      }
+
+      @Override
+      public String getOrDefault(Object key, String defaultValue) {
+        read.add((String) key);
+        return super.getOrDefault(key, defaultValue);
+      }
+    };
+    OperatorConfig.fromEnvironment(recording);
+
+    Set<String> expected = new TreeSet<>(named);
+    expected.removeAll(forPods);
+    assertEquals(expected, read, "OperatorConfig.fromEnvironment reads every BCGITOPS_ variable the sources name, "
+        + "but those set in the pods the operator creates (" + forPods + ")");
+    Set<String> deployed = env.keySet().stream().filter(n -> n.startsWith("BCGITOPS_"))
+        .collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(expected, deployed, "deploy/deployment.yaml sets every BCGITOPS_ variable the operator reads,"
+        + " and no other one");
+  }
+
+  @Test
+  void theOperatorReadsTheDeploymentsSettingsAsMeant() {
+    Map<String, EnvVar> env = operatorEnv();
+    JsonNode container = operatorContainer();
+    Map<String, String> values = new TreeMap<>();
+    env.forEach((name, var) -> {
+      if (var.getValueFrom() != null) {
+        assertEquals("metadata.namespace", var.getValueFrom().getFieldRef().getFieldPath(), name);
+        values.put(name, DeployManifests.NAMESPACE);
+      } else {
+        values.put(name, var.getValue());
+      }
+    });
+    assertEquals("metadata.namespace", env.get("BCGITOPS_OPERATOR_NAMESPACE").getValueFrom().getFieldRef()
+        .getFieldPath(), "the operator's own namespace comes from the downward API");
+    OperatorConfig config = OperatorConfig.fromEnvironment(values);
+    assertTrue(config.namespaces().isEmpty(), "every namespace is watched");
+    assertEquals(Path.of(CACHE_DIR), config.cacheDir());
+    assertFalse(config.allowFileUrls(), "file:// sources stay off in a cluster");
+    assertEquals(container.path("image").asText(), config.images().operatorImage(),
+        "vm apps' init containers and runtime pools run the operator's own image");
+    assertEquals("bc-gitops-operator:latest", config.images().operatorImage());
+    assertEquals(VmImages.DEFAULTS.jreImage(), config.images().jreImage());
+    assertEquals(VmImages.DEFAULTS.mavenRepository(), config.images().mavenRepository());
+    assertEquals(8080, config.service().httpPort());
+    assertEquals(DeployManifests.NAMESPACE, config.service().ownNamespace());
+    assertTrue(config.service().leaderElection(), "two replicas elect a leader");
+    assertEquals("bc-gitops-webhook", config.service().webhookSecret());
+    assertTrue(config.service().jsonLogs());
+
+    // The settings point at what the pod has: the cache's volume, the HTTP port.
+    assertTrue(mountPaths().contains(CACHE_DIR), "an emptyDir at the git cache");
+    assertEquals(8080, port(container, "http"));
+  }
+
+  @Test
+  void theDeploymentRunsTwoReplicasOfTheImageWithItsCommand() {
+    JsonNode deployment = manifests.get("Deployment", OPERATOR);
+    assertEquals(2, deployment.at("/spec/replicas").asInt(), "two replicas: one leads, one waits");
+    JsonNode container = operatorContainer();
+    assertEquals("bc-gitops-operator:latest", container.path("image").asText());
+    assertEquals("IfNotPresent", container.path("imagePullPolicy").asText());
+    assertEquals(List.of("operator"), strings(container.path("args")));
+    assertTrue(container.path("command").isMissingNode(), "the image's ENTRYPOINT runs (java -jar ...)");
+    assertEquals("100m", container.at("/resources/requests/cpu").asText());
+    assertEquals("256Mi", container.at("/resources/requests/memory").asText());
+    assertEquals("512Mi", container.at("/resources/limits/memory").asText());
+  }
+
+  @Test
+  void probesAndTheServiceUseTheOperatorsHttpPort() throws Exception {
+    JsonNode container = operatorContainer();
+    assertEquals("/readyz", container.at("/readinessProbe/httpGet/path").asText());
+    assertEquals("/healthz", container.at("/livenessProbe/httpGet/path").asText());
+    assertEquals(8080, port(container, container.at("/readinessProbe/httpGet/port").asText()));
+    assertEquals(8080, port(container, container.at("/livenessProbe/httpGet/port").asText()));
+    if (!container.path("startupProbe").isMissingNode()) {
+      assertEquals(8080, port(container, container.at("/startupProbe/httpGet/port").asText()));
+    }
+
+    JsonNode service = manifests.get("Service", OPERATOR);
+    JsonNode port = service.at("/spec/ports/0");
+    assertEquals(1, service.at("/spec/ports").size());
+    assertEquals("http", port.path("name").asText());
+    assertEquals(8080, port.path("port").asInt());
+    assertEquals(8080, port(container, port.path("targetPort").asText()));
+    JsonNode podLabels = manifests.get("Deployment", OPERATOR).at("/spec/template/metadata/labels");
+    service.at("/spec/selector").fields().forEachRemaining(e -> assertEquals(e.getValue().asText(),
+        podLabels.path(e.getKey()).asText(), "the Service selects the operator's pods: " + e.getKey()));
+    JsonNode annotations = service.at("/metadata/annotations");
+    assertEquals("true", annotations.path("prometheus.io/scrape").asText());
+    assertEquals("8080", annotations.path("prometheus.io/port").asText());
+    String metricsPath = annotations.path("prometheus.io/path").asText("/metrics");
+
+    // The operator's HTTP server answers the probes' and Prometheus's paths.
+    try (OperatorHttpServer http = new OperatorHttpServer(new InetSocketAddress("127.0.0.1", 0),
+        OperatorMetrics.prometheus(), () -> true, Map.of())) {
+      http.start();
+      HttpClient client = HttpClient.newHttpClient();
+      for (String path : List.of(container.at("/readinessProbe/httpGet/path").asText(),
+          container.at("/livenessProbe/httpGet/path").asText(), metricsPath)) {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + http.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), path + ": " + response.body());
+      }
+    }
+  }
+
+  @Test
+  void theOperatorPodIsHardened() {
+    JsonNode pod = manifests.get("Deployment", OPERATOR).at("/spec/template/spec");
+    JsonNode podSecurity = pod.path("securityContext");
+    assertTrue(podSecurity.path("runAsNonRoot").asBoolean());
+    assertEquals(UID, podSecurity.path("runAsUser").asLong());
+    assertEquals(UID, podSecurity.path("runAsGroup").asLong());
+    assertEquals("RuntimeDefault", podSecurity.at("/seccompProfile/type").asText());
+    JsonNode security = operatorContainer().path("securityContext");
+    assertTrue(security.path("runAsNonRoot").asBoolean());
+    assertEquals(UID, security.path("runAsUser").asLong(UID));
+    assertTrue(security.path("readOnlyRootFilesystem").asBoolean(), "read-only root filesystem");
+    assertFalse(security.path("allowPrivilegeEscalation").asBoolean(true), "no privilege escalation");
+    assertFalse(security.path("privileged").asBoolean(false));
+    assertEquals(List.of("ALL"), strings(security.at("/capabilities/drop")));
+    assertTrue(security.at("/capabilities/add").isMissingNode(), "no capability added");
+
+    // With a read-only root, what the JVM and git write goes to emptyDirs.
+    Map<String, String> volumes = new TreeMap<>();
+    pod.path("volumes").forEach(v -> volumes.put(v.path("name").asText(),
+        v.has("emptyDir") ? "emptyDir" : v.fieldNames().next()));
+    Map<String, String> mounts = new TreeMap<>();
+    operatorContainer().path("volumeMounts").forEach(m -> mounts.put(m.path("mountPath").asText(),
+        volumes.get(m.path("name").asText())));
+    assertEquals(Map.of("/tmp", "emptyDir", CACHE_DIR, "emptyDir"), mounts);
+
+    // The pods the operator creates run as the same user, the image's (see DockerfileTest).
+    for (PodSpec created : podSpecs()) {
+      assertEquals(UID, created.getSecurityContext().getRunAsUser());
+      assertEquals(UID, created.getSecurityContext().getRunAsGroup());
+    }
+  }
+
+  @Test
+  void everyFieldIsOneKubernetesKnows() throws Exception {
+    // Fabric8's model keeps a field it does not know (a typo) in additionalProperties.
+    KubernetesSerialization serialization = new KubernetesSerialization();
+    ObjectMapper json = new ObjectMapper();
+    List<String> unknown = new ArrayList<>();
+    for (JsonNode object : manifests.all()) {
+      if (object.path("kind").asText().equals("CustomResourceDefinition")) {
+        continue; // generated from the model classes, and checked against crds/ above
+      }
+      Object typed = serialization.unmarshal(json.writeValueAsString(object));
+      assertFalse(typed instanceof GenericKubernetesResource, "a kind Fabric8 knows: " + object.path("kind"));
+      unknownFields(typed, object.path("kind").asText() + " " + object.at("/metadata/name").asText(), unknown);
+    }
+    assertEquals(List.of(), unknown, "fields Kubernetes does not have");
+  }
+
+  private static void unknownFields(Object value, String where, List<String> unknown) throws Exception {
+    if (value instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        unknownFields(list.get(i), where + "[" + i + "]", unknown);
+      }
+      return;
+    }
+    if (value instanceof Map<?, ?> map) {
+      for (var entry : map.entrySet()) {
+        unknownFields(entry.getValue(), where + "." + entry.getKey(), unknown);
+      }
+      return;
+    }
+    if (value == null || !value.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")) {
+      return;
+    }
+    for (Method getter : value.getClass().getMethods()) {
+      if (getter.getParameterCount() != 0 || !getter.getName().startsWith("get") || getter.getName().equals("getClass")) {
+        continue;
+      }
+      Object child = getter.invoke(value);
+      if (getter.getName().equals("getAdditionalProperties")) {
+        if (child instanceof Map<?, ?> extra && !extra.isEmpty()) {
+          unknown.add(where + ": " + extra.keySet());
+        }
+      } else {
+        unknownFields(child, where + "." + getter.getName().substring(3), unknown);
+      }
+    }
+  }
+
+  private JsonNode operatorContainer() {
+    JsonNode containers = manifests.get("Deployment", OPERATOR).at("/spec/template/spec/containers");
+    assertEquals(1, containers.size(), "one container: the operator");
+    return containers.get(0);
+  }
+
+  private Map<String, EnvVar> operatorEnv() {
+    Map<String, EnvVar> env = new TreeMap<>();
+    ObjectMapper json = new ObjectMapper();
+    for (JsonNode var : operatorContainer().path("env")) {
+      EnvVar parsed = json.convertValue(var, EnvVar.class);
+      assertFalse(env.containsKey(parsed.getName()), "set twice: " + parsed.getName());
+      env.put(parsed.getName(), parsed);
+    }
+    return env;
+  }
+
+  private Set<String> mountPaths() {
+    Set<String> paths = new TreeSet<>();
+    operatorContainer().path("volumeMounts").forEach(m -> paths.add(m.path("mountPath").asText()));
+    return paths;
+  }
+
+  /** A container port by name, or a number as it is. */
+  private static int port(JsonNode container, String nameOrNumber) {
+    if (nameOrNumber.matches("\\d+")) {
+      return Integer.parseInt(nameOrNumber);
+    }
+    for (JsonNode port : container.path("ports")) {
+      if (nameOrNumber.equals(port.path("name").asText())) {
+        return port.path("containerPort").asInt();
+      }
+    }
+    throw new AssertionError("no container port named " + nameOrNumber);
+  }
+
+  private static List<String> strings(JsonNode array) {
+    return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+  }
+
+  private static Set<String> kindsAndNames(DeployManifests manifests) {
+    return manifests.all().stream().map(o -> o.path("kind").asText() + " " + o.path("metadata").path("name").asText())
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** The containers of the pods the operator creates: a vm app's (with its init container), a runtime pool's. */
+  static List<Container> podContainers() {
+    return podSpecs().stream().flatMap(p -> Stream.concat(p.getInitContainers().stream(), p.getContainers().stream()))
+        .toList();
+  }
+
+  /** The pods the operator creates: a vm app's, a runtime pool's. */
+  static List<PodSpec> podSpecs() {
+    AppDeployment app = new AppDeployment();
+    app.setMetadata(new ObjectMetaBuilder().withName("web").withNamespace("shop").withUid("uid").build());
+    AppDeploymentSpec spec = new AppDeploymentSpec();
+    spec.setVersion("1.0");
+    spec.setIsolation(Isolation.vm);
+    AppSource source = new AppSource();
+    source.setType(AppSource.Type.release);
+    source.setUrl("https://artifacts.example.com/web.jar");
+    spec.setSource(source);
+    app.setSpec(spec);
+    return List.of(VmDeployments.desired(app, VmImages.DEFAULTS).getSpec().getTemplate().getSpec(),
+        RuntimePools.deployment("shop", "default", VmImages.DEFAULTS).getSpec().getTemplate().getSpec());
+  }
+}

@@ -1,0 +1,233 @@
+package io.bcgitops.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Container;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPathConstants;
+import javax.xml.xpath.XPathFactory;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+
+/**
+ * The image the operator's pods and the pods it creates run (no Docker engine here to build it:
+ * this reads the Dockerfile). What they rely on: the non-root user 65532 their securityContext
+ * names, java -jar of the shaded jar as ENTRYPOINT so that a pod's args pick the command
+ * (["fetch", ...], ["runtime-host", ...], ["loader", ...], the default ["operator"]), and a build
+ * stage that builds the jar the pom produces.
+ */
+class DockerfileTest {
+  static final String JAR = "/opt/bc-gitops-operator/bc-gitops-operator.jar";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** One instruction: keyword and arguments, continuation lines joined, comments dropped. */
+  record Instruction(String keyword, String arguments) {
+  }
+
+  /** A build stage: FROM's image, its name (AS ...), its instructions. */
+  record Stage(String image, String name, List<Instruction> instructions) {
+    List<String> all(String keyword) {
+      return instructions.stream().filter(i -> i.keyword().equals(keyword)).map(Instruction::arguments).toList();
+    }
+
+    String last(String keyword) {
+      List<String> found = all(keyword);
+      return found.isEmpty() ? null : found.get(found.size() - 1);
+    }
+  }
+
+  private final List<Stage> stages = stages(Path.of("Dockerfile"));
+
+  @Test
+  void theBuildStageBuildsTheShadedJarThePomProduces() throws Exception {
+    assertEquals(2, stages.size(), "a build stage and a runtime stage");
+    Stage build = stages.get(0);
+    assertEquals("maven:3.9-eclipse-temurin-17", build.image());
+    assertEquals("build", build.name());
+    String jar = "target/" + shadedJarName() + ".jar";
+
+    List<String> runs = build.all("RUN");
+    int offline = indexOf(runs, "dependency:go-offline");
+    int packaging = indexOf(runs, " package");
+    assertTrue(offline >= 0 && packaging > offline, "dependencies are fetched (and cached in a layer) before the"
+        + " build: " + runs);
+    String mvn = runs.get(packaging);
+    assertTrue(mvn.contains("-Dmaven.test.skip=true"),
+        "the image build neither compiles nor runs tests, nor builds the example apps: " + mvn);
+    assertFalse(mvn.contains("-Dbuild.dir"), "the jar lands in target/, where COPY --from=build takes it: " + mvn);
+    // pom.xml is copied (and its dependencies fetched) before the sources, so a source change keeps that layer.
+    List<String> copies = build.all("COPY");
+    assertTrue(copies.get(0).startsWith("pom.xml"), "pom.xml first: " + copies);
+    assertTrue(build.instructions().indexOf(new Instruction("COPY", copies.get(0)))
+        < build.instructions().indexOf(new Instruction("RUN", runs.get(offline))));
+
+    Stage runtime = stages.get(1);
+    String copied = runtime.all("COPY").stream().filter(c -> c.contains("--from=build")).findFirst()
+        .orElseThrow(() -> new AssertionError("the runtime stage copies nothing from the build stage"));
+    List<String> words = List.of(copied.split("\\s+"));
+    assertEquals(List.of(build.last("WORKDIR") + "/" + jar, JAR),
+        words.stream().filter(w -> !w.startsWith("--")).toList(), "the shaded jar, at " + JAR);
+  }
+
+  @Test
+  void theImageRunsAsTheNonRootUserThePodsName() {
+    Stage runtime = stages.get(stages.size() - 1);
+    assertEquals("eclipse-temurin:17-jre", runtime.image(), "a JRE on glibc (Ubuntu), not Alpine's musl");
+    String user = runtime.last("USER");
+    assertNotNull(user, "the image does not run as root");
+    assertEquals("65532", user.split(":")[0], "numeric, so that runAsNonRoot can check it");
+    if (user.contains(":")) {
+      assertEquals("65532", user.split(":")[1]);
+    }
+    String run = String.join("\n", runtime.all("RUN"));
+    assertTrue(run.contains("--uid 65532") && run.contains("--gid 65532"), "the user exists in /etc/passwd: " + run);
+    for (var pod : DeployManifestsTest.podSpecs()) {
+      assertEquals(65532L, pod.getSecurityContext().getRunAsUser());
+    }
+  }
+
+  @Test
+  void thePodsArgsPickTheCommand() throws Exception {
+    Stage runtime = stages.get(stages.size() - 1);
+    assertEquals(List.of("java", "-XX:MaxRAMPercentage=75.0", "-jar", JAR), execForm(runtime.last("ENTRYPOINT")));
+    assertEquals(List.of("operator"), execForm(runtime.last("CMD")));
+    assertTrue(Files.readString(Path.of("src/main/java/io/bcgitops/cli/Main.java")).contains("case \"operator\""));
+
+    // Every container the operator creates from this image sets no command (the ENTRYPOINT runs)
+    // and a first argument the jar knows.
+    Set<String> commands = new TreeSet<>();
+    for (Container container : DeployManifestsTest.podContainers()) {
+      if (!container.getImage().equals(io.bcgitops.vm.VmImages.DEFAULTS.operatorImage())) {
+        continue;
+      }
+      assertTrue(container.getCommand() == null || container.getCommand().isEmpty(), container.getName());
+      String command = container.getArgs().get(0);
+      commands.add(command);
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      run(command, "--help", new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+      assertFalse(err.toString(StandardCharsets.UTF_8).contains("unknown command"), command);
+    }
+    assertEquals(Set.of("fetch", "runtime-host", "loader"), commands);
+  }
+
+  @Test
+  void theBuildContextHoldsWhatTheBuildCopies() throws IOException {
+    List<String> patterns = Files.readAllLines(Path.of(".dockerignore")).stream().map(String::strip)
+        .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    for (String needed : List.of("pom.xml", "src/main/java/io/bcgitops/cli/Main.java",
+        "src/main/resources/logback.xml")) {
+      assertFalse(ignored(patterns, needed), needed + " is in the build context");
+    }
+    for (String left : List.of("target/bc-gitops-operator.jar", "target-deploy/classes", ".git/config",
+        "src/test/java/io/bcgitops/deploy/DockerfileTest.java", "examples/gitops-repo/apps/web/app.yaml")) {
+      assertTrue(ignored(patterns, left), left + " stays out of the build context");
+    }
+  }
+
+  /** Docker's rule: the last pattern matching the path or one of its parent folders decides; "!" re-includes. */
+  private static boolean ignored(List<String> patterns, String path) {
+    boolean ignored = false;
+    for (String pattern : patterns) {
+      boolean include = pattern.startsWith("!");
+      String glob = (include ? pattern.substring(1) : pattern).replaceAll("^/+|/+$", "");
+      var matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
+      Path candidate = Path.of(path);
+      boolean matches = false;
+      for (Path p = candidate; p != null; p = p.getParent()) {
+        matches |= matcher.matches(p);
+      }
+      if (matches) {
+        ignored = !include;
+      }
+    }
+    return ignored;
+  }
+
+  private static void run(String command, String arg, PrintStream out, PrintStream err) throws Exception {
+    Method run = Class.forName("io.bcgitops.cli.Main").getDeclaredMethod("run", String[].class, PrintStream.class,
+        PrintStream.class);
+    run.setAccessible(true);
+    run.invoke(null, new String[] {command, arg}, out, err);
+  }
+
+  private static List<String> execForm(String arguments) throws IOException {
+    assertNotNull(arguments);
+    assertTrue(arguments.startsWith("["), "exec form (a JSON array), so that args are appended: " + arguments);
+    List<String> words = new ArrayList<>();
+    JSON.readTree(arguments).forEach(w -> words.add(w.asText()));
+    return words;
+  }
+
+  private static int indexOf(List<String> runs, String part) {
+    for (int i = 0; i < runs.size(); i++) {
+      if (runs.get(i).contains(part)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The shade plugin's finalName: target/<finalName>.jar is the runnable jar. */
+  private static String shadedJarName() throws Exception {
+    DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+    Document pom = factory.newDocumentBuilder().parse(Path.of("pom.xml").toFile());
+    String name = (String) XPathFactory.newInstance().newXPath().evaluate(
+        "//*[local-name()='plugin'][*[local-name()='artifactId']='maven-shade-plugin']"
+            + "//*[local-name()='configuration']/*[local-name()='finalName']", pom, XPathConstants.STRING);
+    assertFalse(name.isBlank(), "the pom names the shaded jar");
+    return name.strip();
+  }
+
+  static List<Stage> stages(Path dockerfile) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(dockerfile);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    List<Instruction> instructions = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (String line : lines) {
+      String stripped = line.strip();
+      if (stripped.startsWith("#") || (stripped.isEmpty() && current.length() == 0)) {
+        continue;
+      }
+      boolean continued = stripped.endsWith("\\");
+      current.append(continued ? stripped.substring(0, stripped.length() - 1) : stripped).append(' ');
+      if (!continued) {
+        String text = current.toString().strip().replaceAll("\\s+", " ");
+        current.setLength(0);
+        int space = text.indexOf(' ');
+        instructions.add(new Instruction(text.substring(0, space).toUpperCase(java.util.Locale.ROOT),
+            text.substring(space + 1)));
+      }
+    }
+    List<Stage> stages = new ArrayList<>();
+    for (Instruction instruction : instructions) {
+      if (instruction.keyword().equals("FROM")) {
+        String[] words = instruction.arguments().split(" ");
+        String name = words.length >= 3 && words[1].equalsIgnoreCase("AS") ? words[2] : null;
+        stages.add(new Stage(words[0], name, new ArrayList<>()));
+      } else if (!stages.isEmpty()) {
+        stages.get(stages.size() - 1).instructions().add(instruction);
+      }
+    }
+    return stages;
+  }
+}
