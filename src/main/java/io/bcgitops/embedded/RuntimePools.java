@@ -114,6 +114,8 @@ public final class RuntimePools {
     return new ContainerBuilder()
         .withName(name)
         .withImage(image)
+        // As for a vm app's init container: the operator's image, perhaps side-loaded under :latest.
+        .withImagePullPolicy("IfNotPresent")
         .withArgs(args)
         .addNewPort().withName(name).withContainerPort(port).withProtocol("TCP").endPort()
         .withEnv(new EnvVarBuilder().withName(RuntimeApi.TOKEN_ENV).withNewValueFrom().withNewSecretKeyRef()

@@ -120,6 +120,9 @@ public final class VmDeployments {
     return new ContainerBuilder()
         .withName(FETCH_CONTAINER)
         .withImage(images.operatorImage())
+        // The operator's own image is on the node already when it was side-loaded (kind, k3s,
+        // minikube) under a mutable tag such as :latest, which would otherwise mean "always pull".
+        .withImagePullPolicy("IfNotPresent")
         .withArgs(args)
         .withResources(new ResourceRequirementsBuilder()
             .withRequests(Map.of("cpu", new Quantity("50m"), "memory", new Quantity("96Mi")))

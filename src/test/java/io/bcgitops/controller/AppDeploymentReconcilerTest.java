@@ -68,6 +68,8 @@ class AppDeploymentReconcilerTest extends OperatorTestBase {
 
     Deployment deployment = kubelet.awaitDeployment("web");
     assertEquals("web", deployment.getMetadata().getOwnerReferences().get(0).getName());
+    assertEquals("IfNotPresent",
+        deployment.getSpec().getTemplate().getSpec().getInitContainers().get(0).getImagePullPolicy());
     assertEquals("web", deployment.getSpec().getTemplate().getMetadata().getLabels().get(Api.APP_LABEL));
     AppDeployment deploying = awaitPhase("web", Phase.Deploying, "Progressing");
     assertEquals("True", condition(deploying, "Reconciling").orElseThrow().getStatus());

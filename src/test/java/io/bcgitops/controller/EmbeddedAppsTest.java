@@ -103,6 +103,7 @@ class EmbeddedAppsTest extends OperatorTestBase {
     deployment.getSpec().getTemplate().getSpec().getContainers().forEach(c -> containers.put(c.getName(), c));
     assertEquals("runtime-host", containers.get("host").getArgs().get(0));
     assertEquals("loader", containers.get("loader").getArgs().get(0));
+    assertEquals("IfNotPresent", containers.get("host").getImagePullPolicy());
     assertEquals(RuntimePools.tokenSecretName("default"), containers.get("host").getEnv().get(0).getValueFrom()
         .getSecretKeyRef().getName());
     assertNotNull(client.services().inNamespace(ns).withName(POOL).get());
