@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import java.util.List;
 import java.util.Map;
 
@@ -25,6 +26,7 @@ public class AppDeploymentSpec {
   private VmConfig vmConfig;
   @Default("default")
   @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  @Size(max = 46)
   private String runtime = "default";
   @Default("false")
   @JsonInclude(JsonInclude.Include.ALWAYS)

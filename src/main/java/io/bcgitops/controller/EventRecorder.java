@@ -71,7 +71,10 @@ final class EventRecorder {
         recent.put(key, new Recorded(seen.name(), seen.count() + 1, seen.first()));
         return;
       }
-      String name = object.getMetadata().getName() + "." + Long.toHexString(System.nanoTime()).toLowerCase(Locale.ROOT);
+      // An Event's name may be 253 characters; the suffix takes up to 17.
+      String base = object.getMetadata().getName();
+      String name = base.substring(0, Math.min(base.length(), 236)) + "."
+          + Long.toHexString(System.nanoTime()).toLowerCase(Locale.ROOT);
       Event event = new EventBuilder()
           .withNewMetadata().withName(name).withNamespace(object.getMetadata().getNamespace()).endMetadata()
           .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(object.getApiVersion())

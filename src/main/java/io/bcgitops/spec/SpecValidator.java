@@ -21,6 +21,8 @@ public final class SpecValidator {
   private static final long MAX_MEMORY_BYTES = 1L << 40;
   private static final int MAX_CPUS = 512;
   private static final int MAX_NAME_LENGTH = 63;
+  /** 63 minus "bcgitops-runtime-": the runtime pool's Service name is a DNS-1035 label. */
+  public static final int MAX_RUNTIME_LENGTH = 46;
 
   /** Returns every problem found, each as "field: what is wrong"; empty when the spec is valid. */
   public List<String> validate(AppSpec spec) {
@@ -44,6 +46,9 @@ public final class SpecValidator {
     checkIcon(spec.icon(), errors);
     if (spec.runtime() != null && !DNS_LABEL.matcher(spec.runtime()).matches()) {
       errors.add("runtime: '" + spec.runtime() + "' must be a DNS-1123 label (lower case letters, digits and '-')");
+    } else if (spec.runtime() != null && spec.runtime().length() > MAX_RUNTIME_LENGTH) {
+      errors.add("runtime: '" + spec.runtime() + "' is longer than " + MAX_RUNTIME_LENGTH + " characters: the pool's"
+          + " Service bcgitops-runtime-<runtime> must fit in 63");
     }
     return errors;
   }

@@ -179,7 +179,7 @@ public final class VmDeployments {
     VmConfig vm = spec.getVmConfig();
     Map<String, Quantity> limits = new TreeMap<>();
     if (vm != null && vm.getMemoryLimit() != null) {
-      limits.put("memory", new Quantity(vm.getMemoryLimit()));
+      limits.put("memory", new Quantity(Quantities.canonicalMemory(vm.getMemoryLimit())));
     }
     if (vm != null && vm.getSchedulerLimit() != null) {
       limits.put("cpu", new Quantity(String.valueOf(vm.getSchedulerLimit())));
@@ -202,7 +202,9 @@ public final class VmDeployments {
   private static List<EnvVar> env(AppDeploymentSpec spec) {
     List<EnvVar> env = new ArrayList<>();
     if (spec.getEnv() != null) {
-      new TreeMap<>(spec.getEnv()).forEach((name, value) -> env.add(new EnvVar(name, value, null)));
+      // The API server drops an empty value: send none, or the Deployment never reads back equal.
+      new TreeMap<>(spec.getEnv()).forEach((name, value) ->
+          env.add(new EnvVar(name, value == null || value.isEmpty() ? null : value, null)));
     }
     return env;
   }

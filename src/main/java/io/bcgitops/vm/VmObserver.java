@@ -64,6 +64,18 @@ public final class VmObserver {
       if (fetch.isPresent()) {
         return fetch.get();
       }
+      Optional<String> fetchStuck = statuses(pod.getStatus() == null ? null : pod.getStatus().getInitContainerStatuses())
+          .filter(s -> VmDeployments.FETCH_CONTAINER.equals(s.getName()))
+          .map(VmObserver::waitingReason).filter(r -> r != null && START_FAILURES.contains(r)).findFirst();
+      if (fetchStuck.isPresent()) {
+        return new VmObservation.Failure(fetchStuck.get(), "the fetch init container (the operator's image) does not"
+            + " start: " + fetchStuck.get() + "; check BCGITOPS_OPERATOR_IMAGE");
+      }
+      Optional<String> unschedulable = unschedulable(pod);
+      if (unschedulable.isPresent()) {
+        return new VmObservation.Failure("Unschedulable", "no node can run version " + version + ": "
+            + unschedulable.get());
+      }
       Optional<ContainerStatus> app = appStatus(pod);
       String waiting = app.map(s -> s.getState() == null || s.getState().getWaiting() == null ? null
           : s.getState().getWaiting().getReason()).orElse(null);
@@ -75,6 +87,14 @@ public final class VmObserver {
             + detail + ")");
       }
     }
+    Optional<String> replicaFailure = !statusIsCurrent(deployment) || deployment.getStatus().getConditions() == null
+        ? Optional.empty() : deployment.getStatus().getConditions().stream()
+            .filter(c -> "ReplicaFailure".equals(c.getType()) && "True".equals(c.getStatus()))
+            .map(c -> Objects.requireNonNullElse(c.getMessage(), c.getReason())).findFirst();
+    if (replicaFailure.isPresent()) {
+      return new VmObservation.Failure("ReplicaFailure", "the cluster refuses the pods of version " + version + ": "
+          + replicaFailure.get());
+    }
     // Until the controller has seen the current template, its Progressing condition is about the previous one.
     boolean deadlineExceeded = statusIsCurrent(deployment) && deployment.getStatus().getConditions() != null
         && deployment.getStatus().getConditions().stream().anyMatch(c -> "Progressing".equals(c.getType())
@@ -84,6 +104,19 @@ public final class VmObserver {
           + VmDeployments.PROGRESS_DEADLINE_SECONDS + "s: its health check never passed");
     }
     return null;
+  }
+
+  private static String waitingReason(ContainerStatus status) {
+    return status.getState() == null || status.getState().getWaiting() == null ? null
+        : status.getState().getWaiting().getReason();
+  }
+
+  private static Optional<String> unschedulable(Pod pod) {
+    return pod.getStatus() == null || pod.getStatus().getConditions() == null ? Optional.empty()
+        : pod.getStatus().getConditions().stream()
+            .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())
+                && "Unschedulable".equals(c.getReason()))
+            .map(c -> Objects.requireNonNullElse(c.getMessage(), "Unschedulable")).findFirst();
   }
 
   private static VmObservation.Failure fetchFailure(ContainerStateTerminated terminated) {

@@ -1,0 +1,115 @@
+package io.bcgitops.vm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.bcgitops.api.AppDeployment;
+import io.bcgitops.api.AppDeploymentSpec;
+import io.bcgitops.api.AppSource;
+import io.bcgitops.api.Isolation;
+import io.bcgitops.api.VmConfig;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * What a real API server and kubelet do that the mock server does not: canonical quantities,
+ * dropped empty values, pods that never start or are never scheduled.
+ */
+class RealClusterFormsTest {
+
+  @ParameterizedTest
+  @CsvSource({"1024Mi,1Gi", "2048Mi,2Gi", "1536Mi,1536Mi", "1.5Gi,1536Mi", "512Mi,512Mi", "1000M,1G",
+      "1500M,1500M", "1Gi,1Gi", "268435456,268435456", "0.5Gi,512Mi"})
+  void memoryLimitsAreWrittenInTheFormTheApiServerStores(String written, String stored) {
+    assertEquals(stored, Quantities.canonicalMemory(written));
+  }
+
+  private static AppDeployment app(Map<String, String> env, String memory) {
+    AppDeployment app = new AppDeployment();
+    app.setMetadata(new ObjectMetaBuilder().withName("web").withNamespace("shop").withUid("u").build());
+    AppDeploymentSpec spec = new AppDeploymentSpec();
+    spec.setVersion("1.0");
+    spec.setIsolation(Isolation.vm);
+    AppSource source = new AppSource();
+    source.setType(AppSource.Type.release);
+    source.setUrl("https://example.com/web.jar");
+    spec.setSource(source);
+    spec.setEnv(env);
+    VmConfig vm = new VmConfig();
+    vm.setMemoryLimit(memory);
+    spec.setVmConfig(vm);
+    app.setSpec(spec);
+    return app;
+  }
+
+  @Test
+  void theDeploymentCarriesCanonicalLimitsAndNoEmptyEnvValues() {
+    Deployment deployment = VmDeployments.desired(app(Map.of("EMPTY", "", "SET", "x"), "1024Mi"), VmImages.DEFAULTS);
+    var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+
+    assertEquals("1Gi", container.getResources().getLimits().get("memory").toString());
+    assertEquals("1Gi", container.getResources().getRequests().get("memory").toString());
+    assertNull(container.getEnv().get(0).getValue(), "EMPTY has no value, as the API server stores it");
+    assertEquals("x", container.getEnv().get(1).getValue());
+  }
+
+  private static Pod pod(String version) {
+    return new PodBuilder().withNewMetadata().withName("web-1").withAnnotations(Map.of("bcgitops.io/version", version))
+        .withCreationTimestamp("2026-11-24T10:00:00Z").endMetadata().withNewStatus().endStatus().build();
+  }
+
+  private static Deployment deployment(AppDeployment app) {
+    Deployment deployment = new DeploymentBuilder(VmDeployments.desired(app, VmImages.DEFAULTS)).build();
+    deployment.getMetadata().setGeneration(1L);
+    return deployment;
+  }
+
+  @Test
+  void aFetchContainerThatCannotBePulledIsReported() {
+    AppDeployment app = app(Map.of(), "256Mi");
+    Pod pod = pod("1.0");
+    pod.getStatus().setInitContainerStatuses(List.of(new ContainerStatusBuilder().withName("fetch")
+        .withNewState().withNewWaiting().withReason("ImagePullBackOff").endWaiting().endState().build()));
+
+    VmObservation observed = VmObserver.observe(app, deployment(app), List.of(pod));
+
+    assertEquals("ImagePullBackOff", observed.failure().reason());
+  }
+
+  @Test
+  void aPodNoNodeCanRunIsReported() {
+    AppDeployment app = app(Map.of(), "256Mi");
+    Pod pod = pod("1.0");
+    pod.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.PodConditionBuilder()
+        .withType("PodScheduled").withStatus("False").withReason("Unschedulable")
+        .withMessage("0/3 nodes are available: 3 Insufficient memory.").build()));
+
+    VmObservation observed = VmObserver.observe(app, deployment(app), List.of(pod));
+
+    assertEquals("Unschedulable", observed.failure().reason());
+    assertEquals("no node can run version 1.0: 0/3 nodes are available: 3 Insufficient memory.",
+        observed.failure().message());
+  }
+
+  @Test
+  void podsTheClusterRefusesToCreateAreReported() {
+    AppDeployment app = app(Map.of(), "256Mi");
+    Deployment deployment = deployment(app);
+    deployment.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withObservedGeneration(1L)
+        .addNewCondition().withType("ReplicaFailure").withStatus("True").withReason("FailedCreate")
+        .withMessage("pods \"web-1\" is forbidden: exceeded quota").endCondition().build());
+
+    VmObservation observed = VmObserver.observe(app, deployment, List.of());
+
+    assertEquals("ReplicaFailure", observed.failure().reason());
+  }
+}
