@@ -54,6 +54,8 @@ final class EmbeddedAppRunner {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_CONNECT_TIMEOUT).build();
   /** What was last loaded into a host for each app (namespace/name): its version and the rest of its request. */
   private final Map<String, RuntimeApi.LoadRequest> loaded = new ConcurrentHashMap<>();
+  /** Each pool's API token by namespace/runtime; never logged. */
+  private final Map<String, String> tokens = new ConcurrentHashMap<>();
   private final InformerEventSource<Deployment, AppDeployment> pools;
 
   private final EventRecorder events;
@@ -97,6 +99,9 @@ final class EmbeddedAppRunner {
       }
       return outcomeOf(app, state.orElseThrow(), status);
     } catch (RuntimeApiException e) {
+      if (RuntimeClient.UNAUTHORIZED.equals(e.reason())) {
+        tokens.remove(namespace + "/" + runtime);
+      }
       return failureOf(e, status, app.getSpec().getVersion());
     }
   }
@@ -119,6 +124,7 @@ final class EmbeddedAppRunner {
         && !other.getMetadata().getName().equals(app.getMetadata().getName())
         && other.getSpec().getIsolation() == Isolation.embedded && runtime.equals(other.getSpec().getRuntime()));
     if (!stillUsed) {
+      tokens.remove(namespace + "/" + runtime);
       LOG.info("removing runtime pool {}/{}: no app uses it any more", namespace, RuntimePools.name(runtime));
       var client = context.getClient();
       client.apps().deployments().inNamespace(namespace).withName(RuntimePools.name(runtime)).delete();
@@ -169,16 +175,21 @@ final class EmbeddedAppRunner {
         .map(Pod::getMetadata).map(m -> m.getName()).sorted().findFirst();
   }
 
+  /** A client with the pool's token, read from its Secret once and again only after the pool refused it. */
   private RuntimeClient client(String namespace, String runtime, Context<AppDeployment> context)
       throws RuntimeApiException {
-    Secret secret = context.getClient().secrets().inNamespace(namespace).withName(RuntimePools.tokenSecretName(runtime))
-        .get();
-    if (secret == null || secret.getData() == null || secret.getData().get(RuntimePools.TOKEN_KEY) == null) {
-      throw new RuntimeApiException(Reasons.RUNTIME_UNAVAILABLE, "the runtime pool's token Secret "
-          + RuntimePools.tokenSecretName(runtime) + " is missing");
+    String token = tokens.get(namespace + "/" + runtime);
+    if (token == null) {
+      Secret secret = context.getClient().secrets().inNamespace(namespace)
+          .withName(RuntimePools.tokenSecretName(runtime)).get();
+      if (secret == null || secret.getData() == null || secret.getData().get(RuntimePools.TOKEN_KEY) == null) {
+        throw new RuntimeApiException(Reasons.RUNTIME_UNAVAILABLE, "the runtime pool's token Secret "
+            + RuntimePools.tokenSecretName(runtime) + " is missing");
+      }
+      token = new String(Base64.getDecoder().decode(secret.getData().get(RuntimePools.TOKEN_KEY)),
+          StandardCharsets.UTF_8);
+      tokens.put(namespace + "/" + runtime, token);
     }
-    String token = new String(Base64.getDecoder().decode(secret.getData().get(RuntimePools.TOKEN_KEY)),
-        StandardCharsets.UTF_8);
     return new RuntimeClient(http, address.host(namespace, runtime), address.loader(namespace, runtime), token);
   }
 

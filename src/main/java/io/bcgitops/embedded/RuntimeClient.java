@@ -24,6 +24,9 @@ public final class RuntimeClient {
   /** A jar download may take a while; the loader has its own timeouts and retries inside this. */
   private static final Duration FETCH_TIMEOUT = Duration.ofMinutes(3);
 
+  /** The pool answered 401: the token the operator holds is not the pool's (the Secret was replaced). */
+  public static final String UNAUTHORIZED = "Unauthorized";
+
   private final HttpClient http;
   private final URI host;
   private final URI loader;
@@ -110,6 +113,9 @@ public final class RuntimeClient {
   }
 
   private static RuntimeApiException failure(HttpResponse<byte[]> response, String what) {
+    if (response.statusCode() == 401) {
+      return new RuntimeApiException(UNAUTHORIZED, "the runtime pool refused the operator's token (" + what + ")");
+    }
     try {
       RuntimeApi.Problem problem = JSON.readValue(response.body(), RuntimeApi.Problem.class);
       String reason = Reasons.ARTIFACT_REASONS.contains(problem.reason()) ? problem.reason() : Reasons.RUNTIME_UNAVAILABLE;

@@ -221,6 +221,19 @@ class EmbeddedAppsTest extends OperatorTestBase {
   }
 
   @Test
+  void thePoolsTokenIsReadOnceNotOnEveryPoll() throws Exception {
+    runningPoolFirst();
+    operator.drainRequests();
+
+    Thread.sleep(5000);
+
+    String tokenPath = "/api/v1/namespaces/" + ns + "/secrets/" + RuntimePools.tokenSecretName("default");
+    assertTrue(operator.drainRequests().stream().noneMatch(r -> r.getPath().startsWith(tokenPath)),
+        "the token Secret is read again on a poll");
+    assertTrue(pool.apps.containsKey("warmup"));
+  }
+
+  @Test
   void anImageSourceCannotBeEmbedded() {
     create("boxed", "1.0", spec -> {
       spec.getSource().setType(AppSource.Type.image);
