@@ -190,24 +190,33 @@ public final class ArtifactFetcher {
     if (request.sha256() == null || !Files.isRegularFile(dest)) {
       return null;
     }
-    MessageDigest digest = sha256();
-    long size = 0;
-    try (InputStream in = Files.newInputStream(dest)) {
-      byte[] buffer = new byte[64 * 1024];
-      for (int n; (n = in.read(buffer)) >= 0; ) {
-        digest.update(buffer, 0, n);
-        size += n;
-      }
+    Downloaded existing;
+    try {
+      existing = measure(dest);
     } catch (IOException e) {
       return null;
     }
-    String actual = HexFormat.of().formatHex(digest.digest());
+    String actual = existing.sha256();
     if (!actual.equals(request.sha256())) {
       return null;
     }
     // Same bytes as last time, but the check still runs: the main class asked for may have changed.
     JarCheck.check(dest, request.mainClass(), shown);
-    return new FetchResult(dest, size, actual, false);
+    return new FetchResult(dest, existing.size(), actual, false);
+  }
+
+  /** A file's size and sha256, read in one pass. */
+  static Downloaded measure(Path file) throws IOException {
+    MessageDigest digest = sha256();
+    long size = 0;
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[64 * 1024];
+      for (int n; (n = in.read(buffer)) >= 0; ) {
+        digest.update(buffer, 0, n);
+        size += n;
+      }
+    }
+    return new Downloaded(size, HexFormat.of().formatHex(digest.digest()));
   }
 
   /** One download into a fresh temporary file, moved onto dest only once verified. */
@@ -239,7 +248,7 @@ public final class ArtifactFetcher {
     }
   }
 
-  private record Downloaded(long size, String sha256) {
+  record Downloaded(long size, String sha256) {
   }
 
   private Downloaded download(HttpClient http, OneOriginAuthenticator authenticator, HttpRequest get, Path temp,

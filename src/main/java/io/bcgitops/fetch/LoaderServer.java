@@ -10,7 +10,6 @@ import io.bcgitops.runtime.RuntimeApi.JarList;
 import io.bcgitops.runtime.RuntimeApi.JarRequest;
 import io.bcgitops.runtime.RuntimeApi.Problem;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -19,11 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -402,22 +398,9 @@ public final class LoaderServer {
     if (remembered != null && remembered.size() == attributes.size() && remembered.modifiedMillis() == modified) {
       return remembered;
     }
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
-    long size = 0;
-    try (InputStream in = Files.newInputStream(jar)) {
-      byte[] buffer = new byte[64 * 1024];
-      for (int n; (n = in.read(buffer)) >= 0; ) {
-        digest.update(buffer, 0, n);
-        size += n;
-      }
-    }
-    Known computed = new Known(size, modified, HexFormat.of().formatHex(digest.digest()));
-    if (size == attributes.size()) {
+    ArtifactFetcher.Downloaded measured = ArtifactFetcher.measure(jar);
+    Known computed = new Known(measured.size(), modified, measured.sha256());
+    if (measured.size() == attributes.size()) {
       known.put(jar, computed);
     }
     return computed;

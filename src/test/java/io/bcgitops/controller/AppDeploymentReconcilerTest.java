@@ -48,6 +48,16 @@ class AppDeploymentReconcilerTest extends OperatorTestBase {
     });
   }
 
+  /** Sets the app's version (and whatever else {@code alsoEdit} changes), then waits for the template to carry it. */
+  private void editVersionAndAwaitTemplate(String name, String version, Consumer<AppDeploymentSpec> alsoEdit) {
+    editApp(name, spec -> {
+      spec.setVersion(version);
+      alsoEdit.accept(spec);
+    });
+    await().atMost(OperatorHarness.WAIT).until(() -> version.equals(kubelet.deployment(name).getSpec().getTemplate()
+        .getMetadata().getAnnotations().get(Api.VERSION_ANNOTATION)));
+  }
+
   AppDeployment awaitPhase(String name, Phase phase, String readyReason) {
     await().atMost(OperatorHarness.WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
       AppDeployment app = app(name);
@@ -112,13 +122,8 @@ class AppDeploymentReconcilerTest extends OperatorTestBase {
     kubelet.rollOut("web");
     awaitPhase("web", Phase.Running, "Succeeded");
 
-    editApp("web", spec -> {
-      spec.setVersion("2.0");
-      spec.getSource().setUrl("https://artifacts.example.com/web-2.0.jar");
-    });
-
-    await().atMost(OperatorHarness.WAIT).until(() -> "2.0".equals(kubelet.deployment("web").getSpec().getTemplate()
-        .getMetadata().getAnnotations().get(Api.VERSION_ANNOTATION)));
+    editVersionAndAwaitTemplate("web", "2.0",
+        spec -> spec.getSource().setUrl("https://artifacts.example.com/web-2.0.jar"));
     Deployment deployment = kubelet.deployment("web");
     assertEquals(0, deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal());
     assertTrue(deployment.getSpec().getTemplate().getSpec().getInitContainers().get(0).getArgs()
@@ -140,9 +145,7 @@ class AppDeploymentReconcilerTest extends OperatorTestBase {
     kubelet.rollOut("web");
     awaitPhase("web", Phase.Running, "Succeeded");
 
-    editApp("web", spec -> spec.setVersion("2.0"));
-    await().atMost(OperatorHarness.WAIT).until(() -> "2.0".equals(kubelet.deployment("web").getSpec().getTemplate()
-        .getMetadata().getAnnotations().get(Api.VERSION_ANNOTATION)));
+    editVersionAndAwaitTemplate("web", "2.0", spec -> { });
     kubelet.failFetch("web", "ChecksumMismatch: https://artifacts.example.com/web-2.0.jar has sha256 bbbb, expected aaaa");
 
     AppDeployment degraded = awaitPhase("web", Phase.Degraded, "ChecksumMismatch");
@@ -191,9 +194,7 @@ class AppDeploymentReconcilerTest extends OperatorTestBase {
     kubelet.rollOut("web");
     awaitPhase("web", Phase.Running, "Succeeded");
 
-    editApp("web", spec -> spec.setVersion("2.0"));
-    await().atMost(OperatorHarness.WAIT).until(() -> "2.0".equals(kubelet.deployment("web").getSpec().getTemplate()
-        .getMetadata().getAnnotations().get(Api.VERSION_ANNOTATION)));
+    editVersionAndAwaitTemplate("web", "2.0", spec -> { });
     kubelet.crashLoop("web");
 
     AppDeployment degraded = awaitPhase("web", Phase.Degraded, "UpgradeFailed");

@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * which versions fail to start, which jars fail to fetch. For the operator side's tests; the real
  * host and loader are tested as processes on their own.
  */
-final class ScriptedRuntimePool implements RuntimePoolAddress, AutoCloseable {
+public final class ScriptedRuntimePool implements RuntimePoolAddress, AutoCloseable {
   final Map<String, AppState> apps = new ConcurrentHashMap<>();
   final Map<String, RuntimeApi.LoadRequest> loads = new ConcurrentHashMap<>();
   /** Versions that fail to start: an upgrade to one falls back to the running version. */
@@ -29,7 +29,8 @@ final class ScriptedRuntimePool implements RuntimePoolAddress, AutoCloseable {
   private final ApiServer host;
   private final ApiServer loader;
 
-  ScriptedRuntimePool(String token) throws Exception {
+  /** Starts both APIs on loopback ports, answering callers that present {@code token}. */
+  public ScriptedRuntimePool(String token) throws Exception {
     InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
     host = new ApiServer(loopback, token)
         .route("GET", "/v1/apps", r -> ApiServer.Response.ok(new RuntimeApi.AppList(new ArrayList<>(apps.values()))))

@@ -19,11 +19,8 @@ import io.bcgitops.api.GitRef;
 import io.bcgitops.api.Isolation;
 import io.bcgitops.controller.BcGitopsOperator;
 import io.bcgitops.controller.OperatorConfig;
-import io.bcgitops.embedded.RuntimePoolAddress;
+import io.bcgitops.controller.ScriptedRuntimePool;
 import io.bcgitops.embedded.RuntimePools;
-import io.bcgitops.runtime.ApiServer;
-import io.bcgitops.runtime.RuntimeApi;
-import io.bcgitops.runtime.RuntimeApi.AppState;
 import io.bcgitops.testing.TestRepo;
 import io.bcgitops.vm.VmImages;
 import io.bcgitops.webhook.WebhookReceiver;
@@ -69,7 +66,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -321,7 +317,7 @@ class RbacTest {
     repo.commit("web, greeter, taken");
 
     List<RecordedRequest> requests = new ArrayList<>();
-    try (ScriptedPool pool = new ScriptedPool(TOKEN);
+    try (ScriptedRuntimePool pool = new ScriptedRuntimePool(TOKEN);
         KubernetesClient operatorClient = server.createClient(b -> b
             .withConfig(new ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_AGENT).build())
             .withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor("rbac-test", new Interceptor() {
@@ -590,53 +586,6 @@ class RbacTest {
   private static int freePort() throws Exception {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
-    }
-  }
-
-  /** A runtime pool's two APIs on loopback, running every app it is asked to at once. */
-  private static final class ScriptedPool implements RuntimePoolAddress, AutoCloseable {
-    private final Map<String, AppState> apps = new ConcurrentHashMap<>();
-    private final ApiServer host;
-    private final ApiServer loader;
-
-    ScriptedPool(String token) throws Exception {
-      InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
-      host = new ApiServer(loopback, token)
-          .route("GET", "/v1/apps", r -> ApiServer.Response.ok(new RuntimeApi.AppList(new ArrayList<>(apps.values()))))
-          .route("PUT", "/v1/apps/([a-z0-9-]+)", r -> {
-            RuntimeApi.LoadRequest load = r.bodyAs(RuntimeApi.LoadRequest.class);
-            String now = Instant.now().toString();
-            AppState state = new AppState(r.pathParams().get(0), load.version(), "Running", "healthy", 0, now, now,
-                null, null);
-            apps.put(r.pathParams().get(0), state);
-            return new ApiServer.Response(202, state);
-          })
-          .route("DELETE", "/v1/apps/([a-z0-9-]+)",
-              r -> new ApiServer.Response(apps.remove(r.pathParams().get(0)) == null ? 404 : 204, null))
-          .start();
-      loader = new ApiServer(loopback, token)
-          .route("PUT", "/v1/jars/([a-z0-9-]+)/([^/]+)", r -> ApiServer.Response.ok(new RuntimeApi.JarInfo(
-              r.pathParams().get(0), r.pathParams().get(1),
-              RuntimeApi.SHARED_DIR + "/" + r.pathParams().get(0) + "/" + r.pathParams().get(1) + "/app.jar", 1234,
-              "a".repeat(64))))
-          .route("DELETE", "/v1/jars/([a-z0-9-]+)/([^/]+)", r -> new ApiServer.Response(204, null))
-          .start();
-    }
-
-    @Override
-    public URI host(String namespace, String runtime) {
-      return URI.create("http://127.0.0.1:" + host.port());
-    }
-
-    @Override
-    public URI loader(String namespace, String runtime) {
-      return URI.create("http://127.0.0.1:" + loader.port());
-    }
-
-    @Override
-    public void close() {
-      host.close();
-      loader.close();
     }
   }
 }
