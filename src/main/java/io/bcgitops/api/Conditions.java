@@ -1,5 +1,8 @@
 package io.bcgitops.api;
 
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+
 /** Condition types and reasons of both kinds, in one place (DESIGN.md section 5). */
 public final class Conditions {
   public static final String READY = "Ready";
@@ -51,5 +54,11 @@ public final class Conditions {
   }
 
   private Conditions() {
+  }
+
+  /** The condition of this type, or null. */
+  public static Condition find(List<Condition> conditions, String type) {
+    return conditions == null ? null
+        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
   }
 }

@@ -23,6 +23,9 @@ public final class Main {
                                  runtime-host --help for all options
         loader [--port 9091] [--dir /apps] [--bind 0.0.0.0] [--maven-repository <url>] [--timeout 30s] [--retries 3]
                                  serve a runtime pool's jar loader (embedded sidecar); token in BCGITOPS_RUNTIME_TOKEN
+        local <repo-url-or-dir> [--path apps] [--interval 10s] [--state-dir .bcgitops-local] ...
+                                 the whole GitOps loop on this machine, no cluster: apps run here, kubectl works
+                                 through .bcgitops-local/kubeconfig; local --help for all options
       """;
 
   private Main() {
@@ -49,6 +52,7 @@ public final class Main {
       case "fetch" -> FetchCommand.run(rest, out, err);
       case "runtime-host" -> RuntimeHostCommand.run(rest, System.getenv(), out, err);
       case "loader" -> LoaderCommand.run(rest, System.getenv(), out, err);
+      case "local" -> LocalCommand.run(rest, System.getenv(), out, err);
       case "help", "--help", "-h" -> {
         out.print(USAGE);
         yield 0;

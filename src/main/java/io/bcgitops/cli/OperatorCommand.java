@@ -23,9 +23,8 @@ final class OperatorCommand {
     KubernetesClient client = new KubernetesClientBuilder().build();
     OperatorMetrics metrics = OperatorMetrics.prometheus();
     Operator operator = BcGitopsOperator.create(client, config, metrics);
-    OperatorHttpServer http = new OperatorHttpServer(new InetSocketAddress(config.service().httpPort()), metrics,
-        () -> operator.getRuntimeInfo().isStarted(),
-        Map.of(WebhookReceiver.PATH, WebhookReceiver.create(client, config)));
+    OperatorHttpServer http = httpServer(new InetSocketAddress(config.service().httpPort()), client, config, metrics,
+        operator);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.stop();
@@ -37,5 +36,12 @@ final class OperatorCommand {
     operator.start();
     stopped.await();
     return 0;
+  }
+
+  /** /metrics, /healthz, /readyz (ready once the operator started) and the webhook receiver. */
+  static OperatorHttpServer httpServer(InetSocketAddress address, KubernetesClient client, OperatorConfig config,
+      OperatorMetrics metrics, Operator operator) throws IOException {
+    return new OperatorHttpServer(address, metrics, () -> operator.getRuntimeInfo().isStarted(),
+        Map.of(WebhookReceiver.PATH, WebhookReceiver.create(client, config)));
   }
 }

@@ -19,7 +19,7 @@ import java.util.function.BooleanSupplier;
  * or {@code custom} (a class of the app's jar implementing {@link BooleanSupplier}, created and
  * called in the app's loader, on a thread of the app). Each check waits at most the timeout.
  */
-interface HealthProbe {
+public interface HealthProbe {
   /** What one check found: passed or not, and a short reason for the status message. */
   record Result(boolean healthy, String detail) {
   }
@@ -37,7 +37,8 @@ interface HealthProbe {
     };
   }
 
-  private static Result http(int port, String path, int timeoutMillis) {
+  /** GET http://127.0.0.1:port/path; healthy on 2xx. Also local mode's httpGet probe of a vm app. */
+  static Result http(int port, String path, int timeoutMillis) {
     HttpURLConnection connection = null;
     try {
       // No proxy: the app is on this host's loopback whatever the JVM's proxy settings say.
@@ -65,7 +66,8 @@ interface HealthProbe {
     }
   }
 
-  private static Result tcp(int port, int timeoutMillis) {
+  /** The port on 127.0.0.1 accepts a connection. Also local mode's tcpSocket probe of a vm app. */
+  static Result tcp(int port, int timeoutMillis) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), timeoutMillis);
       return new Result(true, "port " + port + " accepts connections");

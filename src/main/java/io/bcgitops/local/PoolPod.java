@@ -1,0 +1,165 @@
+package io.bcgitops.local;
+
+import io.bcgitops.fetch.ArtifactFetcher;
+import io.bcgitops.fetch.LoaderServer;
+import io.bcgitops.runtime.ApiServer;
+import io.bcgitops.runtime.Backoff;
+import io.bcgitops.runtime.HostSettings;
+import io.bcgitops.runtime.RuntimeApi;
+import io.bcgitops.runtime.RuntimeHost;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A runtime pool's Deployment on this machine: its two containers, the runtime host and the loader,
+ * run in this JVM (the same code as in the pool's pod) on loopback ports, over a folder of the
+ * state directory, with the token of the pool's Secret. Its Pod and the Deployment's status say
+ * it is available, as a kubelet and the Deployment controller would once it listens.
+ */
+final class PoolPod {
+  private static final Logger LOG = LoggerFactory.getLogger(PoolPod.class);
+
+  private final KubernetesClient client;
+  private final Deployment deployment;
+  private final Path dir;
+  private RuntimeHost host;
+  private ApiServer hostApi;
+  private ApiServer loaderApi;
+  private String podName;
+
+  PoolPod(KubernetesClient client, Deployment deployment, Path dir) {
+    this.client = client;
+    this.deployment = deployment;
+    this.dir = dir;
+  }
+
+  /** Starts the host and the loader; throws when the pool's token Secret is not there (yet). */
+  synchronized void start() throws IOException {
+    Container hostContainer = container("host");
+    Container loaderContainer = container("loader");
+    String token = token(hostContainer);
+    Path apps = dir.resolve("apps");
+    loaderApi = new LoaderServer(apps, mavenRepository(loaderContainer),
+        new ArtifactFetcher(ArtifactFetcher.Settings.defaults()))
+        .routes(new ApiServer(new InetSocketAddress("127.0.0.1", 0), token)).start();
+    host = new RuntimeHost(new HostSettings(apps, Backoff.DEFAULT, HostSettings.DEFAULT_STARTUP_WINDOW,
+        HostSettings.DEFAULT_STOP_TIMEOUT));
+    hostApi = host.routes(new ApiServer(new InetSocketAddress("127.0.0.1", 0), token)).start();
+    LOG.info("runtime pool {}/{}: host on 127.0.0.1:{}, loader on 127.0.0.1:{}, apps in {}",
+        deployment.getMetadata().getNamespace(), deployment.getMetadata().getName(), hostApi.port(),
+        loaderApi.port(), apps);
+    podName = deployment.getMetadata().getName() + "-local";
+    String now = Instant.now().toString();
+    Pod pod = new PodBuilder()
+        .withNewMetadata()
+          .withName(podName)
+          .withNamespace(deployment.getMetadata().getNamespace())
+          .withLabels(deployment.getSpec().getTemplate().getMetadata().getLabels())
+          .withCreationTimestamp(now)
+        .endMetadata()
+        .withSpec(deployment.getSpec().getTemplate().getSpec())
+        .editSpec().withNodeName(LocalNode.NODE_NAME).endSpec()
+        .build();
+    client.resource(pod).create();
+    client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(podName).editStatus(p -> {
+      p.setStatus(new PodStatusBuilder()
+          .withPhase("Running").withHostIP("127.0.0.1").withPodIP("127.0.0.1")
+          .addNewCondition().withType("Ready").withStatus("True").endCondition()
+          .withContainerStatuses(List.of(hostContainer, loaderContainer).stream()
+              .map(c -> new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage()).withReady(true)
+                  .withRestartCount(0).withStarted(true).withState(new ContainerStateBuilder().withNewRunning()
+                      .withStartedAt(now).endRunning().build()).build())
+              .toList())
+          .build());
+      return p;
+    });
+    client.apps().deployments().inNamespace(deployment.getMetadata().getNamespace())
+        .withName(deployment.getMetadata().getName()).editStatus(d -> {
+          d.setStatus(new DeploymentStatusBuilder().withObservedGeneration(d.getMetadata().getGeneration())
+              .withReplicas(1).withUpdatedReplicas(1).withReadyReplicas(1).withAvailableReplicas(1)
+              .addNewCondition().withType("Available").withStatus("True").withReason("MinimumReplicasAvailable")
+              .endCondition()
+              .build());
+          return d;
+        });
+  }
+
+  synchronized URI host() {
+    return URI.create("http://127.0.0.1:" + hostApi.port());
+  }
+
+  synchronized URI loader() {
+    return URI.create("http://127.0.0.1:" + loaderApi.port());
+  }
+
+  /** Stops every app of the pool (each gets its stop timeout), then the two APIs; deletes the Pod. */
+  synchronized void stop() {
+    if (hostApi != null) {
+      hostApi.close();
+    }
+    if (host != null) {
+      host.close();
+    }
+    if (loaderApi != null) {
+      loaderApi.close();
+    }
+    if (podName != null) {
+      try {
+        client.pods().inNamespace(deployment.getMetadata().getNamespace()).withName(podName).delete();
+      } catch (KubernetesClientException e) {
+        LOG.debug("pod {} already gone: {}", podName, e.getMessage());
+      }
+    }
+  }
+
+  private Container container(String name) {
+    return deployment.getSpec().getTemplate().getSpec().getContainers().stream()
+        .filter(c -> name.equals(c.getName())).findFirst()
+        .orElseThrow(() -> new IllegalStateException("runtime pool " + deployment.getMetadata().getName()
+            + " has no container " + name));
+  }
+
+  /** The pool's API token, from the Secret the container's environment names, as the kubelet would read it. */
+  private String token(Container container) throws IOException {
+    SecretKeySelector ref = Objects.requireNonNullElse(container.getEnv(), List.<EnvVar>of()).stream()
+        .filter(e -> RuntimeApi.TOKEN_ENV.equals(e.getName()) && e.getValueFrom() != null)
+        .map(e -> e.getValueFrom().getSecretKeyRef()).filter(Objects::nonNull).findFirst()
+        .orElseThrow(() -> new IllegalStateException("the host container has no " + RuntimeApi.TOKEN_ENV));
+    Secret secret = client.secrets().inNamespace(deployment.getMetadata().getNamespace()).withName(ref.getName()).get();
+    if (secret == null || secret.getData() == null || secret.getData().get(ref.getKey()) == null) {
+      throw new IOException("Secret " + ref.getName() + " with key " + ref.getKey() + " is not there yet");
+    }
+    return new String(Base64.getDecoder().decode(secret.getData().get(ref.getKey())), StandardCharsets.UTF_8);
+  }
+
+  private static String mavenRepository(Container loader) {
+    List<String> args = loader.getArgs();
+    int at = args.indexOf("--maven-repository");
+    if (at < 0 || at + 1 >= args.size()) {
+      throw new IllegalStateException("the loader container has no --maven-repository");
+    }
+    return args.get(at + 1);
+  }
+}

@@ -1,0 +1,64 @@
+package io.bcgitops.local;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a REST path names: {@code /api/v1[/namespaces/<ns>]/<plural>[/<name>[/<subresource>]]} or the same under
+ * {@code /apis/<group>/<version>}. The core group is "".
+ *
+ * @param namespace null for a cluster-wide path
+ * @param name null for a collection
+ * @param subresource null for the object itself
+ */
+record ResourcePath(String group, String version, String namespace, String plural, String name, String subresource) {
+
+  static Optional<ResourcePath> parse(String path) {
+    List<String> segments = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
+    int rest;
+    String group;
+    if (segments.size() >= 3 && segments.get(0).equals("api")) {
+      group = "";
+      rest = 1;
+    } else if (segments.size() >= 4 && segments.get(0).equals("apis")) {
+      group = segments.get(1);
+      rest = 2;
+    } else {
+      return Optional.empty();
+    }
+    String version = segments.get(rest);
+    List<String> resource = segments.subList(rest + 1, segments.size());
+    String namespace = null;
+    // "namespaces/<ns>/<plural>..." is inside a namespace; "namespaces[/<name>]" is the Namespaces themselves.
+    if (resource.size() >= 3 && resource.get(0).equals("namespaces")) {
+      namespace = resource.get(1);
+      resource = resource.subList(2, resource.size());
+    }
+    if (resource.isEmpty() || resource.size() > 3) {
+      return Optional.empty();
+    }
+    return Optional.of(new ResourcePath(group, version, namespace, resource.get(0),
+        resource.size() > 1 ? resource.get(1) : null, resource.size() > 2 ? resource.get(2) : null));
+  }
+
+  boolean isCollection() {
+    return name == null;
+  }
+
+  /** "v1" for the core group, else "group/version", as in an object's apiVersion. */
+  String groupVersion() {
+    return group.isEmpty() ? version : group + "/" + version;
+  }
+
+  /** The path of the collection this path is in, or is. */
+  String collectionPath() {
+    return (group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version)
+        + (namespace == null ? "" : "/namespaces/" + namespace) + "/" + plural;
+  }
+
+  /** How the API server names the resource in messages: "pods", "gitopssources.bcgitops.io". */
+  String qualifiedPlural() {
+    return group.isEmpty() ? plural : plural + "." + group;
+  }
+}

@@ -1,0 +1,459 @@
+package io.bcgitops.local;
+
+import io.bcgitops.fetch.FetchCommand;
+import io.bcgitops.runtime.Backoff;
+import io.bcgitops.runtime.HealthProbe;
+import io.bcgitops.spec.Durations;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pod of a vm app's Deployment, run on this machine as a kubelet runs it: the {@code fetch} init
+ * container (this project's fetch command, in this JVM), then the app container as a child JVM,
+ * restarted with back-off when it exits or fails its liveness probe, Ready while its readiness
+ * probe passes. Its state goes into the Pod's status, the same fields a kubelet writes, which is
+ * all the operator reads.
+ *
+ * <p>Every change of state happens on the pod's own control thread; the fetch and the probes run
+ * on workers and report back to it, so a probe that hangs never holds up a crash or a stop.
+ */
+final class VmPod {
+  private static final Logger LOG = LoggerFactory.getLogger(VmPod.class);
+  /** A run at least this long starts the back-off over, as the kubelet does after a while of running. */
+  private static final Duration BACKOFF_RESET = Duration.ofMinutes(1);
+  private static final int TERMINATION_MESSAGE_CHARS = 1300;
+
+  private final KubernetesClient client;
+  private final Pod pod;
+  private final PodFiles files;
+  private final Path agentJar;
+  private final Map<String, String> hostEnv;
+  private final Backoff backoff;
+  private final Runnable changed;
+  private final ExecutorService workers;
+  private final ScheduledExecutorService control;
+  private final Container fetch;
+  private final Container app;
+
+  // Read and written on the control thread only, but for the volatile state the Deployment's status reads.
+  private ContainerStatus fetchStatus;
+  private ContainerStatus appStatus;
+  private volatile boolean ready;
+  private volatile boolean gone;
+  private Process process;
+  private Instant launchedAt;
+  private String killedFor;
+  private int restarts;
+  private int crashStreak;
+  private int fetchFailures;
+  private boolean stopping;
+  private PodStatus published;
+
+  VmPod(KubernetesClient client, Pod pod, PodFiles files, Path agentJar, Map<String, String> hostEnv, Backoff backoff,
+      ExecutorService workers, Runnable changed) {
+    this.client = client;
+    this.pod = pod;
+    this.files = files;
+    this.agentJar = agentJar;
+    this.hostEnv = hostEnv;
+    this.backoff = backoff;
+    this.workers = workers;
+    this.changed = changed;
+    this.control = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "pod-" + pod.getMetadata().getName());
+      thread.setDaemon(true);
+      return thread;
+    });
+    List<Container> init = Objects.requireNonNullElse(pod.getSpec().getInitContainers(), List.of());
+    this.fetch = init.isEmpty() ? null : init.get(0);
+    this.app = pod.getSpec().getContainers().get(0);
+  }
+
+  String name() {
+    return pod.getMetadata().getName();
+  }
+
+  boolean isReady() {
+    return ready;
+  }
+
+  /** Whether the pod still counts for its Deployment: not yet stopped and deleted. */
+  boolean exists() {
+    return !gone;
+  }
+
+  /** Creates the Pod object, then runs the fetch (if any) and the app. */
+  void start() {
+    control.execute(() -> {
+      try {
+        files.create(pod.getSpec().getVolumes().stream().map(v -> v.getName()).toList());
+        client.resource(pod).create();
+      } catch (IOException | KubernetesClientException e) {
+        LOG.warn("cannot create pod {}: {}", name(), e.getMessage());
+        return;
+      }
+      appStatus = waiting(app, "PodInitializing", null, null);
+      if (fetch != null) {
+        runFetch();
+      } else {
+        launch();
+      }
+    });
+  }
+
+  /** Stops the app (SIGTERM, then SIGKILL after the grace period) and deletes the Pod object. */
+  CompletableFuture<Void> stop(Duration grace) {
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    control.execute(() -> {
+      stopping = true;
+      ready = false;
+      if (process != null) {
+        LOG.info("stopping pod {}", name());
+        Processes.stop(process.toHandle(), grace);
+      }
+      try {
+        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(name()).delete();
+      } catch (KubernetesClientException e) {
+        LOG.debug("pod {} already gone: {}", name(), e.getMessage());
+      }
+      gone = true;
+      stopped.complete(null);
+      control.shutdown();
+    });
+    return stopped;
+  }
+
+  private void runFetch() {
+    if (stopping) {
+      return;
+    }
+    List<String> args = files.mapPaths(fetch, Objects.requireNonNullElse(fetch.getArgs(), List.of()));
+    if (args.isEmpty() || !"fetch".equals(args.get(0))) {
+      fetchStatus = waiting(fetch, "CreateContainerError", "local mode runs only this project's fetch command", null);
+      publish();
+      return;
+    }
+    fetchStatus = running(fetch, fetchFailures, Instant.now());
+    publish();
+    Path terminationLog = files.dir().resolve("fetch.termination-log");
+    List<String> fetchArgs = new ArrayList<>(args.subList(1, args.size()));
+    fetchArgs.addAll(List.of("--termination-log", terminationLog.toString()));
+    Instant started = Instant.now();
+    workers.execute(() -> {
+      ByteArrayOutputStream output = new ByteArrayOutputStream();
+      int exit;
+      try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
+        exit = FetchCommand.run(fetchArgs.toArray(String[]::new), out, out);
+      }
+      String message = message(terminationLog, output.toString(StandardCharsets.UTF_8));
+      try {
+        Files.write(files.log(fetch.getName()), output.toByteArray());
+      } catch (IOException e) {
+        LOG.debug("cannot keep the fetch log of pod {}: {}", name(), e.getMessage());
+      }
+      control.execute(() -> fetched(exit, message, started));
+    });
+  }
+
+  private static String message(Path terminationLog, String output) {
+    try {
+      if (Files.exists(terminationLog)) {
+        return Files.readString(terminationLog).strip();
+      }
+    } catch (IOException e) {
+      // The output says as much.
+    }
+    String text = output.strip();
+    return text.length() <= TERMINATION_MESSAGE_CHARS ? text : text.substring(text.length() - TERMINATION_MESSAGE_CHARS);
+  }
+
+  private void fetched(int exit, String message, Instant started) {
+    if (stopping) {
+      return;
+    }
+    var ended = new ContainerStateBuilder().withNewTerminated().withExitCode(exit)
+        .withReason(exit == 0 ? "Completed" : "Error").withMessage(exit == 0 ? null : message)
+        .withStartedAt(started.toString()).withFinishedAt(Instant.now().toString()).endTerminated().build();
+    if (exit == 0) {
+      fetchStatus = new ContainerStatusBuilder(fetchStatus).withState(ended).withReady(false).build();
+      launch();
+      return;
+    }
+    fetchFailures++;
+    Duration wait = backoff.delay(fetchFailures);
+    fetchStatus = waiting(fetch, "CrashLoopBackOff", backOffMessage(wait, fetch), ended);
+    fetchStatus.setRestartCount(fetchFailures - 1);
+    publish();
+    control.schedule(this::runFetch, wait.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void launch() {
+    if (stopping) {
+      return;
+    }
+    if (!AppCommand.runnable(app)) {
+      appStatus = waiting(app, "CreateContainerError", "local mode runs a vm app's jar in a JVM of this machine;"
+          + " the image " + app.getImage() + " needs a cluster", null);
+      publish();
+      return;
+    }
+    ProcessBuilder builder = AppCommand.of(app, files, agentJar, hostEnv).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(files.log(app.getName()).toFile()));
+    launchedAt = Instant.now();
+    killedFor = null;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      crashed(128, "cannot start " + builder.command().get(0) + ": " + e.getMessage());
+      return;
+    }
+    LOG.info("pod {}: started {} (pid {})", name(), String.join(" ", builder.command()), process.pid());
+    Process launched = process;
+    launched.onExit().thenRun(() -> control.execute(() -> exited(launched)));
+    ContainerStatus previous = appStatus;
+    appStatus = running(app, restarts, launchedAt);
+    appStatus.setLastState(previous.getLastState());
+    appStatus.setStarted(app.getStartupProbe() == null);
+    if (app.getStartupProbe() != null) {
+      new ProbeLoop(app.getStartupProbe(), launched, this::startupResult).first();
+    } else {
+      afterStartup(launched);
+    }
+    publish();
+  }
+
+  private void exited(Process exited) {
+    if (exited != process || stopping) {
+      return;
+    }
+    process = null;
+    String log = files.logTail(app.getName());
+    String message = killedFor == null ? log : killedFor + (log.isEmpty() ? "" : "\n" + log);
+    crashed(exited.exitValue(), message);
+  }
+
+  private void crashed(int exit, String message) {
+    ready = false;
+    Instant now = Instant.now();
+    crashStreak = Duration.between(launchedAt, now).compareTo(BACKOFF_RESET) >= 0 ? 1 : crashStreak + 1;
+    Duration wait = backoff.delay(crashStreak);
+    String tail = message.length() <= TERMINATION_MESSAGE_CHARS ? message
+        : message.substring(message.length() - TERMINATION_MESSAGE_CHARS);
+    ContainerState ended = new ContainerStateBuilder().withNewTerminated().withExitCode(exit)
+        .withReason(exit == 0 ? "Completed" : "Error").withMessage(tail.isEmpty() ? null : tail)
+        .withStartedAt(launchedAt.toString()).withFinishedAt(now.toString()).endTerminated().build();
+    LOG.info("pod {}: app exited with code {}; restarting in {}", name(), exit, Durations.format(wait));
+    appStatus = waiting(app, "CrashLoopBackOff", backOffMessage(wait, app), ended);
+    appStatus.setRestartCount(restarts);
+    publish();
+    control.schedule(() -> {
+      if (!stopping) {
+        restarts++;
+        launch();
+      }
+    }, wait.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private boolean startupResult(ProbeLoop loop, HealthProbe.Result result) {
+    if (result.healthy()) {
+      appStatus.setStarted(true);
+      afterStartup(loop.owner);
+      publish();
+      return false;
+    }
+    if (loop.failures >= loop.probe.failureThreshold()) {
+      kill(loop.owner, "startup probe failed " + loop.failures + " times: " + result.detail());
+      return false;
+    }
+    return true;
+  }
+
+  private void afterStartup(Process owner) {
+    if (app.getReadinessProbe() == null) {
+      ready = true;
+    } else {
+      new ProbeLoop(app.getReadinessProbe(), owner, (loop, result) -> {
+        boolean wasReady = ready;
+        if (result.healthy()) {
+          ready = true;
+        } else if (loop.failures >= loop.probe.failureThreshold()) {
+          ready = false;
+        }
+        if (wasReady != ready) {
+          LOG.info("pod {}: {} ({})", name(), ready ? "ready" : "not ready", result.detail());
+          publish();
+        }
+        return true;
+      }).first();
+    }
+    if (app.getLivenessProbe() != null) {
+      new ProbeLoop(app.getLivenessProbe(), owner, (loop, result) -> {
+        if (!result.healthy() && loop.failures >= loop.probe.failureThreshold()) {
+          kill(loop.owner, "liveness probe failed " + loop.failures + " times: " + result.detail());
+          return false;
+        }
+        return true;
+      }).first();
+    }
+  }
+
+  /** As the kubelet does when a probe says the container is broken: stop it, and let the restart follow. */
+  private void kill(Process owner, String why) {
+    LOG.info("pod {}: {}; restarting the app", name(), why);
+    killedFor = why;
+    ready = false;
+    workers.execute(() -> Processes.stop(owner.toHandle(), Duration.ofSeconds(
+        Objects.requireNonNullElse(pod.getSpec().getTerminationGracePeriodSeconds(), 30L))));
+  }
+
+  /** What a probe loop does with each result: true to go on probing. */
+  private interface ProbeHandler {
+    boolean handle(ProbeLoop loop, HealthProbe.Result result);
+  }
+
+  /** One probe of one run of the app, every period; stops when the run ends or the handler says so. */
+  private final class ProbeLoop {
+    private final ContainerProbe probe;
+    private final Process owner;
+    private final ProbeHandler handler;
+    private int failures;
+
+    ProbeLoop(Probe probe, Process owner, ProbeHandler handler) {
+      this.probe = new ContainerProbe(probe, app, files.dir());
+      this.owner = owner;
+      this.handler = handler;
+    }
+
+    /** As the kubelet: the first check after the probe's initial delay (0 by default), then one every period. */
+    void first() {
+      control.schedule(this::check, probe.initialDelay().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void next() {
+      control.schedule(this::check, probe.period().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private boolean current() {
+      return owner == process && !stopping;
+    }
+
+    private void check() {
+      if (!current()) {
+        return;
+      }
+      workers.execute(() -> {
+        HealthProbe.Result result;
+        try {
+          result = probe.check();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        } catch (RuntimeException e) {
+          result = new HealthProbe.Result(false, e.getMessage());
+        }
+        HealthProbe.Result found = result;
+        control.execute(() -> {
+          if (!current()) {
+            return;
+          }
+          failures = found.healthy() ? 0 : failures + 1;
+          if (handler.handle(this, found)) {
+            next();
+          }
+        });
+      });
+    }
+  }
+
+  /** Writes the pod's status when it changed, and tells the Deployment. */
+  private void publish() {
+    PodStatus status = status();
+    if (status.equals(published) || stopping) {
+      return;
+    }
+    try {
+      client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(name()).editStatus(p -> {
+        p.setStatus(status);
+        return p;
+      });
+      published = status;
+    } catch (KubernetesClientException e) {
+      LOG.warn("cannot write the status of pod {}: {}", name(), e.getMessage());
+    }
+    changed.run();
+  }
+
+  private PodStatus status() {
+    boolean initialized = fetch == null || isDone(fetchStatus);
+    boolean running = appStatus.getState().getRunning() != null;
+    ContainerStatus appNow = new ContainerStatusBuilder(appStatus).withReady(ready).build();
+    return new PodStatusBuilder()
+        .withPhase(running ? "Running" : "Pending")
+        .withHostIP("127.0.0.1")
+        .withPodIP("127.0.0.1")
+        .withConditions(condition("PodScheduled", true), condition("Initialized", initialized),
+            condition("ContainersReady", ready), condition("Ready", ready))
+        .withInitContainerStatuses(fetchStatus == null ? List.of() : List.of(fetchStatus))
+        .withContainerStatuses(appNow)
+        .build();
+  }
+
+  private static boolean isDone(ContainerStatus status) {
+    return status != null && status.getState().getTerminated() != null
+        && Objects.equals(status.getState().getTerminated().getExitCode(), 0);
+  }
+
+  private static PodCondition condition(String type, boolean value) {
+    return new PodConditionBuilder().withType(type).withStatus(value ? "True" : "False").build();
+  }
+
+  private static ContainerStatus running(Container container, int restarts, Instant since) {
+    return new ContainerStatusBuilder().withName(container.getName()).withImage(container.getImage())
+        .withRestartCount(restarts).withReady(false)
+        .withState(new ContainerStateBuilder().withNewRunning().withStartedAt(since.toString()).endRunning().build())
+        .build();
+  }
+
+  private static ContainerStatus waiting(Container container, String reason, String message, ContainerState last) {
+    return new ContainerStatusBuilder().withName(container.getName()).withImage(container.getImage())
+        .withRestartCount(0).withReady(false)
+        .withState(new ContainerStateBuilder().withNewWaiting().withReason(reason).withMessage(message).endWaiting()
+            .build())
+        .withLastState(last)
+        .build();
+  }
+
+  private static String backOffMessage(Duration wait, Container container) {
+    return "back-off " + Durations.format(wait) + " restarting failed container " + container.getName();
+  }
+}

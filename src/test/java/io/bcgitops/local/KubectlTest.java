@@ -1,0 +1,261 @@
+package io.bcgitops.local;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.bcgitops.api.AppDeployment;
+import io.bcgitops.api.GitOpsSource;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real kubectl against the local API, with the kubeconfig it writes: what a user of local mode types. */
+class KubectlTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @TempDir
+  static Path dir;
+  static Path kubectl;
+  static LocalApiServer api;
+  static Path kubeconfig;
+  static KubernetesClient client;
+
+  @BeforeAll
+  static void start() throws IOException {
+    kubectl = onPath("kubectl").orElse(null);
+    if (kubectl != null) {
+      api = LocalApiServer.start(0);
+      kubeconfig = api.writeKubeconfig(dir.resolve("kubeconfig"));
+      client = api.client();
+    }
+  }
+
+  @BeforeEach
+  void needsKubectl() {
+    // Here rather than in start(), so that each test is reported as skipped, with the reason.
+    assumeTrue(kubectl != null, "kubectl is not on PATH: the tests that run it are skipped");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (api != null) {
+      api.close();
+    }
+  }
+
+  @Test
+  void getShowsThePrinterColumnsWithTheirValues() throws Exception {
+    client.resource(LocalObjects.source("shop", "https://git.example.com/shop.git")).create();
+    client.resources(GitOpsSource.class).inNamespace("default").withName("shop").editStatus(source -> {
+      source.setStatus(LocalObjects.fetchedStatus("main@1a2b3c4", 2, "True", "Applied revision main@1a2b3c4"));
+      return source;
+    });
+    client.resource(LocalObjects.app("cart", "2.1.0")).create();
+    client.resources(AppDeployment.class).inNamespace("default").withName("cart").editStatus(app -> {
+      app.setStatus(LocalObjects.runningStatus("2.1.0", 1));
+      return app;
+    });
+
+    List<String> sources = lines(run("get", "gs", "shop"));
+    assertTrue(sources.get(0).matches("NAME\\s+URL\\s+REVISION\\s+APPS\\s+READY\\s+STATUS\\s+AGE"), sources.get(0));
+    assertTrue(sources.get(1).matches("shop\\s+https://git.example.com/shop.git\\s+main@1a2b3c4\\s+2\\s+True\\s+"
+        + "Applied revision main@1a2b3c4\\s+\\d+s"), sources.get(1));
+    List<String> apps = lines(run("get", "appdeployments", "cart"));
+    assertTrue(apps.get(0).matches("NAME\\s+VERSION\\s+ISOLATION\\s+PHASE\\s+READY\\s+HEALTH\\s+AGE"), apps.get(0));
+    assertTrue(apps.get(1).matches("cart\\s+2\\.1\\.0\\s+vm\\s+Running\\s+True\\s+healthy\\s+\\d+s"), apps.get(1));
+    assertTrue(run("get", "bcgitops").contains("appdeployment.bcgitops.io/cart"), "the category lists both kinds");
+  }
+
+  @Test
+  void getWatchPrintsARowWhenAnObjectChanges() throws Exception {
+    client.resource(LocalObjects.app("watched", "1.0.0")).create();
+    Path output = dir.resolve("watch.txt");
+    Process watch = start(output, "get", "appdeployments", "-w");
+    try {
+      await().atMost(WAIT).until(() -> Files.readString(output).contains("watched"));
+      client.resources(AppDeployment.class).inNamespace("default").withName("watched").editStatus(app -> {
+        app.setStatus(LocalObjects.runningStatus("1.0.0", 1));
+        return app;
+      });
+      await().atMost(WAIT).until(() -> Files.readString(output).lines()
+          .anyMatch(line -> line.matches("watched\\s+1\\.0\\.0\\s+vm\\s+Running\\s+True\\s+healthy\\s+\\d+s")));
+      assertEquals(1, Files.readString(output).lines().filter(line -> line.startsWith("NAME")).count());
+    } finally {
+      watch.destroy();
+    }
+  }
+
+  @Test
+  void describeShowsTheObjectAndOnlyItsEvents() throws Exception {
+    GitOpsSource source = client.resource(LocalObjects.source("described", "https://git.example.com/d.git")).create();
+    client.v1().events().inNamespace("default").resource(new EventBuilder()
+        .withNewMetadata().withName("described.1").withNamespace("default").endMetadata()
+        .withNewInvolvedObject().withApiVersion("bcgitops.io/v1alpha1").withKind("GitOpsSource")
+        .withName("described").withNamespace("default").withUid(source.getMetadata().getUid()).endInvolvedObject()
+        .withType("Normal").withReason("Fetched").withMessage("fetched main@sha1:abc").withCount(1)
+        .withFirstTimestamp(Instant.now().toString()).withLastTimestamp(Instant.now().toString()).build()).create();
+
+    client.v1().events().inNamespace("default").resource(new EventBuilder()
+        .withNewMetadata().withName("other.1").withNamespace("default").endMetadata()
+        .withNewInvolvedObject().withApiVersion("bcgitops.io/v1alpha1").withKind("GitOpsSource")
+        .withName("other").withNamespace("default").withUid("another-uid").endInvolvedObject()
+        .withType("Warning").withReason("Unrelated").withMessage("not about the described source").withCount(1)
+        .withFirstTimestamp(Instant.now().toString()).withLastTimestamp(Instant.now().toString()).build()).create();
+
+    String described = run("describe", "gitopssource", "described");
+
+    assertTrue(described.matches("(?s)Name:\\s+described\n.*URL:\\s+https://git.example.com/d.git\n.*"), described);
+    assertTrue(described.matches("(?s).*Events:.*Normal\\s+Fetched\\s+\\d+s\\s+fetched main@sha1:abc.*"), described);
+    assertFalse(described.contains("Unrelated"), described);
+    List<String> events = lines(run("get", "events"));
+    assertTrue(events.get(0).matches("LAST SEEN\\s+TYPE\\s+REASON\\s+OBJECT\\s+MESSAGE"), events.get(0));
+    assertTrue(events.stream().anyMatch(line -> line.matches(
+        "\\d+s\\s+Normal\\s+Fetched\\s+gitopssource/described\\s+fetched main@sha1:abc")), events.toString());
+  }
+
+  @Test
+  void applyCreatesThenUpdatesAndValidatesAgainstTheCrdSchema() throws Exception {
+    Path file = dir.resolve("source.yaml");
+    Files.writeString(file, source("applied", "interval: 5m"));
+    assertEquals("gitopssource.bcgitops.io/applied created", run("apply", "-f", file.toString()).strip());
+
+    Files.writeString(file, source("applied", "interval: 10m"));
+    assertEquals("gitopssource.bcgitops.io/applied configured", run("apply", "-f", file.toString()).strip());
+    GitOpsSource applied = client.resources(GitOpsSource.class).inNamespace("default").withName("applied").get();
+    assertEquals("10m", applied.getSpec().getInterval());
+    assertEquals(2L, applied.getMetadata().getGeneration());
+
+    Files.writeString(file, source("invalid", "urll: https://git.example.com/typo.git"));
+    Result refused = kubectl("apply", "-f", file.toString());
+    assertEquals(1, refused.exit());
+    assertTrue(refused.err().contains("unknown field \"urll\""), refused.err());
+    assertNull(client.resources(GitOpsSource.class).inNamespace("default").withName("invalid").get());
+  }
+
+  @Test
+  void deleteRemovesTheObject() throws Exception {
+    client.resource(LocalObjects.source("doomed", "https://git.example.com/doomed.git")).create();
+
+    assertEquals("gitopssource.bcgitops.io \"doomed\" deleted", run("delete", "gs", "doomed").strip());
+
+    assertNull(client.resources(GitOpsSource.class).inNamespace("default").withName("doomed").get());
+    Result again = kubectl("delete", "gs", "doomed");
+    assertEquals(1, again.exit());
+    assertTrue(again.err().contains("gitopssources.bcgitops.io \"doomed\" not found"), again.err());
+  }
+
+  @Test
+  void waitReturnsOnceTheAppIsReady() throws Exception {
+    client.resource(LocalObjects.app("awaited", "1.0.0")).create();
+    Process wait = start(dir.resolve("wait.txt"), "wait", "--for=condition=Ready", "appdeployment/awaited",
+        "--timeout=30s");
+    try {
+      assertFalse(wait.waitFor(1, TimeUnit.SECONDS), "kubectl waits while the app is not Ready");
+      client.resources(AppDeployment.class).inNamespace("default").withName("awaited").editStatus(app -> {
+        app.setStatus(LocalObjects.runningStatus("1.0.0", 1));
+        return app;
+      });
+      assertTrue(wait.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "kubectl wait returns");
+      assertEquals(0, wait.exitValue());
+      assertEquals("appdeployment.bcgitops.io/awaited condition met",
+          Files.readString(dir.resolve("wait.txt")).strip());
+    } finally {
+      wait.destroy();
+    }
+  }
+
+  @Test
+  void podsShowReadinessAndStatusAndTakeLabels() throws Exception {
+    Pod pod = new PodBuilder().withNewMetadata().withName("web-1").withNamespace("default").endMetadata()
+        .withNewSpec().addNewContainer().withName("app").withImage("eclipse-temurin:17-jre").endContainer().endSpec()
+        .build();
+    client.resource(pod).create();
+    client.pods().inNamespace("default").withName("web-1").editStatus(running -> new PodBuilder(running)
+        .withNewStatus().withPhase("Running").addNewContainerStatus().withName("app").withReady(true)
+        .withRestartCount(0).withNewState().withNewRunning().endRunning().endState().endContainerStatus()
+        .endStatus().build());
+
+    List<String> pods = lines(run("get", "pods"));
+
+    assertTrue(pods.get(0).matches("NAME\\s+READY\\s+STATUS\\s+RESTARTS\\s+AGE"), pods.get(0));
+    assertTrue(pods.stream().anyMatch(line -> line.matches("web-1\\s+1/1\\s+Running\\s+0\\s+\\d+s")), pods.toString());
+    assertEquals("pod/web-1 labeled", run("label", "pod", "web-1", "tier=front").strip());
+    assertEquals("front", client.pods().inNamespace("default").withName("web-1").get().getMetadata().getLabels()
+        .get("tier"));
+  }
+
+  private static String source(String name, String specLine) {
+    return """
+        apiVersion: bcgitops.io/v1alpha1
+        kind: GitOpsSource
+        metadata:
+          name: %s
+        spec:
+          url: https://git.example.com/%s.git
+          %s
+        """.formatted(name, name, specLine);
+  }
+
+  record Result(int exit, String out, String err) {
+  }
+
+  /** Runs kubectl and returns its output, failing the test if it fails. */
+  private static String run(String... args) throws Exception {
+    Result result = kubectl(args);
+    assertEquals(0, result.exit(), () -> "kubectl " + String.join(" ", args) + " failed: " + result.err());
+    return result.out();
+  }
+
+  private static Result kubectl(String... args) throws Exception {
+    Path out = Files.createTempFile(dir, "out", ".txt");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    Process process = new ProcessBuilder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile())
+        .start();
+    if (!process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish: " + Files.readString(err));
+    }
+    return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  private static Process start(Path output, String... args) throws IOException {
+    return new ProcessBuilder(command(args)).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+  }
+
+  private static List<String> command(String... args) {
+    List<String> command = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", kubeconfig.toString(),
+        "--cache-dir", dir.resolve("cache").toString()));
+    command.addAll(Arrays.asList(args));
+    return command;
+  }
+
+  private static List<String> lines(String output) {
+    return output.lines().toList();
+  }
+
+  private static Optional<Path> onPath(String program) {
+    return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+        .map(folder -> Path.of(folder, program)).filter(Files::isExecutable).findFirst();
+  }
+}

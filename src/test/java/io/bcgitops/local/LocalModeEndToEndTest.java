@@ -1,0 +1,149 @@
+package io.bcgitops.local;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bcgitops.api.AppDeployment;
+import io.bcgitops.api.AppDeploymentStatus.Health;
+import io.bcgitops.api.AppDeploymentStatus.Phase;
+import io.bcgitops.api.GitOpsSource;
+import io.bcgitops.testing.TestRepo;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code local} command as a user runs it, in a process of its own: a repository of three apps
+ * (two embedded, one of them depending on the other, and one vm) becomes apps answering on their
+ * ports; a commit that upgrades one and removes another is applied, one that breaks a spec is
+ * reported and changes nothing; SIGTERM (what Ctrl-C sends
+ * through a shell is SIGINT, handled the same way by the JVM) stops every app and leaves no process.
+ */
+class LocalModeEndToEndTest {
+  private static final Duration WAIT = Duration.ofSeconds(120);
+  private static final Path REPOSITORY = Path.of(System.getProperty("bcgitops.examples.dir", "target/examples"),
+      "repository");
+
+  @TempDir
+  Path tmp;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private Process local;
+  private KubernetesClient client;
+
+  @AfterEach
+  void stop() {
+    if (client != null) {
+      client.close();
+    }
+    if (local != null && local.isAlive()) {
+      local.descendants().forEach(ProcessHandle::destroyForcibly);
+      local.destroyForcibly();
+    }
+  }
+
+  @Test
+  void appsFromARepositoryRunHereFollowCommitsAndStopWithTheCommand() throws Exception {
+    int greeterPort = LocalNodeTest.freePort();
+    int clockPort = LocalNodeTest.freePort();
+    int webPort = LocalNodeTest.freePort();
+    TestRepo repo = TestRepo.create(tmp.resolve("repo"));
+    repo.write("apps/greeter/app.yaml", app("greeter", "1.0.0", "embedded", greeterPort, ""));
+    repo.write("apps/clock/app.yaml", app("clock", "1.0.0", "embedded", clockPort, "dependsOn: [greeter]\n"));
+    repo.write("apps/web/app.yaml", app("web", "1.0.0", "vm", webPort,
+        "vmConfig:\n  memoryLimit: 256Mi\n  schedulerLimit: 1\n"));
+    repo.commit("three apps");
+
+    Path state = tmp.resolve("state");
+    Path console = tmp.resolve("console.txt");
+    local = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.bcgitops.cli.Main", "local", repo.dir().toString(),
+        "--state-dir", state.toString(), "--interval", "1s", "--maven-repository", REPOSITORY.toString())
+        .redirectErrorStream(true).redirectOutput(console.toFile()).start();
+    await().atMost(WAIT).until(() -> Files.exists(state.resolve("kubeconfig")) || !local.isAlive());
+    assertTrue(local.isAlive(), "local exited: " + read(console));
+    client = new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(Files.readString(state.resolve("kubeconfig")))).build();
+
+    await().atMost(WAIT).until(() -> allRunningAndHealthy(List.of("greeter", "clock", "web")));
+    assertEquals("Hello from greeter 1.0.0", get(greeterPort));
+    assertEquals("Hello from clock 1.0.0", get(clockPort));
+    assertEquals("Hello from web 1.0.0", get(webPort));
+    await().atMost(WAIT).until(() -> read(console).lines().anyMatch(l -> l.matches("\\s+web\\s+1\\.0\\.0\\s+vm\\s+Running"
+        + "\\s+healthy.*")));
+    GitOpsSource source = client.resources(GitOpsSource.class).inNamespace("default").withName("repo").get();
+    assertEquals(3, source.getStatus().getReadyCount());
+
+    repo.write("apps/greeter/app.yaml", app("greeter", "1.1.0", "embedded", greeterPort, ""));
+    repo.delete("apps/clock");
+    repo.commit("upgrade greeter, remove clock");
+
+    await().atMost(WAIT).ignoreExceptions().until(() -> get(greeterPort).equals("Hello from greeter 1.1.0"));
+    await().atMost(WAIT).until(() -> app("clock") == null);
+    await().atMost(WAIT).untilAsserted(() -> assertThrows(IOException.class, () -> get(clockPort)));
+    await().atMost(WAIT).until(() -> "1.1.0".equals(app("greeter").getStatus().getDeployedVersion()));
+    assertEquals("1.0.0", app("greeter").getStatus().getPreviousVersion());
+    assertEquals(Phase.Running, app("greeter").getStatus().getPhase());
+
+    repo.write("apps/web/app.yaml", app("web", "1.0.0", "vm", webPort, "vmConfig:\n  memoryLimit: lots\n"));
+    repo.commit("break web's spec");
+    await().atMost(WAIT).until(() -> {
+      GitOpsSource broken = client.resources(GitOpsSource.class).inNamespace("default").withName("repo").get();
+      return broken.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType())
+          && "InvalidAppSpecs".equals(c.getReason()) && c.getMessage().contains("apps/web/app.yaml"));
+    });
+    assertEquals("Hello from web 1.0.0", get(webPort), "the app whose spec broke keeps running");
+    assertEquals("Hello from greeter 1.1.0", get(greeterPort));
+
+    List<ProcessHandle> children = local.descendants().toList();
+    assertFalse(children.isEmpty(), "the vm app runs as a child process");
+    local.destroy();
+    assertTrue(local.waitFor(60, TimeUnit.SECONDS), "local stops on SIGTERM");
+    for (ProcessHandle child : children) {
+      assertTrue(child.onExit().isDone() || !child.isAlive(), "no process outlives local: " + child.info());
+    }
+    assertThrows(IOException.class, () -> get(webPort));
+    assertThrows(IOException.class, () -> get(greeterPort));
+    assertTrue(read(console).contains("stopped; no app is left running"), read(console));
+  }
+
+  private static String app(String name, String version, String isolation, int port, String extra) {
+    return "name: " + name + "\nversion: \"" + version + "\"\nisolation: " + isolation + "\n"
+        + "source:\n  type: maven\n  coordinates: io.bcgitops.examples:hello\n"
+        + "env:\n  PORT: \"" + port + "\"\n  APP_NAME: " + name + "\n"
+        + "health:\n  type: http\n  port: " + port + "\n  path: /health\n  interval: 1s\n" + extra;
+  }
+
+  private boolean allRunningAndHealthy(List<String> names) {
+    return names.stream().map(this::app).allMatch(app -> app != null && app.getStatus() != null
+        && app.getStatus().getPhase() == Phase.Running && app.getStatus().getHealth() == Health.healthy);
+  }
+
+  private AppDeployment app(String name) {
+    return client.resources(AppDeployment.class).inNamespace("default").withName(name).get();
+  }
+
+  private String get(int port) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  private static String read(Path file) throws IOException {
+    return Files.exists(file) ? Files.readString(file) : "";
+  }
+}

@@ -1,0 +1,71 @@
+package io.bcgitops.local;
+
+import io.bcgitops.api.AppDeployment;
+import io.bcgitops.api.AppDeploymentSpec;
+import io.bcgitops.api.AppDeploymentStatus;
+import io.bcgitops.api.AppSource;
+import io.bcgitops.api.Conditions;
+import io.bcgitops.api.GitOpsSource;
+import io.bcgitops.api.GitOpsSourceSpec;
+import io.bcgitops.api.GitOpsSourceStatus;
+import io.bcgitops.api.Isolation;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.time.Instant;
+
+/** GitOpsSources and AppDeployments as the operator writes them, for the local API's tests. */
+final class LocalObjects {
+  static final String NAMESPACE = "default";
+
+  private LocalObjects() {
+  }
+
+  static GitOpsSource source(String name, String url) {
+    GitOpsSource source = new GitOpsSource();
+    source.setMetadata(new ObjectMetaBuilder().withNamespace(NAMESPACE).withName(name).build());
+    GitOpsSourceSpec spec = new GitOpsSourceSpec();
+    spec.setUrl(url);
+    source.setSpec(spec);
+    return source;
+  }
+
+  static GitOpsSourceStatus fetchedStatus(String shortRevision, int apps, String readyStatus, String message) {
+    GitOpsSourceStatus status = new GitOpsSourceStatus();
+    status.setArtifact(new GitOpsSourceStatus.Artifact("main@sha1:" + "1".repeat(40), shortRevision,
+        Instant.now().toString()));
+    status.setAppCount(apps);
+    status.getConditions().add(condition(Conditions.READY, readyStatus, message, 1L));
+    return status;
+  }
+
+  static AppDeployment app(String name, String version) {
+    AppDeployment app = new AppDeployment();
+    app.setMetadata(new ObjectMetaBuilder().withNamespace(NAMESPACE).withName(name).build());
+    AppDeploymentSpec spec = new AppDeploymentSpec();
+    spec.setVersion(version);
+    spec.setIsolation(Isolation.vm);
+    AppSource source = new AppSource();
+    source.setType(AppSource.Type.release);
+    source.setUrl("https://artifacts.example.com/" + name + "-" + version + ".jar");
+    spec.setSource(source);
+    app.setSpec(spec);
+    return app;
+  }
+
+  static AppDeploymentStatus runningStatus(String version, long observedGeneration) {
+    AppDeploymentStatus status = new AppDeploymentStatus();
+    status.setObservedGeneration(observedGeneration);
+    status.setPhase(AppDeploymentStatus.Phase.Running);
+    status.setDeployedVersion(version);
+    status.setHealth(AppDeploymentStatus.Health.healthy);
+    status.getConditions().add(condition(Conditions.READY, "True", "version " + version + " runs",
+        observedGeneration));
+    return status;
+  }
+
+  static Condition condition(String type, String status, String message, long observedGeneration) {
+    return new ConditionBuilder().withType(type).withStatus(status).withReason("Succeeded").withMessage(message)
+        .withObservedGeneration(observedGeneration).withLastTransitionTime(Instant.now().toString()).build();
+  }
+}
