@@ -11,8 +11,8 @@ import io.bcgitops.local.FolderServer;
 import io.bcgitops.local.LocalApiServer;
 import io.bcgitops.local.LocalNode;
 import io.bcgitops.local.RepositoryLocation;
+import io.bcgitops.local.StateFolder;
 import io.bcgitops.metrics.OperatorMetrics;
-import io.bcgitops.source.GitFetcher;
 import io.bcgitops.spec.Durations;
 import io.bcgitops.vm.VmImages;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -27,6 +27,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,7 +52,8 @@ final class LocalCommand {
         --state-dir         kubeconfig, logs, git cache and the apps' files (default .bcgitops-local)
         --name              the GitOpsSource's name (default: the folder's or repository's name)
         --api-port          the port of the local Kubernetes API kubectl uses (default 0: any free port)
-        --http-port         serve the operator's /metrics, /healthz and /readyz on this port (default: not served)
+        --http-port         serve the operator's /metrics, /healthz, /readyz and webhook /hook/ on this loopback
+                            port (default: not served)
         --maven-repository  where Maven sources' jars come from: an http(s) URL, or a folder served on loopback
                             (default: the example apps the build put next to this jar, target/examples/repository,
                             when there; else BCGITOPS_MAVEN_REPOSITORY, else Maven Central)
@@ -85,27 +88,29 @@ final class LocalCommand {
       err.print(USAGE);
       return 2;
     }
-    Path state = Path.of(line.text("--state-dir", ".bcgitops-local")).toAbsolutePath();
-    Files.createDirectories(state);
-    // Pods' and pools' folders are emptyDirs: each run starts them afresh. The git cache is kept.
-    GitFetcher.deleteRecursively(state.resolve("node"));
-
-    Path log = state.resolve("local.log");
-    PrintStream logFile = new PrintStream(new FileOutputStream(log.toFile(), true), true, StandardCharsets.UTF_8);
+    StateFolder state;
+    try {
+      state = StateFolder.open(Path.of(line.text("--state-dir", ".bcgitops-local")));
+    } catch (IllegalArgumentException e) {
+      err.println("local: " + e.getMessage());
+      return 2;
+    }
+    PrintStream logFile = new PrintStream(new FileOutputStream(state.log().toFile(), true), true,
+        StandardCharsets.UTF_8);
     // The console shows the table; the operator's logs and embedded apps' output go to the log file.
     System.setOut(logFile);
     System.setErr(logFile);
     try {
-      return serve(line, location, ref, env, state, log, out);
+      return serve(line, location, ref, env, state, out);
     } catch (IOException | RuntimeException e) {
       e.printStackTrace(logFile);
-      err.println("local: " + e.getMessage() + " (details in " + log + ")");
+      err.println("local: " + e.getMessage() + " (details in " + state.log() + ")");
       return 1;
     }
   }
 
   private static int serve(CommandLine line, RepositoryLocation location, GitRef ref, Map<String, String> env,
-      Path state, Path log, PrintStream out) throws IOException, URISyntaxException, InterruptedException {
+      StateFolder state, PrintStream out) throws IOException, URISyntaxException, InterruptedException {
     String repositoryOption = line.text("--maven-repository", null);
     Path repositoryFolder = repositoryOption == null ? builtExamples()
         : repositoryOption.matches("(?i)https?://.*") ? null
@@ -113,49 +118,61 @@ final class LocalCommand {
     if (repositoryFolder != null && !Files.isDirectory(repositoryFolder)) {
       throw new IllegalArgumentException("--maven-repository: " + repositoryOption + " is not a folder nor an http URL");
     }
-    FolderServer jars = repositoryFolder == null ? null : FolderServer.start(repositoryFolder);
-    String mavenRepository = jars != null ? jars.url().toString()
-        : repositoryOption != null ? repositoryOption
-        : env.getOrDefault("BCGITOPS_MAVEN_REPOSITORY", VmImages.DEFAULTS.mavenRepository());
     Duration interval = line.duration("--interval", DEFAULT_INTERVAL);
-    LocalApiServer api = LocalApiServer.start((int) line.number("--api-port", 0, 0, 65535));
-    KubernetesClient client = api.client();
-    Path kubeconfig = api.writeKubeconfig(state.resolve("kubeconfig"));
-    LocalNode node = new LocalNode(client, state.resolve("node"), env);
-    node.start();
-    OperatorConfig config = new OperatorConfig(Set.of(), state.resolve("git"), true,
-        new VmImages(VmImages.DEFAULTS.operatorImage(), VmImages.DEFAULTS.jreImage(), mavenRepository), node,
-        new OperatorConfig.Service(-1, NAMESPACE, false, null, false));
-    OperatorMetrics metrics = OperatorMetrics.prometheus();
-    Operator operator = BcGitopsOperator.create(client, config, metrics);
-    OperatorHttpServer http = line.has("--http-port") ? OperatorCommand.httpServer(new InetSocketAddress("127.0.0.1",
-        (int) line.number("--http-port", 0, 0, 65535)), client, config, metrics, operator) : null;
-    AppTable table = new AppTable(client, out);
-
+    // Stopped in reverse order of start at shutdown, each whatever the others do; the apps come first.
+    Deque<AutoCloseable> running = new ArrayDeque<>();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       out.println("stopping every app...");
-      table.close();
-      // The apps first: a terminal's Ctrl-C has reached the vm apps' JVMs too, and nothing may restart them.
-      node.close();
-      operator.stop();
-      if (http != null) {
-        http.close();
-      }
-      api.close();
-      if (jars != null) {
-        jars.close();
+      while (!running.isEmpty()) {
+        try {
+          running.pop().close();
+        } catch (Exception e) {
+          e.printStackTrace();
+        }
       }
       out.println("stopped; no app is left running");
       stopped.countDown();
     }, "local-shutdown"));
+
+    running.push(state);
+    FolderServer jars = repositoryFolder == null ? null : FolderServer.start(repositoryFolder);
+    if (jars != null) {
+      running.push(jars);
+    }
+    String mavenRepository = jars != null ? jars.url().toString()
+        : repositoryOption != null ? repositoryOption
+        : env.getOrDefault("BCGITOPS_MAVEN_REPOSITORY", VmImages.DEFAULTS.mavenRepository());
+    LocalApiServer api = LocalApiServer.start((int) line.number("--api-port", 0, 0, 65535));
+    running.push(api);
+    KubernetesClient client = api.client();
+    Path kubeconfig = api.writeKubeconfig(state.kubeconfig());
+    LocalNode node = new LocalNode(client, state.node(), env);
+    OperatorConfig config = new OperatorConfig(Set.of(), state.gitCache(), true,
+        new VmImages(VmImages.DEFAULTS.operatorImage(), VmImages.DEFAULTS.jreImage(), mavenRepository), node,
+        new OperatorConfig.Service(-1, NAMESPACE, false, null, false));
+    OperatorMetrics metrics = OperatorMetrics.prometheus();
+    Operator operator = BcGitopsOperator.create(client, config, metrics);
+    running.push(operator::stop);
+    // Closed before the operator stops: a terminal's Ctrl-C has reached the vm apps' JVMs too, and
+    // nothing may restart them.
+    running.push(node);
+    node.start();
+    OperatorHttpServer http = null;
+    if (line.has("--http-port")) {
+      http = OperatorCommand.httpServer(new InetSocketAddress("127.0.0.1", (int) line.number("--http-port", 0, 0,
+          65535)), client, config, metrics, operator);
+      running.push(http);
+    }
+    AppTable table = new AppTable(client, out);
+    running.push(table);
 
     operator.start();
     if (http != null) {
       http.start();
     }
     client.resource(source(line.text("--name", location.name()), location, ref, interval)).create();
-    banner(out, location, ref, interval, mavenRepository, repositoryFolder, kubeconfig, log, state, http);
+    banner(out, location, ref, interval, mavenRepository, repositoryFolder, kubeconfig, state, http);
     table.start();
     stopped.await();
     return 0;
@@ -201,7 +218,7 @@ final class LocalCommand {
   }
 
   private static void banner(PrintStream out, RepositoryLocation location, GitRef ref, Duration interval,
-      String mavenRepository, Path repositoryFolder, Path kubeconfig, Path log, Path state, OperatorHttpServer http) {
+      String mavenRepository, Path repositoryFolder, Path kubeconfig, StateFolder state, OperatorHttpServer http) {
     String revision = ref == null ? "branch main" : ref.getBranch() != null ? "branch " + ref.getBranch()
         : ref.getTag() != null ? "tag " + ref.getTag() : ref.getSemver() != null ? "semver " + ref.getSemver()
         : "commit " + ref.getCommit();
@@ -211,7 +228,7 @@ final class LocalCommand {
       out.println("  note: " + location.path() + " has uncommitted changes; only commits are deployed");
     }
     out.println("  kubectl:  export KUBECONFIG=" + kubeconfig + "   # then: kubectl get gs,appdeployments");
-    out.println("  logs:     " + log + " (operator, embedded apps); " + state.resolve("node").resolve("pods")
+    out.println("  logs:     " + state.log() + " (operator, embedded apps); " + state.node().resolve("pods")
         + "/<namespace>/<pod>/app.log (vm apps)");
     out.println("  jars:     Maven repository " + mavenRepository
         + (repositoryFolder == null ? "" : " (serving " + repositoryFolder + ")"));

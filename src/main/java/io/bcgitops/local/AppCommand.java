@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,7 +20,8 @@ import java.util.Objects;
  * local command's own, which may hold credentials).
  */
 final class AppCommand {
-  private static final List<String> PASSED_FROM_HOST = List.of("PATH", "HOME", "LANG", "TZ", "TMPDIR");
+  /** SystemRoot: on Windows a JVM cannot open a socket without it. */
+  private static final List<String> PASSED_FROM_HOST = List.of("PATH", "HOME", "LANG", "TZ", "TMPDIR", "SystemRoot");
 
   private AppCommand() {
   }
@@ -40,8 +42,14 @@ final class AppCommand {
     command.add(ParentWatchJar.option(agentJar));
     command.addAll(files.mapPaths(container, Objects.requireNonNullElse(container.getArgs(), List.of())));
     ProcessBuilder builder = new ProcessBuilder(command).directory(files.dir().toFile());
-    Map<String, String> env = builder.environment();
-    env.clear();
+    builder.environment().clear();
+    builder.environment().putAll(environment(container, hostEnv));
+    return builder;
+  }
+
+  /** The container's variables, and the few of this machine's a process needs to run at all. */
+  static Map<String, String> environment(Container container, Map<String, String> hostEnv) {
+    Map<String, String> env = new HashMap<>();
     PASSED_FROM_HOST.forEach(name -> {
       if (hostEnv.get(name) != null) {
         env.put(name, hostEnv.get(name));
@@ -50,6 +58,6 @@ final class AppCommand {
     for (EnvVar var : Objects.requireNonNullElse(container.getEnv(), List.<EnvVar>of())) {
       env.put(var.getName(), Objects.requireNonNullElse(var.getValue(), ""));
     }
-    return builder;
+    return env;
   }
 }

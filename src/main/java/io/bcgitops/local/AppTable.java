@@ -32,11 +32,8 @@ public final class AppTable implements AutoCloseable {
 
   private final KubernetesClient client;
   private final PrintStream out;
-  private final ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread thread = new Thread(r, "local-table");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor(
+      Threads.daemons("local-table"));
   private SharedIndexInformer<AppDeployment> apps;
   private SharedIndexInformer<GitOpsSource> sources;
   private ScheduledFuture<?> pending;
@@ -52,10 +49,15 @@ public final class AppTable implements AutoCloseable {
     sources = client.resources(GitOpsSource.class).inAnyNamespace().inform(onChange());
   }
 
+  /** Stops printing; also when it never started. */
   @Override
   public void close() {
-    apps.close();
-    sources.close();
+    if (apps != null) {
+      apps.close();
+    }
+    if (sources != null) {
+      sources.close();
+    }
     printer.shutdownNow();
   }
 

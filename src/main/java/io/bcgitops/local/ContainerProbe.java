@@ -5,17 +5,18 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Probe;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A container's probe (httpGet, tcpSocket or exec) run on this machine as the kubelet runs it in
- * the pod: the app's ports are this machine's loopback ports, an exec command runs in the pod's folder.
+ * the pod: the app's ports are this machine's loopback ports; an exec command runs in the pod's
+ * folder with the container's environment and its paths mapped, as the app itself does.
  */
-record ContainerProbe(Probe probe, Container container, Path workDir) {
+record ContainerProbe(Probe probe, Container container, PodFiles files, Map<String, String> hostEnv) {
   /** The Kubernetes defaults of a probe's fields. */
   private static final int DEFAULT_PERIOD = 10;
   private static final int DEFAULT_TIMEOUT = 1;
@@ -37,7 +38,7 @@ record ContainerProbe(Probe probe, Container container, Path workDir) {
     int timeoutMillis = 1000 * Objects.requireNonNullElse(probe.getTimeoutSeconds(), DEFAULT_TIMEOUT);
     if (probe.getHttpGet() != null) {
       String path = probe.getHttpGet().getPath() == null ? "/" : probe.getHttpGet().getPath();
-      return HealthProbe.http(port(probe.getHttpGet().getPort()), path, timeoutMillis);
+      return HealthProbe.http(port(probe.getHttpGet().getPort()), path, timeoutMillis, HealthProbe.KUBELET_HEALTHY);
     }
     if (probe.getTcpSocket() != null) {
       return HealthProbe.tcp(port(probe.getTcpSocket().getPort()), timeoutMillis);
@@ -49,15 +50,18 @@ record ContainerProbe(Probe probe, Container container, Path workDir) {
   }
 
   private HealthProbe.Result exec(List<String> command, int timeoutMillis) throws InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder(files.mapPaths(container, command)).directory(files.dir().toFile())
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().clear();
+    builder.environment().putAll(AppCommand.environment(container, hostEnv));
     Process process;
     try {
-      process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      process = builder.start();
     } catch (IOException e) {
       return new HealthProbe.Result(false, "cannot run " + command.get(0) + ": " + e.getMessage());
     }
     if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
-      process.destroyForcibly();
+      Processes.stop(process.toHandle(), Duration.ZERO);
       return new HealthProbe.Result(false, command.get(0) + " did not end within " + timeoutMillis + " ms");
     }
     return new HealthProbe.Result(process.exitValue() == 0, command.get(0) + " exited " + process.exitValue());

@@ -8,26 +8,23 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A folder of this machine served read-only over HTTP on loopback, such as a Maven repository of
- * jars built here: apps fetch their jars over HTTP in local mode exactly as in a cluster, where the
- * fetch refuses file URLs (they would read the loader's own disk).
+ * The jars of a folder of this machine served read-only over HTTP on loopback, such as a Maven
+ * repository of jars built here: apps fetch their jars over HTTP in local mode exactly as in a
+ * cluster, where the fetch refuses file URLs (they would read the loader's own disk).
  */
 public final class FolderServer implements AutoCloseable {
   private final Path root;
   private final HttpServer server;
-  private final ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
-    Thread thread = new Thread(r, "folder-server");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService threads = Executors.newFixedThreadPool(2, Threads.daemons("folder-server"));
 
   private FolderServer(Path root) throws IOException {
-    this.root = root.toAbsolutePath().normalize();
+    this.root = root.toRealPath();
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.setExecutor(threads);
     server.createContext("/", this::serve);
@@ -52,10 +49,10 @@ public final class FolderServer implements AutoCloseable {
   private void serve(HttpExchange exchange) throws IOException {
     try (exchange) {
       String method = exchange.getRequestMethod();
-      Path file = root.resolve(exchange.getRequestURI().getPath().replaceFirst("^/+", "")).normalize();
+      Path file = jar(exchange.getRequestURI().getPath());
       if (!method.equals("GET") && !method.equals("HEAD")) {
         exchange.sendResponseHeaders(405, -1);
-      } else if (!file.startsWith(root) || !Files.isRegularFile(file)) {
+      } else if (file == null) {
         exchange.sendResponseHeaders(404, -1);
       } else if (method.equals("HEAD")) {
         exchange.getResponseHeaders().set("Content-Length", String.valueOf(Files.size(file)));
@@ -66,6 +63,23 @@ public final class FolderServer implements AutoCloseable {
           in.transferTo(out);
         }
       }
+    }
+  }
+
+  /**
+   * The jar the path names inside the folder, or null: nothing but jars (all a fetch asks for) is
+   * served, and nothing outside the folder, through ".." or a symbolic link.
+   */
+  private Path jar(String path) {
+    try {
+      Path file = root.resolve(path.replaceFirst("^/+", "")).normalize();
+      Path name = file.getFileName();
+      if (name == null || !name.toString().endsWith(".jar") || !Files.isRegularFile(file)) {
+        return null;
+      }
+      return file.toRealPath().startsWith(root) ? file : null;
+    } catch (InvalidPathException | IOException e) {
+      return null;
     }
   }
 }

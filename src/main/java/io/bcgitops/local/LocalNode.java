@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -48,11 +49,15 @@ public final class LocalNode implements RuntimePoolAddress, AutoCloseable {
   private final KubernetesClient client;
   private final Path dir;
   private final Map<String, String> hostEnv;
-  private final ScheduledExecutorService events = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "local-node"));
-  private final ExecutorService workers = Executors.newCachedThreadPool(r -> daemon(r, "local-node-worker"));
+  private final ScheduledExecutorService events = Executors.newSingleThreadScheduledExecutor(
+      Threads.daemons("local-node"));
+  private final ExecutorService workers = Executors.newCachedThreadPool(Threads.daemons("local-node-worker"));
   private final Map<String, VmRollout> rollouts = new ConcurrentHashMap<>();
   private final Map<String, PoolPod> pools = new ConcurrentHashMap<>();
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  /** Stops still going on (of deleted Deployments): close() waits for them too. */
+  private final Set<CompletableFuture<Void>> stopping = ConcurrentHashMap.newKeySet();
+  private volatile boolean closing;
   private Path agentJar;
 
   /**
@@ -86,24 +91,48 @@ public final class LocalNode implements RuntimePoolAddress, AutoCloseable {
   /** Stops every app: vm apps' JVMs (SIGTERM, then SIGKILL after their grace period) and runtime pools. */
   @Override
   public void close() {
+    closing = true;
     informers.forEach(SharedIndexInformer::close);
-    // No Deployment event is handled from here on, so no pod starts while the others stop.
+    // Right away, before an app whose JVM got the terminal's Ctrl-C too is restarted.
+    stopAll();
     events.shutdownNow();
     try {
       events.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    List<CompletableFuture<Void>> stopped = new ArrayList<>();
-    rollouts.values().forEach(rollout -> stopped.add(rollout.stop()));
-    pools.values().forEach(pool -> stopped.add(CompletableFuture.runAsync(pool::stop, workers)));
-    CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new)).join();
-    rollouts.clear();
-    pools.clear();
+    // What an event being handled during the first round started.
+    stopAll();
+    CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)).join();
     workers.shutdownNow();
   }
 
+  private void stopAll() {
+    rollouts.keySet().forEach(key -> stop(rollouts.remove(key)));
+    pools.keySet().forEach(key -> stop(pools.remove(key)));
+  }
+
+  private void stop(VmRollout rollout) {
+    if (rollout != null) {
+      track(rollout.stop());
+    }
+  }
+
+  private void stop(PoolPod pool) {
+    if (pool != null) {
+      track(CompletableFuture.runAsync(pool::stop, workers));
+    }
+  }
+
+  private void track(CompletableFuture<Void> stop) {
+    stopping.add(stop);
+    stop.whenComplete((done, failed) -> stopping.remove(stop));
+  }
+
   private void follow(Deployment deployment) {
+    if (closing) {
+      return;
+    }
     if (deployment.getMetadata().getDeletionTimestamp() != null) {
       forget(deployment);
       return;
@@ -112,7 +141,15 @@ public final class LocalNode implements RuntimePoolAddress, AutoCloseable {
     Map<String, String> labels = deployment.getMetadata().getLabels() == null ? Map.of()
         : deployment.getMetadata().getLabels();
     if (labels.containsKey(Api.RUNTIME_LABEL)) {
-      if (!pools.containsKey(key)) {
+      PoolPod running = pools.get(key);
+      if (running != null && !running.runs(deployment)) {
+        // A new pod template (another Maven repository, say) means a new pod, as in a cluster: the
+        // operator loads its apps into it again.
+        pools.remove(key);
+        running.stop();
+        running = null;
+      }
+      if (running == null) {
         startPool(deployment);
       }
     } else if (labels.containsKey(Api.APP_LABEL)) {
@@ -148,14 +185,8 @@ public final class LocalNode implements RuntimePoolAddress, AutoCloseable {
   }
 
   private void forget(Deployment deployment) {
-    VmRollout rollout = rollouts.remove(key(deployment));
-    if (rollout != null) {
-      rollout.stop();
-    }
-    PoolPod pool = pools.remove(key(deployment));
-    if (pool != null) {
-      workers.execute(pool::stop);
-    }
+    stop(rollouts.remove(key(deployment)));
+    stop(pools.remove(key(deployment)));
   }
 
   /** The garbage collector's part: the AppDeployments a deleted GitOpsSource owned go with it. */
@@ -203,9 +234,4 @@ public final class LocalNode implements RuntimePoolAddress, AutoCloseable {
     return resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
   }
 
-  private static Thread daemon(Runnable runnable, String name) {
-    Thread thread = new Thread(runnable, name);
-    thread.setDaemon(true);
-    return thread;
-  }
 }

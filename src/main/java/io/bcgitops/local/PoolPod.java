@@ -44,6 +44,7 @@ final class PoolPod {
   private final KubernetesClient client;
   private final Deployment deployment;
   private final Path dir;
+  private final String template;
   private RuntimeHost host;
   private ApiServer hostApi;
   private ApiServer loaderApi;
@@ -53,6 +54,12 @@ final class PoolPod {
     this.client = client;
     this.deployment = deployment;
     this.dir = dir;
+    this.template = client.getKubernetesSerialization().asJson(deployment.getSpec().getTemplate());
+  }
+
+  /** Whether this pod runs the Deployment's current pod template. */
+  boolean runs(Deployment latest) {
+    return template.equals(client.getKubernetesSerialization().asJson(latest.getSpec().getTemplate()));
   }
 
   /** Starts the host and the loader; throws when the pool's token Secret is not there (yet). */

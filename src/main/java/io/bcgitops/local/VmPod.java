@@ -6,15 +6,12 @@ import io.bcgitops.runtime.HealthProbe;
 import io.bcgitops.spec.Durations;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerState;
-import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.ByteArrayOutputStream;
@@ -31,9 +28,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,13 +43,13 @@ import org.slf4j.LoggerFactory;
  * all the operator reads.
  *
  * <p>Every change of state happens on the pod's own control thread; the fetch and the probes run
- * on workers and report back to it, so a probe that hangs never holds up a crash or a stop.
+ * on workers and report back to it, so a probe that hangs never holds up a crash or a stop. Once
+ * stopped, the control thread takes no more work: late reports are dropped.
  */
 final class VmPod {
   private static final Logger LOG = LoggerFactory.getLogger(VmPod.class);
   /** A run at least this long starts the back-off over, as the kubelet does after a while of running. */
   private static final Duration BACKOFF_RESET = Duration.ofMinutes(1);
-  private static final int TERMINATION_MESSAGE_CHARS = 1300;
 
   private final KubernetesClient client;
   private final Pod pod;
@@ -61,9 +59,11 @@ final class VmPod {
   private final Backoff backoff;
   private final Runnable changed;
   private final ExecutorService workers;
-  private final ScheduledExecutorService control;
+  private final ScheduledThreadPoolExecutor control;
   private final Container fetch;
   private final Container app;
+  private final AtomicBoolean stopRequested = new AtomicBoolean();
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
   // Read and written on the control thread only, but for the volatile state the Deployment's status reads.
   private ContainerStatus fetchStatus;
@@ -76,6 +76,7 @@ final class VmPod {
   private int restarts;
   private int crashStreak;
   private int fetchFailures;
+  private int createFailures;
   private boolean stopping;
   private PodStatus published;
 
@@ -89,11 +90,8 @@ final class VmPod {
     this.backoff = backoff;
     this.workers = workers;
     this.changed = changed;
-    this.control = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "pod-" + pod.getMetadata().getName());
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.control = new ScheduledThreadPoolExecutor(1, Threads.daemons("pod-" + pod.getMetadata().getName()));
+    control.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     List<Container> init = Objects.requireNonNullElse(pod.getSpec().getInitContainers(), List.of());
     this.fetch = init.isEmpty() ? null : init.get(0);
     this.app = pod.getSpec().getContainers().get(0);
@@ -114,43 +112,55 @@ final class VmPod {
 
   /** Creates the Pod object, then runs the fetch (if any) and the app. */
   void start() {
-    control.execute(() -> {
-      try {
-        files.create(pod.getSpec().getVolumes().stream().map(v -> v.getName()).toList());
-        client.resource(pod).create();
-      } catch (IOException | KubernetesClientException e) {
-        LOG.warn("cannot create pod {}: {}", name(), e.getMessage());
-        return;
-      }
-      appStatus = waiting(app, "PodInitializing", null, null);
-      if (fetch != null) {
-        runFetch();
-      } else {
-        launch();
-      }
-    });
+    post(this::create);
   }
 
-  /** Stops the app (SIGTERM, then SIGKILL after the grace period) and deletes the Pod object. */
+  /**
+   * Stops the app (SIGTERM, then SIGKILL after the grace period) and deletes the Pod object. Asked
+   * again, it is the same stop.
+   */
   CompletableFuture<Void> stop(Duration grace) {
-    CompletableFuture<Void> stopped = new CompletableFuture<>();
-    control.execute(() -> {
-      stopping = true;
-      ready = false;
-      if (process != null) {
-        LOG.info("stopping pod {}", name());
-        Processes.stop(process.toHandle(), grace);
-      }
-      try {
-        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(name()).delete();
-      } catch (KubernetesClientException e) {
-        LOG.debug("pod {} already gone: {}", name(), e.getMessage());
-      }
-      gone = true;
-      stopped.complete(null);
-      control.shutdown();
-    });
+    if (stopRequested.compareAndSet(false, true)) {
+      post(() -> {
+        stopping = true;
+        ready = false;
+        if (process != null) {
+          LOG.info("stopping pod {}", name());
+          Processes.stop(process.toHandle(), grace);
+        }
+        try {
+          client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(name()).delete();
+        } catch (KubernetesClientException e) {
+          LOG.debug("pod {} already gone: {}", name(), e.getMessage());
+        }
+        gone = true;
+        control.shutdown();
+        stopped.complete(null);
+      });
+    }
     return stopped;
+  }
+
+  private void create() {
+    if (stopping) {
+      return;
+    }
+    try {
+      files.create(pod.getSpec().getVolumes().stream().map(Volume::getName).toList());
+      client.resource(pod).create();
+    } catch (IOException | KubernetesClientException e) {
+      createFailures++;
+      Duration wait = backoff.delay(createFailures);
+      LOG.warn("cannot create pod {}: {}; trying again in {}", name(), e.getMessage(), Durations.format(wait));
+      schedule(this::create, wait);
+      return;
+    }
+    appStatus = PodStatuses.waiting(app, "PodInitializing", null, null);
+    if (fetch != null) {
+      runFetch();
+    } else {
+      launch();
+    }
   }
 
   private void runFetch() {
@@ -159,11 +169,12 @@ final class VmPod {
     }
     List<String> args = files.mapPaths(fetch, Objects.requireNonNullElse(fetch.getArgs(), List.of()));
     if (args.isEmpty() || !"fetch".equals(args.get(0))) {
-      fetchStatus = waiting(fetch, "CreateContainerError", "local mode runs only this project's fetch command", null);
+      fetchStatus = PodStatuses.waiting(fetch, "CreateContainerError",
+          "local mode runs only this project's fetch command", null);
       publish();
       return;
     }
-    fetchStatus = running(fetch, fetchFailures, Instant.now());
+    fetchStatus = PodStatuses.running(fetch, fetchFailures, Instant.now());
     publish();
     Path terminationLog = files.dir().resolve("fetch.termination-log");
     List<String> fetchArgs = new ArrayList<>(args.subList(1, args.size()));
@@ -175,35 +186,33 @@ final class VmPod {
       try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
         exit = FetchCommand.run(fetchArgs.toArray(String[]::new), out, out);
       }
-      String message = message(terminationLog, output.toString(StandardCharsets.UTF_8));
       try {
         Files.write(files.log(fetch.getName()), output.toByteArray());
       } catch (IOException e) {
         LOG.debug("cannot keep the fetch log of pod {}: {}", name(), e.getMessage());
       }
-      control.execute(() -> fetched(exit, message, started));
+      String message = exit == 0 ? null : terminationMessage(terminationLog, output.toString(StandardCharsets.UTF_8));
+      post(() -> fetched(exit, message, started));
     });
   }
 
-  private static String message(Path terminationLog, String output) {
+  /** What the fetch wrote to its termination log, or else the end of its output (FallbackToLogsOnError). */
+  private static String terminationMessage(Path terminationLog, String output) {
     try {
       if (Files.exists(terminationLog)) {
-        return Files.readString(terminationLog).strip();
+        return Files.readString(terminationLog);
       }
     } catch (IOException e) {
       // The output says as much.
     }
-    String text = output.strip();
-    return text.length() <= TERMINATION_MESSAGE_CHARS ? text : text.substring(text.length() - TERMINATION_MESSAGE_CHARS);
+    return output;
   }
 
   private void fetched(int exit, String message, Instant started) {
     if (stopping) {
       return;
     }
-    var ended = new ContainerStateBuilder().withNewTerminated().withExitCode(exit)
-        .withReason(exit == 0 ? "Completed" : "Error").withMessage(exit == 0 ? null : message)
-        .withStartedAt(started.toString()).withFinishedAt(Instant.now().toString()).endTerminated().build();
+    ContainerState ended = PodStatuses.terminated(exit, message, started, Instant.now());
     if (exit == 0) {
       fetchStatus = new ContainerStatusBuilder(fetchStatus).withState(ended).withReady(false).build();
       launch();
@@ -211,10 +220,10 @@ final class VmPod {
     }
     fetchFailures++;
     Duration wait = backoff.delay(fetchFailures);
-    fetchStatus = waiting(fetch, "CrashLoopBackOff", backOffMessage(wait, fetch), ended);
+    fetchStatus = PodStatuses.waiting(fetch, "CrashLoopBackOff", backOffMessage(wait, fetch), ended);
     fetchStatus.setRestartCount(fetchFailures - 1);
     publish();
-    control.schedule(this::runFetch, wait.toMillis(), TimeUnit.MILLISECONDS);
+    schedule(this::runFetch, wait);
   }
 
   private void launch() {
@@ -222,8 +231,8 @@ final class VmPod {
       return;
     }
     if (!AppCommand.runnable(app)) {
-      appStatus = waiting(app, "CreateContainerError", "local mode runs a vm app's jar in a JVM of this machine;"
-          + " the image " + app.getImage() + " needs a cluster", null);
+      appStatus = PodStatuses.waiting(app, "CreateContainerError", "local mode runs a vm app's jar in a JVM of this"
+          + " machine; the image " + app.getImage() + " needs a cluster", null);
       publish();
       return;
     }
@@ -239,9 +248,9 @@ final class VmPod {
     }
     LOG.info("pod {}: started {} (pid {})", name(), String.join(" ", builder.command()), process.pid());
     Process launched = process;
-    launched.onExit().thenRun(() -> control.execute(() -> exited(launched)));
+    launched.onExit().thenRun(() -> post(() -> exited(launched)));
     ContainerStatus previous = appStatus;
-    appStatus = running(app, restarts, launchedAt);
+    appStatus = PodStatuses.running(app, restarts, launchedAt);
     appStatus.setLastState(previous.getLastState());
     appStatus.setStarted(app.getStartupProbe() == null);
     if (app.getStartupProbe() != null) {
@@ -258,8 +267,7 @@ final class VmPod {
     }
     process = null;
     String log = files.logTail(app.getName());
-    String message = killedFor == null ? log : killedFor + (log.isEmpty() ? "" : "\n" + log);
-    crashed(exited.exitValue(), message);
+    crashed(exited.exitValue(), killedFor == null ? log : killedFor + (log.isEmpty() ? "" : "\n" + log));
   }
 
   private void crashed(int exit, String message) {
@@ -267,21 +275,17 @@ final class VmPod {
     Instant now = Instant.now();
     crashStreak = Duration.between(launchedAt, now).compareTo(BACKOFF_RESET) >= 0 ? 1 : crashStreak + 1;
     Duration wait = backoff.delay(crashStreak);
-    String tail = message.length() <= TERMINATION_MESSAGE_CHARS ? message
-        : message.substring(message.length() - TERMINATION_MESSAGE_CHARS);
-    ContainerState ended = new ContainerStateBuilder().withNewTerminated().withExitCode(exit)
-        .withReason(exit == 0 ? "Completed" : "Error").withMessage(tail.isEmpty() ? null : tail)
-        .withStartedAt(launchedAt.toString()).withFinishedAt(now.toString()).endTerminated().build();
     LOG.info("pod {}: app exited with code {}; restarting in {}", name(), exit, Durations.format(wait));
-    appStatus = waiting(app, "CrashLoopBackOff", backOffMessage(wait, app), ended);
+    appStatus = PodStatuses.waiting(app, "CrashLoopBackOff", backOffMessage(wait, app),
+        PodStatuses.terminated(exit, message, launchedAt, now));
     appStatus.setRestartCount(restarts);
     publish();
-    control.schedule(() -> {
+    schedule(() -> {
       if (!stopping) {
         restarts++;
         launch();
       }
-    }, wait.toMillis(), TimeUnit.MILLISECONDS);
+    }, wait);
   }
 
   private boolean startupResult(ProbeLoop loop, HealthProbe.Result result) {
@@ -336,6 +340,23 @@ final class VmPod {
         Objects.requireNonNullElse(pod.getSpec().getTerminationGracePeriodSeconds(), 30L))));
   }
 
+  /** Runs on the control thread; dropped once the pod is stopped. */
+  private void post(Runnable task) {
+    try {
+      control.execute(task);
+    } catch (RejectedExecutionException stoppedAlready) {
+      LOG.debug("pod {} is stopped: a late event is dropped", name());
+    }
+  }
+
+  private void schedule(Runnable task, Duration delay) {
+    try {
+      control.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException stoppedAlready) {
+      LOG.debug("pod {} is stopped: nothing more is scheduled", name());
+    }
+  }
+
   /** What a probe loop does with each result: true to go on probing. */
   private interface ProbeHandler {
     boolean handle(ProbeLoop loop, HealthProbe.Result result);
@@ -349,18 +370,18 @@ final class VmPod {
     private int failures;
 
     ProbeLoop(Probe probe, Process owner, ProbeHandler handler) {
-      this.probe = new ContainerProbe(probe, app, files.dir());
+      this.probe = new ContainerProbe(probe, app, files, hostEnv);
       this.owner = owner;
       this.handler = handler;
     }
 
     /** As the kubelet: the first check after the probe's initial delay (0 by default), then one every period. */
     void first() {
-      control.schedule(this::check, probe.initialDelay().toMillis(), TimeUnit.MILLISECONDS);
+      schedule(this::check, probe.initialDelay());
     }
 
     void next() {
-      control.schedule(this::check, probe.period().toMillis(), TimeUnit.MILLISECONDS);
+      schedule(this::check, probe.period());
     }
 
     private boolean current() {
@@ -382,7 +403,7 @@ final class VmPod {
           result = new HealthProbe.Result(false, e.getMessage());
         }
         HealthProbe.Result found = result;
-        control.execute(() -> {
+        post(() -> {
           if (!current()) {
             return;
           }
@@ -397,7 +418,7 @@ final class VmPod {
 
   /** Writes the pod's status when it changed, and tells the Deployment. */
   private void publish() {
-    PodStatus status = status();
+    PodStatus status = PodStatuses.of(fetchStatus, appStatus, ready);
     if (status.equals(published) || stopping) {
       return;
     }
@@ -411,46 +432,6 @@ final class VmPod {
       LOG.warn("cannot write the status of pod {}: {}", name(), e.getMessage());
     }
     changed.run();
-  }
-
-  private PodStatus status() {
-    boolean initialized = fetch == null || isDone(fetchStatus);
-    boolean running = appStatus.getState().getRunning() != null;
-    ContainerStatus appNow = new ContainerStatusBuilder(appStatus).withReady(ready).build();
-    return new PodStatusBuilder()
-        .withPhase(running ? "Running" : "Pending")
-        .withHostIP("127.0.0.1")
-        .withPodIP("127.0.0.1")
-        .withConditions(condition("PodScheduled", true), condition("Initialized", initialized),
-            condition("ContainersReady", ready), condition("Ready", ready))
-        .withInitContainerStatuses(fetchStatus == null ? List.of() : List.of(fetchStatus))
-        .withContainerStatuses(appNow)
-        .build();
-  }
-
-  private static boolean isDone(ContainerStatus status) {
-    return status != null && status.getState().getTerminated() != null
-        && Objects.equals(status.getState().getTerminated().getExitCode(), 0);
-  }
-
-  private static PodCondition condition(String type, boolean value) {
-    return new PodConditionBuilder().withType(type).withStatus(value ? "True" : "False").build();
-  }
-
-  private static ContainerStatus running(Container container, int restarts, Instant since) {
-    return new ContainerStatusBuilder().withName(container.getName()).withImage(container.getImage())
-        .withRestartCount(restarts).withReady(false)
-        .withState(new ContainerStateBuilder().withNewRunning().withStartedAt(since.toString()).endRunning().build())
-        .build();
-  }
-
-  private static ContainerStatus waiting(Container container, String reason, String message, ContainerState last) {
-    return new ContainerStatusBuilder().withName(container.getName()).withImage(container.getImage())
-        .withRestartCount(0).withReady(false)
-        .withState(new ContainerStateBuilder().withNewWaiting().withReason(reason).withMessage(message).endWaiting()
-            .build())
-        .withLastState(last)
-        .build();
   }
 
   private static String backOffMessage(Duration wait, Container container) {

@@ -9,13 +9,9 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * current pod template, and the Deployment's status counted from its pods (replicas, updated,
  * available, and Progressing with its deadline).
  *
- * <p>A new template replaces the pod by stopping the old one first (as the "Recreate" strategy
+ * <p>A new template replaces the pod by stopping every older one first (as the "Recreate" strategy
  * does): on one machine both versions would want the app's one port, where in a cluster each pod
  * has an address of its own. So an upgrade here has a moment with no pod serving.
  */
@@ -64,15 +60,15 @@ final class VmRollout {
     if (!next.equals(template)) {
       template = next;
       rolloutStarted = Instant.now();
-      VmPod previous = current;
+      // Every older pod, also one still stopping from an earlier change, is gone before the new one starts.
+      CompletableFuture<?>[] older = pods.stream().map(old -> old.stop(grace()).thenRun(this::changed))
+          .toArray(CompletableFuture[]::new);
       VmPod pod = runner.apply(newPod(latest, next));
       current = pod;
       pods.add(pod);
       LOG.info("deployment {}/{}: new pod {}", latest.getMetadata().getNamespace(), latest.getMetadata().getName(),
           pod.name());
-      CompletableFuture<Void> before = previous == null ? CompletableFuture.completedFuture(null)
-          : previous.stop(grace()).thenRun(this::changed);
-      before.thenRun(pod::start);
+      CompletableFuture.allOf(older).thenRun(pod::start);
       timers.schedule(this::changed, deadline().plusSeconds(1).toMillis(), TimeUnit.MILLISECONDS);
     }
     changed();
@@ -160,12 +156,8 @@ final class VmRollout {
         .build();
   }
 
+  /** Names pods apart by template, as a ReplicaSet's hash does; the random suffix makes each name unique anyway. */
   private static String hash(String template) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(template.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 5);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return String.format("%08x", template.hashCode());
   }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntPredicate;
 
 /**
  * One health check of an app, as its {@link Health} says: {@code http} (GET
@@ -37,8 +38,18 @@ public interface HealthProbe {
     };
   }
 
-  /** GET http://127.0.0.1:port/path; healthy on 2xx. Also local mode's httpGet probe of a vm app. */
+  /** What the runtime host counts as a healthy answer: 2xx. */
+  IntPredicate HOST_HEALTHY = status -> status >= 200 && status < 300;
+  /** What the kubelet counts as a healthy answer to an httpGet probe: 2xx and 3xx. */
+  IntPredicate KUBELET_HEALTHY = status -> status >= 200 && status < 400;
+
+  /** GET http://127.0.0.1:port/path; healthy on 2xx. */
   static Result http(int port, String path, int timeoutMillis) {
+    return http(port, path, timeoutMillis, HOST_HEALTHY);
+  }
+
+  /** GET http://127.0.0.1:port/path, healthy when the status passes; local mode's httpGet probe of a vm app too. */
+  static Result http(int port, String path, int timeoutMillis, IntPredicate healthy) {
     HttpURLConnection connection = null;
     try {
       // No proxy: the app is on this host's loopback whatever the JVM's proxy settings say.
@@ -56,7 +67,7 @@ public interface HealthProbe {
           body.readNBytes(64 * 1024);
         }
       }
-      return new Result(status >= 200 && status < 300, "GET " + path + " answered " + status);
+      return new Result(healthy.test(status), "GET " + path + " answered " + status);
     } catch (IOException e) {
       return new Result(false, "GET " + path + " on port " + port + " failed: " + e);
     } finally {

@@ -10,13 +10,13 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.function.Consumer;
 
 /** AppDeployments for tests: a vm app from a release jar, with an http health check and vm settings. */
-final class TestApps {
+public final class TestApps {
   static final String SHA = "a".repeat(64);
 
   private TestApps() {
   }
 
-  static AppDeployment vm(String namespace, String name, String version, Consumer<AppDeploymentSpec> customize) {
+  public static AppDeployment vm(String namespace, String name, String version, Consumer<AppDeploymentSpec> customize) {
     AppDeployment app = new AppDeployment();
     app.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
     AppDeploymentSpec spec = new AppDeploymentSpec();

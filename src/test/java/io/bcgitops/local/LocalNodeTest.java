@@ -6,17 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.AppDeploymentSpec;
-import io.bcgitops.api.AppSource;
 import io.bcgitops.api.Conditions.Reasons;
 import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.api.GitOpsSourceSpec;
-import io.bcgitops.api.HealthCheck;
-import io.bcgitops.api.Isolation;
-import io.bcgitops.api.VmConfig;
+import io.bcgitops.controller.TestApps;
 import io.bcgitops.embedded.RuntimeApiException;
 import io.bcgitops.embedded.RuntimeClient;
 import io.bcgitops.embedded.RuntimePools;
@@ -42,6 +40,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -112,12 +111,13 @@ class LocalNodeTest {
 
     await().atMost(WAIT).until(() -> observe(app).rolledOut());
     assertTrue(get(port, "/").startsWith("Hello from web"), get(port, "/"));
-    ProcessHandle jvm = appProcess(port);
+    ProcessHandle jvm = appProcess("web");
     List<String> args = List.of(jvm.info().arguments().orElseThrow());
     assertTrue(args.contains("-XX:MaxRAM=268435456"), "memoryLimit 256Mi as the JVM's RAM: " + args);
     assertTrue(args.contains("-XX:MaxRAMPercentage=75.0"), args.toString());
     assertTrue(args.contains("-XX:ActiveProcessorCount=1"), args.toString());
     assertTrue(args.contains("-Dbcgitops.test=yes"), args.toString());
+    assumeTrue(Files.isReadable(Path.of("/proc/self/environ")), "reads a process's environment from /proc (Linux)");
     String environment = Files.readString(Path.of("/proc/" + jvm.pid() + "/environ"));
     assertTrue(environment.contains("PORT=" + port), "the container's env");
     assertFalse(environment.contains("must-not-reach-apps"), "the local command's own env stays out");
@@ -160,20 +160,33 @@ class LocalNodeTest {
     AppDeployment v1 = vmApp("web", "1.0.0", "hello", port, spec -> { });
     client.resource(VmDeployments.desired(v1, images())).create();
     await().atMost(WAIT).until(() -> observe(v1).rolledOut());
-    ProcessHandle first = appProcess(port);
+    ProcessHandle first = appProcess("web");
 
     AppDeployment v2 = vmApp("web", "2.0.0", "hello", port, spec -> spec.getEnv().put("GREETING", "Howdy"));
-    Deployment desired = VmDeployments.desired(v2, images());
-    client.apps().deployments().inNamespace(ns).withName("web").edit(d -> {
-      d.setSpec(desired.getSpec());
-      return d;
-    });
+    setSpec(VmDeployments.desired(v2, images()));
 
     await().atMost(WAIT).until(() -> observe(v2).rolledOut());
     assertFalse(first.isAlive(), "the old version's JVM is stopped");
     assertTrue(get(port, "/").startsWith("Howdy from web"), get(port, "/"));
     await().atMost(WAIT).until(() -> pods(v2).size() == 1);
     assertEquals("2.0.0", pods(v2).get(0).getMetadata().getAnnotations().get(Api.VERSION_ANNOTATION));
+  }
+
+  @Test
+  void twoQuickChangesRunOnlyTheLastVersionAndNeverTwoJvmsOnOnePort() throws Exception {
+    int port = freePort();
+    AppDeployment v1 = vmApp("web", "1.0.0", "hello", port, spec -> { });
+    client.resource(VmDeployments.desired(v1, images())).create();
+    await().atMost(WAIT).until(() -> observe(v1).rolledOut());
+
+    AppDeployment v3 = vmApp("web", "3.0.0", "hello", port, spec -> spec.getEnv().put("GREETING", "Third"));
+    setSpec(VmDeployments.desired(vmApp("web", "2.0.0", "hello", port, spec -> { }), images()));
+    setSpec(VmDeployments.desired(v3, images()));
+
+    await().atMost(WAIT).until(() -> observe(v3).rolledOut());
+    assertTrue(get(port, "/").startsWith("Third from web"), get(port, "/"));
+    assertEquals(1, appProcesses().size());
+    assertEquals(0, observe(v3).restarts(), "the new JVM never found its port taken");
   }
 
   @Test
@@ -241,33 +254,30 @@ class LocalNodeTest {
 
   private AppDeployment vmApp(String name, String version, String jar, int port, Consumer<AppDeploymentSpec> customize)
       throws Exception {
-    AppDeployment app = new AppDeployment();
-    app.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).withUid(UUID.randomUUID().toString())
-        .build());
-    AppDeploymentSpec spec = new AppDeploymentSpec();
-    spec.setVersion(version);
-    spec.setIsolation(Isolation.vm);
-    AppSource source = new AppSource();
-    source.setType(AppSource.Type.release);
-    source.setUrl(jars.url() + jar + "-1.0.0.jar");
-    source.setSha256(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-        .digest(Files.readAllBytes(EXAMPLES.resolve(jar + "-1.0.0.jar")))));
-    spec.setSource(source);
-    spec.setEnv(new java.util.HashMap<>(Map.of("PORT", String.valueOf(port), "APP_NAME", name)));
-    HealthCheck health = new HealthCheck();
-    health.setType(HealthCheck.Type.http);
-    health.setPath("/health");
-    health.setPort(port);
-    health.setInterval("1s");
-    health.setTimeout("1s");
-    spec.setHealth(health);
-    VmConfig vm = new VmConfig();
-    vm.setMemoryLimit("256Mi");
-    vm.setSchedulerLimit(1);
-    spec.setVmConfig(vm);
-    customize.accept(spec);
-    app.setSpec(spec);
+    String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+        .digest(Files.readAllBytes(EXAMPLES.resolve(jar + "-1.0.0.jar"))));
+    AppDeployment app = TestApps.vm(ns, name, version, spec -> {
+      spec.getSource().setUrl(jars.url() + jar + "-1.0.0.jar");
+      spec.getSource().setSha256(sha256);
+      spec.setEnv(new HashMap<>(Map.of("PORT", String.valueOf(port), "APP_NAME", name)));
+      spec.getHealth().setPort(port);
+      spec.getHealth().setInterval("1s");
+      spec.getHealth().setTimeout("1s");
+      customize.accept(spec);
+    });
+    app.getMetadata().setUid(UUID.randomUUID().toString());
     return app;
+  }
+
+  /** As the operator updates a Deployment: again on a conflict with the node's status writes. */
+  private void setSpec(Deployment desired) {
+    await().atMost(WAIT).ignoreExceptions().until(() -> {
+      client.apps().deployments().inNamespace(ns).withName(desired.getMetadata().getName()).edit(d -> {
+        d.setSpec(desired.getSpec());
+        return d;
+      });
+      return true;
+    });
   }
 
   private VmObservation observe(AppDeployment app) {
@@ -287,14 +297,11 @@ class LocalNodeTest {
         .toList();
   }
 
-  private static ProcessHandle appProcess(int port) {
-    return appProcesses().stream().filter(p -> {
-      try {
-        return Files.readString(Path.of("/proc/" + p.pid() + "/environ")).contains("PORT=" + port + "\0");
-      } catch (IOException e) {
-        return false;
-      }
-    }).findFirst().orElseThrow();
+  /** The JVM of the app's pod: its jar is in the pod's folder, named after the app. */
+  private ProcessHandle appProcess(String app) {
+    String podFolder = "/" + ns + "/" + app + "-";
+    return appProcesses().stream().filter(p -> p.info().arguments()
+        .map(args -> String.join(" ", args).contains(podFolder)).orElse(false)).findFirst().orElseThrow();
   }
 
   private static VmImages images() {

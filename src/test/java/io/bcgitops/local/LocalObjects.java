@@ -1,14 +1,12 @@
 package io.bcgitops.local;
 
 import io.bcgitops.api.AppDeployment;
-import io.bcgitops.api.AppDeploymentSpec;
 import io.bcgitops.api.AppDeploymentStatus;
-import io.bcgitops.api.AppSource;
 import io.bcgitops.api.Conditions;
 import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.api.GitOpsSourceSpec;
 import io.bcgitops.api.GitOpsSourceStatus;
-import io.bcgitops.api.Isolation;
+import io.bcgitops.controller.TestApps;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -40,17 +38,7 @@ final class LocalObjects {
   }
 
   static AppDeployment app(String name, String version) {
-    AppDeployment app = new AppDeployment();
-    app.setMetadata(new ObjectMetaBuilder().withNamespace(NAMESPACE).withName(name).build());
-    AppDeploymentSpec spec = new AppDeploymentSpec();
-    spec.setVersion(version);
-    spec.setIsolation(Isolation.vm);
-    AppSource source = new AppSource();
-    source.setType(AppSource.Type.release);
-    source.setUrl("https://artifacts.example.com/" + name + "-" + version + ".jar");
-    spec.setSource(source);
-    app.setSpec(spec);
-    return app;
+    return TestApps.vm(NAMESPACE, name, version, spec -> { });
   }
 
   static AppDeploymentStatus runningStatus(String version, long observedGeneration) {
