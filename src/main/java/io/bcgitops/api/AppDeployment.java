@@ -5,12 +5,16 @@ import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /** One JVM app, as its spec in git describes it (the bc_gitops app_spec). */
 @Group(Api.GROUP)
 @Version(Api.VERSION)
+// Named, not derived: Fabric8 derives a plural with regular expressions in every constructor, and
+// every object the operator reads from the API server is constructed.
+@Plural("appdeployments")
 @ShortNames({"appdep", "ad"})
 @Categories(Api.CATEGORY)
 @AdditionalPrinterColumn(name = "Version", jsonPath = ".spec.version", type = AdditionalPrinterColumn.Type.STRING)

@@ -6,12 +6,16 @@ import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /** A git repository whose app folders the operator keeps in step with AppDeployments. */
 @Group(Api.GROUP)
 @Version(Api.VERSION)
+// Named, not derived: Fabric8 derives a plural with regular expressions in every constructor, and
+// every object the operator reads from the API server is constructed.
+@Plural("gitopssources")
 @ShortNames({"gs", "gitsrc"})
 @Categories(Api.CATEGORY)
 @AdditionalPrinterColumn(name = "URL", jsonPath = ".spec.url", type = AdditionalPrinterColumn.Type.STRING)

@@ -20,10 +20,12 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.eclipse.jgit.api.FetchCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.errors.TransportException;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
@@ -50,7 +52,8 @@ import org.semver4j.Semver;
 
 /**
  * Fetches one ref of a remote repository into a local cache folder and checks it out. The cache is
- * kept between calls, so each fetch after the first transfers only new objects.
+ * kept between calls, so each fetch after the first transfers only new objects; the first fetch of
+ * a branch or tag takes its tip without the history before it (a shallow clone).
  */
 public final class GitFetcher {
   /** The cache's own section of .git/config. */
@@ -168,22 +171,33 @@ public final class GitFetcher {
   }
 
   private static FetchResult fetchRefs(Git git, String url, GitReference ref, Authentication auth, Duration timeout)
-      throws GitAPIException {
+      throws GitAPIException, IOException {
     List<RefSpec> specs = switch (ref.kind()) {
       case BRANCH -> List.of(new RefSpec("+refs/heads/" + ref.value() + ":refs/remotes/origin/" + ref.value()));
       case TAG -> List.of(new RefSpec("+refs/tags/" + ref.value() + ":refs/tags/" + ref.value()));
       case SEMVER -> List.of(new RefSpec("+refs/tags/*:refs/tags/*"));
       case COMMIT -> List.of(new RefSpec("+refs/heads/*:refs/remotes/origin/*"), new RefSpec("+refs/tags/*:refs/tags/*"));
     };
-    return git.fetch()
+    FetchCommand fetch = git.fetch()
         .setRemote(url)
         .setRefSpecs(specs)
         .setTagOpt(TagOpt.NO_TAGS)
         .setRemoveDeletedRefs(true)
         .setTimeout((int) Math.max(1, timeout.toSeconds()))
         .setCredentialsProvider(auth.credentialsProvider())
-        .setTransportConfigCallback(auth::configure)
-        .call();
+        .setTransportConfigCallback(auth::configure);
+    Repository repository = git.getRepository();
+    if (ref.kind() == GitReference.Kind.COMMIT) {
+      // Any commit of the history may be asked for, also one older than where a first clone stopped.
+      fetch.setUnshallow(!repository.getObjectDatabase().getShallowCommits().isEmpty());
+    } else if (repository.getRefDatabase().getRefsByPrefix(Constants.R_REFS).isEmpty()) {
+      // The first clone takes the tip alone. With the history, it would cost time and disk in
+      // proportion to the repository's age, and so would every later fetch: JGit walks all local
+      // commits while it negotiates over ssh, git:// and file://. Later fetches take no depth (with
+      // one, JGit transfers even when nothing changed) and bring only the commits since.
+      fetch.setDepth(1);
+    }
+    return fetch.call();
   }
 
   private static String highestTagIn(Repository repository, String range) throws IOException, GitFetchException {

@@ -34,7 +34,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
  * The operator running against Fabric8's mock API server in CRUD mode, with both CRDs from crds/
  * registered so that the status subresource behaves as on a real server.
  */
-final class OperatorHarness implements AutoCloseable {
+public final class OperatorHarness implements AutoCloseable {
   static final Duration WAIT = Duration.ofSeconds(20);
 
   /** Which controllers a test runs. */
@@ -76,7 +76,7 @@ final class OperatorHarness implements AutoCloseable {
     operator.start();
   }
 
-  static void registerCrds(KubernetesClient client) throws IOException {
+  public static void registerCrds(KubernetesClient client) throws IOException {
     try (Stream<Path> files = Files.list(Path.of("crds"))) {
       for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".bcgitops.io.yaml")).toList()) {
         try (InputStream in = Files.newInputStream(file)) {

@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * on loopback with a token, driven over HTTP the way the operator drives it; jars are copied into
  * {@code <dir>/<name>/<version>/app.jar} the way the loader sidecar writes them.
  */
-final class HostProcess implements AutoCloseable {
+public final class HostProcess implements AutoCloseable {
   static final String TOKEN = "test-token-" + Long.toHexString(System.nanoTime());
   /** Short back-off, window and intervals, so crash loops show within seconds. */
   static final List<String> FAST = List.of("--backoff", "100ms", "--backoff-max", "1s", "--startup-window", "2s",
@@ -60,10 +60,16 @@ final class HostProcess implements AutoCloseable {
 
   /** Starts a host on a free port and waits until its API answers. */
   static HostProcess start(Path dir, String... jvmOptions) throws Exception {
+    List<String> options = new ArrayList<>(List.of("-Xmx256m"));
+    options.addAll(List.of(jvmOptions));
+    return start(dir, options);
+  }
+
+  /** As {@link #start(Path, String...)}, with exactly these JVM options (the benchmarks size the host as in its pod). */
+  public static HostProcess start(Path dir, List<String> jvmOptions) throws Exception {
     Path log = Files.createTempFile("runtime-host", ".log");
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m"));
-    command.addAll(List.of(jvmOptions));
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.bcgitops.cli.Main", "runtime-host",
         "--port", "0", "--bind", "127.0.0.1", "--dir", dir.toString()));
     command.addAll(FAST);
@@ -91,20 +97,20 @@ final class HostProcess implements AutoCloseable {
   }
 
   /** Copies an example app's jar to where the loader would put {@code name} {@code version}. */
-  Path install(String name, String version, String example) throws IOException {
+  public Path install(String name, String version, String example) throws IOException {
     Path jar = dir.resolve(name).resolve(version).resolve("app.jar");
     Files.createDirectories(jar.getParent());
     Files.copy(exampleJar(example), jar, StandardCopyOption.REPLACE_EXISTING);
     return jar;
   }
 
-  static Path exampleJar(String example) {
+  public static Path exampleJar(String example) {
     Path jar = Path.of(System.getProperty("bcgitops.examples.dir", "target/examples")).resolve(example + "-1.0.0.jar");
     assertTrue(Files.isRegularFile(jar), jar + " is missing: the Maven build makes it (process-test-classes)");
     return jar;
   }
 
-  static LoadRequest request(String version, Path jar, Map<String, String> env, List<String> args, Health health) {
+  public static LoadRequest request(String version, Path jar, Map<String, String> env, List<String> args, Health health) {
     return new LoadRequest(version, jar.toString(), null, env, args, health);
   }
 
@@ -125,7 +131,7 @@ final class HostProcess implements AutoCloseable {
   }
 
   /** PUT that must be accepted (202); the state it answers with. */
-  AppState put(String name, LoadRequest request) throws Exception {
+  public AppState put(String name, LoadRequest request) throws Exception {
     HttpResponse<String> response = send("PUT", "/v1/apps/" + name, request, TOKEN);
     assertEquals(202, response.statusCode(), response.body());
     return JSON.readValue(response.body(), AppState.class);
@@ -167,7 +173,7 @@ final class HostProcess implements AutoCloseable {
     return null;
   }
 
-  AppState awaitRunning(String name, String version) throws Exception {
+  public AppState awaitRunning(String name, String version) throws Exception {
     return await(name, "Running " + version, s -> "Running".equals(s.state()) && version.equals(s.version())
         && !"unhealthy".equals(s.health()), Duration.ofSeconds(15));
   }
@@ -182,10 +188,15 @@ final class HostProcess implements AutoCloseable {
     return Files.readString(log);
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
+  }
+
+  /** The host's process id, to read its memory from /proc. */
+  public long pid() {
+    return process.pid();
   }
 
   /** SIGTERM (the host stops its apps), then a kill if it does not exit. */

@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -404,6 +407,57 @@ class GitFetcherFileTest {
     assertEquals("rewritten", read(cache.resolve("a.txt")));
     assertEquals("new", read(cache.resolve("new.txt")));
     assertFalse(Files.exists(cache.resolve("old.txt")));
+  }
+
+  @Test
+  void aFirstFetchTakesTheTipWithoutTheHistoryBeforeIt() throws Exception {
+    repo.write("a.txt", "one");
+    String first = repo.commit("first");
+    repo.write("a.txt", "two");
+    String second = repo.commit("second");
+
+    fetch(GitReference.branch("main"));
+    repo.write("a.txt", "three");
+    String third = repo.commit("third");
+    fetch(GitReference.branch("main"));
+
+    try (Repository cached = new FileRepositoryBuilder().setWorkTree(cache.toFile()).build()) {
+      assertFalse(cached.getObjectDatabase().has(ObjectId.fromString(first)),
+          "the history before the first fetch is not fetched: it would grow every fetch with the repository's age");
+      assertTrue(cached.getObjectDatabase().has(ObjectId.fromString(second)));
+      assertTrue(cached.getObjectDatabase().has(ObjectId.fromString(third)));
+    }
+  }
+
+  @Test
+  void aCommitOlderThanTheFirstFetchIsFetchedWhenAskedFor() throws Exception {
+    repo.write("a.txt", "one");
+    String first = repo.commit("first");
+    repo.write("a.txt", "two");
+    repo.commit("second");
+    fetch(GitReference.branch("main"));
+
+    assertEquals("sha1:" + first, fetch(new GitReference(GitReference.Kind.COMMIT, first)).revision());
+    assertEquals("one", read(cache.resolve("a.txt")));
+  }
+
+  @Test
+  void aForcePushOntoHistoryTheFirstFetchLeftOutIsFollowed() throws Exception {
+    repo.write("a.txt", "base");
+    String base = repo.commit("base");
+    repo.write("a.txt", "old");
+    repo.commit("to be rewritten");
+    fetch(GitReference.branch("main"));
+
+    // The new commit's parent, and its a.txt, are in no commit the cache holds; the remote takes
+    // them for known, as they are older than the cache's commit.
+    repo.resetHard(base);
+    repo.write("c.txt", "new");
+    String rewritten = repo.commit("rewritten");
+
+    assertEquals("main@sha1:" + rewritten, fetch(GitReference.branch("main")).revision());
+    assertEquals("base", read(cache.resolve("a.txt")));
+    assertEquals("new", read(cache.resolve("c.txt")));
   }
 
   @Test
