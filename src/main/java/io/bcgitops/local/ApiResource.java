@@ -16,10 +16,6 @@ record ApiResource(String group, String version, Names names, boolean namespaced
   record Names(String plural, String singular, String kind, List<String> shortNames, List<String> categories) {
   }
 
-  String groupVersion() {
-    return group.isEmpty() ? version : group + "/" + version;
-  }
-
   String plural() {
     return names.plural();
   }

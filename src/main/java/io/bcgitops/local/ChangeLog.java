@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -36,8 +37,11 @@ final class ChangeLog {
   final class Subscription implements AutoCloseable {
     private final BlockingQueue<Change> pending = new LinkedBlockingQueue<>();
     private final Predicate<Change> scope;
+    /** The newest version this subscription was told of, by a change in its scope or not; guarded by the log. */
+    private long toldOf;
 
-    private Subscription(Predicate<Change> scope) {
+    private Subscription(long resourceVersion, Predicate<Change> scope) {
+      this.toldOf = resourceVersion;
       this.scope = scope;
     }
 
@@ -46,7 +50,18 @@ final class ChangeLog {
       return pending.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * The version up to which {@link #next} has given every change in scope, for a watch's bookmark; empty while
+     * some change waits to be taken (the bookmark would get ahead of it).
+     */
+    OptionalLong takenUpTo() {
+      synchronized (ChangeLog.this) {
+        return pending.isEmpty() ? OptionalLong.of(toldOf) : OptionalLong.empty();
+      }
+    }
+
     private void offer(Change change) {
+      toldOf = change.resourceVersion();
       if (scope.test(change)) {
         pending.add(change);
       }
@@ -91,7 +106,7 @@ final class ChangeLog {
     if (resourceVersion < forgotten) {
       return Optional.empty();
     }
-    Subscription subscription = new Subscription(scope);
+    Subscription subscription = new Subscription(resourceVersion, scope);
     kept.stream().filter(change -> change.resourceVersion() > resourceVersion).forEach(subscription::offer);
     subscribers.add(subscription);
     return Optional.of(subscription);

@@ -72,7 +72,7 @@ final class Discovery {
     }
     ObjectNode list = KubeJson.object();
     list.put("kind", "APIResourceList").put("apiVersion", "v1")
-        .put("groupVersion", served.get(0).groupVersion());
+        .put("groupVersion", ResourcePath.groupVersion(group, version));
     ArrayNode resources = list.putArray("resources");
     for (ApiResource resource : served) {
       ObjectNode node = resources.addObject();
@@ -100,8 +100,10 @@ final class Discovery {
     node.put("name", group);
     ArrayNode versions = node.putArray("versions");
     List<String> served = catalog.versions(group);
-    served.forEach(version -> versions.addObject().put("groupVersion", group + "/" + version).put("version", version));
-    node.putObject("preferredVersion").put("groupVersion", group + "/" + served.get(0)).put("version", served.get(0));
+    served.forEach(version -> versions.addObject().put("groupVersion", ResourcePath.groupVersion(group, version))
+        .put("version", version));
+    node.putObject("preferredVersion").put("groupVersion", ResourcePath.groupVersion(group, served.get(0)))
+        .put("version", served.get(0));
     return node;
   }
 }

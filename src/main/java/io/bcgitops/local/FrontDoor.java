@@ -5,12 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.bcgitops.http.BearerToken;
+import io.bcgitops.http.Exchanges;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -22,10 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The local API as kubectl sees it. It answers what the mock store does not: discovery, /openapi/v2, Tables for
- * {@code kubectl get}, label and field selectors, and watches over HTTP; every other request goes to the store
- * unchanged (but for a strategic merge patch without lists, sent on as the merge patch it equals), and its answer
- * comes back unchanged (but for a 404 without a body, which gets the Status the API server would send, so kubectl
- * can say what was not found). A body the store cannot read (not JSON) is refused here. Every request needs the
+ * {@code kubectl get}, label and field selectors (of lists, watches and deletes of collections), and watches over
+ * HTTP; every other request goes to the store unchanged (but for a strategic merge patch without lists, sent on as
+ * the merge patch it equals), and its answer comes back unchanged (but for a 404 without a body, which gets the
+ * Status the API server would send, so kubectl can say what was not found). A body the store cannot read (not JSON) is refused here. Every request needs the
  * API's bearer token.
  */
 final class FrontDoor implements HttpHandler {
@@ -40,7 +38,7 @@ final class FrontDoor implements HttpHandler {
   private static final Pattern GROUP = Pattern.compile("/apis/([^/]+)/?");
   private static final Pattern GROUP_VERSION = Pattern.compile("/apis/([^/]+)/([^/]+)/?");
 
-  private final byte[] authorization;
+  private final BearerToken token;
   private final ResourceCatalog catalog;
   private final Discovery discovery;
   private final byte[] openApiV2;
@@ -48,7 +46,7 @@ final class FrontDoor implements HttpHandler {
   private final WatchStream watches;
 
   FrontDoor(String token, ResourceCatalog catalog, Discovery discovery, StoreClient store, ChangeLog changes) {
-    this.authorization = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    this.token = new BearerToken(token);
     this.catalog = catalog;
     this.discovery = discovery;
     this.openApiV2 = OpenApiV2.document(catalog);
@@ -63,23 +61,22 @@ final class FrontDoor implements HttpHandler {
       try {
         serve(exchange);
       } catch (IllegalArgumentException e) {
-        trySend(exchange, 400, KubeJson.status(400, "BadRequest", e.getMessage()));
+        Exchanges.trySend(() -> send(exchange, 400, KubeJson.status(400, "BadRequest", e.getMessage())));
       } catch (IOException | RuntimeException e) {
         LOG.warn("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-        trySend(exchange, 500, KubeJson.status(500, "InternalError", e.toString()));
+        Exchanges.trySend(() -> send(exchange, 500, KubeJson.status(500, "InternalError", e.toString())));
       }
     }
   }
 
   private void serve(HttpExchange exchange) throws IOException {
-    String header = exchange.getRequestHeaders().getFirst("Authorization");
-    // Constant time, so the token cannot be guessed from response times.
-    if (header == null || !MessageDigest.isEqual(authorization, header.getBytes(StandardCharsets.UTF_8))) {
+    if (!token.authorizes(exchange.getRequestHeaders().getFirst("Authorization"))) {
       send(exchange, 401, KubeJson.status(401, "Unauthorized", "Unauthorized"));
       return;
     }
     URI uri = exchange.getRequestURI();
-    boolean get = exchange.getRequestMethod().equals("GET");
+    String method = exchange.getRequestMethod();
+    boolean get = method.equals("GET");
     if (get && serveInformation(exchange, uri.getRawPath())) {
       return;
     }
@@ -92,17 +89,21 @@ final class FrontDoor implements HttpHandler {
     Optional<TableRequest> table =
         TableRequest.from(exchange.getRequestHeaders().getFirst("Accept"), query.get("includeObject"));
     ResourcePath path = target.get();
-    List<Column> columns = catalog.find(path.group(), path.version(), path.plural()).map(ApiResource::columns)
-        .orElse(NAME_AND_AGE);
+    Optional<ApiResource> resource = catalog.find(path.group(), path.version(), path.plural());
+    List<Column> columns = resource.map(ApiResource::columns).orElse(NAME_AND_AGE);
     boolean webSocket = "websocket".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Upgrade"));
-    if (get && query.isTrue("watch") && webSocket) {
+    if (query.get("dryRun") != null) {
+      refuseDryRun(exchange);
+    } else if (get && query.isTrue("watch") && webSocket) {
       // What a Fabric8 client asks first. This server speaks no WebSocket: answered with a watch that is already
       // over, the client watches over HTTP instead (as it does through `kubectl proxy`).
-      sendBytes(exchange, 200, JSON, new byte[0]);
+      Exchanges.send(exchange, 200, JSON, new byte[0]);
     } else if (get && query.isTrue("watch")) {
-      watches.serve(exchange, Selection.of(path, query), query, table, columns);
+      watches.serve(exchange, Selection.of(path, query), query, table, columns, resource.map(ApiResource::kind));
     } else if (get && path.isCollection()) {
       list(exchange, Selection.of(path, query), table, columns);
+    } else if (method.equals("DELETE") && path.isCollection()) {
+      deleteCollection(exchange, Selection.of(path, query), resource);
     } else {
       forward(exchange, path, table, columns);
     }
@@ -113,7 +114,7 @@ final class FrontDoor implements HttpHandler {
     Optional<ObjectNode> answer;
     Matcher matcher;
     if (path.equals("/openapi/v2")) {
-      sendBytes(exchange, 200, OPENAPI_V2_PROTOBUF, openApiV2);
+      Exchanges.send(exchange, 200, OPENAPI_V2_PROTOBUF, openApiV2);
       return true;
     } else if (path.equals("/version")) {
       answer = Optional.of(discovery.version());
@@ -141,26 +142,67 @@ final class FrontDoor implements HttpHandler {
   private void list(HttpExchange exchange, Selection selection, Optional<TableRequest> table, List<Column> columns)
       throws IOException {
     StoreClient.Listing listing = store.list(selection.target());
-    List<JsonNode> items = listing.items().stream().filter(selection::matches).sorted(Selection.ORDER).toList();
+    List<JsonNode> items = selection.select(listing.items());
     String resourceVersion = String.valueOf(listing.resourceVersion());
     if (table.isPresent()) {
-      sendBytes(exchange, 200, table.get().contentType(), KubeJson.MAPPER.writeValueAsBytes(
+      Exchanges.send(exchange, 200, table.get().contentType(), KubeJson.MAPPER.writeValueAsBytes(
           Tables.of(table.get(), columns, items, resourceVersion, true, Instant.now())));
       return;
     }
+    send(exchange, 200, listOf(selection.target(), items, resourceVersion));
+  }
+
+  /**
+   * Deletes the selected objects one by one and answers their list, as the API server does. The store is not
+   * asked to delete the collection: it ignores the selector terms it does not know (such as {@code app in (a)})
+   * and would delete more than was selected.
+   */
+  /** The store would carry the change out, where a dry run must change nothing: none is done. */
+  private static void refuseDryRun(HttpExchange exchange) throws IOException {
+    send(exchange, 400, KubeJson.status(400, "BadRequest", "the local API does not do server-side dry runs"
+        + " (dryRun): use --dry-run=client"));
+  }
+
+  private void deleteCollection(HttpExchange exchange, Selection selection, Optional<ApiResource> resource)
+      throws IOException {
     ResourcePath target = selection.target();
+    if (target.namespace() == null && resource.map(ApiResource::namespaced).orElse(false)) {
+      // The API server deletes a namespaced collection one namespace at a time only.
+      send(exchange, 405, KubeJson.status(405, "MethodNotAllowed",
+          "the server does not allow this method on the requested resource"));
+      return;
+    }
+    StoreClient.Listing listing = store.list(target);
+    List<JsonNode> items = selection.select(listing.items());
+    for (JsonNode item : items) {
+      String namespace = KubeJson.namespace(item);
+      ResourcePath one = new ResourcePath(target.group(), target.version(), namespace.isEmpty() ? null : namespace,
+          target.plural(), KubeJson.name(item), null);
+      StoreClient.Response response = store.send("DELETE", one.collectionPath() + "/" + one.name(), null,
+          new byte[0]);
+      // One that is gone already was deleted by someone else meanwhile, as the API server too lets pass.
+      if (response.status() / 100 != 2 && response.status() != 404) {
+        relay(exchange, response);
+        return;
+      }
+    }
+    send(exchange, 200, listOf(target, items, String.valueOf(listing.resourceVersion())));
+  }
+
+  /** A list of objects of the collection {@code target}, as the API server writes one: a "PodList" and such. */
+  private ObjectNode listOf(ResourcePath target, List<JsonNode> items, String resourceVersion) {
     ObjectNode list = KubeJson.object();
     list.put("apiVersion", target.groupVersion());
     list.put("kind", catalog.find(target.group(), target.version(), target.plural())
         .map(resource -> resource.kind() + "List").orElse("List"));
     list.putObject("metadata").put("resourceVersion", resourceVersion);
     items.forEach(list.putArray("items")::add);
-    send(exchange, 200, list);
+    return list;
   }
 
   private void forward(HttpExchange exchange, ResourcePath target, Optional<TableRequest> table,
       List<Column> columns) throws IOException {
-    byte[] body = readBody(exchange);
+    byte[] body = Exchanges.readBody(exchange, MAX_BODY_BYTES);
     if (body == null) {
       send(exchange, 413, KubeJson.status(413, "RequestEntityTooLarge", "the request body is over 3 MiB"));
       return;
@@ -181,6 +223,11 @@ final class FrontDoor implements HttpHandler {
         // The store would never answer it.
         throw new IllegalArgumentException("the request body is not JSON: " + e.getOriginalMessage(), e);
       }
+      if (parsed.path("dryRun").size() > 0) {
+        // A DELETE says it in its DeleteOptions body.
+        refuseDryRun(exchange);
+        return;
+      }
       if (isMediaType(contentType, StrategicMergePatch.MEDIA_TYPE)) {
         if (!StrategicMergePatch.isPlainMerge(parsed)) {
           send(exchange, 415, KubeJson.status(415, "UnsupportedMediaType", "the local API cannot apply a strategic"
@@ -198,12 +245,18 @@ final class FrontDoor implements HttpHandler {
       send(exchange, 404, notFound(target));
     } else if (method.equals("GET") && response.status() == 200 && table.isPresent() && target.subresource() == null) {
       JsonNode object = KubeJson.MAPPER.readTree(response.body());
-      sendBytes(exchange, 200, table.get().contentType(), KubeJson.MAPPER.writeValueAsBytes(Tables.of(table.get(),
-          columns, List.of(object), object.path("metadata").path("resourceVersion").asText(), true, Instant.now())));
+      Exchanges.send(exchange, 200, table.get().contentType(), KubeJson.MAPPER.writeValueAsBytes(Tables.of(
+          table.get(), columns, List.of(object), object.path("metadata").path("resourceVersion").asText(), true,
+          Instant.now())));
     } else {
-      sendBytes(exchange, response.status(), response.contentType() == null ? JSON : response.contentType(),
-          response.body());
+      relay(exchange, response);
     }
+  }
+
+  /** The store's answer, as it gave it. */
+  private static void relay(HttpExchange exchange, StoreClient.Response response) throws IOException {
+    Exchanges.send(exchange, response.status(), response.contentType() == null ? JSON : response.contentType(),
+        response.body());
   }
 
   /** application/json and its patch variants (merge-patch+json, json-patch+json, ...). */
@@ -231,36 +284,7 @@ final class FrontDoor implements HttpHandler {
     return status;
   }
 
-  /** The body, or null when it is over the limit. */
-  private static byte[] readBody(HttpExchange exchange) throws IOException {
-    try (InputStream in = exchange.getRequestBody()) {
-      byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-      return body.length > MAX_BODY_BYTES ? null : body;
-    }
-  }
-
-  private static void trySend(HttpExchange exchange, int status, JsonNode body) {
-    try {
-      send(exchange, status, body);
-    } catch (IOException | RuntimeException alreadyAnswered) {
-      // The response was already started (a watch); nothing more can be said to the client.
-    }
-  }
-
   private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
-    sendBytes(exchange, status, JSON, KubeJson.MAPPER.writeValueAsBytes(body));
-  }
-
-  private static void sendBytes(HttpExchange exchange, int status, String contentType, byte[] body)
-      throws IOException {
-    if (body.length == 0) {
-      exchange.sendResponseHeaders(status, -1);
-      return;
-    }
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    exchange.sendResponseHeaders(status, body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
-    }
+    Exchanges.send(exchange, status, JSON, KubeJson.MAPPER.writeValueAsBytes(body));
   }
 }

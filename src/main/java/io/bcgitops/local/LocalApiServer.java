@@ -40,6 +40,12 @@ import java.util.logging.Level;
  */
 public final class LocalApiServer implements AutoCloseable {
   private static final String DEFAULT_NAMESPACE = "default";
+  /**
+   * IPv4's loopback, named rather than asked of the JVM, which answers ::1 when it prefers IPv6
+   * (java.net.preferIPv6Addresses): an address a URL would have to bracket, and not the one local mode's other
+   * servers listen on.
+   */
+  private static final String LOOPBACK = "127.0.0.1";
   /** Changes kept for watches that start from a resourceVersion: far more than a list-then-watch falls behind. */
   private static final int KEPT_CHANGES = 1000;
   /**
@@ -70,8 +76,7 @@ public final class LocalApiServer implements AutoCloseable {
     this.requests = requests;
     this.certificatePem = certificatePem;
     this.token = token;
-    this.url = URI.create("https://" + http.getAddress().getAddress().getHostAddress() + ":"
-        + http.getAddress().getPort());
+    this.url = URI.create("https://" + LOOPBACK + ":" + http.getAddress().getPort());
   }
 
   /**
@@ -85,7 +90,7 @@ public final class LocalApiServer implements AutoCloseable {
     List<ApiResource> served = new ArrayList<>(BuiltInResources.all());
     crds.forEach(crd -> served.addAll(CustomResources.served(crd)));
     ResourceCatalog catalog = new ResourceCatalog(served);
-    InetAddress loopback = InetAddress.getLoopbackAddress();
+    InetAddress loopback = InetAddress.getByName(LOOPBACK);
     ServerCertificate certificate;
     try {
       certificate = ServerCertificate.generate(loopback);
@@ -109,7 +114,7 @@ public final class LocalApiServer implements AutoCloseable {
       return thread;
     });
     try {
-      URI storeUrl = URI.create("http://" + loopback.getHostAddress() + ":" + store.getPort() + "/");
+      URI storeUrl = URI.create("http://" + LOOPBACK + ":" + store.getPort() + "/");
       client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
           .withMasterUrl(storeUrl.toString()).withOauthToken(token).withNamespace(DEFAULT_NAMESPACE)
           .withHttp2Disable(true).build()).build();
@@ -121,7 +126,7 @@ public final class LocalApiServer implements AutoCloseable {
 
       http = HttpsServer.create(new InetSocketAddress(loopback, port), 0);
       http.setHttpsConfigurator(new HttpsConfigurator(certificate.sslContext()));
-      Discovery discovery = new Discovery(catalog, loopback.getHostAddress() + ":" + http.getAddress().getPort());
+      Discovery discovery = new Discovery(catalog, LOOPBACK + ":" + http.getAddress().getPort());
       http.createContext("/", new FrontDoor(token, catalog, discovery, new StoreClient(storeUrl, token), changes));
       http.setExecutor(requests);
       http.start();

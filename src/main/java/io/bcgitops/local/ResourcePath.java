@@ -47,8 +47,12 @@ record ResourcePath(String group, String version, String namespace, String plura
   }
 
   /** "v1" for the core group, else "group/version", as in an object's apiVersion. */
-  String groupVersion() {
+  static String groupVersion(String group, String version) {
     return group.isEmpty() ? version : group + "/" + version;
+  }
+
+  String groupVersion() {
+    return groupVersion(group, version);
   }
 
   /** The path of the collection this path is in, or is. */

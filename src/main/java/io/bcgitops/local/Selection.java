@@ -2,6 +2,7 @@ package io.bcgitops.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Comparator;
+import java.util.List;
 
 /**
  * The objects a list or a watch asks for: those of one resource (in one namespace, or by name for a path that
@@ -9,7 +10,8 @@ import java.util.Comparator;
  */
 record Selection(ResourcePath target, LabelSelector labels, FieldSelector fields) {
   /** The API server's list order: by namespace, then name. */
-  static final Comparator<JsonNode> ORDER = Comparator.comparing(KubeJson::namespace).thenComparing(KubeJson::name);
+  private static final Comparator<JsonNode> ORDER =
+      Comparator.comparing(KubeJson::namespace).thenComparing(KubeJson::name);
 
   /** @throws IllegalArgumentException when a selector does not parse */
   static Selection of(ResourcePath target, Query query) {
@@ -23,6 +25,11 @@ record Selection(ResourcePath target, LabelSelector labels, FieldSelector fields
     return change.group().equals(target.group()) && change.plural().equals(target.plural())
         && (target.namespace() == null || target.namespace().equals(KubeJson.namespace(object)))
         && (target.name() == null || target.name().equals(KubeJson.name(object)));
+  }
+
+  /** The objects of {@code listed} that this selects, in the API server's list order. */
+  List<JsonNode> select(List<JsonNode> listed) {
+    return listed.stream().filter(this::matches).sorted(ORDER).toList();
   }
 
   boolean matches(JsonNode object) {

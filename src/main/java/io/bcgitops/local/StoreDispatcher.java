@@ -3,6 +3,7 @@ package io.bcgitops.local;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bcgitops.http.BearerToken;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -10,25 +11,23 @@ import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.HttpURLConnection;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Fabric8's CRUD mock store, made fit to run for hours behind the local API: it refuses requests without the
  * API's token (it listens on loopback, where other users' processes can reach it too), records every change
- * for the front door's watches, and forgets each request once answered (the mock server keeps them all for
- * tests to inspect).
+ * for the front door's watches, and lets no record of requests grow (the mock server records each request for
+ * tests to inspect, just before it dispatches it: {@link #dispatch} clears that record as each request comes in).
  */
 final class StoreDispatcher extends KubernetesCrudDispatcher {
-  private final byte[] authorization;
+  private final BearerToken token;
   private final ChangeLog changes;
   private final MockWebServer server;
 
   /** @param server the server this store answers for, whose record of requests is cleared on each request */
   StoreDispatcher(String token, ChangeLog changes, MockWebServer server) {
-    this.authorization = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    this.token = new BearerToken(token);
     this.changes = changes;
     this.server = server;
   }
@@ -36,9 +35,7 @@ final class StoreDispatcher extends KubernetesCrudDispatcher {
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     server.reset();
-    String header = request.getHeader("Authorization");
-    // Constant time, so the token cannot be guessed from response times.
-    if (header == null || !MessageDigest.isEqual(authorization, header.getBytes(StandardCharsets.UTF_8))) {
+    if (!token.authorizes(request.getHeader("Authorization"))) {
       return new MockResponse().setResponseCode(HttpURLConnection.HTTP_UNAUTHORIZED)
           .setBody(KubeJson.status(HttpURLConnection.HTTP_UNAUTHORIZED, "Unauthorized", "Unauthorized").toString());
     }

@@ -4,15 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.bcgitops.http.BearerToken;
+import io.bcgitops.http.Exchanges;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
@@ -52,7 +49,7 @@ public final class ApiServer implements AutoCloseable {
   private record Route(String method, Pattern path, Handler handler) {
   }
 
-  private final byte[] token;
+  private final BearerToken token;
   private final List<Route> routes = new ArrayList<>();
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
@@ -69,7 +66,7 @@ public final class ApiServer implements AutoCloseable {
     if (token == null || token.isBlank()) {
       throw new IllegalArgumentException("a runtime API needs a token (" + RuntimeApi.TOKEN_ENV + ")");
     }
-    this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    this.token = new BearerToken(token);
     server = HttpServer.create(address, 0);
     server.setExecutor(executor);
     server.createContext("/", this::dispatch);
@@ -99,19 +96,18 @@ public final class ApiServer implements AutoCloseable {
 
   private void dispatchOpen(HttpExchange exchange) {
     try {
-      if (!authorized(exchange)) {
+      if (!token.authorizes(exchange.getRequestHeaders().getFirst("Authorization"))) {
         send(exchange, new Response(401, new RuntimeApi.Problem("Unauthorized", "a valid bearer token is required")));
         return;
       }
       String path = exchange.getRequestURI().getPath();
-      Optional<Matcher> pathMatch = Optional.empty();
       boolean pathKnown = false;
       for (Route route : routes) {
         Matcher matcher = route.path().matcher(path);
         if (matcher.matches()) {
           pathKnown = true;
           if (route.method().equals(exchange.getRequestMethod())) {
-            byte[] body = readBody(exchange);
+            byte[] body = Exchanges.readBody(exchange, MAX_BODY_BYTES);
             if (body == null) {
               send(exchange, new Response(413, new RuntimeApi.Problem("TooLarge", "the body is over 1 MiB")));
               return;
@@ -128,45 +124,18 @@ public final class ApiServer implements AutoCloseable {
       send(exchange, pathKnown ? new Response(405, new RuntimeApi.Problem("MethodNotAllowed", path))
           : new Response(404, new RuntimeApi.Problem("NotFound", path)));
     } catch (IllegalArgumentException | IOException e) {
-      trySend(exchange, new Response(400, new RuntimeApi.Problem("BadRequest", e.getMessage())));
+      Response badRequest = new Response(400, new RuntimeApi.Problem("BadRequest", e.getMessage()));
+      Exchanges.trySend(() -> send(exchange, badRequest));
     } catch (Exception e) {
       LOG.warn("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e);
-      trySend(exchange, new Response(500, new RuntimeApi.Problem("InternalError", e.toString())));
-    }
-  }
-
-  private boolean authorized(HttpExchange exchange) {
-    String header = exchange.getRequestHeaders().getFirst("Authorization");
-    // Constant time, so the token cannot be guessed from response times.
-    return header != null && MessageDigest.isEqual(token, header.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static byte[] readBody(HttpExchange exchange) throws IOException {
-    try (InputStream in = exchange.getRequestBody()) {
-      byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-      return body.length > MAX_BODY_BYTES ? null : body;
-    }
-  }
-
-  private static void trySend(HttpExchange exchange, Response response) {
-    try {
-      send(exchange, response);
-    } catch (IOException | RuntimeException alreadyAnswered) {
-      // The response was already started; nothing more can be said to the client.
+      Response failed = new Response(500, new RuntimeApi.Problem("InternalError", e.toString()));
+      Exchanges.trySend(() -> send(exchange, failed));
     }
   }
 
   private static void send(HttpExchange exchange, Response response) throws IOException {
     byte[] body = response.body() == null ? new byte[0] : JSON.writeValueAsBytes(response.body());
-    if (body.length > 0) {
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-    }
-    exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
-    if (body.length > 0) {
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    }
+    Exchanges.send(exchange, response.status(), "application/json", body);
   }
 
   @Override

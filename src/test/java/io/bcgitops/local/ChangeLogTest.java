@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class ChangeLogTest {
@@ -33,6 +34,20 @@ class ChangeLogTest {
       log.append(change(2, "secrets"));
       log.append(change(3, "pods"));
       assertEquals(List.of(1L, 3L), versions(subscription));
+    }
+  }
+
+  @Test
+  void aSubscriptionIsTakenUpToTheNewestChangeItWasToldOfOnceNoneWaits() throws InterruptedException {
+    ChangeLog log = new ChangeLog(10);
+    try (ChangeLog.Subscription subscription = log.subscribe(3, change -> change.plural().equals("pods"))
+        .orElseThrow()) {
+      assertEquals(OptionalLong.of(3), subscription.takenUpTo());
+      log.append(change(4, "pods"));
+      log.append(change(5, "secrets"));
+      assertEquals(OptionalLong.empty(), subscription.takenUpTo(), "change 4 waits to be taken");
+      subscription.next(NO_WAIT);
+      assertEquals(OptionalLong.of(5), subscription.takenUpTo(), "change 5 is not in scope, but was made");
     }
   }
 

@@ -3,6 +3,7 @@ package io.bcgitops.local;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -107,6 +109,29 @@ class KubectlTest {
   }
 
   @Test
+  void aQuietGetWatchStaysReadableAndFreesTheServerWhenStopped() throws Exception {
+    Duration untilNoticed = WatchStream.QUIET.multipliedBy(3);
+    // The watches of the tests before, whose kubectl is gone too.
+    await().atMost(untilNoticed).until(() -> LocalApiServerTest.watchesBeingServed() == 0);
+    Path output = dir.resolve("quiet-watch.txt");
+    Process watch = start(output, "get", "gitopssources", "-l", "watch=quiet", "-w");
+    try {
+      await().atMost(WAIT).until(() -> LocalApiServerTest.watchesBeingServed() == 1);
+      // Past two quiet spells, each of which writes an empty line to kubectl.
+      Thread.sleep(WatchStream.QUIET.multipliedBy(2).plusSeconds(1).toMillis());
+      GitOpsSource late = LocalObjects.source("late", "https://git.example.com/late.git");
+      late.getMetadata().setLabels(Map.of("watch", "quiet"));
+      client.resource(late).create();
+      await().atMost(WAIT).until(() -> Files.readString(output).lines().anyMatch(line -> line.startsWith("late ")));
+      assertTrue(watch.isAlive(), Files.readString(output));
+    } finally {
+      watch.destroy();
+    }
+
+    await().atMost(untilNoticed).until(() -> LocalApiServerTest.watchesBeingServed() == 0);
+  }
+
+  @Test
   void describeShowsTheObjectAndOnlyItsEvents() throws Exception {
     GitOpsSource source = client.resource(LocalObjects.source("described", "https://git.example.com/d.git")).create();
     client.v1().events().inNamespace("default").resource(new EventBuilder()
@@ -163,6 +188,17 @@ class KubectlTest {
     Result again = kubectl("delete", "gs", "doomed");
     assertEquals(1, again.exit());
     assertTrue(again.err().contains("gitopssources.bcgitops.io \"doomed\" not found"), again.err());
+  }
+
+  @Test
+  void aServerSideDryRunIsRefusedAndChangesNothing() throws Exception {
+    client.resource(LocalObjects.source("kept", "https://git.example.com/kept.git")).create();
+
+    Result dryRun = kubectl("delete", "gs", "kept", "--dry-run=server");
+
+    assertEquals(1, dryRun.exit());
+    assertTrue(dryRun.err().contains("does not do server-side dry runs"), dryRun.err());
+    assertNotNull(client.resources(GitOpsSource.class).inNamespace("default").withName("kept").get());
   }
 
   @Test

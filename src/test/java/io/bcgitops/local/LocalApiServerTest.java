@@ -3,46 +3,67 @@ package io.bcgitops.local;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.GitOpsSource;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.StatusDetails;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.AclEntry;
+import java.nio.file.attribute.AclEntryType;
+import java.nio.file.attribute.AclFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The local API over HTTP, as any client sees it (kubectl itself: {@link KubectlTest}). */
 class LocalApiServerTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final String APPS = "/apis/bcgitops.io/v1alpha1/namespaces/default/appdeployments";
+  private static final String SOURCES = "/apis/bcgitops.io/v1alpha1/namespaces/default/gitopssources";
+  private static final String CONFIG_MAPS = "/api/v1/namespaces/default/configmaps";
 
   @TempDir
   static Path dir;
@@ -67,6 +88,7 @@ class LocalApiServerTest {
   }
 
   @Test
+  @DisabledOnOs(OS.WINDOWS)
   void theKubeconfigIsTheOwnersOnlyAndLeadsToThisApi() throws IOException {
     Path file = dir.resolve("config/kubeconfig");
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
@@ -79,6 +101,7 @@ class LocalApiServerTest {
   }
 
   @Test
+  @DisabledOnOs(OS.WINDOWS)
   void aKubeconfigWrittenOverAnotherFileIsTheOwnersOnlyToo() throws IOException {
     Path file = Files.writeString(dir.resolve("shared-kubeconfig"), "old");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
@@ -87,6 +110,60 @@ class LocalApiServerTest {
 
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     assertEquals(token, new YAMLMapper().readTree(file.toFile()).at("/users/0/user/token").asText());
+  }
+
+  @Test
+  @EnabledOnOs(OS.WINDOWS)
+  void onWindowsTheKubeconfigsAccessListNamesItsOwnerAlone() throws IOException {
+    AclFileAttributeView acl = Files.getFileAttributeView(dir.resolve("config/kubeconfig"), AclFileAttributeView.class);
+
+    List<AclEntry> entries = acl.getAcl();
+
+    assertEquals(1, entries.size(), entries.toString());
+    assertEquals(AclEntryType.ALLOW, entries.get(0).type());
+    assertEquals(acl.getOwner(), entries.get(0).principal());
+  }
+
+  @Test
+  void aJvmThatPrefersIpv6ServesTheApiOnIpv4sLoopbackToo() throws Exception {
+    Path file = dir.resolve("ipv6/kubeconfig");
+    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Djava.net.preferIPv6Addresses=true", "-cp", System.getProperty("java.class.path"),
+        ApiUntilInputEnds.class.getName(), file.toString())
+        .redirectError(dir.resolve("ipv6.err").toFile()).start();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+        StandardCharsets.UTF_8))) {
+      String line;
+      do {
+        line = out.readLine();
+      } while (line != null && !line.equals("ready"));
+      assertNotNull(line, () -> "the API did not start: " + readString(dir.resolve("ipv6.err")));
+      JsonNode config = new YAMLMapper().readTree(file.toFile());
+      URI server = URI.create(config.at("/clusters/0/cluster/server").asText());
+      assertEquals("127.0.0.1", server.getHost());
+      HttpClient client = HttpClient.newBuilder().sslContext(trusting(config.at(
+          "/clusters/0/cluster/certificate-authority-data").asText())).build();
+      HttpResponse<String> version = client.send(HttpRequest.newBuilder(server.resolve("/version")).timeout(WAIT)
+          .header("Authorization", "Bearer " + config.at("/users/0/user/token").asText()).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, version.statusCode());
+    } finally {
+      child.getOutputStream().close();
+      if (!child.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+        child.destroyForcibly();
+      }
+    }
+  }
+
+  /** Starts an API, writes its kubeconfig to the file named, says "ready" and serves until its input ends. */
+  public static final class ApiUntilInputEnds {
+    public static void main(String[] args) throws IOException {
+      try (LocalApiServer api = LocalApiServer.start(0)) {
+        api.writeKubeconfig(Path.of(args[0]));
+        System.out.println("ready");
+        System.in.readAllBytes();
+      }
+    }
   }
 
   @Test
@@ -193,6 +270,118 @@ class LocalApiServerTest {
   }
 
   @Test
+  void aWatchFromAVersionNotReachedYetIsRefusedAsTooLarge() throws Exception {
+    long listed = json(get(SOURCES)).at("/metadata/resourceVersion").asLong();
+
+    HttpResponse<String> watch = get(SOURCES + "?watch=1&resourceVersion=" + (listed + 1000) + "&timeoutSeconds=1");
+
+    assertEquals(200, watch.statusCode());
+    assertEquals(1, watch.body().lines().count(), watch.body());
+    JsonNode event = KubeJson.MAPPER.readTree(watch.body());
+    assertEquals("ERROR", event.path("type").asText());
+    assertEquals(504, event.at("/object/code").asInt());
+    assertEquals("Timeout", event.at("/object/reason").asText());
+    assertEquals("ResourceVersionTooLarge", event.at("/object/details/causes/0/reason").asText());
+  }
+
+  @Test
+  void aQuietWatchWritesABookmarkIfAllowedElseAnEmptyLine() throws Exception {
+    String quiet = SOURCES + "?watch=1&fieldSelector=metadata.name%3Dnobody&timeoutSeconds="
+        + (WatchStream.QUIET.toSeconds() + 2);
+    long listed = json(get(SOURCES)).at("/metadata/resourceVersion").asLong();
+
+    CompletableFuture<HttpResponse<String>> bookmarked = getAsync(quiet + "&allowWatchBookmarks=true");
+    CompletableFuture<HttpResponse<String>> plain = getAsync(quiet);
+
+    List<String> lines = bookmarked.get().body().lines().toList();
+    assertEquals(1, lines.size(), lines.toString());
+    JsonNode event = KubeJson.MAPPER.readTree(lines.get(0));
+    assertEquals("BOOKMARK", event.path("type").asText());
+    JsonNode object = event.path("object");
+    assertEquals(List.of("kind", "apiVersion", "metadata"), fieldNames(object));
+    assertEquals("GitOpsSource", object.path("kind").asText());
+    assertEquals("bcgitops.io/v1alpha1", object.path("apiVersion").asText());
+    assertEquals(List.of("resourceVersion"), fieldNames(object.path("metadata")));
+    assertTrue(object.at("/metadata/resourceVersion").asLong() >= listed, object.toString());
+    assertEquals("\n", plain.get().body());
+  }
+
+  @Test
+  void aWatchWhoseClientWentAwayEndsWithinTwoQuietSpells() throws Exception {
+    // Two quiet spells and some slack: the first write after a client left may still succeed; the next one fails.
+    Duration untilNoticed = WatchStream.QUIET.multipliedBy(3);
+    // The watches of the tests before, whose clients are gone too.
+    await().atMost(untilNoticed).until(() -> watchesBeingServed() == 0);
+    SSLContext tls = trusting(kubeconfig.at("/clusters/0/cluster/certificate-authority-data").asText());
+    try (Socket socket = tls.getSocketFactory().createSocket("127.0.0.1", api.url().getPort())) {
+      OutputStream out = socket.getOutputStream();
+      out.write(("GET " + SOURCES + "?watch=1&allowWatchBookmarks=true HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Authorization: Bearer " + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
+      assertEquals("HTTP/1.1 200 OK", status);
+      await().atMost(WAIT).until(() -> watchesBeingServed() == 1);
+    }
+
+    await().atMost(untilNoticed).until(() -> watchesBeingServed() == 0);
+  }
+
+  @Test
+  void aCollectionDeleteDeletesOnlyTheSelectedObjectsAndAnswersTheirList() throws Exception {
+    for (String name : List.of("sweep-a", "sweep-b", "unswept")) {
+      ConfigMapBuilder map = new ConfigMapBuilder().withNewMetadata().withName(name).endMetadata();
+      if (name.startsWith("sweep-")) {
+        map.editMetadata().addToLabels("sweep", name.substring("sweep-".length())).endMetadata();
+      }
+      api.client().configMaps().inNamespace("default").resource(map.build()).create();
+    }
+
+    HttpResponse<String> deleted = https.send(request(CONFIG_MAPS + "?labelSelector="
+        + URLEncoder.encode("sweep in (a)", StandardCharsets.UTF_8)).header("Authorization", "Bearer " + token)
+        .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(200, deleted.statusCode());
+    assertEquals("ConfigMapList", json(deleted).path("kind").asText());
+    assertEquals(List.of("sweep-a"), names(json(deleted).path("items")));
+    assertNull(api.client().configMaps().inNamespace("default").withName("sweep-a").get());
+    assertNotNull(api.client().configMaps().inNamespace("default").withName("sweep-b").get());
+    assertNotNull(api.client().configMaps().inNamespace("default").withName("unswept").get());
+  }
+
+  @Test
+  void aNamespacedCollectionIsNotDeletedAcrossNamespaces() throws Exception {
+    api.client().configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata()
+        .withName("everywhere").addToLabels("scope", "all").endMetadata().build()).create();
+
+    HttpResponse<String> refused = https.send(request("/api/v1/configmaps?labelSelector=scope%3Dall")
+        .header("Authorization", "Bearer " + token).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(405, refused.statusCode());
+    assertEquals("MethodNotAllowed", json(refused).path("reason").asText());
+    assertNotNull(api.client().configMaps().inNamespace("default").withName("everywhere").get());
+  }
+
+  @Test
+  void aFabric8ClientWithTheKubeconfigDeletesBySetSelectorAndByName() throws Exception {
+    for (String name : List.of("web", "worker", "kept")) {
+      api.client().apps().deployments().inNamespace("default").resource(new DeploymentBuilder().withNewMetadata()
+          .withName(name).addToLabels("role", name).endMetadata().build()).create();
+    }
+    Config config = Config.fromKubeconfig(Files.readString(dir.resolve("config/kubeconfig")));
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+      List<StatusDetails> selected = client.apps().deployments().inNamespace("default").withLabelIn("role", "web")
+          .delete();
+      client.apps().deployments().inNamespace("default").withName("worker").delete();
+
+      assertEquals(List.of("web"), selected.stream().map(StatusDetails::getName).toList());
+      assertNull(client.apps().deployments().inNamespace("default").withName("web").get());
+      assertNull(client.apps().deployments().inNamespace("default").withName("worker").get());
+      assertNotNull(client.apps().deployments().inNamespace("default").withName("kept").get());
+    }
+  }
+
+  @Test
   void aStrategicMergePatchWithoutListsIsAppliedAsAMergePatch() throws Exception {
     api.client().configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata()
         .withName("settings").endMetadata().addToData("a", "1").build()).create();
@@ -233,6 +422,37 @@ class LocalApiServerTest {
   private static HttpResponse<String> get(String path) throws Exception {
     return https.send(request(path).header("Authorization", "Bearer " + token).build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static CompletableFuture<HttpResponse<String>> getAsync(String path) {
+    return https.sendAsync(request(path).timeout(WAIT.plus(WatchStream.QUIET))
+        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static List<String> fieldNames(JsonNode object) {
+    List<String> names = new ArrayList<>();
+    object.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  private static List<String> names(JsonNode items) {
+    List<String> names = new ArrayList<>();
+    items.forEach(item -> names.add(KubeJson.name(item)));
+    return names;
+  }
+
+  private static String readString(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  /** How many threads of this JVM serve a watch now, on any local API. */
+  static long watchesBeingServed() {
+    return Thread.getAllStackTraces().values().stream().filter(stack -> Arrays.stream(stack)
+        .anyMatch(frame -> frame.getClassName().equals(WatchStream.class.getName()))).count();
   }
 
   private static HttpResponse<String> patch(String path, String strategicMergePatch) throws Exception {
