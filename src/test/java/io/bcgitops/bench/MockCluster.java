@@ -2,9 +2,7 @@ package io.bcgitops.bench;
 
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.GitOpsSource;
-import io.bcgitops.api.GitOpsSourceSpec;
 import io.bcgitops.controller.OperatorHarness;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -55,13 +53,7 @@ final class MockCluster implements AutoCloseable {
   }
 
   GitOpsSource createSource(String namespace, String name, String url, String interval) {
-    GitOpsSource source = new GitOpsSource();
-    source.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
-    GitOpsSourceSpec spec = new GitOpsSourceSpec();
-    spec.setUrl(url);
-    spec.setInterval(interval);
-    source.setSpec(spec);
-    return bench.resource(source).create();
+    return bench.resource(OperatorHarness.source(namespace, name, url, spec -> spec.setInterval(interval))).create();
   }
 
   GitOpsSource source(String namespace, String name) {

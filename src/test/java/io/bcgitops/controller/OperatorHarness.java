@@ -90,13 +90,18 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   GitOpsSource createSource(String namespace, String name, String url, Consumer<GitOpsSourceSpec> customize) {
+    return client.resource(source(namespace, name, url, customize)).create();
+  }
+
+  /** A GitOpsSource as a user writes one: a URL, and what the test adds to its spec. */
+  public static GitOpsSource source(String namespace, String name, String url, Consumer<GitOpsSourceSpec> customize) {
     GitOpsSource source = new GitOpsSource();
     source.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
     GitOpsSourceSpec spec = new GitOpsSourceSpec();
     spec.setUrl(url);
     customize.accept(spec);
     source.setSpec(spec);
-    return client.resource(source).create();
+    return source;
   }
 
   GitOpsSource source(String namespace, String name) {

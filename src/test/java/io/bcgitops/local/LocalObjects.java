@@ -4,12 +4,11 @@ import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.AppDeploymentStatus;
 import io.bcgitops.api.Conditions;
 import io.bcgitops.api.GitOpsSource;
-import io.bcgitops.api.GitOpsSourceSpec;
 import io.bcgitops.api.GitOpsSourceStatus;
+import io.bcgitops.controller.OperatorHarness;
 import io.bcgitops.controller.TestApps;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Instant;
 
 /** GitOpsSources and AppDeployments as the operator writes them, for the local API's tests. */
@@ -20,12 +19,7 @@ final class LocalObjects {
   }
 
   static GitOpsSource source(String name, String url) {
-    GitOpsSource source = new GitOpsSource();
-    source.setMetadata(new ObjectMetaBuilder().withNamespace(NAMESPACE).withName(name).build());
-    GitOpsSourceSpec spec = new GitOpsSourceSpec();
-    spec.setUrl(url);
-    source.setSpec(spec);
-    return source;
+    return OperatorHarness.source(NAMESPACE, name, url, spec -> { });
   }
 
   static GitOpsSourceStatus fetchedStatus(String shortRevision, int apps, String readyStatus, String message) {
