@@ -22,13 +22,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Makes a source's AppDeployments match its desired state: creates and updates in dependency
- * order, prunes in reverse. Writes only what differs, with optimistic locking (update, never
+ * order (a few at once, an app only after those it depends on), prunes in reverse. Writes only what differs, with optimistic locking (update, never
  * server-side apply), so an unchanged state costs no request.
  */
 final class AppDeploymentApplier {
@@ -56,35 +63,98 @@ final class AppDeploymentApplier {
       Context<GitOpsSource> context) {
     Map<String, AppDeployment> existing = new HashMap<>();
     owned.forEach(app -> existing.put(app.getMetadata().getName(), app));
-    int created = 0;
-    int updated = 0;
-    List<InvalidApp> rejected = new ArrayList<>();
-    for (ParsedApp app : desired.apps()) {
-      AppDeployment want = withOwner(DesiredAppDeployments.of(app, source.getMetadata().getName()), source);
+    AtomicInteger created = new AtomicInteger();
+    AtomicInteger updated = new AtomicInteger();
+    List<ParsedApp> apps = desired.apps();
+    // One list per app, joined in the desired order at the end: the same order as one by one.
+    List<List<InvalidApp>> rejectedPerApp = new ArrayList<>();
+    AtomicReference<Throwable> failed = new AtomicReference<>();
+    Map<String, CompletableFuture<Void>> written = new HashMap<>();
+    Map<String, String> mdc = MDC.getCopyOfContextMap();
+    for (ParsedApp app : apps) {
+      List<InvalidApp> rejected = Collections.synchronizedList(new ArrayList<>());
+      rejectedPerApp.add(rejected);
+      // desired.apps() is in dependency order: an app is written only once those it depends on are.
       AppDeployment have = existing.get(app.name());
-      try {
-        if (have == null) {
-          have = createOrAdopt(want, source, context, rejected, app.file());
-          created += have == null ? 0 : 1;
-          metrics.appAction(OperatorMetrics.ACTION_CREATE, have != null);
-        } else if (!matches(have, want)) {
-          update(have, want, context);
-          updated++;
-          metrics.appAction(OperatorMetrics.ACTION_UPDATE, true);
-        }
-      } catch (KubernetesClientException e) {
-        metrics.appAction(existing.containsKey(app.name()) ? OperatorMetrics.ACTION_UPDATE : OperatorMetrics.ACTION_CREATE,
-            false);
-        if (!refusedForGood(e)) {
-          throw e;
-        }
-        // The schema, a CEL rule or an admission webhook refused this app: the others still go ahead.
-        rejected.add(new InvalidApp(app.file(), "the API server rejected AppDeployment '" + app.name() + "': "
-            + (e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage())));
+      AppDeployment want = withOwner(DesiredAppDeployments.of(app, source.getMetadata().getName()), source);
+      if (have != null && matches(have, want)) {
+        continue; // nothing to write (every app, at each interval with nothing new): no task
       }
+      CompletableFuture<?>[] dependencies = app.spec().dependencies().stream().map(written::get)
+          .filter(Objects::nonNull).toArray(CompletableFuture<?>[]::new);
+      Runnable write = () -> {
+        if (failed.get() != null) {
+          return; // as one by one: nothing more is written after an error the reconcile retries
+        }
+        if (mdc != null) {
+          MDC.setContextMap(mdc);
+        }
+        try {
+          applyOne(app, want, have, source, context, created, updated, rejected);
+        } catch (Throwable e) {
+          failed.compareAndSet(null, e);
+        } finally {
+          MDC.clear();
+        }
+      };
+      written.put(app.name(), dependencies.length == 0 ? CompletableFuture.runAsync(write, WRITERS)
+          : CompletableFuture.allOf(dependencies).thenRunAsync(write, WRITERS));
     }
+    CompletableFuture.allOf(written.values().toArray(CompletableFuture<?>[]::new)).join();
+    Throwable failure = failed.get();
+    if (failure instanceof RuntimeException e) {
+      throw e;
+    } else if (failure instanceof Error e) {
+      throw e;
+    } else if (failure != null) {
+      throw new IllegalStateException(failure);
+    }
+    List<InvalidApp> rejected = rejectedPerApp.stream().flatMap(List::stream).collect(Collectors.toList());
     int pruned = source.getSpec().isPrune() ? prune(source, desired, existing, context) : 0;
-    return new Result(created, updated, pruned, rejected);
+    return new Result(created.get(), updated.get(), pruned, rejected);
+  }
+
+  /**
+   * How many AppDeployments are created or updated at once, over all sources. They are independent
+   * objects (but for dependsOn, which is waited for): a few writes in flight keep the API server
+   * busy while each waits for its answer.
+   */
+  static final int CONCURRENCY = 4;
+
+  private static final ExecutorService WRITERS = Executors.newFixedThreadPool(CONCURRENCY, new ThreadFactory() {
+    private final AtomicInteger count = new AtomicInteger();
+
+    @Override
+    public Thread newThread(Runnable task) {
+      Thread thread = new Thread(task, "appdeployment-writer-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    }
+  });
+
+  /** Creates or updates one app's AppDeployment if it differs; a refusal for good is recorded in {@code rejected}. */
+  private void applyOne(ParsedApp app, AppDeployment want, AppDeployment existing, GitOpsSource source,
+      Context<GitOpsSource> context, AtomicInteger created, AtomicInteger updated, List<InvalidApp> rejected) {
+    AppDeployment have = existing;
+    try {
+      if (have == null) {
+        have = createOrAdopt(want, source, context, rejected, app.file());
+        created.addAndGet(have == null ? 0 : 1);
+        metrics.appAction(OperatorMetrics.ACTION_CREATE, have != null);
+      } else if (!matches(have, want)) {
+        update(have, want, context);
+        updated.incrementAndGet();
+        metrics.appAction(OperatorMetrics.ACTION_UPDATE, true);
+      }
+    } catch (KubernetesClientException e) {
+      metrics.appAction(existing != null ? OperatorMetrics.ACTION_UPDATE : OperatorMetrics.ACTION_CREATE, false);
+      if (!refusedForGood(e)) {
+        throw e;
+      }
+      // The schema, a CEL rule or an admission webhook refused this app: the others still go ahead.
+      rejected.add(new InvalidApp(app.file(), "the API server rejected AppDeployment '" + app.name() + "': "
+          + (e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage())));
+    }
   }
 
   /** A 4xx other than a conflict: retrying the same write would be refused again. 409 is retried (stale cache). */

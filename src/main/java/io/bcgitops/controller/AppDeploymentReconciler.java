@@ -12,6 +12,7 @@ import io.bcgitops.vm.VmDeployments;
 import io.bcgitops.vm.VmImages;
 import io.bcgitops.vm.VmObservation;
 import io.bcgitops.vm.VmObserver;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -26,6 +27,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.GenericKubern
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import io.bcgitops.embedded.RuntimePoolAddress;
 import io.bcgitops.metrics.OperatorMetrics;
 import java.time.Clock;
@@ -105,9 +107,12 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
             pod.getMetadata().getNamespace())))
         .build(), context);
     // A change of any AppDeployment (its Ready condition, say) wakes the apps that depend on it.
+    // Only its events are used (the mapper and checkDependencies read the primary cache), so its
+    // cache keeps each AppDeployment's name and version, not a second full copy of every one.
     InformerEventSource<AppDeployment, AppDeployment> dependencies = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(AppDeployment.class, AppDeployment.class)
             .withName("dependencies")
+            .withItemStore(new TransformingItemStore<>(AppDeploymentReconciler::identityOnly))
             .withSecondaryToPrimaryMapper(changed -> context.getPrimaryCache()
                 .byIndex(DEPENDENTS_INDEX, changed.getMetadata().getNamespace() + "/" + changed.getMetadata().getName())
                 .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
@@ -208,6 +213,14 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
       }
     }
     return current;
+  }
+
+  /** An AppDeployment reduced to what identifies it (TransformingItemStore puts back name, namespace and version). */
+  private static AppDeployment identityOnly(AppDeployment app) {
+    AppDeployment identity = new AppDeployment();
+    identity.setMetadata(new ObjectMetaBuilder()
+        .withUid(app.getMetadata().getUid()).build());
+    return identity;
   }
 
   private boolean checkDependencies(AppDeployment app, Context<AppDeployment> context, ConditionSet conditions) {

@@ -119,12 +119,43 @@ public final class GitFetcher {
         String refName = ref.kind() == GitReference.Kind.SEMVER ? highestTagIn(repository, ref.value()) : ref.value();
         ObjectId commit = resolveCommit(repository, ref, refName, safeUrl);
         git.checkout().setName(commit.name()).setForced(true).call();
+        repackIfTooManyPacks(git);
         return FetchedRevision.of(ref.kind() == GitReference.Kind.COMMIT ? null : refName, commit.name(), directory);
       } catch (GitAPIException | IOException | RuntimeException e) {
         throw new BrokenCacheException("checking out failed: " + e.getMessage(), e);
       }
     } catch (IOException | GitAPIException | UncheckedIOException e) {
       throw new BrokenCacheException("opening the cache failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Each fetch that brings something new writes a pack of its own, and every fetch and checkout
+   * loads and searches the index of every pack; JGit's own gc merges them only at 50
+   * (gc.autoPackLimit). The cache is repacked into one pack once it holds more than this many, so
+   * that an operator fetching new commits for months keeps a few packs, not dozens.
+   */
+  static final int MAX_PACKS = 4;
+
+  /** Repacks the cache into one pack when it holds more than {@link #MAX_PACKS}; housekeeping, so a failure is ignored. */
+  private static void repackIfTooManyPacks(Git git) {
+    Path packs = git.getRepository().getDirectory().toPath().resolve("objects").resolve("pack");
+    try (Stream<Path> files = Files.list(packs)) {
+      if (files.filter(f -> f.getFileName().toString().endsWith(".pack")).count() <= MAX_PACKS) {
+        return;
+      }
+    } catch (IOException | UncheckedIOException e) {
+      return;
+    }
+    try {
+      // JGit keeps replaced packs for an hour (gc.prunePackExpire) for readers that may still use
+      // them; this cache has one reader, the fetch that repacks it.
+      git.getRepository().getConfig().setString("gc", null, "prunePackExpire", "now");
+      // Bitmaps serve clones of this repository; nothing fetches from the cache.
+      git.getRepository().getConfig().setBoolean("pack", null, "buildBitmaps", false);
+      git.gc().setPreserveOldPacks(false).call();
+    } catch (GitAPIException | RuntimeException e) {
+      // The next fetch tries again; the checkout is done and the cache still valid.
     }
   }
 

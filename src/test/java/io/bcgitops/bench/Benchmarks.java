@@ -23,7 +23,12 @@ class Benchmarks {
   void run() throws Exception {
     List<Figure> figures = new ArrayList<>();
     try {
+      // -Dbcgitops.bench.only=OperatorMemoryBenchmark,...: some of them (while working on one figure).
+      String only = System.getProperty("bcgitops.bench.only", "");
       for (Benchmark benchmark : ALL) {
+        if (!only.isBlank() && !List.of(only.split(",")).contains(benchmark.getClass().getSimpleName())) {
+          continue;
+        }
         figures.addAll(benchmark.run(work.resolve(benchmark.getClass().getSimpleName())));
       }
     } finally {

@@ -39,7 +39,8 @@ final class OperatorProcess implements AutoCloseable {
 
   static OperatorProcess start(MockCluster cluster, Path work) throws Exception {
     int port = HostProcess.freePort();
-    Map<String, String> env = Map.of(
+    Map<String, String> env = new java.util.HashMap<>(ChildJvm.OPERATOR_POD_ENV);
+    env.putAll(Map.of(
         "KUBERNETES_MASTER", cluster.url(),
         "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
         "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false",
@@ -47,7 +48,7 @@ final class OperatorProcess implements AutoCloseable {
         "BCGITOPS_HTTP_PORT", String.valueOf(port),
         "BCGITOPS_CACHE_DIR", work.resolve("cache").toString(),
         "BCGITOPS_ALLOW_FILE_URLS", "true",
-        "BCGITOPS_LEADER_ELECTION", "false");
+        "BCGITOPS_LEADER_ELECTION", "false"));
     ChildJvm jvm = ChildJvm.start(work.resolve("operator.log"), ChildJvm.IN_512MI_POD,
         List.of("-cp", System.getProperty("java.class.path"), "io.bcgitops.cli.Main", "operator"), env);
     OperatorProcess operator = new OperatorProcess(jvm, port);

@@ -18,7 +18,10 @@ final class ResultTable {
     StringBuilder out = new StringBuilder()
         .append("Measured ").append(LocalDate.now()).append(" on ").append(machine()).append(".\n")
         .append("Child JVMs: operator and runtime host `").append(String.join(" ", ChildJvm.IN_512MI_POD))
-        .append("` (as in their 512Mi containers), each separate app `").append(String.join(" ", ChildJvm.VM_APP_256MI))
+        .append("` (as in their 512Mi containers)").append(ChildJvm.OPERATOR_POD_ENV.isEmpty() ? ""
+            : ", the operator with deploy/'s " + ChildJvm.OPERATOR_POD_ENV.entrySet().stream()
+                .map(e -> "`" + e.getKey() + "=" + e.getValue() + "`").collect(java.util.stream.Collectors.joining(" ")))
+        .append(", each separate app `").append(String.join(" ", ChildJvm.VM_APP_256MI))
         .append("` (a vm app with memory_limit 256, scheduler_limit 1).\n\n")
         .append("| Measure | Target | Measured | Met |\n")
         .append("| --- | --- | --- | --- |\n");

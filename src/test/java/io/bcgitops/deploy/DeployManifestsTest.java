@@ -206,6 +206,30 @@ class DeployManifestsTest {
     assertEquals("512Mi", container.at("/resources/limits/memory").asText());
   }
 
+  /**
+   * The operator's JVM flags (README, "Benchmarks": what keeps its resident memory down), in
+   * JDK_JAVA_OPTIONS, which only the java launcher reads: the image's ENTRYPOINT flags come after
+   * them, and the commands of the pods the operator creates do not get them.
+   */
+  @Test
+  void theOperatorsJvmRunsWithItsMemoryFlags() throws Exception {
+    Map<String, EnvVar> env = operatorEnv();
+    assertFalse(env.containsKey("JAVA_TOOL_OPTIONS"), "not JAVA_TOOL_OPTIONS: jcmd in the pod would take them too");
+    List<String> flags = List.of(env.get("JDK_JAVA_OPTIONS").getValue().split(" "));
+    assertEquals(List.of(OPERATOR_JVM_FLAGS.split(" ")), flags);
+    // This JDK (the image's is a 17 too) takes them.
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(flags);
+    command.addAll(List.of("-XX:MaxRAMPercentage=75.0", "-version"));
+    Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, java.waitFor(), output);
+    assertFalse(output.contains("Unrecognized") || output.contains("warning"), output);
+  }
+
+  /** What deploy/deployment.yaml gives the operator's JVM. */
+  static final String OPERATOR_JVM_FLAGS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+
   @Test
   void probesAndTheServiceUseTheOperatorsHttpPort() throws Exception {
     JsonNode container = operatorContainer();

@@ -95,6 +95,35 @@ class GitFetcherFileTest {
   }
 
   @Test
+  void manyFetchesOfNewCommitsLeaveFewPacks() throws Exception {
+    // The first fetch is shallow; every later one brings a commit and writes a pack, whose index
+    // JGit keeps in memory: the cache is repacked before they pile up.
+    repo.write("app/app.yaml", "version: 0");
+    repo.commit("first");
+    fetch(GitReference.branch("main"));
+    for (int i = 1; i <= 20; i++) {
+      repo.write("app/app.yaml", "version: " + i).write("app/" + i + ".txt", "added in " + i);
+      String sha = repo.commit("commit " + i);
+      FetchedRevision fetched = fetch(GitReference.branch("main"));
+      assertEquals("main@sha1:" + sha, fetched.revision());
+      assertEquals("version: " + i, read(cache.resolve("app/app.yaml")));
+      long packs;
+      try (var files = Files.list(cache.resolve(".git/objects/pack"))) {
+        packs = files.filter(f -> f.getFileName().toString().endsWith(".pack")).count();
+      }
+      assertTrue(packs <= GitFetcher.MAX_PACKS, "after fetch " + i + ": " + packs + " packs");
+    }
+    for (int i = 1; i <= 20; i++) {
+      assertEquals("added in " + i, read(cache.resolve("app/" + i + ".txt")));
+    }
+    // What was repacked still serves the next fetch and checkout.
+    repo.write("app/app.yaml", "version: last");
+    String last = repo.commit("last");
+    assertEquals("main@sha1:" + last, fetch(GitReference.branch("main")).revision());
+    assertEquals("version: last", read(cache.resolve("app/app.yaml")));
+  }
+
+  @Test
   void unchangedBranchGivesTheSameRevisionAgain() throws Exception {
     repo.write("a.txt", "a");
     String sha = repo.commit("first");
