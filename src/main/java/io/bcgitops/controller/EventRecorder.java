@@ -62,6 +62,9 @@ final class EventRecorder {
     String text = message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message;
     String key = object.getMetadata().getUid() + "|" + type + "|" + reason + "|" + text;
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    // Messages carry versions and revisions: series past their window are forgotten, or the map
+    // would grow with every new message for as long as the operator runs.
+    recent.values().removeIf(series -> Duration.between(series.first(), now).compareTo(SERIES_WINDOW) >= 0);
     try {
       Recorded seen = recent.get(key);
       if (seen != null && Duration.between(seen.first(), now).compareTo(SERIES_WINDOW) < 0) {
@@ -116,6 +119,11 @@ final class EventRecorder {
   }
 
   /** Forgets an object's series, when the object is gone. */
+  /** How many event series are remembered for counting repeats: those of the last hour only. */
+  int rememberedSeries() {
+    return recent.size();
+  }
+
   void forget(HasMetadata object) {
     recent.keySet().removeIf(key -> key.startsWith(object.getMetadata().getUid() + "|"));
   }

@@ -10,7 +10,12 @@ import io.bcgitops.testing.TestRepo;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Kubernetes Events: what `kubectl describe` and `kubectl get events` show. */
@@ -42,6 +47,40 @@ class EventsTest extends OperatorTestBase {
     assertEquals("Warning", mismatch.getType());
     assertEquals("bc-gitops-operator", mismatch.getSource().getComponent());
     assertEquals("uid-1", mismatch.getInvolvedObject().getUid());
+  }
+
+  @Test
+  void seriesOlderThanTheirWindowAreForgottenSoNewMessagesDoNotPileUp() {
+    AppDeployment app = new AppDeployment();
+    app.setMetadata(new ObjectMetaBuilder().withName("web").withNamespace(ns).withUid("uid-2").build());
+    Instant start = Instant.parse("2026-11-24T10:00:00Z");
+    AtomicReference<Instant> now = new AtomicReference<>(start);
+    EventRecorder recorder = new EventRecorder(client, new Clock() {
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return now.get();
+      }
+    });
+
+    for (int version = 1; version <= 5; version++) {
+      recorder.normal(app, "Upgrading", "upgrading to " + version);
+    }
+    assertEquals(5, recorder.rememberedSeries());
+
+    now.set(start.plus(Duration.ofHours(2)));
+    recorder.normal(app, "Upgrading", "upgrading to 6");
+
+    assertEquals(1, recorder.rememberedSeries());
   }
 
   @Test
