@@ -29,9 +29,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.net.HttpURLConnection;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -182,12 +180,9 @@ final class EmbeddedAppRunner {
     if (token == null) {
       Secret secret = context.getClient().secrets().inNamespace(namespace)
           .withName(RuntimePools.tokenSecretName(runtime)).get();
-      if (secret == null || secret.getData() == null || secret.getData().get(RuntimePools.TOKEN_KEY) == null) {
-        throw new RuntimeApiException(Reasons.RUNTIME_UNAVAILABLE, "the runtime pool's token Secret "
-            + RuntimePools.tokenSecretName(runtime) + " is missing");
-      }
-      token = new String(Base64.getDecoder().decode(secret.getData().get(RuntimePools.TOKEN_KEY)),
-          StandardCharsets.UTF_8);
+      token = RuntimePools.token(secret, RuntimePools.TOKEN_KEY).orElseThrow(() -> new RuntimeApiException(
+          Reasons.RUNTIME_UNAVAILABLE, "the runtime pool's token Secret " + RuntimePools.tokenSecretName(runtime)
+          + " is missing"));
       tokens.put(namespace + "/" + runtime, token);
     }
     return new RuntimeClient(http, address.host(namespace, runtime), address.loader(namespace, runtime), token);

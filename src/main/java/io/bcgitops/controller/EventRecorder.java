@@ -114,16 +114,15 @@ final class EventRecorder {
   }
 
   private static Optional<Condition> ready(List<Condition> conditions) {
-    return conditions == null ? Optional.empty()
-        : conditions.stream().filter(c -> Conditions.READY.equals(c.getType())).findFirst();
+    return Optional.ofNullable(Conditions.find(conditions, Conditions.READY));
   }
 
-  /** Forgets an object's series, when the object is gone. */
   /** How many event series are remembered for counting repeats: those of the last hour only. */
   int rememberedSeries() {
     return recent.size();
   }
 
+  /** Forgets an object's series, when the object is gone. */
   void forget(HasMetadata object) {
     recent.keySet().removeIf(key -> key.startsWith(object.getMetadata().getUid() + "|"));
   }

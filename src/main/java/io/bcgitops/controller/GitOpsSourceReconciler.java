@@ -401,7 +401,7 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
   }
 
   private static Condition readyCondition(AppDeployment app) {
-    return app.getStatus().getConditions().stream().filter(c -> Conditions.READY.equals(c.getType())).findFirst()
+    return Optional.ofNullable(Conditions.find(app.getStatus().getConditions(), Conditions.READY))
         .orElseGet(() -> new io.fabric8.kubernetes.api.model.ConditionBuilder().withReason(Reasons.PROGRESSING)
             .withMessage("no status yet").build());
   }

@@ -17,10 +17,12 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -62,8 +64,14 @@ public final class RuntimePools {
         .endMetadata()
         .withType("Opaque")
         .addToData(TOKEN_KEY, Base64.getEncoder().encodeToString(
-            Base64.getUrlEncoder().withoutPadding().encodeToString(token).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+            Base64.getUrlEncoder().withoutPadding().encodeToString(token).getBytes(StandardCharsets.UTF_8)))
         .build();
+  }
+
+  /** The token under {@code key} of a pool's Secret, decoded; empty when the Secret or the key is not there. */
+  public static Optional<String> token(Secret secret, String key) {
+    return secret == null || secret.getData() == null || secret.getData().get(key) == null ? Optional.empty()
+        : Optional.of(new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8));
   }
 
   public static Service service(String namespace, String runtime) {

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * the pod: the app's ports are this machine's loopback ports; an exec command runs in the pod's
  * folder with the container's environment and its paths mapped, as the app itself does.
  */
-record ContainerProbe(Probe probe, Container container, PodFiles files, Map<String, String> hostEnv) {
+record ContainerProbe(Probe probe, Container container, PodFiles files, Map<String, String> hostEnv)
+    implements HealthProbe {
   /** The Kubernetes defaults of a probe's fields. */
   private static final int DEFAULT_PERIOD = 10;
   private static final int DEFAULT_TIMEOUT = 1;
@@ -34,7 +35,8 @@ record ContainerProbe(Probe probe, Container container, PodFiles files, Map<Stri
     return Objects.requireNonNullElse(probe.getFailureThreshold(), DEFAULT_FAILURES);
   }
 
-  HealthProbe.Result check() throws InterruptedException {
+  @Override
+  public HealthProbe.Result check() throws InterruptedException {
     int timeoutMillis = 1000 * Objects.requireNonNullElse(probe.getTimeoutSeconds(), DEFAULT_TIMEOUT);
     if (probe.getHttpGet() != null) {
       String path = probe.getHttpGet().getPath() == null ? "/" : probe.getHttpGet().getPath();

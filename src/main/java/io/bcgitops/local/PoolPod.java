@@ -1,5 +1,6 @@
 package io.bcgitops.local;
 
+import io.bcgitops.embedded.RuntimePools;
 import io.bcgitops.fetch.ArtifactFetcher;
 import io.bcgitops.fetch.LoaderServer;
 import io.bcgitops.runtime.ApiServer;
@@ -23,10 +24,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -155,10 +154,8 @@ final class PoolPod {
         .map(e -> e.getValueFrom().getSecretKeyRef()).filter(Objects::nonNull).findFirst()
         .orElseThrow(() -> new IllegalStateException("the host container has no " + RuntimeApi.TOKEN_ENV));
     Secret secret = client.secrets().inNamespace(deployment.getMetadata().getNamespace()).withName(ref.getName()).get();
-    if (secret == null || secret.getData() == null || secret.getData().get(ref.getKey()) == null) {
-      throw new IOException("Secret " + ref.getName() + " with key " + ref.getKey() + " is not there yet");
-    }
-    return new String(Base64.getDecoder().decode(secret.getData().get(ref.getKey())), StandardCharsets.UTF_8);
+    return RuntimePools.token(secret, ref.getKey()).orElseThrow(() -> new IOException("Secret " + ref.getName()
+        + " with key " + ref.getKey() + " is not there yet"));
   }
 
   private static String mavenRepository(Container loader) {

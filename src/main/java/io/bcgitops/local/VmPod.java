@@ -392,27 +392,15 @@ final class VmPod {
       if (!current()) {
         return;
       }
-      workers.execute(() -> {
-        HealthProbe.Result result;
-        try {
-          result = probe.check();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+      workers.execute(() -> HealthProbe.checkOnce(probe).ifPresent(found -> post(() -> {
+        if (!current()) {
           return;
-        } catch (RuntimeException e) {
-          result = new HealthProbe.Result(false, e.getMessage());
         }
-        HealthProbe.Result found = result;
-        post(() -> {
-          if (!current()) {
-            return;
-          }
-          failures = found.healthy() ? 0 : failures + 1;
-          if (handler.handle(this, found)) {
-            next();
-          }
-        });
-      });
+        failures = found.healthy() ? 0 : failures + 1;
+        if (handler.handle(this, found)) {
+          next();
+        }
+      })));
     }
   }
 

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.Socket;
 import java.net.URI;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -27,6 +28,18 @@ public interface HealthProbe {
 
   /** Runs one check; called on a host thread, never concurrently for one app. */
   Result check() throws InterruptedException;
+
+  /** One check whose unexpected failure is an unhealthy result; empty when the thread was interrupted. */
+  static Optional<Result> checkOnce(HealthProbe probe) {
+    try {
+      return Optional.of(probe.check());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      return Optional.of(new Result(false, "the check failed: " + e));
+    }
+  }
 
   static HealthProbe of(Health health, AppSandbox sandbox) {
     int timeout = (int) Math.min(Integer.MAX_VALUE, health.timeoutMillis());

@@ -238,17 +238,7 @@ final class HostedApp implements AppInstance.Events {
 
   /** On a probe thread: one check, reported to the control thread. */
   private void check(AppInstance instance, HealthProbe probe) {
-    HealthProbe.Result result;
-    try {
-      result = probe.check();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    } catch (RuntimeException e) {
-      result = new HealthProbe.Result(false, "the check failed: " + e);
-    }
-    HealthProbe.Result found = result;
-    post(() -> onHealth(instance, found));
+    HealthProbe.checkOnce(probe).ifPresent(found -> post(() -> onHealth(instance, found)));
   }
 
   private void onHealth(AppInstance instance, HealthProbe.Result result) {
