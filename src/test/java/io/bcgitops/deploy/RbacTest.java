@@ -1,5 +1,6 @@
 package io.bcgitops.deploy;
 
+import io.bcgitops.controller.OperatorHarness;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -288,7 +289,7 @@ class RbacTest {
    * </ul>
    */
   private List<RecordedRequest> scenario(List<Rbac.Rule> rules) throws Exception {
-    registerCrds();
+    OperatorHarness.registerCrds(client);
     answerSelfSubjectRulesReviews(rules);
     // What exists before the operator starts.
     client.resource(new SecretBuilder().withNewMetadata().withName("shop-git").withNamespace(NS).endMetadata()
@@ -435,17 +436,6 @@ class RbacTest {
     SelfSubjectRulesReview answer = review.build();
     server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
         .andReturn(201, answer).always();
-  }
-
-  private static void registerCrds() throws Exception {
-    for (Path file : crdFiles()) {
-      try (InputStream in = Files.newInputStream(file)) {
-        CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
-        if (client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).get() == null) {
-          client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-        }
-      }
-    }
   }
 
   private static List<Path> crdFiles() throws Exception {

@@ -6,10 +6,8 @@ import io.bcgitops.api.GitOpsSourceSpec;
 import io.bcgitops.api.GitRef;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -17,8 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -88,18 +84,6 @@ final class Hooks implements AutoCloseable {
         + "\"repository\":{\"url\":\"" + sshUrl + "\"}}";
   }
 
-  static void registerCrds(KubernetesClient client) throws IOException {
-    try (Stream<Path> files = Files.list(Path.of("crds"))) {
-      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".bcgitops.io.yaml")).toList()) {
-        try (InputStream in = Files.newInputStream(file)) {
-          CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
-          if (client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).get() == null) {
-            client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-          }
-        }
-      }
-    }
-  }
 
   static void createSecret(KubernetesClient client, String namespace, String name, String token) {
     client.resource(new SecretBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()

@@ -1,5 +1,6 @@
 package io.bcgitops.webhook;
 
+import io.bcgitops.controller.OperatorHarness;
 import static io.bcgitops.webhook.Hooks.branch;
 import static io.bcgitops.webhook.Hooks.commit;
 import static io.bcgitops.webhook.Hooks.createSource;
@@ -67,7 +68,7 @@ class WebhookReceiverTest {
 
   @BeforeAll
   static void registerCrds() throws Exception {
-    Hooks.registerCrds(client);
+    OperatorHarness.registerCrds(client);
   }
 
   @BeforeEach

@@ -1,5 +1,6 @@
 package io.bcgitops.webhook;
 
+import io.bcgitops.controller.OperatorHarness;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -49,7 +50,7 @@ class WebhookTriggersReconcileTest {
 
   @Test
   void aSignedPushTriggersItsReconcileWithinASecond() throws Exception {
-    Hooks.registerCrds(client);
+    OperatorHarness.registerCrds(client);
     String ns = "shop";
     Hooks.createSecret(client, "bc-gitops-system", "webhook", TOKEN);
     OperatorConfig config = new OperatorConfig(Set.of(ns), tmp.resolve("cache"), true, VmImages.DEFAULTS,
