@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.bcgitops.runtime.HostProcess;
 import io.bcgitops.runtime.RuntimeApi;
+import io.bcgitops.testing.Ports;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,7 +50,7 @@ final class DensityBenchmark implements Benchmark {
       long idle = ResidentMemory.bytesOf(host.pid());
       for (int i = 0; i < APPS; i++) {
         String name = "hello-" + i;
-        int port = HostProcess.freePort();
+        int port = Ports.free();
         host.put(name, HostProcess.request(VERSION, host.install(name, VERSION, "hello"),
             Map.of("PORT", String.valueOf(port), "APP_NAME", name), List.of(),
             new RuntimeApi.Health("http", port, "/health", 10_000, 2_000, null)));
@@ -67,7 +68,7 @@ final class DensityBenchmark implements Benchmark {
     try {
       List<Integer> ports = new ArrayList<>();
       for (int i = 0; i < APPS; i++) {
-        int port = HostProcess.freePort();
+        int port = Ports.free();
         ports.add(port);
         jvms.add(ChildJvm.start(dir.resolve("hello-" + i + ".log"), ChildJvm.VM_APP_256MI,
             List.of("-jar", HostProcess.exampleJar("hello").toString()),

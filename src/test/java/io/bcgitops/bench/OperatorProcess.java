@@ -2,7 +2,7 @@ package io.bcgitops.bench;
 
 import static org.awaitility.Awaitility.await;
 
-import io.bcgitops.runtime.HostProcess;
+import io.bcgitops.testing.Ports;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,7 +38,7 @@ final class OperatorProcess implements AutoCloseable {
   }
 
   static OperatorProcess start(MockCluster cluster, Path work) throws Exception {
-    int port = HostProcess.freePort();
+    int port = Ports.free();
     Map<String, String> env = new java.util.HashMap<>(ChildJvm.OPERATOR_POD_ENV);
     env.putAll(Map.of(
         "KUBERNETES_MASTER", cluster.url(),

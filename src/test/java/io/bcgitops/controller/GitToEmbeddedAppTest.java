@@ -1,6 +1,5 @@
 package io.bcgitops.controller;
 
-import static io.bcgitops.controller.GitToRunningAppTest.freePort;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,6 +17,7 @@ import io.bcgitops.runtime.ApiServer;
 import io.bcgitops.runtime.Backoff;
 import io.bcgitops.runtime.HostSettings;
 import io.bcgitops.runtime.RuntimeHost;
+import io.bcgitops.testing.Ports;
 import io.bcgitops.testing.TestRepo;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
@@ -109,8 +109,8 @@ class GitToEmbeddedAppTest extends OperatorTestBase {
         .withNamespace(ns).endMetadata()
         .addToData(RuntimePools.TOKEN_KEY, Base64.getEncoder().encodeToString(TOKEN.getBytes(StandardCharsets.UTF_8)))
         .build()).create();
-    int greeterPort = freePort();
-    int welcomePort = freePort();
+    int greeterPort = Ports.free();
+    int welcomePort = Ports.free();
     TestRepo repo = TestRepo.create(tmp.resolve("repo"));
     repo.write("apps/greeter/app.yaml", embeddedApp("greeter", "1.0", greeterPort, "Hi", jarUrl, sha256));
     repo.write("apps/welcome/app.yaml", embeddedApp("welcome", "1.0", welcomePort, "Welcome", jarUrl, sha256));

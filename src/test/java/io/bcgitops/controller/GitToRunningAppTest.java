@@ -20,11 +20,6 @@ class GitToRunningAppTest extends OperatorTestBase {
         + "vm_config:\n  memory_limit: 256\n  scheduler_limit: 1\n";
   }
 
-  static int freePort() throws java.io.IOException {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
 
   @Test
   void aCommittedVmAppRunsAndTheSourceReportsItReady() {

@@ -22,6 +22,7 @@ import io.bcgitops.controller.BcGitopsOperator;
 import io.bcgitops.controller.OperatorConfig;
 import io.bcgitops.controller.ScriptedRuntimePool;
 import io.bcgitops.embedded.RuntimePools;
+import io.bcgitops.testing.Ports;
 import io.bcgitops.testing.TestRepo;
 import io.bcgitops.vm.VmImages;
 import io.bcgitops.webhook.WebhookReceiver;
@@ -50,7 +51,6 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.Operator;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -332,7 +332,7 @@ class RbacTest {
               }
             })))) {
       OperatorConfig config = new OperatorConfig(Set.of(), tmp.resolve("cache"), true, VmImages.DEFAULTS, pool,
-          new OperatorConfig.Service(freePort(), DeployManifests.NAMESPACE, true, WEBHOOK_SECRET, false));
+          new OperatorConfig.Service(Ports.free(), DeployManifests.NAMESPACE, true, WEBHOOK_SECRET, false));
       Operator operator = BcGitopsOperator.create(operatorClient, config);
       // The operator command serves webhooks next to the operator, with the same client.
       HttpServer hooks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -573,9 +573,4 @@ class RbacTest {
     return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
 }

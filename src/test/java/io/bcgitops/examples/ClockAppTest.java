@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import io.bcgitops.testing.Ports;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
@@ -29,7 +30,7 @@ class ClockAppTest {
 
     @Test
     void runsAsAProcessAndTellsTheTimeGreetedByGreeter() throws Throwable {
-        int port = ExampleApps.freePort();
+        int port = Ports.free();
         try (ExampleApps.Loaded greeter = ExampleApps.load(ExampleApps.jar("greeter"), GREETER)) {
             greeter.start(Map.of("PORT", "0", "GREETING", "Good day"));
             try (ExampleApps.Running clock = ExampleApps.run(ExampleApps.jar("clock"), port,
@@ -51,8 +52,8 @@ class ClockAppTest {
 
     @Test
     void saysGreeterIsUnavailableWhenNothingAnswersAndStillTellsTheTime() throws Exception {
-        int port = ExampleApps.freePort();
-        int nobody = ExampleApps.freePort();
+        int port = Ports.free();
+        int nobody = Ports.free();
         try (ExampleApps.Running clock = ExampleApps.run(ExampleApps.jar("clock"), port,
                 Map.of("GREETER_URL", "http://127.0.0.1:" + nobody), List.of())) {
             clock.awaitResponse("/health");

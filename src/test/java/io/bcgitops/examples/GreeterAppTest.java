@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bcgitops.testing.Ports;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.net.http.HttpResponse;
@@ -18,7 +19,7 @@ class GreeterAppTest {
 
     @Test
     void runsAsAProcessGreetsByNameWithItsVersionAndStopsOnSigterm() throws Exception {
-        int port = ExampleApps.freePort();
+        int port = Ports.free();
         try (ExampleApps.Running greeter = ExampleApps.run(ExampleApps.jar("greeter"), port,
                 Map.of("GREETING", "Howdy"), List.of())) {
             HttpResponse<String> health = greeter.awaitResponse("/health");
@@ -40,7 +41,7 @@ class GreeterAppTest {
 
     @Test
     void theRepositorysVersionBumpShowsInTheGreeting() throws Exception {
-        int port = ExampleApps.freePort();
+        int port = Ports.free();
         try (ExampleApps.Running greeter = ExampleApps.run(ExampleApps.repositoryJar("greeter", "1.1.0"), port,
                 Map.of(), List.of())) {
             greeter.awaitResponse("/health");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.bcgitops.testing.Ports;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.net.ConnectException;
@@ -62,7 +63,7 @@ class HelloAppTest {
 
     @Test
     void runsAsAProcessServesGreetingAndHealthAndStopsOnSigterm() throws Exception {
-        int port = freePort();
+        int port = Ports.free();
         Path log = Files.createTempFile("hello-app", ".log");
         Process process = start(port, log, Map.of("GREETING", "Howdy", "APP_NAME", "hello-test"));
         try {
@@ -88,7 +89,7 @@ class HelloAppTest {
 
     @Test
     void healthFailMakesHealthAnswer503() throws Exception {
-        int port = freePort();
+        int port = Ports.free();
         Path log = Files.createTempFile("hello-app", ".log");
         Process process = start(port, log, Map.of("HEALTH_FAIL", "true"));
         try {
@@ -104,7 +105,7 @@ class HelloAppTest {
 
     @Test
     void startsAndStopsInProcessInItsOwnClassLoader() throws Exception {
-        int port = freePort();
+        int port = Ports.free();
         try (URLClassLoader loader = new URLClassLoader(
                 new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
             Class<?> type = loader.loadClass(MAIN_CLASS);
@@ -180,9 +181,4 @@ class HelloAppTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -3,6 +3,7 @@ package io.bcgitops.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bcgitops.testing.Ports;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ class WebAppTest {
 
     @Test
     void showsItsVersionAndTheHeapAndProcessorsItsJvmWasGiven() throws Exception {
-        int port = ExampleApps.freePort();
+        int port = Ports.free();
         // What the operator's vm pods pass for memoryLimit and schedulerLimit, more or less.
         List<String> jvm = List.of("-Xmx96m", "-XX:ActiveProcessorCount=3", "-XX:+UseSerialGC");
         try (ExampleApps.Running web = ExampleApps.run(ExampleApps.jar("web"), port, Map.of(), jvm)) {
@@ -48,7 +49,7 @@ class WebAppTest {
 
     @Test
     void theRepositorysVersionBumpShowsOnThePage() throws Exception {
-        int port = ExampleApps.freePort();
+        int port = Ports.free();
         try (ExampleApps.Running web = ExampleApps.run(ExampleApps.repositoryJar("web", "1.1.0"), port, Map.of(),
                 List.of())) {
             web.awaitResponse("/health");

@@ -10,6 +10,7 @@ import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.AppDeploymentStatus.Health;
 import io.bcgitops.api.AppDeploymentStatus.Phase;
 import io.bcgitops.api.GitOpsSource;
+import io.bcgitops.testing.Ports;
 import io.bcgitops.testing.TestRepo;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -59,9 +60,9 @@ class LocalModeEndToEndTest {
 
   @Test
   void appsFromARepositoryRunHereFollowCommitsAndStopWithTheCommand() throws Exception {
-    int greeterPort = LocalNodeTest.freePort();
-    int clockPort = LocalNodeTest.freePort();
-    int webPort = LocalNodeTest.freePort();
+    int greeterPort = Ports.free();
+    int clockPort = Ports.free();
+    int webPort = Ports.free();
     TestRepo repo = TestRepo.create(tmp.resolve("repo"));
     repo.write("apps/greeter/app.yaml", app("greeter", "1.0.0", "embedded", greeterPort, ""));
     repo.write("apps/clock/app.yaml", app("clock", "1.0.0", "embedded", clockPort, "dependsOn: [greeter]\n"));

@@ -18,6 +18,7 @@ import io.bcgitops.controller.TestApps;
 import io.bcgitops.embedded.RuntimeApiException;
 import io.bcgitops.embedded.RuntimeClient;
 import io.bcgitops.embedded.RuntimePools;
+import io.bcgitops.testing.Ports;
 import io.bcgitops.vm.VmDeployments;
 import io.bcgitops.vm.VmImages;
 import io.bcgitops.vm.VmObservation;
@@ -29,7 +30,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -104,7 +104,7 @@ class LocalNodeTest {
 
   @Test
   void aVmAppRunsAsAChildJvmWithItsVmSettingsAndAnswers() throws Exception {
-    int port = freePort();
+    int port = Ports.free();
     AppDeployment app = vmApp("web", "1.0.0", "hello", port, spec -> spec.getVmConfig().setExtraArgs(
         List.of("-Dbcgitops.test=yes")));
     client.resource(VmDeployments.desired(app, images())).create();
@@ -128,7 +128,7 @@ class LocalNodeTest {
 
   @Test
   void anAppThatKeepsExitingIsRestartedWithBackOffAndReportedAsACrashLoop() throws Exception {
-    AppDeployment app = vmApp("broken", "1.0.0", "broken-start", freePort(), spec -> { });
+    AppDeployment app = vmApp("broken", "1.0.0", "broken-start", Ports.free(), spec -> { });
     client.resource(VmDeployments.desired(app, images())).create();
 
     AtomicReference<VmObservation> crashLoop = new AtomicReference<>();
@@ -145,7 +145,7 @@ class LocalNodeTest {
 
   @Test
   void aJarThatFailsItsChecksumIsReportedAsTheFetchCommandSaysIt() throws Exception {
-    AppDeployment app = vmApp("tampered", "1.0.0", "hello", freePort(),
+    AppDeployment app = vmApp("tampered", "1.0.0", "hello", Ports.free(),
         spec -> spec.getSource().setSha256("0".repeat(64)));
     client.resource(VmDeployments.desired(app, images())).create();
 
@@ -156,7 +156,7 @@ class LocalNodeTest {
 
   @Test
   void aNewVersionStopsTheOldPodBeforeTheNewOneStartsOnTheSamePort() throws Exception {
-    int port = freePort();
+    int port = Ports.free();
     AppDeployment v1 = vmApp("web", "1.0.0", "hello", port, spec -> { });
     client.resource(VmDeployments.desired(v1, images())).create();
     await().atMost(WAIT).until(() -> observe(v1).rolledOut());
@@ -174,7 +174,7 @@ class LocalNodeTest {
 
   @Test
   void twoQuickChangesRunOnlyTheLastVersionAndNeverTwoJvmsOnOnePort() throws Exception {
-    int port = freePort();
+    int port = Ports.free();
     AppDeployment v1 = vmApp("web", "1.0.0", "hello", port, spec -> { });
     client.resource(VmDeployments.desired(v1, images())).create();
     await().atMost(WAIT).until(() -> observe(v1).rolledOut());
@@ -191,9 +191,9 @@ class LocalNodeTest {
 
   @Test
   void aDeletedDeploymentAndClosingTheNodeLeaveNoProcess() throws Exception {
-    int port = freePort();
+    int port = Ports.free();
     AppDeployment kept = vmApp("kept", "1.0.0", "hello", port, spec -> { });
-    AppDeployment deleted = vmApp("deleted", "1.0.0", "hello", freePort(), spec -> { });
+    AppDeployment deleted = vmApp("deleted", "1.0.0", "hello", Ports.free(), spec -> { });
     client.resource(VmDeployments.desired(kept, images())).create();
     client.resource(VmDeployments.desired(deleted, images())).create();
     await().atMost(WAIT).until(() -> observe(kept).rolledOut() && observe(deleted).rolledOut());
@@ -313,9 +313,4 @@ class LocalNodeTest {
         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 }

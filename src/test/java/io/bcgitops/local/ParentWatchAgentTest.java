@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bcgitops.testing.Ports;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ class ParentWatchAgentTest {
   void anAppJvmEndsWhenTheProcessThatStartedItIsKilled() throws Exception {
     Path agent = ParentWatchJar.write(tmp.resolve("agent.jar"));
     Process parent = new ProcessBuilder("sleep", "600").start();
-    int port = LocalNodeTest.freePort();
+    int port = Ports.free();
     ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-javaagent:" + agent + "=" + parent.pid(), "-jar", EXAMPLES.resolve("hello-1.0.0.jar").toString())
         .redirectErrorStream(true).redirectOutput(tmp.resolve("app.log").toFile());

@@ -1,12 +1,12 @@
 package io.bcgitops.runtime;
 
-import static io.bcgitops.runtime.HostProcess.freePort;
 import static io.bcgitops.runtime.HostProcess.http;
 import static io.bcgitops.runtime.HostProcess.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bcgitops.runtime.RuntimeApi.HostState;
+import io.bcgitops.testing.Ports;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +39,7 @@ class ClassUnloadingTest {
   @Test
   void upgradingAndRemovingAnAppManyTimesReleasesItsClasses() throws Exception {
     try (HostProcess host = HostProcess.start(dir, "-XX:TieredStopAtLevel=1")) {
-      int port = freePort();
+      int port = Ports.free();
       Map<String, String> env = Map.of("PORT", "" + port);
       // Warm-up: the JDK code the host and the app run (HTTP server, reflection, health checks) is
       // loaded and profiled by the JIT on the first rounds; only what follows must not grow.

@@ -12,7 +12,6 @@ import io.bcgitops.runtime.RuntimeApi.Health;
 import io.bcgitops.runtime.RuntimeApi.HostState;
 import io.bcgitops.runtime.RuntimeApi.LoadRequest;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -188,11 +187,6 @@ public final class HostProcess implements AutoCloseable {
     return Files.readString(log);
   }
 
-  public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 
   /** The host's process id, to read its memory from /proc. */
   public long pid() {

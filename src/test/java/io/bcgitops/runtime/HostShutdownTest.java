@@ -1,10 +1,10 @@
 package io.bcgitops.runtime;
 
-import static io.bcgitops.runtime.HostProcess.freePort;
 import static io.bcgitops.runtime.HostProcess.http;
 import static io.bcgitops.runtime.HostProcess.request;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bcgitops.testing.Ports;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,12 +21,12 @@ class HostShutdownTest {
   void sigtermStopsEveryAppBeforeTheHostExits() throws Exception {
     HostProcess host = HostProcess.start(dir);
     try {
-      int port = freePort();
+      int port = Ports.free();
       Path jar = host.install("farewell", "1.0.0", "hello");
       host.put("farewell", request("1.0.0", jar, Map.of("PORT", "" + port), List.of(), http(port)));
       host.awaitRunning("farewell", "1.0.0");
       Path plain = host.install("plain", "1.0.0", "main-only");
-      int plainPort = freePort();
+      int plainPort = Ports.free();
       host.put("plain", request("1.0.0", plain, Map.of(), List.of("" + plainPort), null));
       host.awaitRunning("plain", "1.0.0");
     } finally {

@@ -1,6 +1,5 @@
 package io.bcgitops.runtime;
 
-import static io.bcgitops.runtime.HostProcess.freePort;
 import static io.bcgitops.runtime.HostProcess.http;
 import static io.bcgitops.runtime.HostProcess.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bcgitops.runtime.RuntimeApi.AppState;
 import io.bcgitops.runtime.RuntimeApi.Health;
 import io.bcgitops.runtime.RuntimeApi.LoadRequest;
+import io.bcgitops.testing.Ports;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.net.http.HttpResponse;
@@ -51,8 +51,8 @@ class RuntimeHostTest {
   void twoAppsFromOneJarAnswerEachWithTheirOwnEnv() throws Exception {
     Path jar = host.install("hello-one", "1.0.0", "hello");
     Path sameJar = host.install("hello-two", "1.0.0", "hello");
-    int one = freePort();
-    int two = freePort();
+    int one = Ports.free();
+    int two = Ports.free();
     AppState accepted = host.put("hello-one", request("1.0.0", jar,
         Map.of("PORT", "" + one, "GREETING", "Hi", "APP_NAME", "one"), List.of(), http(one)));
     assertEquals("Starting", accepted.state());
@@ -87,7 +87,7 @@ class RuntimeHostTest {
   @Test
   void everyCallNeedsTheToken() throws Exception {
     Path jar = host.install("intruder", "1.0.0", "hello");
-    LoadRequest load = request("1.0.0", jar, Map.of("PORT", "" + freePort()), List.of(), null);
+    LoadRequest load = request("1.0.0", jar, Map.of("PORT", "" + Ports.free()), List.of(), null);
     assertEquals(401, host.send("PUT", "/v1/apps/intruder", load, null).statusCode());
     assertEquals(401, host.send("PUT", "/v1/apps/intruder", load, "wrong").statusCode());
     assertEquals(401, host.send("GET", "/v1/apps", null, null).statusCode());
@@ -145,7 +145,7 @@ class RuntimeHostTest {
   @Test
   void anUncaughtExceptionInAnAppThreadIsThatAppsCrash() throws Exception {
     Path jar = host.install("crasher", "1.0.0", "crasher");
-    int port = freePort();
+    int port = Ports.free();
     host.put("crasher", request("1.0.0", jar, Map.of("PORT", "" + port, "CRASH_AFTER_MS", "300"), List.of(),
         http(port)));
     AppState crashed = host.await("crasher", "two restarts", s -> s.restarts() >= 2, CRASH_LOOP);
@@ -162,7 +162,7 @@ class RuntimeHostTest {
   @Test
   void anAppThatNeverPassesItsHealthCheckIsUnhealthyThenRestarted() throws Exception {
     Path jar = host.install("sick", "1.0.0", "sick");
-    int port = freePort();
+    int port = Ports.free();
     host.put("sick", request("1.0.0", jar, Map.of("PORT", "" + port), List.of(), http(port)));
     AppState unhealthy = host.await("sick", "unhealthy", s -> "unhealthy".equals(s.health()), CRASH_LOOP);
     assertTrue(unhealthy.message().contains("503"), unhealthy.message());
@@ -175,7 +175,7 @@ class RuntimeHostTest {
   @Test
   void aRunningAppThatFailsThreeHealthChecksIsRestarted() throws Exception {
     Path jar = host.install("wilting", "1.0.0", "sick");
-    int port = freePort();
+    int port = Ports.free();
     host.put("wilting", request("1.0.0", jar, Map.of("PORT", "" + port, "HEALTHY_FOR_MS", "1000"), List.of(),
         http(port)));
     host.await("wilting", "Running healthy", s -> "Running".equals(s.state()) && "healthy".equals(s.health()),
@@ -189,7 +189,7 @@ class RuntimeHostTest {
   void anUpgradeWhoseNewVersionCannotStartFallsBackToTheOldOne() throws Exception {
     Path v1 = host.install("web", "1.0.0", "hello");
     Path v2 = host.install("web", "2.0.0", "broken-start");
-    int port = freePort();
+    int port = Ports.free();
     Map<String, String> env = Map.of("PORT", "" + port, "APP_NAME", "web");
     host.put("web", request("1.0.0", v1, env, List.of(), http(port)));
     host.awaitRunning("web", "1.0.0");
@@ -234,8 +234,8 @@ class RuntimeHostTest {
   void twoVersionsOfOneLibraryLiveSideBySide() throws Exception {
     Path a = host.install("lib-a", "1.0.0", "lib-a");
     Path b = host.install("lib-b", "1.0.0", "lib-b");
-    int portA = freePort();
-    int portB = freePort();
+    int portA = Ports.free();
+    int portB = Ports.free();
     // lib-a is checked by its own class, run in its own loader: it must see its own library.
     Health custom = new Health("custom", 0, null, HostProcess.CHECK_INTERVAL_MILLIS, 1000,
         "io.bcgitops.examples.liba.GreetingCheck");
@@ -253,7 +253,7 @@ class RuntimeHostTest {
   @Test
   void anAppWithOnlyMainRunsWithItsArgsAndStopsOnDelete() throws Exception {
     Path jar = host.install("plain", "1.0.0", "main-only");
-    int port = freePort();
+    int port = Ports.free();
     host.put("plain", request("1.0.0", jar, Map.of(), List.of("" + port),
         new Health("tcp", port, null, HostProcess.CHECK_INTERVAL_MILLIS, 1000, null)));
     host.await("plain", "healthy", s -> "Running".equals(s.state()) && "healthy".equals(s.health()),
@@ -267,7 +267,7 @@ class RuntimeHostTest {
   @Test
   void deleteStopsTheAppAndFreesItsPort() throws Exception {
     Path jar = host.install("doomed", "1.0.0", "hello");
-    int port = freePort();
+    int port = Ports.free();
     LoadRequest load = request("1.0.0", jar, Map.of("PORT", "" + port), List.of(), http(port));
     host.put("doomed", load);
     host.awaitRunning("doomed", "1.0.0");
