@@ -16,6 +16,11 @@ public final class Api {
   public static final String RUNTIME_LABEL = GROUP + "/runtime";
   /** Annotation on a vm app's pod template: the app version its pods run. */
   public static final String VERSION_ANNOTATION = GROUP + "/version";
+  /**
+   * Annotation on an object the operator writes (a vm app's or a runtime pool's Deployment): a hash
+   * of what it last wrote, so that a field it stopped setting is noticed (io.bcgitops.kube.Drift).
+   */
+  public static final String DESIRED_HASH_ANNOTATION = GROUP + "/desired-hash";
   /** Annotation on a managed AppDeployment: the spec file in git it was made from. */
   public static final String SPEC_FILE_ANNOTATION = GROUP + "/spec-file";
 

@@ -13,8 +13,10 @@ import io.bcgitops.vm.VmImages;
 import io.bcgitops.vm.VmObservation;
 import io.bcgitops.vm.VmObserver;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -23,12 +25,13 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.GenericKubernetesResourceMatcher;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import io.bcgitops.embedded.RuntimePoolAddress;
+import io.bcgitops.kube.Drift;
+import io.bcgitops.kube.OwnedDeployments;
 import io.bcgitops.metrics.OperatorMetrics;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,6 +67,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
   private final Clock clock;
   private InformerEventSource<Deployment, AppDeployment> deployments;
   private InformerEventSource<Pod, AppDeployment> pods;
+  private InformerEventSource<ReplicaSet, AppDeployment> replicaSets;
   private EmbeddedAppRunner embedded;
 
   private final EventRecorder events;
@@ -101,10 +105,15 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
     metrics.trackAppPhases(() -> context.getPrimaryCache().list()
         .filter(app -> app.getStatus() != null && app.getStatus().getPhase() != null)
         .collect(Collectors.groupingBy(app -> app.getStatus().getPhase().name(), Collectors.counting())));
+    // Pods and ReplicaSets wake their app by label; what counts for its status is their owner chain (VmObserver).
     pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, AppDeployment.class)
         .withLabelSelector(Api.APP_LABEL)
-        .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(pod.getMetadata().getLabels().get(Api.APP_LABEL),
-            pod.getMetadata().getNamespace())))
+        .withSecondaryToPrimaryMapper(AppDeploymentReconciler::appOf)
+        .build(), context);
+    replicaSets = new InformerEventSource<>(InformerEventSourceConfiguration.from(ReplicaSet.class, AppDeployment.class)
+        .withLabelSelector(Api.APP_LABEL)
+        .withItemStore(new TransformingItemStore<>(VmObserver::slim))
+        .withSecondaryToPrimaryMapper(AppDeploymentReconciler::appOf)
         .build(), context);
     // A change of any AppDeployment (its Ready condition, say) wakes the apps that depend on it.
     // Only its events are used (the mapper and checkDependencies read the primary cache), so its
@@ -117,7 +126,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
                 .byIndex(DEPENDENTS_INDEX, changed.getMetadata().getNamespace() + "/" + changed.getMetadata().getName())
                 .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
             .build(), context);
-    return List.of(deployments, pools, pods, dependencies);
+    return List.of(deployments, pools, pods, replicaSets, dependencies);
   }
 
   @Override
@@ -133,7 +142,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
     outcome.writeTo(status, conditions);
     status.setConditions(conditions.toList());
     status.setObservedGeneration(app.getMetadata().getGeneration());
-    if (!JsonContent.same(status, app.getStatus())) {
+    if (!sameToAReader(status, app.getStatus())) {
       events.readyChanged(app, app.getStatus() == null ? null : app.getStatus().getConditions(), status.getConditions());
       app.setStatus(status);
       context.resourceOperations().updatePrimaryStatus(app);
@@ -142,6 +151,20 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
     return app.getSpec().getIsolation() == Isolation.embedded && !app.getSpec().isSuspend()
         ? UpdateControl.<AppDeployment>noUpdate().rescheduleAfter(outcome.ready() ? EMBEDDED_POLL : EMBEDDED_POLL_BUSY)
         : UpdateControl.noUpdate();
+  }
+
+  /**
+   * Whether a status write would tell a reader nothing new. The time of an embedded app's last
+   * health check changes at every check: alone it is no reason to write (that would be a write per
+   * app per interval, with nothing changing), so it is written along with the next real change.
+   */
+  private static boolean sameToAReader(AppDeploymentStatus next, AppDeploymentStatus previous) {
+    if (previous == null) {
+      return false;
+    }
+    AppDeploymentStatus comparable = JsonContent.copy(next);
+    comparable.setLastHealthCheck(previous.getLastHealthCheck());
+    return JsonContent.same(comparable, previous);
   }
 
   @Override
@@ -175,23 +198,37 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
     if (app.getSpec().isSuspend()) {
       return AppOutcome.suspended(status.getPhase() == null ? Phase.Pending : status.getPhase(), status.getHealth());
     }
-    if (deployment == null && !dependenciesReady) {
-      return AppOutcome.progressing(Phase.WaitingForDependencies, Reasons.WAITING_FOR_DEPENDENCIES,
-          "not deployed until every dependency is Ready", Health.unknown);
-    }
+    // Dependencies gate the first deploy and an upgrade, never a running app: a dependency being
+    // upgraded leaves its dependents as they run.
+    boolean holdNewVersion = !dependenciesReady && !app.getSpec().getVersion().equals(status.getDeployedVersion());
     if (app.getSpec().getIsolation() == Isolation.embedded) {
       // An app moved from vm to embedded leaves its Deployment behind.
       deployments.getSecondaryResources(app).forEach(d -> context.getClient().resource(d).delete());
-      return embedded.run(app, context, status);
+      if (holdNewVersion && status.getDeployedVersion() == null) {
+        return WAITING_FOR_FIRST_DEPLOY;
+      }
+      return embedded.run(app, context, status, holdNewVersion);
     }
     if (app.getStatus() != null && app.getStatus().getIsolation() == Isolation.embedded) {
       // Moved from embedded to vm: it leaves its runtime pool.
       embedded.remove(app, context);
     }
+    if (holdNewVersion && !app.getSpec().getVersion().equals(deployment == null ? null
+        : VmDeployments.templateVersion(deployment))) {
+      if (deployment == null) {
+        return WAITING_FOR_FIRST_DEPLOY;
+      }
+      VmObservation observed = observe(app, deployment, status);
+      return AppOutcome.progressing(Phase.WaitingForDependencies, Reasons.WAITING_FOR_DEPENDENCIES, "the upgrade to "
+          + app.getSpec().getVersion() + " waits until every dependency is Ready; version "
+          + status.getDeployedVersion() + " keeps running", observed.rolledOut() ? Health.healthy : Health.unknown);
+    }
     deployment = applyDeployment(app, deployment, context);
-    VmObservation observed = VmObserver.observe(app, deployment, podsOf(app));
-    return outcomeOf(app, observed, status);
+    return outcomeOf(app, observe(app, deployment, status), status);
   }
+
+  private static final AppOutcome WAITING_FOR_FIRST_DEPLOY = AppOutcome.progressing(Phase.WaitingForDependencies,
+      Reasons.WAITING_FOR_DEPENDENCIES, "not deployed until every dependency is Ready", Health.unknown);
 
   /** Whether a Deployment of the app has an available pod: an older spec still serving. */
   private boolean isServing(AppDeployment app) {
@@ -259,35 +296,43 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
       events.normal(app, "Deploying", "deploying version " + app.getSpec().getVersion() + " as Deployment "
           + desired.getMetadata().getName());
       metrics.appAction(OperatorMetrics.ACTION_DEPLOY, true);
-      return context.resourceOperations().create(desired, deployments);
+      return context.resourceOperations().create(OwnedDeployments.forCreate(desired), deployments);
     }
-    if (GenericKubernetesResourceMatcher.match(desired, current, context).matched()) {
+    Optional<String> drift = Drift.of(desired, current);
+    if (drift.isEmpty()) {
       return current;
     }
-    LOG.info("updating Deployment {}/{} of app {} (version {})", current.getMetadata().getNamespace(),
-        current.getMetadata().getName(), app.getMetadata().getName(), app.getSpec().getVersion());
-    String running = current.getSpec().getTemplate().getMetadata().getAnnotations().get(Api.VERSION_ANNOTATION);
+    LOG.info("updating Deployment {}/{} of app {} (version {}): {}", current.getMetadata().getNamespace(),
+        current.getMetadata().getName(), app.getMetadata().getName(), app.getSpec().getVersion(), drift.get());
+    String running = VmDeployments.templateVersion(current);
     if (!app.getSpec().getVersion().equals(running)) {
       events.normal(app, "Upgrading", "upgrading from " + running + " to " + app.getSpec().getVersion());
       metrics.appAction(OperatorMetrics.ACTION_UPGRADE, true);
     }
-    Deployment next = context.getClient().getKubernetesSerialization().clone(current);
-    next.setSpec(desired.getSpec());
-    next.getMetadata().setLabels(desired.getMetadata().getLabels());
-    next.getMetadata().setOwnerReferences(desired.getMetadata().getOwnerReferences());
-    return context.resourceOperations().update(next, deployments);
+    return context.resourceOperations().update(OwnedDeployments.onto(desired, current), deployments);
   }
 
-  private List<Pod> podsOf(AppDeployment app) {
-    return pods.list(app.getMetadata().getNamespace(),
-        pod -> app.getMetadata().getName().equals(pod.getMetadata().getLabels().get(Api.APP_LABEL))).toList();
+  private static Set<ResourceID> appOf(HasMetadata labelled) {
+    return Set.of(new ResourceID(labelled.getMetadata().getLabels().get(Api.APP_LABEL),
+        labelled.getMetadata().getNamespace()));
+  }
+
+  private <T extends HasMetadata> List<T> labelledFor(AppDeployment app, InformerEventSource<T, AppDeployment> source) {
+    return source.list(app.getMetadata().getNamespace(),
+        o -> app.getMetadata().getName().equals(o.getMetadata().getLabels().get(Api.APP_LABEL))).toList();
+  }
+
+  /** What the cluster shows of the app's Deployment; its pod, restarts and start time go into the status. */
+  private VmObservation observe(AppDeployment app, Deployment deployment, AppDeploymentStatus status) {
+    VmObservation observed = VmObserver.observe(app, deployment, labelledFor(app, replicaSets), labelledFor(app, pods));
+    status.setNode(observed.node());
+    status.setRestarts(observed.restarts());
+    status.setStartedAt(observed.startedAt());
+    return observed;
   }
 
   private static AppOutcome outcomeOf(AppDeployment app, VmObservation observed, AppDeploymentStatus status) {
     String version = app.getSpec().getVersion();
-    status.setNode(observed.node());
-    status.setRestarts(observed.restarts());
-    status.setStartedAt(observed.startedAt());
     if (observed.rolledOut()) {
       if (!version.equals(status.getDeployedVersion())) {
         if (status.getDeployedVersion() != null) {
@@ -297,13 +342,16 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
       }
       return AppOutcome.ready("version " + version + " is running and healthy");
     }
-    boolean olderServing = observed.servingVersion() != null && !version.equals(observed.servingVersion());
+    // Pods of an older pod template still serving: an upgrade's old version, or the same version
+    // before a change of its env, artifact or settings.
+    String older = observed.olderTemplateServing();
     if (observed.failure() != null) {
       VmObservation.Failure failure = observed.failure();
-      if (olderServing) {
+      if (older != null) {
         String reason = Reasons.ARTIFACT_REASONS.contains(failure.reason()) ? failure.reason() : Reasons.UPGRADE_FAILED;
-        return AppOutcome.stalled(Phase.Degraded, reason, failure.message() + "; version " + observed.servingVersion()
-            + " keeps running", Health.healthy);
+        return AppOutcome.stalled(Phase.Degraded, reason, failure.message() + "; " + (older.equals(version)
+            ? "the pods of the previous template (version " + older + ") keep running"
+            : "version " + older + " keeps running"), Health.healthy);
       }
       return AppOutcome.stalled(Phase.Failed, failure.reason(), failure.message(), Health.unhealthy);
     }
@@ -311,9 +359,10 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
       return AppOutcome.progressing(Phase.Degraded, Reasons.HEALTH_CHECK_FAILED, "no pod of version " + version
           + " is ready (" + observed.restarts() + " restarts); the kubelet is restarting it", Health.unhealthy);
     }
-    if (olderServing) {
-      return AppOutcome.progressing(Phase.Upgrading, Reasons.PROGRESSING, "upgrading from "
-          + observed.servingVersion() + " to " + version, Health.healthy);
+    if (older != null) {
+      return AppOutcome.progressing(Phase.Upgrading, Reasons.PROGRESSING, older.equals(version)
+          ? "rolling out a change of version " + version + "'s pods (its env, artifact or settings)"
+          : "upgrading from " + older + " to " + version, Health.healthy);
     }
     return AppOutcome.progressing(Phase.Deploying, Reasons.PROGRESSING, "waiting for version " + version
         + " to become ready", Health.unknown);

@@ -14,6 +14,8 @@ import io.bcgitops.embedded.RuntimeApiException;
 import io.bcgitops.embedded.RuntimeClient;
 import io.bcgitops.embedded.RuntimePoolAddress;
 import io.bcgitops.embedded.RuntimePools;
+import io.bcgitops.kube.Drift;
+import io.bcgitops.kube.OwnedDeployments;
 import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.runtime.RuntimeApi;
 import io.bcgitops.runtime.RuntimeApi.AppState;
@@ -26,6 +28,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.net.HttpURLConnection;
 import java.net.http.HttpClient;
@@ -68,7 +71,12 @@ final class EmbeddedAppRunner {
     this.metrics = metrics;
   }
 
-  AppOutcome run(AppDeployment app, Context<AppDeployment> context, AppDeploymentStatus status) {
+  /**
+   * @param holdNewVersion the app's dependencies are not Ready: a version the host does not run yet
+   *     waits, the one it runs keeps running
+   */
+  AppOutcome run(AppDeployment app, Context<AppDeployment> context, AppDeploymentStatus status,
+      boolean holdNewVersion) {
     String namespace = app.getMetadata().getNamespace();
     String runtime = app.getSpec().getRuntime();
     Deployment pool = ensurePool(namespace, runtime, context);
@@ -81,6 +89,13 @@ final class EmbeddedAppRunner {
       RuntimeClient client = client(namespace, runtime, context);
       String name = app.getMetadata().getName();
       Optional<AppState> state = client.app(name);
+      String version = app.getSpec().getVersion();
+      if (holdNewVersion && state.isPresent() && !version.equals(state.get().version())) {
+        status.setRestarts(state.get().restarts());
+        return AppOutcome.progressing(Phase.WaitingForDependencies, Reasons.WAITING_FOR_DEPENDENCIES, "the upgrade to "
+            + version + " waits until every dependency is Ready; version " + state.get().version() + " keeps running",
+            "healthy".equals(state.get().health()) ? Health.healthy : Health.unknown);
+      }
       if (needsLoad(app, state)) {
         JarInfo jar = client.fetchJar(name, app.getSpec().getVersion(), jarRequest(app.getSpec()));
         RuntimeApi.LoadRequest request = loadRequest(app.getSpec(), jar.path());
@@ -134,19 +149,17 @@ final class EmbeddedAppRunner {
   /** The pool's Secret, Service and Deployment, created on first use; the Deployment kept as desired. */
   private Deployment ensurePool(String namespace, String runtime, Context<AppDeployment> context) {
     Deployment desired = RuntimePools.deployment(namespace, runtime, images);
-    Optional<Deployment> current = pools.get(new io.javaoperatorsdk.operator.processing.event.ResourceID(
-        RuntimePools.name(runtime), namespace));
+    Optional<Deployment> current = pools.get(new ResourceID(RuntimePools.name(runtime), namespace));
     if (current.isEmpty()) {
       LOG.info("creating runtime pool {}/{}", namespace, RuntimePools.name(runtime));
       createIfAbsent(RuntimePools.tokenSecret(namespace, runtime), context);
       createIfAbsent(RuntimePools.service(namespace, runtime), context);
-      return createIfAbsent(desired, context);
+      return createIfAbsent(OwnedDeployments.forCreate(desired), context);
     }
-    if (!io.javaoperatorsdk.operator.processing.dependent.kubernetes.GenericKubernetesResourceMatcher
-        .match(desired, current.get(), context).matched()) {
-      Deployment next = context.getClient().getKubernetesSerialization().clone(current.get());
-      next.setSpec(desired.getSpec());
-      return context.getClient().resource(next).update();
+    Optional<String> drift = Drift.of(desired, current.get());
+    if (drift.isPresent()) {
+      LOG.info("updating runtime pool {}/{}: {}", namespace, RuntimePools.name(runtime), drift.get());
+      return context.resourceOperations().update(OwnedDeployments.onto(desired, current.get()), pools);
     }
     return current.get();
   }

@@ -132,7 +132,7 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
       FetchedRevision revision = fetch(source, context, interval);
       recordArtifact(source, status, revision);
       conditions.remove(Conditions.FETCH_FAILED);
-      DesiredState desired = readDesiredState(source, revision);
+      DesiredState desired = readDesiredState(source, revision, status);
       requireApps(source, desired, status);
       AppDeploymentApplier.Result applied = applier.apply(source, desired, owned(source, context), context);
       report(source, desired, applied, revision, status, conditions, context);
@@ -318,7 +318,8 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
   }
 
   /** Step 3: read and validate every app spec under the source's path. */
-  private DesiredState readDesiredState(GitOpsSource source, FetchedRevision revision) throws StepFailure {
+  private DesiredState readDesiredState(GitOpsSource source, FetchedRevision revision, GitOpsSourceStatus status)
+      throws StepFailure {
     String uid = source.getMetadata().getUid();
     String path = source.getSpec().getPath();
     LastRead last = lastReads.get(uid);
@@ -330,6 +331,8 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
       lastReads.put(uid, new LastRead(revision.commit(), path, state));
       return state;
     } catch (PathNotFoundException e) {
+      status.setInvalidApps(List.of());
+      noValidApps(status);
       throw StepFailure.stalled(Reasons.PATH_NOT_FOUND, e.getMessage() + " at " + revision.revision()
           + "; no AppDeployment was changed");
     } catch (IOException e) {
@@ -344,11 +347,22 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
       return;
     }
     status.setInvalidApps(invalidApps(desired, List.of()));
+    noValidApps(status);
     if (!desired.invalid().isEmpty()) {
       throw StepFailure.stalled(reasonFor(desired), summary(desired, List.of()) + "; no AppDeployment was changed");
     }
     throw StepFailure.stalled(Reasons.EMPTY_APP_SET, "path '" + source.getSpec().getPath() + "' holds no app;"
         + " nothing was pruned (set spec.allowEmpty: true to allow removing every app)");
+  }
+
+  /**
+   * The revision read has no valid app: the status says so (its AppDeployments are left as they
+   * are, and are not counted as this revision's apps).
+   */
+  private static void noValidApps(GitOpsSourceStatus status) {
+    status.setApps(List.of());
+    status.setAppCount(0);
+    status.setReadyCount(0);
   }
 
   /** Step 6 (step 5 is the applier's): write what was applied, and how the apps are doing, into the status. */

@@ -17,6 +17,11 @@ final class JsonContent {
   private JsonContent() {
   }
 
+  /** A deep copy of a value of the model, through its JSON. */
+  static <T> T copy(T value) {
+    return SERIALIZATION.clone(value);
+  }
+
   static boolean same(Object a, Object b) {
     return normalized(a).equals(normalized(b));
   }

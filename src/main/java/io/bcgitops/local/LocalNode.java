@@ -187,6 +187,11 @@ public final class LocalNode implements RuntimePoolAddress, AutoCloseable {
   private void forget(Deployment deployment) {
     stop(rollouts.remove(key(deployment)));
     stop(pools.remove(key(deployment)));
+    // The garbage collector's part: a deleted Deployment's ReplicaSets go with it.
+    String uid = deployment.getMetadata().getUid();
+    client.apps().replicaSets().inNamespace(deployment.getMetadata().getNamespace()).list().getItems().stream()
+        .filter(rs -> rs.getMetadata().getOwnerReferences().stream().anyMatch(o -> uid.equals(o.getUid())))
+        .forEach(rs -> client.resource(rs).delete());
   }
 
   /** The garbage collector's part: the AppDeployments a deleted GitOpsSource owned go with it. */

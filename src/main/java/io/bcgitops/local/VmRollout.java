@@ -2,6 +2,9 @@ package io.bcgitops.local;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
@@ -13,7 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -35,6 +40,7 @@ final class VmRollout {
   private static final Logger LOG = LoggerFactory.getLogger(VmRollout.class);
   private static final int DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
   private static final int DEFAULT_GRACE_SECONDS = 30;
+  private static final String POD_TEMPLATE_HASH = "pod-template-hash";
 
   private final KubernetesClient client;
   private final ScheduledExecutorService timers;
@@ -63,7 +69,7 @@ final class VmRollout {
       // Every older pod, also one still stopping from an earlier change, is gone before the new one starts.
       CompletableFuture<?>[] older = pods.stream().map(old -> old.stop(grace()).thenRun(this::changed))
           .toArray(CompletableFuture[]::new);
-      VmPod pod = runner.apply(newPod(latest, next));
+      VmPod pod = runner.apply(newPod(replicaSet(latest, next)));
       current = pod;
       pods.add(pod);
       LOG.info("deployment {}/{}: new pod {}", latest.getMetadata().getNamespace(), latest.getMetadata().getName(),
@@ -140,18 +146,53 @@ final class VmRollout {
     return Duration.ofSeconds(Objects.requireNonNullElse(seconds, (long) DEFAULT_GRACE_SECONDS));
   }
 
-  /** A pod of the template, named as a ReplicaSet names them: deployment, template hash, random suffix. */
-  private static Pod newPod(Deployment deployment, String template) {
+  /**
+   * The ReplicaSet of the template, as the Deployment controller keeps one per template: named and
+   * labelled after a hash of it, owned by the Deployment. The operator tells the current
+   * template's pods from older ones through it.
+   */
+  private ReplicaSet replicaSet(Deployment deployment, String template) {
+    String hash = hash(template);
+    String name = deployment.getMetadata().getName() + "-" + hash;
+    var replicaSets = client.apps().replicaSets().inNamespace(deployment.getMetadata().getNamespace());
+    ReplicaSet existing = replicaSets.withName(name).get();
+    if (existing != null) {
+      return existing;
+    }
+    Map<String, String> labels = new TreeMap<>(deployment.getSpec().getTemplate().getMetadata().getLabels());
+    labels.put(POD_TEMPLATE_HASH, hash);
+    return replicaSets.resource(new ReplicaSetBuilder()
+        .withNewMetadata()
+          .withName(name).withNamespace(deployment.getMetadata().getNamespace()).withLabels(labels)
+          .addNewOwnerReference().withApiVersion("apps/v1").withKind("Deployment")
+            .withName(deployment.getMetadata().getName()).withUid(deployment.getMetadata().getUid())
+            .withController(true).withBlockOwnerDeletion(true).endOwnerReference()
+        .endMetadata()
+        .withNewSpec()
+          .withReplicas(1)
+          .withNewSelector().withMatchLabels(Map.of(POD_TEMPLATE_HASH, hash)).endSelector()
+          .withTemplate(new PodTemplateSpecBuilder(deployment.getSpec().getTemplate())
+              .editMetadata().withLabels(labels).endMetadata().build())
+        .endSpec()
+        .build()).create();
+  }
+
+  /** A pod of the ReplicaSet, named as a ReplicaSet names them: its name, a random suffix. */
+  private static Pod newPod(ReplicaSet replicaSet) {
     String suffix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36), 36);
+    var template = replicaSet.getSpec().getTemplate();
     return new PodBuilder()
         .withNewMetadata()
-          .withName(deployment.getMetadata().getName() + "-" + hash(template) + "-" + suffix)
-          .withNamespace(deployment.getMetadata().getNamespace())
-          .withLabels(deployment.getSpec().getTemplate().getMetadata().getLabels())
-          .withAnnotations(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+          .withName(replicaSet.getMetadata().getName() + "-" + suffix)
+          .withNamespace(replicaSet.getMetadata().getNamespace())
+          .withLabels(template.getMetadata().getLabels())
+          .withAnnotations(template.getMetadata().getAnnotations())
+          .addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet")
+            .withName(replicaSet.getMetadata().getName()).withUid(replicaSet.getMetadata().getUid())
+            .withController(true).withBlockOwnerDeletion(true).endOwnerReference()
           .withCreationTimestamp(Instant.now().toString())
         .endMetadata()
-        .withSpec(deployment.getSpec().getTemplate().getSpec())
+        .withSpec(template.getSpec())
         .editSpec().withNodeName(LocalNode.NODE_NAME).endSpec()
         .build();
   }

@@ -54,6 +54,13 @@ public final class VmDeployments {
     return prefix + app.getMetadata().getName();
   }
 
+  /** The app version the Deployment's pod template runs (its annotation), or null. */
+  public static String templateVersion(Deployment deployment) {
+    var template = deployment.getSpec() == null ? null : deployment.getSpec().getTemplate();
+    var annotations = template == null || template.getMetadata() == null ? null : template.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(Api.VERSION_ANNOTATION);
+  }
+
   public static Deployment desired(AppDeployment app, VmImages images) {
     String appName = app.getMetadata().getName();
     AppDeploymentSpec spec = app.getSpec();

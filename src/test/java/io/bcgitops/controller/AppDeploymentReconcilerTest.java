@@ -1,5 +1,6 @@
 package io.bcgitops.controller;
 
+import io.bcgitops.testing.FakeKubelet;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -186,6 +187,76 @@ class AppDeploymentReconcilerTest extends OperatorTestBase {
     AppDeployment failed = awaitPhase("web", Phase.Failed, "InvalidArtifact");
 
     assertTrue(condition(failed, "Ready").orElseThrow().getMessage().contains("set source.mainClass"));
+  }
+
+  @Test
+  void aNewTemplateOfTheSameVersionThatCannotStartIsDegradedWhileTheOldPodsServe() {
+    create("web", "1.0", spec -> { });
+    kubelet.rollOut("web");
+    awaitPhase("web", Phase.Running, "Succeeded");
+
+    // A wrong sha256 (or new env) keeps the version: the old pod keeps serving, the new one cannot start.
+    editApp("web", spec -> spec.getSource().setSha256("b".repeat(64)));
+    await().atMost(OperatorHarness.WAIT).until(() -> kubelet.deployment("web").getSpec().getTemplate().getSpec()
+        .getInitContainers().get(0).getArgs().contains("b".repeat(64)));
+    kubelet.startUnready("web");
+    AppDeployment rolling = awaitPhase("web", Phase.Upgrading, "Progressing");
+    assertTrue(message(rolling).contains("rolling out a change of version 1.0"), message(rolling));
+    assertEquals("healthy", rolling.getStatus().getHealth().name());
+    kubelet.failFetch("web", "ChecksumMismatch: https://artifacts.example.com/web-1.0.jar has sha256 aaaa, expected bbbb");
+
+    AppDeployment degraded = awaitPhase("web", Phase.Degraded, "ChecksumMismatch");
+    assertTrue(message(degraded).contains("expected bbbb") && message(degraded)
+        .contains("the pods of the previous template (version 1.0) keep running"), message(degraded));
+    assertEquals("True", condition(degraded, "Stalled").orElseThrow().getStatus());
+    assertEquals("healthy", degraded.getStatus().getHealth().name());
+    assertEquals("1.0", degraded.getStatus().getDeployedVersion());
+  }
+
+  @Test
+  void kubectlRolloutRestartIsNotUndone() {
+    create("web", "1.0", spec -> { });
+    kubelet.rollOut("web");
+    awaitPhase("web", Phase.Running, "Succeeded");
+
+    client.apps().deployments().inNamespace(ns).withName("web").edit(d -> {
+      d.getSpec().getTemplate().getMetadata().getAnnotations().put("kubectl.kubernetes.io/restartedAt", "2026-12-04T19:10:24Z");
+      return d;
+    });
+
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> "2026-12-04T19:10:24Z".equals(
+        kubelet.deployment("web").getSpec().getTemplate().getMetadata().getAnnotations()
+            .get("kubectl.kubernetes.io/restartedAt")));
+  }
+
+  @Test
+  void aRunningAppKeepsRunningWhileItsDependencyUpgradesAndItsOwnUpgradeWaitsForIt() {
+    create("db", "1.0", spec -> { });
+    kubelet.rollOut("db");
+    awaitPhase("db", Phase.Running, "Succeeded");
+    create("web", "1.0", spec -> spec.setDependsOn(List.of("db")));
+    kubelet.rollOut("web");
+    awaitPhase("web", Phase.Running, "Succeeded");
+
+    editVersionAndAwaitTemplate("db", "2.0", spec -> { });
+    kubelet.startUnready("db");
+    awaitPhase("db", Phase.Upgrading, "Progressing");
+    await().atMost(OperatorHarness.WAIT).until(() -> "False".equals(
+        condition(app("web"), "DependenciesReady").orElseThrow().getStatus()));
+    AppDeployment web = app("web");
+    assertEquals(Phase.Running, web.getStatus().getPhase(), "a running app is never stopped for a dependency");
+    assertEquals("True", condition(web, "Ready").orElseThrow().getStatus());
+
+    editApp("web", spec -> spec.setVersion("2.0"));
+    AppDeployment held = awaitPhase("web", Phase.WaitingForDependencies, "WaitingForDependencies");
+    assertTrue(message(held).contains("the upgrade to 2.0 waits") && message(held).contains("1.0 keeps running"),
+        message(held));
+    assertEquals("1.0", kubelet.deployment("web").getSpec().getTemplate().getMetadata().getAnnotations()
+        .get(Api.VERSION_ANNOTATION));
+
+    kubelet.rollOut("db");
+    await().atMost(OperatorHarness.WAIT).until(() -> "2.0".equals(kubelet.deployment("web").getSpec().getTemplate()
+        .getMetadata().getAnnotations().get(Api.VERSION_ANNOTATION)));
   }
 
   @Test

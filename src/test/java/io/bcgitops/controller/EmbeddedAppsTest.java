@@ -1,5 +1,6 @@
 package io.bcgitops.controller;
 
+import io.bcgitops.testing.FakeKubelet;
 import static io.bcgitops.controller.AppDeploymentReconcilerTest.condition;
 import static io.bcgitops.controller.AppDeploymentReconcilerTest.message;
 import static org.awaitility.Awaitility.await;
@@ -142,6 +143,40 @@ class EmbeddedAppsTest extends OperatorTestBase {
     AppDeployment degraded = awaitPhase("greeter", Phase.Degraded, "UpgradeFailed");
     assertTrue(message(degraded).contains("1.1 keeps running"), message(degraded));
     assertEquals("1.1", pool.apps.get("greeter").version());
+  }
+
+  @Test
+  void aRunningAppKeepsRunningWhileItsDependencyFailsAnUpgrade() {
+    runningPoolFirst();
+    create("greeter", "1.0", spec -> { });
+    awaitPhase("greeter", Phase.Running, "Succeeded");
+    create("clock", "1.0", spec -> spec.setDependsOn(java.util.List.of("greeter")));
+    awaitPhase("clock", Phase.Running, "Succeeded");
+
+    pool.failingVersions.add("2.0");
+    edit("greeter", spec -> spec.setVersion("2.0"));
+    awaitPhase("greeter", Phase.Degraded, "UpgradeFailed");
+
+    await().atMost(OperatorHarness.WAIT).until(() -> "False".equals(
+        condition(app("clock"), "DependenciesReady").orElseThrow().getStatus()));
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() ->
+        app("clock").getStatus().getPhase() == Phase.Running
+            && "True".equals(condition(app("clock"), "Ready").orElseThrow().getStatus()));
+    assertEquals("1.0", pool.apps.get("clock").version());
+  }
+
+  @Test
+  void aHealthCheckTimeAloneIsNoReasonToWriteTheStatus() throws Exception {
+    runningPoolFirst();
+    create("greeter", "1.0", spec -> { });
+    awaitPhase("greeter", Phase.Running, "Succeeded");
+    String checked = app("greeter").getStatus().getLastHealthCheck();
+    operator.drainRequests();
+
+    Thread.sleep(11_000); // longer than the 10 s poll: the host has checked every app again
+
+    assertEquals(java.util.List.of(), OperatorHarness.writes(operator.drainRequests()));
+    assertEquals(checked, app("greeter").getStatus().getLastHealthCheck());
   }
 
   @Test

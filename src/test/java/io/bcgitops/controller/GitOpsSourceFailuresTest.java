@@ -129,6 +129,25 @@ class GitOpsSourceFailuresTest extends OperatorTestBase {
   }
 
   @Test
+  void whenEverySpecIsInvalidTheStatusCountsNoAppAndNothingChanges() {
+    Map<String, String> before = threeAppsApplied(spec -> { });
+    for (String app : new String[] {"db", "web", "api"}) {
+      repo.write("apps/" + app + "/app.yaml", "name: " + app + "\nversion: 2.0\nsource: {type: maven, coordinates: io.example:"
+          + app + "}\n");
+    }
+    repo.commit("every version unquoted");
+    operator.requestReconcile(ns, "shop");
+
+    GitOpsSource source = operator.awaitReady(ns, "shop", "InvalidAppSpecs");
+
+    assertEquals(3, source.getStatus().getInvalidApps().size());
+    assertEquals(0, source.getStatus().getAppCount(), "no valid app in this revision");
+    assertEquals(0, source.getStatus().getReadyCount());
+    assertEquals(java.util.List.of(), source.getStatus().getApps());
+    assertEquals(before, resourceVersions(), "every AppDeployment stays as it was");
+  }
+
+  @Test
   void aMissingPathChangesNothing() {
     Map<String, String> before = threeAppsApplied(spec -> { });
     operator.editSource(ns, "shop", s -> s.getSpec().setPath("deploy/apps"));
@@ -137,6 +156,7 @@ class GitOpsSourceFailuresTest extends OperatorTestBase {
 
     assertTrue(condition(source, "Ready").orElseThrow().getMessage().contains("'deploy/apps' does not exist"));
     assertEquals("True", condition(source, "Stalled").orElseThrow().getStatus());
+    assertEquals(0, source.getStatus().getAppCount(), "the revision holds no app at that path");
     assertEquals(before, resourceVersions());
   }
 

@@ -26,6 +26,8 @@ public final class ScriptedRuntimePool implements RuntimePoolAddress, AutoClosea
   /** Jar fetches that fail, by "name/version": the loader's Problem. */
   final Map<String, RuntimeApi.Problem> failingJars = new ConcurrentHashMap<>();
   final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+  /** Apps already running when the operator starts: the first load of the same version is the request they run. */
+  final Set<String> adopted = ConcurrentHashMap.newKeySet();
   private final ApiServer host;
   private final ApiServer loader;
 
@@ -33,13 +35,25 @@ public final class ScriptedRuntimePool implements RuntimePoolAddress, AutoClosea
   public ScriptedRuntimePool(String token) throws Exception {
     InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
     host = new ApiServer(loopback, token)
-        .route("GET", "/v1/apps", r -> ApiServer.Response.ok(new RuntimeApi.AppList(new ArrayList<>(apps.values()))))
+        // As the host, which checks each app every interval: a running app's lastHealthCheck moves on at every look.
+        .route("GET", "/v1/apps", r -> {
+          apps.replaceAll((name, state) -> "Running".equals(state.state()) ? new AppState(name, state.version(),
+              state.state(), state.health(), state.restarts(), state.startedAt(), Instant.now().toString(),
+              state.failedVersion(), state.message()) : state);
+          return ApiServer.Response.ok(new RuntimeApi.AppList(new ArrayList<>(apps.values())));
+        })
         .route("PUT", "/v1/apps/([a-z0-9-]+)", r -> {
           String name = r.pathParams().get(0);
           RuntimeApi.LoadRequest load = r.bodyAs(RuntimeApi.LoadRequest.class);
           calls.add("load " + name + " " + load.version());
-          loads.put(name, load);
           AppState running = apps.get(name);
+          // As the host: the same request again changes nothing.
+          boolean same = running != null && running.version().equals(load.version())
+              && (adopted.remove(name) || load.equals(loads.get(name)));
+          loads.put(name, load);
+          if (same) {
+            return new ApiServer.Response(202, running);
+          }
           AppState next = failingVersions.contains(load.version())
               ? (running == null
                   ? new AppState(name, load.version(), "Crashed", "unhealthy", 3, null, null, null, "start() threw")

@@ -22,21 +22,18 @@ import io.bcgitops.controller.BcGitopsOperator;
 import io.bcgitops.controller.OperatorConfig;
 import io.bcgitops.controller.ScriptedRuntimePool;
 import io.bcgitops.embedded.RuntimePools;
+import io.bcgitops.testing.FakeKubelet;
 import io.bcgitops.testing.Ports;
 import io.bcgitops.testing.TestRepo;
 import io.bcgitops.vm.VmImages;
 import io.bcgitops.webhook.WebhookReceiver;
-import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
@@ -59,7 +56,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -68,7 +64,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -349,16 +344,16 @@ class RbacTest {
         source.setSpec(spec);
         client.resource(source).create();
 
-        Deployment web = awaitDeployment("web");
-        rollOut(web, "1.0");
+        FakeKubelet kubelet = new FakeKubelet(client, NS);
+        kubelet.rollOut("web");
         awaitApp("web", a -> a.getStatus().getPhase() == Phase.Running);
         // The pod stops passing its health check, then passes again: the same event twice (a patch of the first).
-        setReady("web", false);
+        kubelet.crashAndRestart("web");
         awaitApp("web", a -> a.getStatus().getPhase() != Phase.Running);
-        setReady("web", true);
+        kubelet.rollOut("web");
         awaitApp("web", a -> a.getStatus().getPhase() == Phase.Running);
         awaitApp("greeter", a -> a.getStatus().getPhase() == Phase.Deploying);
-        startPool(awaitDeployment(RuntimePools.name("default")));
+        kubelet.startPool(RuntimePools.name("default"));
         awaitApp("greeter", a -> a.getStatus().getPhase() == Phase.Running);
         await().atMost(WAIT).until(() -> source().getStatus() != null && source().getStatus().getInvalidApps() != null
             && source().getStatus().getInvalidApps().stream().anyMatch(i -> i.getError().contains("taken")));
@@ -387,7 +382,7 @@ class RbacTest {
         await().atMost(WAIT).until(() -> app("greeter") == null);
         await().atMost(WAIT).until(() -> deployment(RuntimePools.name("default")) == null);
         await().atMost(WAIT).until(() -> "1.1".equals(versionOf(deployment("web"))));
-        rollOut(deployment("web"), "1.1");
+        kubelet.rollOut("web");
         awaitApp("web", a -> a.getStatus().getPhase() == Phase.Running && "1.1".equals(a.getStatus().getDeployedVersion()));
 
         // Deletions: the source (its finalizer), then the apps a cluster's garbage collector would delete.
@@ -490,70 +485,9 @@ class RbacTest {
     return client.apps().deployments().inNamespace(NS).withName(name).get();
   }
 
-  private static Deployment awaitDeployment(String name) {
-    await().atMost(WAIT).until(() -> deployment(name) != null);
-    return deployment(name);
-  }
-
   private static String versionOf(Deployment deployment) {
     return deployment == null ? null
         : deployment.getSpec().getTemplate().getMetadata().getAnnotations().get(Api.VERSION_ANNOTATION);
-  }
-
-  private static final AtomicInteger PODS = new AtomicInteger();
-
-  /** What the Deployment controller and the kubelet would do: one ready pod of the template, the Deployment available. */
-  private static void rollOut(Deployment deployment, String version) {
-    await().atMost(WAIT).until(() -> version.equals(versionOf(deployment(deployment.getMetadata().getName()))));
-    client.pods().inNamespace(NS).withLabel(Api.APP_LABEL, deployment.getMetadata().getName()).delete();
-    startPod(deployment(deployment.getMetadata().getName()), "app");
-  }
-
-  /** The kubelet's readiness of the app's pods changes, and the Deployment controller's count with it. */
-  private static void setReady(String name, boolean ready) {
-    for (var pod : client.pods().inNamespace(NS).withLabel(Api.APP_LABEL, name).list().getItems()) {
-      client.pods().inNamespace(NS).withName(pod.getMetadata().getName()).editStatus(p -> {
-        p.getStatus().getConditions().forEach(c -> c.setStatus(ready ? "True" : "False"));
-        p.getStatus().getContainerStatuses().forEach(c -> c.setReady(ready));
-        return p;
-      });
-    }
-    Deployment latest = deployment(name);
-    latest.getStatus().setAvailableReplicas(ready ? 1 : 0);
-    latest.getStatus().setReadyReplicas(ready ? 1 : 0);
-    client.resource(latest).updateStatus();
-  }
-
-  private static void startPool(Deployment deployment) {
-    startPod(deployment, "host");
-  }
-
-  private static void startPod(Deployment deployment, String container) {
-    var template = deployment.getSpec().getTemplate();
-    String now = Instant.now().toString();
-    client.resource(new PodBuilder()
-        .withNewMetadata()
-          .withName(deployment.getMetadata().getName() + "-" + PODS.incrementAndGet())
-          .withNamespace(NS)
-          .withLabels(template.getMetadata().getLabels())
-          .withAnnotations(template.getMetadata().getAnnotations())
-          .withCreationTimestamp(now)
-        .endMetadata()
-        .withSpec(template.getSpec())
-        .withNewStatus()
-          .withPhase("Running")
-          .addNewCondition().withType("Ready").withStatus("True").withLastTransitionTime(now).endCondition()
-          .addToContainerStatuses(new ContainerStatusBuilder().withName(container).withReady(true).withRestartCount(0)
-              .withState(new ContainerStateBuilder().withNewRunning().withStartedAt(now).endRunning().build()).build())
-          .addToInitContainerStatuses(new ContainerStatusBuilder().withName("fetch").withReady(false)
-              .withRestartCount(0).withState(new ContainerStateBuilder().withNewTerminated().withExitCode(0)
-                  .withReason("Completed").endTerminated().build()).build())
-        .endStatus()
-        .build()).create();
-    Deployment latest = deployment(deployment.getMetadata().getName());
-    latest.setStatus(new DeploymentStatusBuilder().withObservedGeneration(latest.getMetadata().getGeneration())
-        .withReplicas(1).withUpdatedReplicas(1).withAvailableReplicas(1).withReadyReplicas(1).build());
-    client.resource(latest).updateStatus();
   }
 
   private static String bodyOf(io.fabric8.kubernetes.client.http.HttpRequest request) {

@@ -282,7 +282,8 @@ class LocalNodeTest {
 
   private VmObservation observe(AppDeployment app) {
     Deployment deployment = client.apps().deployments().inNamespace(ns).withName(VmDeployments.name(app)).get();
-    return VmObserver.observe(app, deployment, pods(app));
+    return VmObserver.observe(app, deployment, client.apps().replicaSets().inNamespace(ns)
+        .withLabel(Api.APP_LABEL, app.getMetadata().getName()).list().getItems(), pods(app));
   }
 
   private List<Pod> pods(AppDeployment app) {

@@ -1,7 +1,9 @@
 package io.bcgitops.vm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.AppDeploymentSpec;
@@ -14,6 +16,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.bcgitops.testing.RealCluster;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -64,13 +68,49 @@ class RealClusterFormsTest {
 
   private static Pod pod(String version) {
     return new PodBuilder().withNewMetadata().withName("web-1").withAnnotations(Map.of("bcgitops.io/version", version))
+        .addNewOwnerReference().withKind("ReplicaSet").withUid("uid-rs").withController(true).endOwnerReference()
         .withCreationTimestamp("2026-11-24T10:00:00Z").endMetadata().withNewStatus().endStatus().build();
   }
 
   private static Deployment deployment(AppDeployment app) {
     Deployment deployment = new DeploymentBuilder(VmDeployments.desired(app, VmImages.DEFAULTS)).build();
     deployment.getMetadata().setGeneration(1L);
+    deployment.getMetadata().setUid("uid-deployment");
     return deployment;
+  }
+
+  private static VmObservation observe(AppDeployment app, Deployment deployment, List<Pod> pods) {
+    return VmObserver.observe(app, deployment, List.of(VmObserverTest.replicaSet(deployment, "uid-rs",
+        deployment.getSpec().getTemplate())), pods);
+  }
+
+  @Test
+  void theRecordedVmAppIsRolledOutOnItsCurrentReplicaSetAndNotOnTheRestartedOne() {
+    AppDeployment web = RealCluster.item("appdeployments.json", AppDeployment.class, "web");
+    Deployment deployment = RealCluster.object("deployment-vm-app.json", Deployment.class);
+
+    VmObservation observed = VmObserver.observe(web, deployment,
+        RealCluster.items("replicasets.json", ReplicaSet.class).stream().map(VmObserver::slim).toList(),
+        RealCluster.items("pods-vm-app.json", Pod.class));
+
+    assertTrue(observed.rolledOut());
+    assertEquals("web-69bf6d4b85-wnf2d", observed.node());
+    assertEquals("1.1.0", observed.servingVersion());
+    assertNull(observed.olderTemplateServing());
+    assertEquals("2026-12-04T19:04:25Z", observed.startedAt());
+    assertNull(observed.failure());
+  }
+
+  @Test
+  void aRuntimePoolsPodIsNoVmAppsPod() {
+    AppDeployment web = RealCluster.item("appdeployments.json", AppDeployment.class, "web");
+    Deployment deployment = RealCluster.object("deployment-vm-app.json", Deployment.class);
+
+    VmObservation observed = VmObserver.observe(web, deployment, RealCluster.items("replicasets.json", ReplicaSet.class),
+        RealCluster.items("pods-runtime-pool.json", Pod.class));
+
+    assertNull(observed.node());
+    assertFalse(observed.rolledOut());
   }
 
   @Test
@@ -80,7 +120,7 @@ class RealClusterFormsTest {
     pod.getStatus().setInitContainerStatuses(List.of(new ContainerStatusBuilder().withName("fetch")
         .withNewState().withNewWaiting().withReason("ImagePullBackOff").endWaiting().endState().build()));
 
-    VmObservation observed = VmObserver.observe(app, deployment(app), List.of(pod));
+    VmObservation observed = observe(app, deployment(app), List.of(pod));
 
     assertEquals("ImagePullBackOff", observed.failure().reason());
   }
@@ -93,7 +133,7 @@ class RealClusterFormsTest {
         .withType("PodScheduled").withStatus("False").withReason("Unschedulable")
         .withMessage("0/3 nodes are available: 3 Insufficient memory.").build()));
 
-    VmObservation observed = VmObserver.observe(app, deployment(app), List.of(pod));
+    VmObservation observed = observe(app, deployment(app), List.of(pod));
 
     assertEquals("Unschedulable", observed.failure().reason());
     assertEquals("no node can run version 1.0: 0/3 nodes are available: 3 Insufficient memory.",
@@ -108,7 +148,7 @@ class RealClusterFormsTest {
         .addNewCondition().withType("ReplicaFailure").withStatus("True").withReason("FailedCreate")
         .withMessage("pods \"web-1\" is forbidden: exceeded quota").endCondition().build());
 
-    VmObservation observed = VmObserver.observe(app, deployment, List.of());
+    VmObservation observed = observe(app, deployment, List.of());
 
     assertEquals("ReplicaFailure", observed.failure().reason());
   }

@@ -19,6 +19,10 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
@@ -167,6 +171,36 @@ class VmObserverTest {
     return pod;
   }
 
+  /**
+   * Observes with the ReplicaSets the Deployment controller would have made for these pods: one
+   * per version, with that version's pod template, owned by the Deployment.
+   */
+  static VmObservation observe(AppDeployment app, Deployment deployment, List<Pod> pods) {
+    List<ReplicaSet> replicaSets = deployment == null ? List.of() : pods.stream()
+        .map(p -> p.getMetadata().getAnnotations() == null ? null : p.getMetadata().getAnnotations().get("bcgitops.io/version"))
+        .filter(java.util.Objects::nonNull).distinct()
+        .map(version -> replicaSet(deployment, "uid-rs-" + version,
+            VmDeployments.desired(app(version), VmImages.DEFAULTS).getSpec().getTemplate()))
+        .toList();
+    return VmObserver.observe(app, deployment, replicaSets, pods);
+  }
+
+  /** A ReplicaSet of the Deployment running this template, as the API server returns it. */
+  static ReplicaSet replicaSet(Deployment deployment, String uid, PodTemplateSpec template) {
+    Map<String, String> labels = new java.util.TreeMap<>(template.getMetadata().getLabels());
+    labels.put("pod-template-hash", uid.substring(uid.length() - 3));
+    return new ReplicaSetBuilder()
+        .withNewMetadata().withName("hello-" + uid).withNamespace("apps").withUid(uid).withLabels(labels)
+          .addNewOwnerReference().withApiVersion("apps/v1").withKind("Deployment")
+            .withName(deployment.getMetadata().getName()).withUid(deployment.getMetadata().getUid())
+            .withController(true).withBlockOwnerDeletion(true).endOwnerReference()
+        .endMetadata()
+        .withNewSpec().withReplicas(1)
+          .withTemplate(new PodTemplateSpecBuilder(template).editMetadata().withLabels(labels).endMetadata().build())
+        .endSpec()
+        .build();
+  }
+
   /** A rolled-out Deployment of generation 1 with this one pod. */
   static Deployment rolledOutDeployment(AppDeployment app) {
     return withStatus(deployment(app, 1), 1, 1, 1, 1, 1, available(true),
@@ -184,7 +218,7 @@ class VmObserverTest {
 
   @Test
   void noDeploymentIsAbsent() {
-    VmObservation observed = VmObserver.observe(app("1.0"), null, List.of());
+    VmObservation observed = observe(app("1.0"), null, List.of());
     assertFalse(observed.exists());
     assertFalse(observed.rolledOut());
     assertNull(observed.servingVersion());
@@ -198,7 +232,7 @@ class VmObserverTest {
   @Test
   void freshDeploymentWithoutPodsExistsButIsNotRolledOut() {
     AppDeployment app = app("1.0");
-    VmObservation observed = VmObserver.observe(app, deployment(app, 1), List.of());
+    VmObservation observed = observe(app, deployment(app, 1), List.of());
     assertTrue(observed.exists());
     assertFalse(observed.rolledOut());
     assertNull(observed.failure());
@@ -209,7 +243,7 @@ class VmObserverTest {
 
     // The controller saw it but has no pod yet.
     Deployment seen = withStatus(deployment(app, 1), 1, 0, 0, 0, 0, progressing("True", "NewReplicaSetCreated"));
-    observed = VmObserver.observe(app, seen, List.of());
+    observed = observe(app, seen, List.of());
     assertTrue(observed.exists());
     assertFalse(observed.rolledOut());
     assertNull(observed.failure());
@@ -219,7 +253,7 @@ class VmObserverTest {
   void onePodReadyOfTheSpecVersionIsRolledOut() {
     AppDeployment app = app("1.0");
     Pod pod = readyPod("hello-7c9d-abcde", "1.0", T0, T1, 2);
-    VmObservation observed = VmObserver.observe(app, rolledOutDeployment(app), List.of(pod));
+    VmObservation observed = observe(app, rolledOutDeployment(app), List.of(pod));
     assertTrue(observed.exists());
     assertTrue(observed.rolledOut());
     assertEquals("1.0", observed.servingVersion());
@@ -236,7 +270,7 @@ class VmObserverTest {
         readyPod("hello-new-1", "2.0", T1, T1, 2),
         pod("hello-new-2", "2.0", T2, fetchCompleted(), appRunning(false, T2, 3)),
         readyPod("hello-old", "1.0", T0, T0, 7));
-    VmObservation observed = VmObserver.observe(app, withStatus(deployment(app, 2), 2, 3, 2, 2, 2, available(true),
+    VmObservation observed = observe(app, withStatus(deployment(app, 2), 2, 3, 2, 2, 2, available(true),
         progressing("True", "ReplicaSetUpdated")), pods);
     assertEquals(5, observed.restarts(), "restarts of version 2.0's pods only: 2 + 3");
   }
@@ -247,7 +281,7 @@ class VmObserverTest {
     // The spec was just updated (generation 2); the controller still reports generation 1's status.
     Deployment deployment = withStatus(deployment(app, 2), 1, 1, 1, 1, 1, available(true),
         progressing("True", "NewReplicaSetAvailable"));
-    VmObservation observed = VmObserver.observe(app, deployment, List.of(readyPod("hello-a", "1.0", T0, T0, 0)));
+    VmObservation observed = observe(app, deployment, List.of(readyPod("hello-a", "1.0", T0, T0, 0)));
     assertFalse(observed.rolledOut());
     assertEquals("1.0", observed.servingVersion());
     assertNull(observed.failure());
@@ -256,7 +290,7 @@ class VmObserverTest {
   @Test
   void deploymentWithoutStatusIsNotRolledOutEvenWithAReadyPod() {
     AppDeployment app = app("1.0");
-    VmObservation observed = VmObserver.observe(app, deployment(app, 1), List.of(readyPod("hello-a", "1.0", T0, T0, 0)));
+    VmObservation observed = observe(app, deployment(app, 1), List.of(readyPod("hello-a", "1.0", T0, T0, 0)));
     assertFalse(observed.rolledOut());
     assertEquals("1.0", observed.servingVersion());
   }
@@ -267,14 +301,14 @@ class VmObserverTest {
     // minReadySeconds or a lagging controller: the pod is Ready but the controller does not count it available yet.
     Deployment deployment = withStatus(deployment(app, 1), 1, 1, 1, 1, 0, available(false),
         progressing("True", "ReplicaSetUpdated"));
-    assertFalse(VmObserver.observe(app, deployment, List.of(readyPod("hello-a", "1.0", T0, T0, 0))).rolledOut());
+    assertFalse(observe(app, deployment, List.of(readyPod("hello-a", "1.0", T0, T0, 0))).rolledOut());
   }
 
   @Test
   void podNotReadyIsNotRolledOutEvenIfTheControllerSaysSo() {
     AppDeployment app = app("1.0");
     Pod pod = pod("hello-a", "1.0", T0, fetchCompleted(), appRunning(false, T0, 0));
-    VmObservation observed = VmObserver.observe(app, rolledOutDeployment(app), List.of(pod));
+    VmObservation observed = observe(app, rolledOutDeployment(app), List.of(pod));
     assertFalse(observed.rolledOut());
     assertNull(observed.servingVersion());
     assertEquals("hello-a", observed.node(), "before a pod is ready, the newest pod of the version");
@@ -289,7 +323,7 @@ class VmObserverTest {
     // maxSurge 1, maxUnavailable 0: two pods, one updated, the old one still available.
     Deployment deployment = withStatus(deployment(app, 2), 2, 2, 1, 1, 1, available(true),
         progressing("True", "ReplicaSetUpdated"));
-    VmObservation observed = VmObserver.observe(app, deployment, List.of(fresh, old));
+    VmObservation observed = observe(app, deployment, List.of(fresh, old));
     assertTrue(observed.exists());
     assertFalse(observed.rolledOut());
     assertEquals("1.0", observed.servingVersion());
@@ -306,7 +340,7 @@ class VmObserverTest {
     Pod fresh = readyPod("hello-new", "2.0", T1, T2, 0);
     Deployment deployment = withStatus(deployment(app, 2), 2, 2, 1, 2, 2, available(true),
         progressing("True", "ReplicaSetUpdated"));
-    VmObservation observed = VmObserver.observe(app, deployment, List.of(old, fresh));
+    VmObservation observed = observe(app, deployment, List.of(old, fresh));
     assertEquals("2.0", observed.servingVersion());
     assertEquals("hello-new", observed.node());
     assertEquals(T2, observed.startedAt());
@@ -319,7 +353,7 @@ class VmObserverTest {
     AppDeployment app = app("1.0");
     Pod wanted = readyPod("hello-v1", "1.0", T2, T2, 0);
     Pod newer = readyPod("hello-v2", "2.0", T1, T1, 0);
-    VmObservation observed = VmObserver.observe(app, withStatus(deployment(app, 3), 3, 2, 1, 2, 2, available(true)),
+    VmObservation observed = observe(app, withStatus(deployment(app, 3), 3, 2, 1, 2, 2, available(true)),
         List.of(newer, wanted));
     assertEquals("1.0", observed.servingVersion());
     assertEquals("hello-v1", observed.node());
@@ -329,7 +363,7 @@ class VmObserverTest {
   void podBeingDeletedIsNotCountedAsReady() {
     AppDeployment app = app("1.0");
     Pod terminating = deleting(readyPod("hello-a", "1.0", T0, T0, 0));
-    VmObservation observed = VmObserver.observe(app, rolledOutDeployment(app), List.of(terminating));
+    VmObservation observed = observe(app, rolledOutDeployment(app), List.of(terminating));
     assertFalse(observed.rolledOut(), "a pod on its way out does not make the rollout done");
     assertNull(observed.servingVersion());
     assertNull(observed.startedAt());
@@ -340,7 +374,7 @@ class VmObserverTest {
     AppDeployment app = app("2.0");
     Pod old = deleting(readyPod("hello-old", "1.0", T0, T0, 0));
     Pod fresh = pod("hello-new", "2.0", T1, fetchCompleted(), appRunning(false, T1, 0));
-    VmObservation observed = VmObserver.observe(app, withStatus(deployment(app, 2), 2, 1, 1, 0, 0, available(false),
+    VmObservation observed = observe(app, withStatus(deployment(app, 2), 2, 1, 1, 0, 0, available(false),
         progressing("True", "ReplicaSetUpdated")), List.of(old, fresh));
     assertNull(observed.servingVersion());
     assertEquals("hello-new", observed.node());
@@ -352,7 +386,7 @@ class VmObserverTest {
     AppDeployment app = app("1.0");
     Pod terminating = deleting(readyPod("hello-a", "1.0", T0, T0, 0));
     Pod replacement = readyPod("hello-b", "1.0", T1, T1, 0);
-    VmObservation observed = VmObserver.observe(app, rolledOutDeployment(app), List.of(terminating, replacement));
+    VmObservation observed = observe(app, rolledOutDeployment(app), List.of(terminating, replacement));
     assertTrue(observed.rolledOut());
     assertEquals("hello-b", observed.node());
     assertEquals(T1, observed.startedAt());
@@ -365,7 +399,7 @@ class VmObserverTest {
     AppDeployment app = app("1.0");
     Pod pod = pod("hello-a", "1.0", T0, fetch(terminated(1, "Error", "ChecksumMismatch: expected abc, got def"), null, 0),
         appInitializing());
-    VmObservation observed = VmObserver.observe(app, deployment(app, 1), List.of(pod));
+    VmObservation observed = observe(app, deployment(app, 1), List.of(pod));
     assertNotNull(observed.failure());
     assertEquals("ChecksumMismatch", observed.failure().reason());
     assertEquals("expected abc, got def", observed.failure().message());
@@ -377,7 +411,7 @@ class VmObserverTest {
   void fetchInBackOffReportsTheLastTermination() {
     AppDeployment app = app("1.0");
     Pod pod = fetchFailedPod("hello-a", "1.0", "ChecksumMismatch: expected abc, got def");
-    VmObservation observed = VmObserver.observe(app, withStatus(deployment(app, 1), 1, 1, 1, 0, 0, available(false),
+    VmObservation observed = observe(app, withStatus(deployment(app, 1), 1, 1, 1, 0, 0, available(false),
         progressing("True", "ReplicaSetUpdated")), List.of(pod));
     assertEquals(new VmObservation.Failure("ChecksumMismatch", "expected abc, got def"), observed.failure());
   }
@@ -388,7 +422,7 @@ class VmObserverTest {
     AppDeployment app = app("1.0");
     Pod pod = pod("hello-a", "1.0", T0, fetch(running(T1), terminated(1, "Error", "ChecksumMismatch: expected abc, got def"), 3),
         appInitializing());
-    assertEquals("ChecksumMismatch", VmObserver.observe(app, deployment(app, 1), List.of(pod)).failure().reason());
+    assertEquals("ChecksumMismatch", observe(app, deployment(app, 1), List.of(pod)).failure().reason());
   }
 
   @Test
@@ -396,14 +430,14 @@ class VmObserverTest {
     AppDeployment app = app("1.0");
     Pod pod = fetchFailedPod("hello-a", "1.0", "ChecksumMismatch: expected abc, got def\n");
     assertEquals(new VmObservation.Failure("ChecksumMismatch", "expected abc, got def"),
-        VmObserver.observe(app, deployment(app, 1), List.of(pod)).failure());
+        observe(app, deployment(app, 1), List.of(pod)).failure());
   }
 
   @Test
   void unprefixedFetchMessageIsArtifactFetchFailedWithTheExitCode() {
     AppDeployment app = app("1.0");
     Pod pod = pod("hello-a", "1.0", T0, fetch(terminated(137, "OOMKilled", "killed"), null, 0), appInitializing());
-    VmObservation.Failure failure = VmObserver.observe(app, deployment(app, 1), List.of(pod)).failure();
+    VmObservation.Failure failure = observe(app, deployment(app, 1), List.of(pod)).failure();
     assertEquals("ArtifactFetchFailed", failure.reason());
     assertTrue(failure.message().contains("137"), failure.message());
     assertTrue(failure.message().contains("killed"), failure.message());
@@ -413,7 +447,7 @@ class VmObserverTest {
   void fetchMessageWithAnUnknownPrefixIsArtifactFetchFailed() {
     AppDeployment app = app("1.0");
     Pod pod = fetchFailedPod("hello-a", "1.0", "Exception in thread \"main\": java.lang.NoClassDefFoundError: Foo");
-    VmObservation.Failure failure = VmObserver.observe(app, deployment(app, 1), List.of(pod)).failure();
+    VmObservation.Failure failure = observe(app, deployment(app, 1), List.of(pod)).failure();
     assertEquals("ArtifactFetchFailed", failure.reason());
     assertTrue(failure.message().contains("exit code 1"), failure.message());
     assertTrue(failure.message().contains("NoClassDefFoundError"), failure.message());
@@ -423,7 +457,7 @@ class VmObserverTest {
   void fetchWithoutMessageIsArtifactFetchFailedWithTheExitCode() {
     AppDeployment app = app("1.0");
     Pod pod = fetchFailedPod("hello-a", "1.0", null);
-    VmObservation.Failure failure = VmObserver.observe(app, deployment(app, 1), List.of(pod)).failure();
+    VmObservation.Failure failure = observe(app, deployment(app, 1), List.of(pod)).failure();
     assertEquals("ArtifactFetchFailed", failure.reason());
     assertTrue(failure.message().contains("exit code 1"), failure.message());
   }
@@ -433,7 +467,7 @@ class VmObserverTest {
     AppDeployment app = app("1.0");
     Pod pod = fetchFailedPod("hello-a", "1.0", "ArtifactFetchFailed: GET https://example.com/hello.jar: HTTP 404");
     assertEquals(new VmObservation.Failure("ArtifactFetchFailed", "GET https://example.com/hello.jar: HTTP 404"),
-        VmObserver.observe(app, deployment(app, 1), List.of(pod)).failure());
+        observe(app, deployment(app, 1), List.of(pod)).failure());
   }
 
   @Test
@@ -441,7 +475,7 @@ class VmObserverTest {
     AppDeployment app = app("1.0");
     Pod pod = fetchFailedPod("hello-a", "1.0", "InvalidArtifact: the file is not a jar");
     assertEquals(new VmObservation.Failure("InvalidArtifact", "the file is not a jar"),
-        VmObserver.observe(app, deployment(app, 1), List.of(pod)).failure());
+        observe(app, deployment(app, 1), List.of(pod)).failure());
   }
 
   @Test
@@ -452,7 +486,7 @@ class VmObserverTest {
     ContainerStatus fetch = fetch(terminated(0, "Completed", null),
         terminated(1, "Error", "ArtifactFetchFailed: GET https://example.com/hello.jar: connection reset"), 1);
     Pod pod = pod("hello-a", "1.0", T0, fetch, appRunning(false, T1, 0));
-    VmObservation observed = VmObserver.observe(app, withStatus(deployment(app, 1), 1, 1, 1, 0, 0, available(false),
+    VmObservation observed = observe(app, withStatus(deployment(app, 1), 1, 1, 1, 0, 0, available(false),
         progressing("True", "ReplicaSetUpdated")), List.of(pod));
     assertNull(observed.failure());
   }
@@ -464,7 +498,7 @@ class VmObserverTest {
         terminated(1, "Error", "ArtifactFetchFailed: connection reset"), 1);
     Pod pod = pod("hello-a", "1.0", T0, fetch, app(waiting("CrashLoopBackOff", "back-off 40s restarting failed"),
         terminated(1, "Error", null), 3));
-    assertEquals("CrashLoopBackOff", VmObserver.observe(app, deployment(app, 1), List.of(pod)).failure().reason());
+    assertEquals("CrashLoopBackOff", observe(app, deployment(app, 1), List.of(pod)).failure().reason());
   }
 
   // ---- app container failures -----------------------------------------------------------------
@@ -475,7 +509,7 @@ class VmObserverTest {
     Pod pod = pod("hello-a", "1.0", T0, fetchCompleted(), app(waiting("CrashLoopBackOff",
         "back-off 1m20s restarting failed container=app pod=hello-a_apps(uid-hello-a)"),
         terminated(1, "Error", "Exception in thread \"main\" java.lang.IllegalStateException: no config\n"), 4));
-    VmObservation observed = VmObserver.observe(app, withStatus(deployment(app, 1), 1, 1, 1, 0, 0, available(false),
+    VmObservation observed = observe(app, withStatus(deployment(app, 1), 1, 1, 1, 0, 0, available(false),
         progressing("True", "ReplicaSetUpdated")), List.of(pod));
     VmObservation.Failure failure = observed.failure();
     assertNotNull(failure);
@@ -492,7 +526,7 @@ class VmObserverTest {
     AppDeployment app = app("1.0");
     Pod pod = pod("hello-a", "1.0", T0, fetchCompleted(), app(waiting("CrashLoopBackOff", "back-off 10s"),
         terminated(143, "Error", null), 1));
-    VmObservation.Failure failure = VmObserver.observe(app, deployment(app, 1), List.of(pod)).failure();
+    VmObservation.Failure failure = observe(app, deployment(app, 1), List.of(pod)).failure();
     assertEquals("CrashLoopBackOff", failure.reason());
     assertTrue(failure.message().contains("exit code 143"), failure.message());
   }
@@ -502,7 +536,7 @@ class VmObserverTest {
     AppDeployment app = app("1.0");
     Pod pod = pod("hello-a", "1.0", T0, null, app(waiting("ImagePullBackOff",
         "Back-off pulling image \"ghcr.io/example/web:1.0\""), null, 0));
-    VmObservation.Failure failure = VmObserver.observe(app, deployment(app, 1), List.of(pod)).failure();
+    VmObservation.Failure failure = observe(app, deployment(app, 1), List.of(pod)).failure();
     assertEquals("ImagePullBackOff", failure.reason());
     assertTrue(failure.message().contains("ghcr.io/example/web:1.0"), failure.message());
   }
@@ -512,7 +546,7 @@ class VmObserverTest {
     AppDeployment app = app("1.0");
     Pod pod = pod("hello-a", "1.0", T0, null, app(waiting("ErrImagePull",
         "rpc error: code = NotFound desc = failed to pull and unpack image"), null, 0));
-    assertEquals("ErrImagePull", VmObserver.observe(app, deployment(app, 1), List.of(pod)).failure().reason());
+    assertEquals("ErrImagePull", observe(app, deployment(app, 1), List.of(pod)).failure().reason());
   }
 
   @Test
@@ -522,7 +556,7 @@ class VmObserverTest {
         pod("hello-a", "1.0", T0, fetch(running(T0), null, 0), appInitializing()),
         pod("hello-a", "1.0", T0, null, app(waiting("ContainerCreating", null), null, 0)),
         pod("hello-a", "1.0", T0, fetchCompleted(), appRunning(false, T0, 0)))) {
-      assertNull(VmObserver.observe(app, deployment(app, 1), List.of(pod)).failure());
+      assertNull(observe(app, deployment(app, 1), List.of(pod)).failure());
     }
   }
 
@@ -530,8 +564,10 @@ class VmObserverTest {
   void podWithoutStatusYet() {
     AppDeployment app = app("1.0");
     Pod pending = new PodBuilder().withNewMetadata().withName("hello-a").withCreationTimestamp(T0)
-        .withAnnotations(Map.of("bcgitops.io/version", "1.0")).endMetadata().build();
-    VmObservation observed = VmObserver.observe(app, deployment(app, 1), List.of(pending));
+        .withAnnotations(Map.of("bcgitops.io/version", "1.0"))
+        .addNewOwnerReference().withKind("ReplicaSet").withUid("uid-rs-1.0").withController(true).endOwnerReference()
+        .endMetadata().build();
+    VmObservation observed = observe(app, deployment(app, 1), List.of(pending));
     assertNull(observed.failure());
     assertFalse(observed.rolledOut());
     assertEquals("hello-a", observed.node());
@@ -546,7 +582,7 @@ class VmObserverTest {
     Pod pod = pod("hello-a", "1.0", T0, fetchCompleted(), appRunning(false, T0, 0));
     Deployment deployment = withStatus(deployment(app, 1), 1, 1, 1, 0, 0, available(false),
         progressing("False", "ProgressDeadlineExceeded"));
-    VmObservation.Failure failure = VmObserver.observe(app, deployment, List.of(pod)).failure();
+    VmObservation.Failure failure = observe(app, deployment, List.of(pod)).failure();
     assertNotNull(failure);
     assertEquals("HealthCheckFailed", failure.reason());
     assertTrue(failure.message().contains("1.0"), failure.message());
@@ -558,7 +594,7 @@ class VmObserverTest {
     Pod pod = fetchFailedPod("hello-a", "1.0", "ChecksumMismatch: expected abc, got def");
     Deployment deployment = withStatus(deployment(app, 1), 1, 1, 1, 0, 0, available(false),
         progressing("False", "ProgressDeadlineExceeded"));
-    assertEquals("ChecksumMismatch", VmObserver.observe(app, deployment, List.of(pod)).failure().reason());
+    assertEquals("ChecksumMismatch", observe(app, deployment, List.of(pod)).failure().reason());
   }
 
   @Test
@@ -566,7 +602,7 @@ class VmObserverTest {
     AppDeployment app = app("1.0");
     Deployment deployment = withStatus(deployment(app, 1), 1, 1, 1, 0, 0, available(false),
         progressing("True", "ReplicaSetUpdated"));
-    assertNull(VmObserver.observe(app, deployment, List.of(
+    assertNull(observe(app, deployment, List.of(
         pod("hello-a", "1.0", T0, fetchCompleted(), appRunning(false, T0, 0)))).failure());
   }
 
@@ -579,7 +615,7 @@ class VmObserverTest {
     Pod failed = pod("hello-v2", "2.0", T1, fetchCompleted(), appRunning(false, T1, 0));
     Deployment deployment = withStatus(deployment(app, 3), 2, 2, 1, 1, 1, available(true),
         progressing("False", "ProgressDeadlineExceeded"));
-    VmObservation observed = VmObserver.observe(app, deployment, List.of(old, failed));
+    VmObservation observed = observe(app, deployment, List.of(old, failed));
     assertNull(observed.failure(), () -> "2.1 has not been tried yet: " + observed.failure());
     assertEquals("1.0", observed.servingVersion());
   }
@@ -595,7 +631,7 @@ class VmObserverTest {
     Pod fresh = pod("hello-new", "2.0", T2, fetchCompleted(), appRunning(false, T2, 0));
     Deployment deployment = withStatus(deployment(app, 2), 2, 3, 1, 0, 0, available(false),
         progressing("True", "ReplicaSetUpdated"));
-    VmObservation observed = VmObserver.observe(app, deployment, List.of(old, oldFetch, fresh));
+    VmObservation observed = observe(app, deployment, List.of(old, oldFetch, fresh));
     assertNull(observed.failure());
     assertEquals(0, observed.restarts());
     assertEquals("hello-new", observed.node());
@@ -608,7 +644,7 @@ class VmObserverTest {
     Pod fresh = fetchFailedPod("hello-new", "2.0", "ChecksumMismatch: expected abc, got def");
     Deployment deployment = withStatus(deployment(app, 2), 2, 2, 1, 1, 1, available(true),
         progressing("True", "ReplicaSetUpdated"));
-    VmObservation observed = VmObserver.observe(app, deployment, List.of(old, fresh));
+    VmObservation observed = observe(app, deployment, List.of(old, fresh));
     assertEquals("ChecksumMismatch", observed.failure().reason());
     assertEquals("1.0", observed.servingVersion());
     assertEquals("hello-old", observed.node());
@@ -616,12 +652,63 @@ class VmObserverTest {
   }
 
   @Test
-  void podsWithoutVersionAnnotationAreNotTheSpecVersion() {
+  void aPodNotOwnedThroughTheDeploymentIsNotTheApps() {
+    // Anyone may label a pod bcgitops.io/app=hello: only the owner chain says it is the app's.
     AppDeployment app = app("1.0");
     Pod stray = fetchFailedPod("hello-stray", "1.0", "ChecksumMismatch: x");
-    stray.getMetadata().setAnnotations(null);
-    VmObservation observed = VmObserver.observe(app, deployment(app, 1), List.of(stray));
+    stray.getMetadata().getOwnerReferences().get(0).setUid("uid-someone-elses-replicaset");
+    Deployment deployment = rolledOutDeployment(app);
+    VmObservation observed = VmObserver.observe(app, deployment,
+        List.of(replicaSet(deployment, "uid-rs-1.0", deployment.getSpec().getTemplate())), List.of(stray));
     assertNull(observed.failure());
     assertNull(observed.node());
+    assertFalse(observed.rolledOut());
+  }
+
+  @Test
+  void aReplicaSetOfAnotherDeploymentIsNotTheApps() {
+    AppDeployment app = app("1.0");
+    Deployment deployment = rolledOutDeployment(app);
+    Deployment other = deployment(app, 1);
+    other.getMetadata().setUid("uid-other-deployment");
+    VmObservation observed = VmObserver.observe(app, deployment,
+        List.of(replicaSet(other, "uid-rs-1.0", deployment.getSpec().getTemplate())),
+        List.of(readyPod("hello-a", "1.0", T0, T0, 0)));
+    assertNull(observed.servingVersion());
+    assertFalse(observed.rolledOut());
+  }
+
+  @Test
+  void aChangedTemplateOfTheSameVersionFailingWhileTheOldPodsServeIsTheNewTemplatesFailure() {
+    // The same version with new env (or another sha256): a new ReplicaSet, whose pod cannot fetch its jar.
+    AppDeployment before = app("1.0");
+    AppDeployment app = app("1.0");
+    app.getSpec().setEnv(Map.of("GREETING", "hi"));
+    Deployment deployment = withStatus(deployment(app, 2), 2, 2, 1, 1, 1, available(true),
+        progressing("True", "ReplicaSetUpdated"));
+    ReplicaSet old = replicaSet(deployment, "uid-rs-old", VmDeployments.desired(before, VmImages.DEFAULTS).getSpec()
+        .getTemplate());
+    ReplicaSet current = replicaSet(deployment, "uid-rs-new", deployment.getSpec().getTemplate());
+    Pod serving = readyPod("hello-old", "1.0", T0, T0, 0);
+    serving.getMetadata().getOwnerReferences().get(0).setUid("uid-rs-old");
+    Pod failing = fetchFailedPod("hello-new", "1.0", "ChecksumMismatch: expected abc, got def");
+    failing.getMetadata().getOwnerReferences().get(0).setUid("uid-rs-new");
+
+    VmObservation observed = VmObserver.observe(app, deployment, List.of(old, current), List.of(serving, failing));
+
+    assertEquals(new VmObservation.Failure("ChecksumMismatch", "expected abc, got def"), observed.failure());
+    assertEquals("1.0", observed.olderTemplateServing(), "the old template's pod keeps serving");
+    assertEquals("hello-old", observed.node());
+    assertFalse(observed.rolledOut());
+  }
+
+  @Test
+  void theCachedReplicaSetIsMatchedToTheTemplateAsTheFullOne() {
+    AppDeployment app = app("1.0");
+    Deployment deployment = rolledOutDeployment(app);
+    ReplicaSet slim = VmObserver.slim(replicaSet(deployment, "uid-rs-1.0", deployment.getSpec().getTemplate()));
+    assertNull(slim.getSpec(), "the cache keeps no template");
+    assertTrue(VmObserver.observe(app, deployment, List.of(slim), List.of(readyPod("hello-a", "1.0", T0, T0, 0)))
+        .rolledOut());
   }
 }

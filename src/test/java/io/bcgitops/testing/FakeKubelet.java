@@ -1,13 +1,16 @@
-package io.bcgitops.controller;
+package io.bcgitops.testing;
 
 import static org.awaitility.Awaitility.await;
 
-import io.bcgitops.api.Api;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
@@ -15,33 +18,39 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * No kubelet or Deployment controller runs against the mock server: this writes pods and
- * Deployment status the way they would, for the Deployment's current pod template.
+ * No kubelet or Deployment controller runs against the mock server: this writes ReplicaSets, pods
+ * and Deployment status the way they would, for the Deployment's current pod template: one
+ * ReplicaSet per template (its pod-template-hash label, the Deployment as its controller), its
+ * pods owned by it.
  */
-final class FakeKubelet {
+public final class FakeKubelet {
+  private static final java.time.Duration WAIT = java.time.Duration.ofSeconds(20);
   private static final AtomicInteger PODS = new AtomicInteger();
+  private static final String POD_TEMPLATE_HASH = "pod-template-hash";
   private final KubernetesClient client;
   private final String namespace;
 
-  FakeKubelet(KubernetesClient client, String namespace) {
+  public FakeKubelet(KubernetesClient client, String namespace) {
     this.client = client;
     this.namespace = namespace;
   }
 
-  Deployment awaitDeployment(String name) {
-    await().atMost(OperatorHarness.WAIT).until(() -> deployment(name) != null);
+  public Deployment awaitDeployment(String name) {
+    await().atMost(WAIT).until(() -> deployment(name) != null);
     return deployment(name);
   }
 
-  Deployment deployment(String name) {
+  public Deployment deployment(String name) {
     return client.apps().deployments().inNamespace(namespace).withName(name).get();
   }
 
   /** The rollout finished: one ready pod of the current template, older pods gone. */
-  Pod rollOut(String deploymentName) {
+  public Pod rollOut(String deploymentName) {
     Deployment deployment = awaitDeployment(deploymentName);
     deleteOtherVersions(deployment);
     Pod pod = createPod(deployment, true, running(), List.of(fetchDone()));
@@ -50,7 +59,7 @@ final class FakeKubelet {
   }
 
   /** A Deployment with one container per pod and no version (a runtime pool): one ready pod, available. */
-  Pod startPool(String deploymentName) {
+  public Pod startPool(String deploymentName) {
     Deployment deployment = awaitDeployment(deploymentName);
     Pod pod = createPod(deployment, true, running(), List.of());
     setStatus(deployment, 1, 1, 1, null);
@@ -58,7 +67,7 @@ final class FakeKubelet {
   }
 
   /** A new pod of the current template whose app container runs but is not ready yet; older pods stay. */
-  Pod startUnready(String deploymentName) {
+  public Pod startUnready(String deploymentName) {
     Deployment deployment = awaitDeployment(deploymentName);
     Pod pod = createPod(deployment, false, running(), List.of(fetchDone()));
     setStatus(deployment, podsOf(deployment).size(), 1, readyOldPods(deployment), null);
@@ -66,7 +75,7 @@ final class FakeKubelet {
   }
 
   /** The init container (the fetch command) exits 1 with this termination message; older pods stay. */
-  Pod failFetch(String deploymentName, String terminationMessage) {
+  public Pod failFetch(String deploymentName, String terminationMessage) {
     Deployment deployment = awaitDeployment(deploymentName);
     ContainerStatus fetch = new ContainerStatusBuilder().withName("fetch").withReady(false).withRestartCount(2)
         .withState(new ContainerStateBuilder().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().build())
@@ -82,7 +91,7 @@ final class FakeKubelet {
   }
 
   /** The app container keeps exiting with code 1; the kubelet backs off. Older pods stay. */
-  Pod crashLoop(String deploymentName) {
+  public Pod crashLoop(String deploymentName) {
     Deployment deployment = awaitDeployment(deploymentName);
     ContainerStatus app = new ContainerStatusBuilder().withName("app").withReady(false).withRestartCount(4)
         .withState(new ContainerStateBuilder().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().build())
@@ -96,14 +105,14 @@ final class FakeKubelet {
   }
 
   /** Pods of the current template ran but never became ready before progressDeadlineSeconds. */
-  void exceedProgressDeadline(String deploymentName) {
+  public void exceedProgressDeadline(String deploymentName) {
     Deployment deployment = awaitDeployment(deploymentName);
     createPod(deployment, false, running(), List.of(fetchDone()));
     setStatus(deployment, podsOf(deployment).size(), 1, readyOldPods(deployment), "ProgressDeadlineExceeded");
   }
 
   /** The app container of every pod crashed and was restarted; no pod is ready until it answers again. */
-  void crashAndRestart(String deploymentName) {
+  public void crashAndRestart(String deploymentName) {
     Deployment deployment = awaitDeployment(deploymentName);
     for (Pod pod : podsOf(deployment)) {
       client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).editStatus(p -> {
@@ -119,18 +128,22 @@ final class FakeKubelet {
   }
 
   /** The pods of the Deployment, as a ReplicaSet would have made them. */
-  List<Pod> pods(String deploymentName) {
+  public List<Pod> pods(String deploymentName) {
     return podsOf(awaitDeployment(deploymentName));
   }
 
   private Pod createPod(Deployment deployment, boolean ready, ContainerStatus app, List<ContainerStatus> init) {
-    var template = deployment.getSpec().getTemplate();
+    ReplicaSet replicaSet = replicaSetOf(deployment);
+    var template = replicaSet.getSpec().getTemplate();
     String now = Instant.now().toString();
     Pod pod = new PodBuilder()
         .withNewMetadata()
-          .withName(deployment.getMetadata().getName() + "-" + PODS.incrementAndGet())
+          .withName(replicaSet.getMetadata().getName() + "-" + PODS.incrementAndGet())
           .withNamespace(namespace)
           .withLabels(template.getMetadata().getLabels())
+          .addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet")
+            .withName(replicaSet.getMetadata().getName()).withUid(replicaSet.getMetadata().getUid())
+            .withController(true).withBlockOwnerDeletion(true).endOwnerReference()
           .withAnnotations(template.getMetadata().getAnnotations())
           // Later pods are later by a second, as a real API server's second-precision timestamps would order them.
           .withCreationTimestamp(Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(PODS.get()).toString())
@@ -162,25 +175,54 @@ final class FakeKubelet {
   }
 
   private void deleteOtherVersions(Deployment deployment) {
-    String version = versionOf(deployment);
-    podsOf(deployment).stream().filter(p -> !version.equals(p.getMetadata().getAnnotations().get(Api.VERSION_ANNOTATION)))
-        .forEach(p -> client.resource(p).delete());
+    String current = replicaSetOf(deployment).getMetadata().getUid();
+    podsOf(deployment).stream().filter(p -> !current.equals(owner(p))).forEach(p -> client.resource(p).delete());
   }
 
   private int readyOldPods(Deployment deployment) {
-    String version = versionOf(deployment);
+    String current = replicaSetOf(deployment).getMetadata().getUid();
     return (int) podsOf(deployment).stream()
-        .filter(p -> !version.equals(p.getMetadata().getAnnotations().get(Api.VERSION_ANNOTATION)))
+        .filter(p -> !current.equals(owner(p)))
         .filter(p -> p.getStatus().getConditions().stream().anyMatch(c -> "True".equals(c.getStatus()))).count();
+  }
+
+  private static String owner(Pod pod) {
+    return pod.getMetadata().getOwnerReferences().isEmpty() ? null
+        : pod.getMetadata().getOwnerReferences().get(0).getUid();
+  }
+
+  /**
+   * The ReplicaSet of the Deployment's current template, made as the Deployment controller makes
+   * it: named after a hash of the template, labelled with it, owned by the Deployment.
+   */
+  public ReplicaSet replicaSetOf(Deployment deployment) {
+    PodTemplateSpec template = deployment.getSpec().getTemplate();
+    String hash = Integer.toHexString(client.getKubernetesSerialization().asJson(template).hashCode());
+    String name = deployment.getMetadata().getName() + "-" + hash;
+    ReplicaSet existing = client.apps().replicaSets().inNamespace(namespace).withName(name).get();
+    if (existing != null) {
+      return existing;
+    }
+    Map<String, String> labels = new TreeMap<>(template.getMetadata().getLabels());
+    labels.put(POD_TEMPLATE_HASH, hash);
+    return client.resource(new ReplicaSetBuilder()
+        .withNewMetadata()
+          .withName(name).withNamespace(namespace).withLabels(labels)
+          .addNewOwnerReference().withApiVersion("apps/v1").withKind("Deployment")
+            .withName(deployment.getMetadata().getName()).withUid(deployment.getMetadata().getUid())
+            .withController(true).withBlockOwnerDeletion(true).endOwnerReference()
+        .endMetadata()
+        .withNewSpec()
+          .withReplicas(1)
+          .withNewSelector().withMatchLabels(Map.of(POD_TEMPLATE_HASH, hash)).endSelector()
+          .withTemplate(new PodTemplateSpecBuilder(template).editMetadata().withLabels(labels).endMetadata().build())
+        .endSpec()
+        .build()).create();
   }
 
   private List<Pod> podsOf(Deployment deployment) {
     return client.pods().inNamespace(namespace)
         .withLabels(deployment.getSpec().getSelector().getMatchLabels()).list().getItems();
-  }
-
-  private static String versionOf(Deployment deployment) {
-    return deployment.getSpec().getTemplate().getMetadata().getAnnotations().get(Api.VERSION_ANNOTATION);
   }
 
   private void setStatus(Deployment deployment, int replicas, int updated, int available, String deadlineReason) {
