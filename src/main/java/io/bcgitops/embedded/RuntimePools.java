@@ -110,11 +110,17 @@ public final class RuntimePools {
                           "--maven-repository", images.mavenRepository()),
                       "256Mi"))
               .addNewVolume().withName("apps").withNewEmptyDir().endEmptyDir().endVolume()
-              .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+              // A /tmp per container: two JVMs of one user in one /tmp fight over hsperfdata_<user>/1.
+              .addNewVolume().withName(tmpVolume("host")).withNewEmptyDir().endEmptyDir().endVolume()
+              .addNewVolume().withName(tmpVolume("loader")).withNewEmptyDir().endEmptyDir().endVolume()
             .endSpec()
           .endTemplate()
         .endSpec()
         .build();
+  }
+
+  private static String tmpVolume(String container) {
+    return "tmp-" + container;
   }
 
   private static Container container(String name, String image, int port, boolean readOnlyApps, String runtime,
@@ -138,7 +144,7 @@ public final class RuntimePools {
             .withLimits(Map.of("memory", new Quantity(memory))).build())
         .withVolumeMounts(new VolumeMountBuilder().withName("apps").withMountPath(RuntimeApi.SHARED_DIR)
                 .withReadOnly(readOnlyApps).build(),
-            new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())
+            new VolumeMountBuilder().withName(tmpVolume(name)).withMountPath("/tmp").build())
         .withSecurityContext(new SecurityContextBuilder().withRunAsNonRoot(true).withAllowPrivilegeEscalation(false)
             .withReadOnlyRootFilesystem(true).withPrivileged(false).withNewCapabilities().withDrop("ALL")
             .endCapabilities().build())

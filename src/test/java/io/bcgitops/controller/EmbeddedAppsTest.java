@@ -107,6 +107,8 @@ class EmbeddedAppsTest extends OperatorTestBase {
     assertEquals("IfNotPresent", containers.get("host").getImagePullPolicy());
     assertEquals(RuntimePools.tokenSecretName("default"), containers.get("host").getEnv().get(0).getValueFrom()
         .getSecretKeyRef().getName());
+    assertTrue(!tmpVolume(containers.get("host")).equals(tmpVolume(containers.get("loader"))),
+        "host and loader each have a /tmp of their own: two JVMs in one would fight over hsperfdata");
     assertNotNull(client.services().inNamespace(ns).withName(POOL).get());
     awaitPhase("greeter", Phase.Deploying, "RuntimeUnavailable");
 
@@ -278,6 +280,11 @@ class EmbeddedAppsTest extends OperatorTestBase {
 
     assertTrue(message(awaitPhase("boxed", Phase.Failed, "InvalidSpec")).contains("isolation: vm"));
     assertNull(kubelet.deployment(POOL), "no pool for an app that cannot run in one");
+  }
+
+  private static String tmpVolume(Container container) {
+    return container.getVolumeMounts().stream().filter(m -> "/tmp".equals(m.getMountPath())).findFirst()
+        .orElseThrow().getName();
   }
 
   private void runningPoolFirst() {

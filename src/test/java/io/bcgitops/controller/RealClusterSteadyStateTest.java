@@ -75,7 +75,7 @@ class RealClusterSteadyStateTest {
       storeAsRecorded(source, source.getStatus());
       apps.forEach(app -> storeAsRecorded(app, app.getStatus()));
       for (Deployment deployment : List.of(RealCluster.object("deployment-vm-app.json", Deployment.class),
-          RealCluster.object("deployment-runtime-pool.json", Deployment.class))) {
+          RealCluster.runtimePoolDeployment())) {
         storeAsRecorded(deployment, deployment.getStatus());
       }
       RealCluster.items("replicasets.json", ReplicaSet.class).forEach(rs -> storeAsRecorded(rs, rs.getStatus()));

@@ -35,7 +35,7 @@ class DriftTest {
   }
 
   static Deployment livePool() {
-    return RealCluster.object("deployment-runtime-pool.json", Deployment.class);
+    return RealCluster.runtimePoolDeployment();
   }
 
   @Test

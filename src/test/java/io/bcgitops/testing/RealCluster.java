@@ -2,6 +2,8 @@ package io.bcgitops.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +38,24 @@ public final class RealCluster {
   public static <T extends HasMetadata> T item(String file, Class<T> type, String name) {
     return items(file, type).stream().filter(i -> name.equals(i.getMetadata().getName())).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no " + name + " in " + file));
+  }
+
+  /**
+   * The recorded runtime pool's Deployment, as the server returns the one this version writes:
+   * the recording's operator gave the host and the loader one /tmp; this one gives each its own
+   * (emptyDirs, which the server leaves as written), so the recording is adapted here, in one place.
+   */
+  public static Deployment runtimePoolDeployment() {
+    Deployment pool = object("deployment-runtime-pool.json", Deployment.class);
+    var spec = pool.getSpec().getTemplate().getSpec();
+    spec.getVolumes().removeIf(v -> v.getName().equals("tmp"));
+    for (var container : spec.getContainers()) {
+      spec.getVolumes().add(new VolumeBuilder().withName("tmp-" + container.getName()).withNewEmptyDir().endEmptyDir()
+          .build());
+      container.getVolumeMounts().stream().filter(m -> m.getName().equals("tmp"))
+          .forEach(m -> m.setName("tmp-" + container.getName()));
+    }
+    return pool;
   }
 
   private static InputStream open(String file) {
