@@ -143,7 +143,7 @@ final class LocalCommand {
     String mavenRepository = jars != null ? jars.url().toString()
         : repositoryOption != null ? repositoryOption
         : env.getOrDefault("BCGITOPS_MAVEN_REPOSITORY", VmImages.DEFAULTS.mavenRepository());
-    LocalApiServer api = LocalApiServer.start((int) line.number("--api-port", 0, 0, 65535));
+    LocalApiServer api = LocalApiServer.start((int) line.number("--api-port", 0, 0, 65535), state);
     running.push(api);
     KubernetesClient client = api.client();
     Path kubeconfig = api.writeKubeconfig(state.kubeconfig());

@@ -19,7 +19,8 @@ final class BuiltInResources {
   static List<ApiResource> all() {
     List<Column> nameAndAge = List.of(Column.NAME, Column.AGE);
     return List.of(
-        cluster("", "v1", names("namespaces", "Namespace", List.of("ns"), List.of()), nameAndAge),
+        // No status subresource: the store reads namespaces/<name>/status as a resource "status" in a namespace.
+        cluster("", "v1", names("namespaces", "Namespace", List.of("ns"), List.of()), false, nameAndAge),
         namespaced("", "v1", names("pods", "Pod", List.of("po"), List.of("all")), true, podColumns()),
         namespaced("", "v1", names("services", "Service", List.of("svc"), List.of("all")), true, nameAndAge),
         namespaced("", "v1", names("secrets", "Secret", List.of(), List.of()), false, nameAndAge),
@@ -30,7 +31,7 @@ final class BuiltInResources {
         namespaced("coordination.k8s.io", "v1", names("leases", "Lease", List.of(), List.of()), false, nameAndAge),
         namespaced("events.k8s.io", "v1", names("events", "Event", List.of("ev"), List.of()), false, nameAndAge),
         cluster("apiextensions.k8s.io", "v1",
-            names("customresourcedefinitions", "CustomResourceDefinition", List.of("crd", "crds"), List.of()),
+            names("customresourcedefinitions", "CustomResourceDefinition", List.of("crd", "crds"), List.of()), true,
             nameAndAge));
   }
 
@@ -39,8 +40,9 @@ final class BuiltInResources {
     return new ApiResource(group, version, names, true, status, columns, null);
   }
 
-  private static ApiResource cluster(String group, String version, ApiResource.Names names, List<Column> columns) {
-    return new ApiResource(group, version, names, false, true, columns, null);
+  private static ApiResource cluster(String group, String version, ApiResource.Names names, boolean status,
+      List<Column> columns) {
+    return new ApiResource(group, version, names, false, status, columns, null);
   }
 
   private static ApiResource.Names names(String plural, String kind, List<String> shortNames,

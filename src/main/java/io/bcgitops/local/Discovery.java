@@ -3,7 +3,6 @@ package io.bcgitops.local;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The discovery documents kubectl reads to map {@code gs} or {@code deployments} to a REST path: /version,
@@ -54,22 +53,19 @@ final class Discovery {
     return list;
   }
 
-  /** /apis/&lt;group&gt;, if the group is served. */
-  Optional<ObjectNode> group(String group) {
-    if (!catalog.groups().contains(group)) {
-      return Optional.empty();
-    }
+  /** /apis/&lt;group&gt;, of a group the catalog serves ({@link Routes} refuses the others). */
+  ObjectNode group(String group) {
     ObjectNode node = groupNode(group);
     node.put("kind", "APIGroup").put("apiVersion", "v1");
-    return Optional.of(node);
+    return node;
   }
 
-  /** /api/v1 or /apis/&lt;group&gt;/&lt;version&gt;, if served: its resources and their status subresources. */
-  Optional<ObjectNode> resources(String group, String version) {
+  /**
+   * /api/v1 or /apis/&lt;group&gt;/&lt;version&gt;, of a version the catalog serves ({@link Routes} refuses the
+   * others): its resources and their status subresources.
+   */
+  ObjectNode resources(String group, String version) {
     List<ApiResource> served = catalog.in(group, version);
-    if (served.isEmpty()) {
-      return Optional.empty();
-    }
     ObjectNode list = KubeJson.object();
     list.put("kind", "APIResourceList").put("apiVersion", "v1")
         .put("groupVersion", ResourcePath.groupVersion(group, version));
@@ -92,7 +88,7 @@ final class Discovery {
         STATUS_VERBS.forEach(status.putArray("verbs")::add);
       }
     }
-    return Optional.of(list);
+    return list;
   }
 
   private ObjectNode groupNode(String group) {

@@ -11,20 +11,17 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local API as kubectl sees it. It answers what the mock store does not: discovery, /openapi/v2, Tables for
- * {@code kubectl get}, label and field selectors (of lists, watches and deletes of collections), and watches over
- * HTTP; every other request goes to the store unchanged (but for a strategic merge patch without lists, sent on as
- * the merge patch it equals), and its answer comes back unchanged (but for a 404 without a body, which gets the
- * Status the API server would send, so kubectl can say what was not found). A body the store cannot read (not JSON) is refused here. Every request needs the
- * API's bearer token.
+ * The local API as kubectl sees it. It serves only what {@link Routes} lists, and refuses the rest. It answers what
+ * the mock store does not: discovery, /openapi/v2, Tables for {@code kubectl get}, label and field selectors (of
+ * lists, watches and deletes of collections), watches over HTTP, and pods' logs (with where they are); the other
+ * requests on objects go to the store (a strategic merge patch without lists as the merge patch it equals), and its
+ * answer comes back unchanged (but for a 404 without a body, which gets the Status the API server would send, so
+ * kubectl can say what was not found). Every request needs the API's bearer token.
  */
 final class FrontDoor implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(FrontDoor.class);
@@ -33,25 +30,24 @@ final class FrontDoor implements HttpHandler {
   private static final String JSON = "application/json";
   // kubectl asks for "...spec.v2@v1.0+protobuf"; the API server answers with this form, which Go can parse.
   private static final String OPENAPI_V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
-  private static final List<Column> NAME_AND_AGE = List.of(Column.NAME, Column.AGE);
-  private static final Pattern CORE_VERSION = Pattern.compile("/api/([^/]+)/?");
-  private static final Pattern GROUP = Pattern.compile("/apis/([^/]+)/?");
-  private static final Pattern GROUP_VERSION = Pattern.compile("/apis/([^/]+)/([^/]+)/?");
 
   private final BearerToken token;
-  private final ResourceCatalog catalog;
+  private final Routes routes;
   private final Discovery discovery;
   private final byte[] openApiV2;
   private final StoreClient store;
   private final WatchStream watches;
+  private final PodLogs logs;
 
-  FrontDoor(String token, ResourceCatalog catalog, Discovery discovery, StoreClient store, ChangeLog changes) {
+  FrontDoor(String token, ResourceCatalog catalog, Discovery discovery, StoreClient store, ChangeLog changes,
+      PodLogs logs) {
     this.token = new BearerToken(token);
-    this.catalog = catalog;
+    this.routes = new Routes(catalog);
     this.discovery = discovery;
     this.openApiV2 = OpenApiV2.document(catalog);
     this.store = store;
     this.watches = new WatchStream(store, changes);
+    this.logs = logs;
   }
 
   @Override
@@ -75,22 +71,25 @@ final class FrontDoor implements HttpHandler {
       return;
     }
     URI uri = exchange.getRequestURI();
+    Routes.Route route = routes.of(exchange.getRequestMethod(), uri.getRawPath());
+    if (route instanceof Routes.Refused refused) {
+      send(exchange, refused.code(), refused.status());
+    } else if (route instanceof Routes.Information information) {
+      serveInformation(exchange, information);
+    } else if (route instanceof Routes.PodLog log) {
+      serveLog(exchange, log.pod(), Query.parse(uri.getRawQuery()));
+    } else {
+      serveResource(exchange, (Routes.Resource) route, Query.parse(uri.getRawQuery()));
+    }
+  }
+
+  private void serveResource(HttpExchange exchange, Routes.Resource route, Query query) throws IOException {
     String method = exchange.getRequestMethod();
     boolean get = method.equals("GET");
-    if (get && serveInformation(exchange, uri.getRawPath())) {
-      return;
-    }
-    Optional<ResourcePath> target = ResourcePath.parse(uri.getRawPath());
-    if (target.isEmpty()) {
-      send(exchange, 404, KubeJson.status(404, "NotFound", "the server could not find the requested resource"));
-      return;
-    }
-    Query query = Query.parse(uri.getRawQuery());
     Optional<TableRequest> table =
         TableRequest.from(exchange.getRequestHeaders().getFirst("Accept"), query.get("includeObject"));
-    ResourcePath path = target.get();
-    Optional<ApiResource> resource = catalog.find(path.group(), path.version(), path.plural());
-    List<Column> columns = resource.map(ApiResource::columns).orElse(NAME_AND_AGE);
+    ResourcePath path = route.path();
+    ApiResource resource = route.resource();
     boolean webSocket = "websocket".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Upgrade"));
     if (query.get("dryRun") != null) {
       refuseDryRun(exchange);
@@ -99,57 +98,57 @@ final class FrontDoor implements HttpHandler {
       // over, the client watches over HTTP instead (as it does through `kubectl proxy`).
       Exchanges.send(exchange, 200, JSON, new byte[0]);
     } else if (get && query.isTrue("watch")) {
-      watches.serve(exchange, Selection.of(path, query), query, table, columns, resource.map(ApiResource::kind));
+      watches.serve(exchange, Selection.of(path, query), query, table, resource.columns(), resource.kind());
     } else if (get && path.isCollection()) {
-      list(exchange, Selection.of(path, query), table, columns);
+      list(exchange, Selection.of(path, query), resource, table);
     } else if (method.equals("DELETE") && path.isCollection()) {
       deleteCollection(exchange, Selection.of(path, query), resource);
     } else {
-      forward(exchange, path, table, columns);
+      forward(exchange, path, table, resource.columns());
     }
   }
 
-  /** Discovery, the version and the OpenAPI document; false for any other path. */
-  private boolean serveInformation(HttpExchange exchange, String path) throws IOException {
-    Optional<ObjectNode> answer;
-    Matcher matcher;
-    if (path.equals("/openapi/v2")) {
-      Exchanges.send(exchange, 200, OPENAPI_V2_PROTOBUF, openApiV2);
-      return true;
-    } else if (path.equals("/version")) {
-      answer = Optional.of(discovery.version());
-    } else if (path.equals("/api") || path.equals("/api/")) {
-      answer = Optional.of(discovery.coreVersions());
-    } else if (path.equals("/apis") || path.equals("/apis/")) {
-      answer = Optional.of(discovery.groups());
-    } else if ((matcher = CORE_VERSION.matcher(path)).matches()) {
-      answer = discovery.resources("", matcher.group(1));
-    } else if ((matcher = GROUP.matcher(path)).matches()) {
-      answer = discovery.group(matcher.group(1));
-    } else if ((matcher = GROUP_VERSION.matcher(path)).matches()) {
-      answer = discovery.resources(matcher.group(1), matcher.group(2));
+  /** A pod's log: the pod's, else 404 as for any missing pod. */
+  private void serveLog(HttpExchange exchange, ResourcePath pod, Query query) throws IOException {
+    StoreClient.Response response = store.send("GET", pod.path(), null, new byte[0]);
+    if (response.status() == 404) {
+      send(exchange, 404, notFound(pod));
+    } else if (response.status() != 200) {
+      relay(exchange, response);
     } else {
-      return false;
+      ObjectNode answer = logs.answer(KubeJson.MAPPER.readTree(response.body()), query.get("container"));
+      send(exchange, answer.path("code").asInt(), answer);
     }
-    if (answer.isPresent()) {
-      send(exchange, 200, answer.get());
-    } else {
-      send(exchange, 404, KubeJson.status(404, "NotFound", "the server could not find the requested resource"));
-    }
-    return true;
   }
 
-  private void list(HttpExchange exchange, Selection selection, Optional<TableRequest> table, List<Column> columns)
+  private void serveInformation(HttpExchange exchange, Routes.Information information) throws IOException {
+    switch (information.document()) {
+      case OPENAPI_V2 -> Exchanges.send(exchange, 200, OPENAPI_V2_PROTOBUF, openApiV2);
+      case VERSION -> send(exchange, 200, discovery.version());
+      case CORE_VERSIONS -> send(exchange, 200, discovery.coreVersions());
+      case GROUPS -> send(exchange, 200, discovery.groups());
+      case GROUP -> send(exchange, 200, discovery.group(information.group()));
+      case RESOURCES -> send(exchange, 200, discovery.resources(information.group(), information.version()));
+    }
+  }
+
+  private void list(HttpExchange exchange, Selection selection, ApiResource resource, Optional<TableRequest> table)
       throws IOException {
     StoreClient.Listing listing = store.list(selection.target());
     List<JsonNode> items = selection.select(listing.items());
     String resourceVersion = String.valueOf(listing.resourceVersion());
     if (table.isPresent()) {
       Exchanges.send(exchange, 200, table.get().contentType(), KubeJson.MAPPER.writeValueAsBytes(
-          Tables.of(table.get(), columns, items, resourceVersion, true, Instant.now())));
+          Tables.of(table.get(), resource.columns(), items, resourceVersion, true, Instant.now())));
       return;
     }
-    send(exchange, 200, listOf(selection.target(), items, resourceVersion));
+    send(exchange, 200, listOf(selection.target(), resource, items, resourceVersion));
+  }
+
+  /** The store would carry the change out, where a dry run must change nothing: none is done. */
+  private static void refuseDryRun(HttpExchange exchange) throws IOException {
+    send(exchange, 400, KubeJson.status(400, "BadRequest", "the local API does not do server-side dry runs"
+        + " (dryRun): use --dry-run=client"));
   }
 
   /**
@@ -157,49 +156,40 @@ final class FrontDoor implements HttpHandler {
    * asked to delete the collection: it ignores the selector terms it does not know (such as {@code app in (a)})
    * and would delete more than was selected.
    */
-  /** The store would carry the change out, where a dry run must change nothing: none is done. */
-  private static void refuseDryRun(HttpExchange exchange) throws IOException {
-    send(exchange, 400, KubeJson.status(400, "BadRequest", "the local API does not do server-side dry runs"
-        + " (dryRun): use --dry-run=client"));
-  }
-
-  private void deleteCollection(HttpExchange exchange, Selection selection, Optional<ApiResource> resource)
+  private void deleteCollection(HttpExchange exchange, Selection selection, ApiResource resource)
       throws IOException {
     ResourcePath target = selection.target();
-    if (target.namespace() == null && resource.map(ApiResource::namespaced).orElse(false)) {
-      // The API server deletes a namespaced collection one namespace at a time only.
-      send(exchange, 405, KubeJson.status(405, "MethodNotAllowed",
-          "the server does not allow this method on the requested resource"));
-      return;
-    }
     StoreClient.Listing listing = store.list(target);
     List<JsonNode> items = selection.select(listing.items());
     for (JsonNode item : items) {
       String namespace = KubeJson.namespace(item);
       ResourcePath one = new ResourcePath(target.group(), target.version(), namespace.isEmpty() ? null : namespace,
           target.plural(), KubeJson.name(item), null);
-      StoreClient.Response response = store.send("DELETE", one.collectionPath() + "/" + one.name(), null,
-          new byte[0]);
+      StoreClient.Response response = store.send("DELETE", one.path(), null, new byte[0]);
       // One that is gone already was deleted by someone else meanwhile, as the API server too lets pass.
       if (response.status() / 100 != 2 && response.status() != 404) {
         relay(exchange, response);
         return;
       }
     }
-    send(exchange, 200, listOf(target, items, String.valueOf(listing.resourceVersion())));
+    send(exchange, 200, listOf(target, resource, items, String.valueOf(listing.resourceVersion())));
   }
 
   /** A list of objects of the collection {@code target}, as the API server writes one: a "PodList" and such. */
-  private ObjectNode listOf(ResourcePath target, List<JsonNode> items, String resourceVersion) {
+  private static ObjectNode listOf(ResourcePath target, ApiResource resource, List<JsonNode> items,
+      String resourceVersion) {
     ObjectNode list = KubeJson.object();
     list.put("apiVersion", target.groupVersion());
-    list.put("kind", catalog.find(target.group(), target.version(), target.plural())
-        .map(resource -> resource.kind() + "List").orElse("List"));
+    list.put("kind", resource.kind() + "List");
     list.putObject("metadata").put("resourceVersion", resourceVersion);
     items.forEach(list.putArray("items")::add);
     return list;
   }
 
+  /**
+   * Sends a request on one object, or on its status, to the store: at the path {@link Routes} allowed, without
+   * the query (whose parameters for such requests, such as fieldManager, the store does not read).
+   */
   private void forward(HttpExchange exchange, ResourcePath target, Optional<TableRequest> table,
       List<Column> columns) throws IOException {
     byte[] body = Exchanges.readBody(exchange, MAX_BODY_BYTES);
@@ -207,15 +197,14 @@ final class FrontDoor implements HttpHandler {
       send(exchange, 413, KubeJson.status(413, "RequestEntityTooLarge", "the request body is over 3 MiB"));
       return;
     }
+    String method = exchange.getRequestMethod();
     String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-    if (body.length > 0 && !isJson(contentType)) {
-      // Such as the protobuf kubectl's create commands send for built-in kinds.
-      send(exchange, 415, KubeJson.status(415, "UnsupportedMediaType", "the local API reads JSON only, not "
-          + contentType + "; for a built-in kind, write it with kubectl apply -f (for example kubectl create secret"
-          + " ... --dry-run=client -o yaml | kubectl apply -f -)"));
-      return;
-    }
     if (body.length > 0) {
+      Optional<ObjectNode> refused = Routes.refusedBody(method, contentType);
+      if (refused.isPresent()) {
+        send(exchange, refused.get().path("code").asInt(), refused.get());
+        return;
+      }
       JsonNode parsed;
       try {
         parsed = KubeJson.MAPPER.readTree(body);
@@ -228,7 +217,7 @@ final class FrontDoor implements HttpHandler {
         refuseDryRun(exchange);
         return;
       }
-      if (isMediaType(contentType, StrategicMergePatch.MEDIA_TYPE)) {
+      if (Routes.mediaType(contentType).equals(StrategicMergePatch.MEDIA_TYPE)) {
         if (!StrategicMergePatch.isPlainMerge(parsed)) {
           send(exchange, 415, KubeJson.status(415, "UnsupportedMediaType", "the local API cannot apply a strategic"
               + " merge patch with lists or directives; patch with --type=merge or --type=json"));
@@ -237,10 +226,7 @@ final class FrontDoor implements HttpHandler {
         contentType = StrategicMergePatch.MERGE_PATCH;
       }
     }
-    URI uri = exchange.getRequestURI();
-    String method = exchange.getRequestMethod();
-    StoreClient.Response response = store.send(method,
-        uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()), contentType, body);
+    StoreClient.Response response = store.send(method, target.path(), contentType, body);
     if (response.status() == 404 && response.body().length == 0) {
       send(exchange, 404, notFound(target));
     } else if (method.equals("GET") && response.status() == 200 && table.isPresent() && target.subresource() == null) {
@@ -259,20 +245,6 @@ final class FrontDoor implements HttpHandler {
         response.body());
   }
 
-  /** application/json and its patch variants (merge-patch+json, json-patch+json, ...). */
-  private static boolean isJson(String contentType) {
-    String mediaType = mediaType(contentType);
-    return mediaType.equals(JSON) || mediaType.startsWith("application/") && mediaType.endsWith("+json");
-  }
-
-  private static boolean isMediaType(String contentType, String mediaType) {
-    return mediaType(contentType).equals(mediaType);
-  }
-
-  private static String mediaType(String contentType) {
-    return contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-  }
-
   private static ObjectNode notFound(ResourcePath target) {
     String what = target.qualifiedPlural() + (target.name() == null ? "" : " \"" + target.name() + "\"");
     ObjectNode status = KubeJson.status(404, "NotFound", what + " not found");
@@ -285,6 +257,8 @@ final class FrontDoor implements HttpHandler {
   }
 
   private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
-    Exchanges.send(exchange, status, JSON, KubeJson.MAPPER.writeValueAsBytes(body));
+    // The answer to a HEAD (refused, as every HEAD is) has no body.
+    Exchanges.send(exchange, status, JSON, exchange.getRequestMethod().equals("HEAD") ? new byte[0]
+        : KubeJson.MAPPER.writeValueAsBytes(body));
   }
 }

@@ -36,7 +36,8 @@ import java.util.logging.Level;
  * <p>There is no admission, no defaulting, no garbage collection and no server-side validation (kubectl validates
  * against the CRD schemas before it sends): what a cluster's controllers and webhooks do is not done here. Nor
  * are protobuf bodies (kubectl's {@code create secret|configmap|namespace}: {@code kubectl apply} works), strategic
- * merge patches with lists, server-side apply, or pods' logs, exec and port-forward.
+ * merge patches with lists, server-side apply, or pods' exec and port-forward; a pod's log is answered with where
+ * its file is. {@link Routes} lists what is served; every other request is refused.
  */
 public final class LocalApiServer implements AutoCloseable {
   private static final String DEFAULT_NAMESPACE = "default";
@@ -84,8 +85,9 @@ public final class LocalApiServer implements AutoCloseable {
    * "default".
    *
    * @param port the front door's port on loopback; 0 for any free one
+   * @param state the run's state folder, whose files {@code kubectl logs} is told of
    */
-  public static LocalApiServer start(int port) throws IOException {
+  public static LocalApiServer start(int port, StateFolder state) throws IOException {
     List<CustomResourceDefinition> crds = CustomResources.definitions();
     List<ApiResource> served = new ArrayList<>(BuiltInResources.all());
     crds.forEach(crd -> served.addAll(CustomResources.served(crd)));
@@ -127,7 +129,8 @@ public final class LocalApiServer implements AutoCloseable {
       http = HttpsServer.create(new InetSocketAddress(loopback, port), 0);
       http.setHttpsConfigurator(new HttpsConfigurator(certificate.sslContext()));
       Discovery discovery = new Discovery(catalog, LOOPBACK + ":" + http.getAddress().getPort());
-      http.createContext("/", new FrontDoor(token, catalog, discovery, new StoreClient(storeUrl, token), changes));
+      http.createContext("/", new FrontDoor(token, catalog, discovery, new StoreClient(storeUrl, token), changes,
+          PodLogs.in(state)));
       http.setExecutor(requests);
       http.start();
       return new LocalApiServer(store, client, http, requests, certificate.pem(), token);

@@ -18,6 +18,11 @@ record PodFiles(Path dir) {
   /** Kubernetes keeps the end of the log as the termination message of a failed container (FallbackToLogsOnError). */
   private static final int MESSAGE_BYTES = 2048;
 
+  /** The folder of a pod that the node whose folder is {@code node} runs. */
+  static PodFiles of(Path node, String namespace, String pod) {
+    return new PodFiles(node.resolve("pods").resolve(namespace).resolve(pod));
+  }
+
   Path volume(String name) {
     return dir.resolve("volumes").resolve(name);
   }

@@ -40,11 +40,11 @@ final class WatchStream {
 
   /**
    * @param columns the resource's Table columns, for a watch that asks for Tables
-   * @param kind the resource's kind, for bookmarks; empty when the catalog does not know it
+   * @param kind the resource's kind, for bookmarks
    * @throws IllegalArgumentException when resourceVersion or timeoutSeconds is not a number
    */
   void serve(HttpExchange exchange, Selection selection, Query query, Optional<TableRequest> table,
-      List<Column> columns, Optional<String> kind) throws IOException {
+      List<Column> columns, String kind) throws IOException {
     Duration timeout = query.get("timeoutSeconds") == null ? LONGEST
         : Duration.ofSeconds(Long.parseLong(query.get("timeoutSeconds")));
     String requested = query.get("resourceVersion");
@@ -72,7 +72,7 @@ final class WatchStream {
         for (JsonNode object : fromNow ? selection.select(listing.items()) : List.<JsonNode>of()) {
           events.send("ADDED", object);
         }
-        Optional<String> bookmarkKind = query.isTrue("allowWatchBookmarks") ? kind : Optional.empty();
+        Optional<String> bookmarkKind = query.isTrue("allowWatchBookmarks") ? Optional.of(kind) : Optional.empty();
         Instant end = Instant.now().plus(timeout);
         for (Duration left = timeout; left.compareTo(Duration.ZERO) > 0; left = Duration.between(Instant.now(), end)) {
           ChangeLog.Change change = changesAfter.next(left.compareTo(QUIET) < 0 ? left : QUIET);

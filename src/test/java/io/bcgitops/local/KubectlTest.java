@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.GitOpsSource;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.File;
 import java.io.IOException;
@@ -35,10 +37,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** The real kubectl against the local API, with the kubeconfig it writes: what a user of local mode types. */
 class KubectlTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
+  /** A Secret's value as the store holds it, which no answer to kubectl logs may show. */
+  private static final String BASE64_SECRET = "czNjcmV0LW5ldmVyLXNob3du";
 
   @TempDir
   static Path dir;
   static Path kubectl;
+  static StateFolder state;
   static LocalApiServer api;
   static Path kubeconfig;
   static KubernetesClient client;
@@ -47,7 +52,8 @@ class KubectlTest {
   static void start() throws IOException {
     kubectl = onPath("kubectl").orElse(null);
     if (kubectl != null) {
-      api = LocalApiServer.start(0);
+      state = StateFolder.open(dir.resolve("state"));
+      api = LocalApiServer.start(0, state);
       kubeconfig = api.writeKubeconfig(dir.resolve("kubeconfig"));
       client = api.client();
     }
@@ -60,9 +66,10 @@ class KubectlTest {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws IOException {
     if (api != null) {
       api.close();
+      state.close();
     }
   }
 
@@ -239,6 +246,85 @@ class KubectlTest {
     assertEquals("pod/web-1 labeled", run("label", "pod", "web-1", "tier=front").strip());
     assertEquals("front", client.pods().inNamespace("default").withName("web-1").get().getMetadata().getLabels()
         .get("tier"));
+    assertEquals("pod/web-1 patched", run("patch", "pod", "web-1", "--type=merge", "-p",
+        "{\"metadata\":{\"annotations\":{\"note\":\"patched\"}}}").strip());
+    assertEquals("patched", client.pods().inNamespace("default").withName("web-1").get().getMetadata()
+        .getAnnotations().get("note"));
+  }
+
+  @Test
+  void logsSaysWhereEachContainersLogIsAndShowsNothingElse() throws Exception {
+    client.secrets().inNamespace("default").resource(new SecretBuilder().withNewMetadata().withName("db")
+        .endMetadata().addToData("password", BASE64_SECRET).build()).create();
+    runningPod("web-7c9d-k2x4p", Map.of(Api.APP_LABEL, "web"), "app");
+    runningPod("bcgitops-runtime-default-local", Map.of(Api.RUNTIME_LABEL, "default"), "host", "loader");
+    Path pods = state.node().resolve("pods").resolve("default");
+
+    Result app = kubectl("logs", "web-7c9d-k2x4p");
+    Result fetch = kubectl("logs", "web-7c9d-k2x4p", "-c", "fetch");
+    Result pool = kubectl("logs", "-f", "bcgitops-runtime-default-local", "-c", "loader");
+
+    assertEquals(1, app.exit());
+    assertEquals("", app.out());
+    assertTrue(app.err().contains("Error from server (NotFound): kubectl logs is not served in local mode: container"
+        + " \"app\" of pod \"web-7c9d-k2x4p\" writes to " + pods.resolve("web-7c9d-k2x4p").resolve("app.log")),
+        app.err());
+    assertEquals(1, fetch.exit());
+    assertTrue(fetch.err().contains("writes to " + pods.resolve("web-7c9d-k2x4p").resolve("fetch.log")),
+        fetch.err());
+    assertEquals(1, pool.exit());
+    assertTrue(pool.err().contains("runs in the local process, whose log (with its apps' output) is "
+        + state.log()), pool.err());
+    for (Result result : List.of(app, fetch, pool)) {
+      assertFalse((result.out() + result.err()).contains(BASE64_SECRET), result.err());
+      assertFalse((result.out() + result.err()).contains("CustomResourceDefinition"), result.err());
+    }
+  }
+
+  @Test
+  void execAttachPortForwardAndDebugAreRefusedSayingSo() throws Exception {
+    runningPod("shell-1", Map.of(Api.APP_LABEL, "shell"), "app");
+
+    Result exec = kubectl("exec", "shell-1", "--", "cat", "/etc/passwd");
+    Result attach = kubectl("attach", "shell-1");
+    Result portForward = kubectl("port-forward", "pod/shell-1", "0:8080");
+    Result debug = kubectl("debug", "shell-1", "--image=busybox", "--profile=general");
+
+    assertEquals(1, exec.exit());
+    assertTrue(exec.err().contains("kubectl exec is not served in local mode"), exec.err());
+    assertEquals(1, attach.exit());
+    assertTrue(attach.err().contains("kubectl attach is not served in local mode"), attach.err());
+    assertEquals(1, portForward.exit());
+    assertTrue(portForward.err().contains("kubectl port-forward is not served in local mode"), portForward.err());
+    assertEquals(1, debug.exit(), debug.err());
+    assertTrue(debug.err().contains("kubectl debug (ephemeral containers) is not served in local mode"), debug.err());
+  }
+
+  @Test
+  void serverSideApplyIsRefusedSayingWhatToDoInstead() throws Exception {
+    Path file = dir.resolve("server-side.yaml");
+    Files.writeString(file, source("server-side", "interval: 5m"));
+
+    Result applied = kubectl("apply", "--server-side", "-f", file.toString());
+
+    assertEquals(1, applied.exit());
+    assertTrue(applied.err().contains("server-side apply is not served in local mode: use kubectl apply without"
+        + " --server-side"), applied.err());
+    assertNull(client.resources(GitOpsSource.class).inNamespace("default").withName("server-side").get());
+  }
+
+  /** A pod on the local node, Running, with the fetch init container of a vm app's pod and these containers. */
+  private static void runningPod(String name, Map<String, String> labels, String... containers) {
+    PodBuilder pod = new PodBuilder().withNewMetadata().withName(name).withNamespace("default").withLabels(labels)
+        .endMetadata().withNewSpec().withNodeName(LocalNode.NODE_NAME).addNewInitContainer().withName("fetch")
+        .withImage("bc-gitops-operator:latest").endInitContainer().endSpec();
+    for (String container : containers) {
+      pod.editSpec().addNewContainer().withName(container).withImage("eclipse-temurin:17-jre").endContainer()
+          .endSpec();
+    }
+    client.resource(pod.build()).create();
+    client.pods().inNamespace("default").withName(name).editStatus(created -> new PodBuilder(created).withNewStatus()
+        .withPhase("Running").endStatus().build());
   }
 
   private static String source(String name, String specLine) {

@@ -2,15 +2,20 @@ package io.bcgitops.local;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.GitOpsSource;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.StatusDetails;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -65,8 +70,13 @@ class LocalApiServerTest {
   private static final String SOURCES = "/apis/bcgitops.io/v1alpha1/namespaces/default/gitopssources";
   private static final String CONFIG_MAPS = "/api/v1/namespaces/default/configmaps";
 
+  /** What a Secret of the tests below holds: no answer to a request that is not served may show it. */
+  private static final String SECRET_VALUE = "s3cret-never-shown";
+  private static final String POD = "/api/v1/namespaces/default/pods/web-5d8f-x2k4q";
+
   @TempDir
   static Path dir;
+  static StateFolder state;
   static LocalApiServer api;
   static JsonNode kubeconfig;
   static HttpClient https;
@@ -74,7 +84,8 @@ class LocalApiServerTest {
 
   @BeforeAll
   static void start() throws Exception {
-    api = LocalApiServer.start(0);
+    state = StateFolder.open(dir.resolve("state"));
+    api = LocalApiServer.start(0, state);
     Path file = api.writeKubeconfig(dir.resolve("config/kubeconfig"));
     kubeconfig = new YAMLMapper().readTree(file.toFile());
     token = kubeconfig.at("/users/0/user/token").asText();
@@ -83,8 +94,9 @@ class LocalApiServerTest {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws IOException {
     api.close();
+    state.close();
   }
 
   @Test
@@ -158,7 +170,8 @@ class LocalApiServerTest {
   /** Starts an API, writes its kubeconfig to the file named, says "ready" and serves until its input ends. */
   public static final class ApiUntilInputEnds {
     public static void main(String[] args) throws IOException {
-      try (LocalApiServer api = LocalApiServer.start(0)) {
+      try (StateFolder state = StateFolder.open(Path.of(args[0]).resolveSibling("state"));
+          LocalApiServer api = LocalApiServer.start(0, state)) {
         api.writeKubeconfig(Path.of(args[0]));
         System.out.println("ready");
         System.in.readAllBytes();
@@ -417,6 +430,103 @@ class LocalApiServerTest {
     assertEquals(404, missing.statusCode());
     assertEquals("appdeployments.bcgitops.io \"nothing\" not found", json(missing).path("message").asText());
     assertEquals("NotFound", json(missing).path("reason").asText());
+  }
+
+  @Test
+  void aPodsLogIsAnsweredWithWhereItIsAndNothingOfTheStore() throws Exception {
+    storeASecretAndAPod();
+
+    HttpResponse<String> log = get(POD + "/log?container=app&follow=true");
+    HttpResponse<String> missing = get("/api/v1/namespaces/default/pods/missing/log");
+
+    assertEquals(404, log.statusCode());
+    RoutesTest.assertStatus(404, "NotFound", "kubectl logs is not served in local mode: container \"app\" of pod"
+        + " \"web-5d8f-x2k4q\" writes to " + state.node().resolve("pods/default/web-5d8f-x2k4q/app.log"),
+        (ObjectNode) json(log));
+    assertNothingOfTheStore(log);
+    RoutesTest.assertStatus(404, "NotFound", "pods \"missing\" not found", (ObjectNode) json(missing));
+  }
+
+  @Test
+  void requestsNotServedAreRefusedWithAStatusAndNothingOfTheStore() throws Exception {
+    storeASecretAndAPod();
+    String[][] refused = {
+        {"GET", POD + "/exec?command=cat&command=/etc/passwd&stdout=true", "404", "NotFound"},
+        {"POST", POD + "/exec?command=ls", "404", "NotFound"},
+        {"POST", POD + "/attach", "404", "NotFound"},
+        {"POST", POD + "/portforward?ports=8080", "404", "NotFound"},
+        {"GET", POD + "/proxy/", "404", "NotFound"},
+        {"POST", POD + "/eviction", "404", "NotFound"},
+        {"POST", POD + "/binding", "404", "NotFound"},
+        {"PATCH", POD + "/ephemeralcontainers", "404", "NotFound"},
+        {"GET", POD + "/log/extra", "404", "NotFound"},
+        {"GET", "/api/v1/namespaces/default/serviceaccounts", "404", "NotFound"},
+        {"GET", "/apis/example.com/v1/widgets", "404", "NotFound"},
+        {"GET", "/api/v1/namespaces/default/secrets/..", "404", "NotFound"},
+        {"GET", "/api/v1/namespaces/default/secrets/%2e%2e", "404", "NotFound"},
+        {"GET", "/openapi/v3", "404", "NotFound"},
+        {"GET", "/healthz", "404", "NotFound"},
+        {"GET", "/", "404", "NotFound"},
+        {"POST", POD, "405", "MethodNotAllowed"},
+        {"DELETE", POD + "/status", "405", "MethodNotAllowed"},
+        {"PUT", "/api/v1/namespaces/default/pods", "405", "MethodNotAllowed"},
+        {"POST", "/api/v1/pods", "405", "MethodNotAllowed"},
+        {"OPTIONS", POD, "405", "MethodNotAllowed"},
+        {"TRACE", "/api/v1/namespaces/default/secrets", "405", "MethodNotAllowed"},
+        {"POST", "/version", "405", "MethodNotAllowed"}};
+
+    for (String[] request : refused) {
+      HttpResponse<String> response = https.send(HttpRequest.newBuilder(URI.create(api.url() + request[1]))
+          .timeout(WAIT).header("Authorization", "Bearer " + token)
+          .method(request[0], HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json")
+          .build(), HttpResponse.BodyHandlers.ofString());
+
+      String what = request[0] + " " + request[1] + ": " + response.body();
+      assertEquals(Integer.parseInt(request[2]), response.statusCode(), what);
+      assertEquals("Status", json(response).path("kind").asText(), what);
+      assertEquals(request[3], json(response).path("reason").asText(), what);
+      assertNothingOfTheStore(response);
+    }
+    assertNotNull(api.client().pods().inNamespace("default").withName("web-5d8f-x2k4q").get(),
+        "the refused DELETE of the pod's status deleted nothing");
+  }
+
+  @Test
+  void serverSideApplyIsRefusedSayingWhatToDoInstead() throws Exception {
+    storeASecretAndAPod();
+
+    HttpResponse<String> applied = https.send(request(POD + "?fieldManager=kubectl").header("Authorization",
+        "Bearer " + token).header("Content-Type", "application/apply-patch+yaml")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"metadata\":{\"labels\":{\"a\":\"b\"}}}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    RoutesTest.assertStatus(415, "UnsupportedMediaType", "server-side apply is not served in local mode: use kubectl"
+        + " apply without --server-side", (ObjectNode) json(applied));
+    assertNull(api.client().pods().inNamespace("default").withName("web-5d8f-x2k4q").get().getMetadata()
+        .getLabels().get("a"));
+  }
+
+  /** A Secret, and a vm app's pod on the node, as the operator and the node write them. */
+  private static void storeASecretAndAPod() {
+    api.client().secrets().inNamespace("default").resource(new SecretBuilder().withNewMetadata()
+        .withName("db-credentials").endMetadata().addToData("password", base64(SECRET_VALUE)).build())
+        .createOr(existing -> existing.update());
+    api.client().pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("web-5d8f-x2k4q")
+        .addToLabels(Api.APP_LABEL, "web").endMetadata().withNewSpec().withNodeName(LocalNode.NODE_NAME)
+        .addNewInitContainer().withName("fetch").withImage("bc-gitops-operator:latest").endInitContainer()
+        .addNewContainer().withName("app").withImage("eclipse-temurin:17-jre").endContainer().endSpec().build())
+        .createOr(existing -> existing.update());
+  }
+
+  private static void assertNothingOfTheStore(HttpResponse<String> response) {
+    String what = response.request().method() + " " + response.request().uri() + ": " + response.body();
+    assertFalse(response.body().contains(SECRET_VALUE), what);
+    assertFalse(response.body().contains(base64(SECRET_VALUE)), what);
+    assertFalse(response.body().contains("\"items\""), what);
+  }
+
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
   private static HttpResponse<String> get(String path) throws Exception {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.AppDeploymentStatus.Health;
 import io.bcgitops.api.AppDeploymentStatus.Phase;
@@ -15,6 +16,7 @@ import io.bcgitops.testing.TestRepo;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -89,6 +91,8 @@ class LocalModeEndToEndTest {
         + "\\s+healthy.*")));
     GitOpsSource source = client.resources(GitOpsSource.class).inNamespace("default").withName("repo").get();
     assertEquals(3, source.getStatus().getReadyCount());
+    assertTrue(Files.readString(logNamedByTheApi("web")).contains("hello listening on :" + webPort),
+        "kubectl logs names the file the vm app writes to");
 
     repo.write("apps/greeter/app.yaml", app("greeter", "1.1.0", "embedded", greeterPort, ""));
     repo.delete("apps/clock");
@@ -128,6 +132,20 @@ class LocalModeEndToEndTest {
         + "source:\n  type: maven\n  coordinates: io.bcgitops.examples:hello\n"
         + "env:\n  PORT: \"" + port + "\"\n  APP_NAME: " + name + "\n"
         + "health:\n  type: http\n  port: " + port + "\n  path: /health\n  interval: 1s\n" + extra;
+  }
+
+  /** The file a request for the log of a vm app's pod (what kubectl logs asks) is answered with. */
+  private Path logNamedByTheApi(String app) {
+    String pod = client.pods().inNamespace("default").withLabel(Api.APP_LABEL, app).list().getItems().get(0)
+        .getMetadata().getName();
+    KubernetesClientException notServed = assertThrows(KubernetesClientException.class,
+        () -> client.pods().inNamespace("default").withName(pod).inContainer("app").getLog());
+    assertEquals(404, notServed.getCode());
+    String message = notServed.getStatus().getMessage();
+    String writesTo = " writes to ";
+    assertTrue(message.startsWith("kubectl logs is not served in local mode: ") && message.contains(writesTo),
+        message);
+    return Path.of(message.substring(message.indexOf(writesTo) + writesTo.length()));
   }
 
   private boolean allRunningAndHealthy(List<String> names) {

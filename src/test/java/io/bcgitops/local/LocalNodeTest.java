@@ -64,6 +64,9 @@ class LocalNodeTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final AtomicInteger NAMESPACES = new AtomicInteger();
   private static final Path EXAMPLES = Path.of(System.getProperty("bcgitops.examples.dir", "target/examples"));
+  @TempDir
+  static Path stateDir;
+  private static StateFolder state;
   private static LocalApiServer api;
   private static KubernetesClient client;
   private static FolderServer jars;
@@ -76,15 +79,17 @@ class LocalNodeTest {
 
   @BeforeAll
   static void startApi() throws IOException {
-    api = LocalApiServer.start(0);
+    state = StateFolder.open(stateDir);
+    api = LocalApiServer.start(0, state);
     client = api.client();
     jars = FolderServer.start(EXAMPLES);
   }
 
   @AfterAll
-  static void stopApi() {
+  static void stopApi() throws IOException {
     jars.close();
     api.close();
+    state.close();
   }
 
   @BeforeEach
