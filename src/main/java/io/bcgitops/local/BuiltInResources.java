@@ -7,7 +7,7 @@ import java.util.Locale;
 
 /**
  * The built-in kinds the operator and the local node write, served so that
- * {@code kubectl get pods,deployments,services,secrets,events} works. Pods, Deployments and Events get the
+ * {@code kubectl get pods,deployments,replicasets,services,secrets,events} works. Pods, Deployments and Events get the
  * columns users know from a cluster; the others a Name and an Age.
  */
 final class BuiltInResources {
@@ -28,6 +28,8 @@ final class BuiltInResources {
         namespaced("", "v1", names("events", "Event", List.of("ev"), List.of()), false, eventColumns()),
         namespaced("apps", "v1", names("deployments", "Deployment", List.of("deploy"), List.of("all")), true,
             deploymentColumns()),
+        // The local node keeps one per pod template of a vm app's Deployment, as the Deployment controller does.
+        namespaced("apps", "v1", names("replicasets", "ReplicaSet", List.of("rs"), List.of("all")), true, nameAndAge),
         namespaced("coordination.k8s.io", "v1", names("leases", "Lease", List.of(), List.of()), false, nameAndAge),
         namespaced("events.k8s.io", "v1", names("events", "Event", List.of("ev"), List.of()), false, nameAndAge),
         cluster("apiextensions.k8s.io", "v1",

@@ -154,8 +154,7 @@ public final class LocalNode implements RuntimePoolAddress, AutoCloseable {
       }
     } else if (labels.containsKey(Api.APP_LABEL)) {
       rollouts.computeIfAbsent(key, k -> new VmRollout(client, events, pod -> new VmPod(client, pod,
-          new PodFiles(dir.resolve("pods").resolve(pod.getMetadata().getNamespace())
-              .resolve(pod.getMetadata().getName())),
+          PodFiles.of(dir, pod.getMetadata().getNamespace(), pod.getMetadata().getName()),
           agentJar, hostEnv, RESTART_BACKOFF, workers, () -> {
             VmRollout rollout = rollouts.get(k);
             if (rollout != null) {

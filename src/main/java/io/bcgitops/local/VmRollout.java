@@ -2,9 +2,7 @@ package io.bcgitops.local;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
@@ -16,9 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -40,7 +36,6 @@ final class VmRollout {
   private static final Logger LOG = LoggerFactory.getLogger(VmRollout.class);
   private static final int DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
   private static final int DEFAULT_GRACE_SECONDS = 30;
-  private static final String POD_TEMPLATE_HASH = "pod-template-hash";
 
   private final KubernetesClient client;
   private final ScheduledExecutorService timers;
@@ -152,29 +147,10 @@ final class VmRollout {
    * template's pods from older ones through it.
    */
   private ReplicaSet replicaSet(Deployment deployment, String template) {
-    String hash = hash(template);
-    String name = deployment.getMetadata().getName() + "-" + hash;
+    ReplicaSet wanted = ReplicaSets.forTemplate(deployment, hash(template));
     var replicaSets = client.apps().replicaSets().inNamespace(deployment.getMetadata().getNamespace());
-    ReplicaSet existing = replicaSets.withName(name).get();
-    if (existing != null) {
-      return existing;
-    }
-    Map<String, String> labels = new TreeMap<>(deployment.getSpec().getTemplate().getMetadata().getLabels());
-    labels.put(POD_TEMPLATE_HASH, hash);
-    return replicaSets.resource(new ReplicaSetBuilder()
-        .withNewMetadata()
-          .withName(name).withNamespace(deployment.getMetadata().getNamespace()).withLabels(labels)
-          .addNewOwnerReference().withApiVersion("apps/v1").withKind("Deployment")
-            .withName(deployment.getMetadata().getName()).withUid(deployment.getMetadata().getUid())
-            .withController(true).withBlockOwnerDeletion(true).endOwnerReference()
-        .endMetadata()
-        .withNewSpec()
-          .withReplicas(1)
-          .withNewSelector().withMatchLabels(Map.of(POD_TEMPLATE_HASH, hash)).endSelector()
-          .withTemplate(new PodTemplateSpecBuilder(deployment.getSpec().getTemplate())
-              .editMetadata().withLabels(labels).endMetadata().build())
-        .endSpec()
-        .build()).create();
+    ReplicaSet existing = replicaSets.withName(wanted.getMetadata().getName()).get();
+    return existing != null ? existing : replicaSets.resource(wanted).create();
   }
 
   /** A pod of the ReplicaSet, named as a ReplicaSet names them: its name, a random suffix. */

@@ -75,9 +75,18 @@ final class ApiMeter extends Dispatcher {
 
   /** Waits until {@code client} has made no request for {@code quiet}. */
   void awaitQuiet(String client, Duration quiet, Duration atMost) {
-    int[] seen = {-1};
+    awaitUnchanged(() -> since(0, client).size(), quiet, atMost);
+  }
+
+  /** Waits until {@code client} has made no write for {@code quiet} (reads may go on). */
+  void awaitNoWrites(String client, Duration quiet, Duration atMost) {
+    awaitUnchanged(() -> since(0, client).stream().filter(Answer::isWrite).count(), quiet, atMost);
+  }
+
+  private static void awaitUnchanged(java.util.function.Supplier<Number> count, Duration quiet, Duration atMost) {
+    long[] seen = {-1};
     await().atMost(atMost).pollDelay(quiet).pollInterval(quiet).until(() -> {
-      int now = since(0, client).size();
+      long now = count.get().longValue();
       boolean unchanged = now == seen[0];
       seen[0] = now;
       return unchanged;

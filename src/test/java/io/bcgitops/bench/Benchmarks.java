@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class Benchmarks {
   private static final List<Benchmark> ALL = List.of(new ParseBenchmark(), new GitFetchBenchmark(),
-      new ApplyBenchmark(), new OperatorMemoryBenchmark(), new DensityBenchmark());
+      new ApplyBenchmark(), new IdleBenchmark(), new OperatorMemoryBenchmark(), new DensityBenchmark());
 
   @TempDir
   Path work;

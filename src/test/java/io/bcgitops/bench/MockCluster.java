@@ -35,7 +35,12 @@ final class MockCluster implements AutoCloseable {
     OperatorHarness.registerCrds(bench);
   }
 
+  /** The mock server logs every request at INFO: thousands of lines a second would be measured too. */
+  private static final java.util.logging.Logger SERVER_LOG =
+      java.util.logging.Logger.getLogger(MockWebServer.class.getName());
+
   static MockCluster start() throws IOException {
+    SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
     ApiMeter meter = new ApiMeter(new KubernetesMixedDispatcher(responses));
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, meter, false);

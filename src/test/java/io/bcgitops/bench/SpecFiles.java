@@ -59,6 +59,39 @@ final class SpecFiles {
         + "  extra_args: [\"-XX:+UseSerialGC\"]\n";
   }
 
+  /**
+   * Apps 0 to count-1, every other one embedded (in one of {@code pools} runtime pools named
+   * {@code pool-<n>}) and the rest vm apps as {@link #spec} writes them; none depends on another.
+   */
+  static Map<String, String> mixed(int count, int pools, String version) {
+    Map<String, String> files = new LinkedHashMap<>();
+    for (int i = 0; i < count; i++) {
+      files.put(file(i), i % 2 == 0 ? spec(i, version, false) : embeddedSpec(i, version, runtime(i, pools)));
+    }
+    return files;
+  }
+
+  /** The runtime pool app {@code app} of {@link #mixed} runs in. */
+  static String runtime(int app, int pools) {
+    return "pool-" + (app % pools);
+  }
+
+  static String embeddedSpec(int app, String version, String runtime) {
+    String name = name(app);
+    return "name: " + name + "\n"
+        + "version: \"" + version + "\"\n"
+        + "source:\n"
+        + "  type: maven\n"
+        + "  coordinates: io.example.bench:" + name + "\n"
+        + "env:\n"
+        + "  GREETING: \"Hello from " + name + "\"\n"
+        + "health:\n"
+        + "  type: http\n"
+        + "  path: /health\n"
+        + "  port: " + (10_000 + app) + "\n"
+        + "runtime: " + runtime + "\n";
+  }
+
   static void write(Path root, Map<String, String> files) throws IOException {
     for (Map.Entry<String, String> file : files.entrySet()) {
       Path path = root.resolve(file.getKey());
@@ -67,7 +100,7 @@ final class SpecFiles {
     }
   }
 
-  private static String name(int app) {
+  static String name(int app) {
     return String.format(Locale.ROOT, "app-%05d", app);
   }
 }

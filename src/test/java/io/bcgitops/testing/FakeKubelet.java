@@ -7,10 +7,8 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.bcgitops.local.ReplicaSets;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
@@ -18,8 +16,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -31,7 +27,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FakeKubelet {
   private static final java.time.Duration WAIT = java.time.Duration.ofSeconds(20);
   private static final AtomicInteger PODS = new AtomicInteger();
-  private static final String POD_TEMPLATE_HASH = "pod-template-hash";
   private final KubernetesClient client;
   private final String namespace;
 
@@ -196,29 +191,14 @@ public final class FakeKubelet {
    * it: named after a hash of the template, labelled with it, owned by the Deployment.
    */
   public ReplicaSet replicaSetOf(Deployment deployment) {
-    PodTemplateSpec template = deployment.getSpec().getTemplate();
-    String hash = Integer.toHexString(client.getKubernetesSerialization().asJson(template).hashCode());
-    String name = deployment.getMetadata().getName() + "-" + hash;
-    ReplicaSet existing = client.apps().replicaSets().inNamespace(namespace).withName(name).get();
-    if (existing != null) {
-      return existing;
-    }
-    Map<String, String> labels = new TreeMap<>(template.getMetadata().getLabels());
-    labels.put(POD_TEMPLATE_HASH, hash);
-    return client.resource(new ReplicaSetBuilder()
-        .withNewMetadata()
-          .withName(name).withNamespace(namespace).withLabels(labels)
-          .addNewOwnerReference().withApiVersion("apps/v1").withKind("Deployment")
-            .withName(deployment.getMetadata().getName()).withUid(deployment.getMetadata().getUid())
-            .withController(true).withBlockOwnerDeletion(true).endOwnerReference()
-        .endMetadata()
-        .withNewSpec()
-          .withReplicas(1)
-          .withNewSelector().withMatchLabels(Map.of(POD_TEMPLATE_HASH, hash)).endSelector()
-          .withTemplate(new PodTemplateSpecBuilder(template).editMetadata().withLabels(labels).endMetadata().build())
-        .endSpec()
-        .build()).create();
+    String hash = Integer.toHexString(client.getKubernetesSerialization().asJson(deployment.getSpec().getTemplate())
+        .hashCode());
+    ReplicaSet wanted = ReplicaSets.forTemplate(deployment, hash);
+    ReplicaSet existing = client.apps().replicaSets().inNamespace(namespace).withName(wanted.getMetadata().getName())
+        .get();
+    return existing != null ? existing : client.resource(wanted).create();
   }
+
 
   private List<Pod> podsOf(Deployment deployment) {
     return client.pods().inNamespace(namespace)

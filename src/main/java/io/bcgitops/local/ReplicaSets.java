@@ -1,0 +1,43 @@
+package io.bcgitops.local;
+
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The ReplicaSet the Deployment controller makes for a Deployment's pod template: named and
+ * labelled after a hash of the template ({@code pod-template-hash}), the Deployment its controller.
+ * Local mode's node keeps one per template as a cluster does; the operator tells a Deployment's
+ * current pods from older ones through them.
+ */
+public final class ReplicaSets {
+  public static final String POD_TEMPLATE_HASH = "pod-template-hash";
+
+  private ReplicaSets() {
+  }
+
+  /** The ReplicaSet (not yet stored) for the Deployment's current template, whose hash is {@code hash}. */
+  public static ReplicaSet forTemplate(Deployment deployment, String hash) {
+    Map<String, String> labels = new TreeMap<>(deployment.getSpec().getTemplate().getMetadata().getLabels());
+    labels.put(POD_TEMPLATE_HASH, hash);
+    return new ReplicaSetBuilder()
+        .withNewMetadata()
+          .withName(deployment.getMetadata().getName() + "-" + hash)
+          .withNamespace(deployment.getMetadata().getNamespace())
+          .withLabels(labels)
+          .addNewOwnerReference().withApiVersion("apps/v1").withKind("Deployment")
+            .withName(deployment.getMetadata().getName()).withUid(deployment.getMetadata().getUid())
+            .withController(true).withBlockOwnerDeletion(true).endOwnerReference()
+        .endMetadata()
+        .withNewSpec()
+          .withReplicas(1)
+          .withNewSelector().withMatchLabels(Map.of(POD_TEMPLATE_HASH, hash)).endSelector()
+          .withTemplate(new PodTemplateSpecBuilder(deployment.getSpec().getTemplate())
+              .editMetadata().withLabels(labels).endMetadata().build())
+        .endSpec()
+        .build();
+  }
+}
