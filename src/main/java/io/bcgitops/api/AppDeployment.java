@@ -1,6 +1,7 @@
 package io.bcgitops.api;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -25,4 +26,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Health", jsonPath = ".status.health", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class AppDeployment extends CustomResource<AppDeploymentSpec, AppDeploymentStatus> implements Namespaced {
+  /** Required: an object without one is refused by the API server, not left for the operator to trip on. */
+  @Override
+  @Required
+  public AppDeploymentSpec getSpec() {
+    return super.getSpec();
+  }
 }

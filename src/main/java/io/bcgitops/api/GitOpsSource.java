@@ -1,6 +1,7 @@
 package io.bcgitops.api;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -30,4 +31,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ValidationRule(value = "self.metadata.name.size() <= 63",
     message = "the name is the value of the bcgitops.io/source label: at most 63 characters")
 public class GitOpsSource extends CustomResource<GitOpsSourceSpec, GitOpsSourceStatus> implements Namespaced {
+  /** Required: an object without one is refused by the API server, not left for the operator to trip on. */
+  @Override
+  @Required
+  public GitOpsSourceSpec getSpec() {
+    return super.getSpec();
+  }
 }
