@@ -1,5 +1,6 @@
 package io.bcgitops.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.bcgitops.spec.MemoryLimits;
 import io.fabric8.generator.annotation.Min;
@@ -9,6 +10,7 @@ import java.util.List;
 
 /** Settings of a vm app's JVM and pod. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class VmConfig {
   /**
    * MiB as an integer, or a Kubernetes quantity as a string ("512Mi", "1Gi"), kept in the form

@@ -1,6 +1,7 @@
 package io.bcgitops.spec;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import java.util.Arrays;
 import java.util.Collection;
@@ -10,6 +11,8 @@ import java.util.stream.Collectors;
 
 /** What a JSON or YAML value of a Java type looks like, in words, for messages about a value of the wrong shape. */
 public final class JsonShapes {
+  private static final int MAX_VALUE_LENGTH = 60;
+
   private JsonShapes() {
   }
 
@@ -65,5 +68,15 @@ public final class JsonShapes {
       }
     }
     return path.toString();
+  }
+
+  /** A value as a message quotes it: a string in quotes, anything else as JSON; one line, cut when long. */
+  public static String quote(JsonNode value) {
+    String text = value.isTextual() ? value.asText() : value.toString();
+    text = text.replaceAll("\\s*\\R\\s*", " ");
+    if (text.length() > MAX_VALUE_LENGTH) {
+      text = text.substring(0, MAX_VALUE_LENGTH) + "...";
+    }
+    return value.isTextual() ? "'" + text + "'" : text;
   }
 }
