@@ -1,6 +1,10 @@
 package io.bcgitops.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -9,7 +13,10 @@ import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
-/** One JVM app, as its spec in git describes it (the bc_gitops app_spec). */
+/**
+ * One JVM app, as its spec in git describes it (the bc_gitops app_spec). Its spec and status are
+ * read by {@link TolerantJson}: one that does not fit the model is reported, never fatal.
+ */
 @Group(Api.GROUP)
 @Version(Api.VERSION)
 // Named, not derived: Fabric8 derives a plural with regular expressions in every constructor, and
@@ -24,5 +31,27 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Health", jsonPath = ".status.health", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+// Fields of a newer version are ignored, here as in the spec and status.
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonDeserialize(converter = TolerantJson.AppDeploymentWithSpec.class)
 public class AppDeployment extends CustomResource<AppDeploymentSpec, AppDeploymentStatus> implements Namespaced {
+  /** Required: an object without one is refused by the API server, not left for the operator to trip on. */
+  @Override
+  @Required
+  @JsonSerialize(using = TolerantJson.SpecWriter.class)
+  public AppDeploymentSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonDeserialize(using = TolerantJson.AppDeploymentSpecReader.class)
+  public void setSpec(AppDeploymentSpec spec) {
+    super.setSpec(spec);
+  }
+
+  @Override
+  @JsonDeserialize(using = TolerantJson.AppDeploymentStatusReader.class)
+  public void setStatus(AppDeploymentStatus status) {
+    super.setStatus(status);
+  }
 }

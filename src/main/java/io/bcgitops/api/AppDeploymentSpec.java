@@ -1,5 +1,6 @@
 package io.bcgitops.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
@@ -9,7 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public class AppDeploymentSpec {
+@JsonIgnoreProperties(ignoreUnknown = true)
+public class AppDeploymentSpec extends StoredSpec {
   @Required
   @Pattern("^\\S+$")
   private String version;
@@ -31,6 +33,17 @@ public class AppDeploymentSpec {
   @Default("false")
   @JsonInclude(JsonInclude.Include.ALWAYS)
   private boolean suspend;
+
+  /**
+   * The stand-in for a stored spec that cannot be read: no isolation and no runtime, so that
+   * nothing treats it as an app of either kind.
+   */
+  static AppDeploymentSpec unreadable() {
+    AppDeploymentSpec spec = new AppDeploymentSpec();
+    spec.isolation = null;
+    spec.runtime = null;
+    return spec;
+  }
 
   public String getVersion() {
     return version;

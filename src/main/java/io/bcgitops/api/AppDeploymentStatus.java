@@ -1,11 +1,13 @@
 package io.bcgitops.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class AppDeploymentStatus {
   /** Constant names are the wire values. */
   public enum Phase { Pending, WaitingForDependencies, Deploying, Running, Upgrading, Degraded, Failed }

@@ -1,5 +1,6 @@
 package io.bcgitops.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -10,6 +11,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = "self.type != 'release' || has(self.url)", message = "a release source needs url")
 @ValidationRule(value = "self.type != 'maven' || has(self.coordinates)", message = "a maven source needs coordinates")
 @ValidationRule(value = "self.type != 'image' || has(self.image)", message = "an image source needs image")
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class AppSource {
   /** Constant names are the wire values. */
   public enum Type { release, maven, image }

@@ -1,6 +1,10 @@
 package io.bcgitops.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -10,7 +14,10 @@ import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
-/** A git repository whose app folders the operator keeps in step with AppDeployments. */
+/**
+ * A git repository whose app folders the operator keeps in step with AppDeployments. Its spec and
+ * status are read by {@link TolerantJson}: one that does not fit the model is reported, never fatal.
+ */
 @Group(Api.GROUP)
 @Version(Api.VERSION)
 // Named, not derived: Fabric8 derives a plural with regular expressions in every constructor, and
@@ -29,5 +36,27 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 @ValidationRule(value = "self.metadata.name.size() <= 63",
     message = "the name is the value of the bcgitops.io/source label: at most 63 characters")
+// Fields of a newer version are ignored, here as in the spec and status.
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonDeserialize(converter = TolerantJson.GitOpsSourceWithSpec.class)
 public class GitOpsSource extends CustomResource<GitOpsSourceSpec, GitOpsSourceStatus> implements Namespaced {
+  /** Required: an object without one is refused by the API server, not left for the operator to trip on. */
+  @Override
+  @Required
+  @JsonSerialize(using = TolerantJson.SpecWriter.class)
+  public GitOpsSourceSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonDeserialize(using = TolerantJson.GitOpsSourceSpecReader.class)
+  public void setSpec(GitOpsSourceSpec spec) {
+    super.setSpec(spec);
+  }
+
+  @Override
+  @JsonDeserialize(using = TolerantJson.GitOpsSourceStatusReader.class)
+  public void setStatus(GitOpsSourceStatus status) {
+    super.setStatus(status);
+  }
 }

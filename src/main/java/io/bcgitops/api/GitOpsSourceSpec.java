@@ -1,5 +1,6 @@
 package io.bcgitops.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
@@ -9,7 +10,8 @@ import io.bcgitops.spec.Durations;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class GitOpsSourceSpec {
+@JsonIgnoreProperties(ignoreUnknown = true)
+public class GitOpsSourceSpec extends StoredSpec {
   /** Go-style duration, as Flux writes them: 30s, 1m, 1h30m, 500ms. */
   public static final String DURATION_PATTERN = "^" + Durations.PATTERN + "$";
   /** https, http, ssh, git or file URLs, or scp-like user@host:path. */

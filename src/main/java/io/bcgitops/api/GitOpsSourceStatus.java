@@ -1,11 +1,13 @@
 package io.bcgitops.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class GitOpsSourceStatus {
   private Long observedGeneration;
   private List<Condition> conditions = new ArrayList<>();
@@ -100,6 +102,7 @@ public class GitOpsSourceStatus {
 
   /** The fetched revision: {@code main@sha1:<40 hex>}, and when it was first fetched. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
   public static class Artifact {
     private String revision;
     private String shortRevision;
@@ -142,6 +145,7 @@ public class GitOpsSourceStatus {
 
   /** One valid app of the desired state in git. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
   public static class AppSummary {
     private String name;
     private String version;
@@ -193,6 +197,7 @@ public class GitOpsSourceStatus {
 
   /** A spec file that was rejected, and why, in words a user can act on. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
   public static class InvalidApp {
     private String file;
     private String error;

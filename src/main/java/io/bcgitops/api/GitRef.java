@@ -1,5 +1,6 @@
 package io.bcgitops.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -8,6 +9,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "[has(self.branch), has(self.tag), has(self.semver), has(self.commit)]"
     + ".filter(x, x).size() <= 1", message = "set at most one of branch, tag, semver and commit")
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class GitRef {
   private String branch;
   private String tag;

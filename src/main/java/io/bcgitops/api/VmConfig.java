@@ -1,28 +1,37 @@
 package io.bcgitops.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.bcgitops.spec.MemoryLimits;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import java.util.List;
 
 /** Settings of a vm app's JVM and pod. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class VmConfig {
-  /** A Kubernetes memory quantity; a number in a spec file is MiB and arrives here as "<n>Mi". */
-  @Pattern("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$")
-  private String memoryLimit;
+  /**
+   * MiB as an integer, or a Kubernetes quantity as a string ("512Mi", "1Gi"), kept in the form
+   * written ({@link MemoryLimits} reads it). The CRD generator drops a pattern on an int-or-string;
+   * CrdsUpToDateTest puts this one back (it applies to the string form only).
+   */
+  @Pattern(MemoryLimits.QUANTITY_PATTERN)
+  private IntOrString memoryLimit;
   /** CPUs: the container's CPU limit and the JVM's -XX:ActiveProcessorCount. */
   @Min(1)
   private Integer schedulerLimit;
-  @Pattern("^([a-z0-9]([-a-z0-9]*[a-z0-9])?-?)?$")
+  /** Put before the app's name to name its Deployment; the operator checks that the whole is a DNS-1123 label. */
+  @Pattern("^([a-z0-9][-a-z0-9]*)?$")
   private String nodePrefix;
   private List<String> extraArgs;
 
-  public String getMemoryLimit() {
+  public IntOrString getMemoryLimit() {
     return memoryLimit;
   }
 
-  public void setMemoryLimit(String memoryLimit) {
+  public void setMemoryLimit(IntOrString memoryLimit) {
     this.memoryLimit = memoryLimit;
   }
 

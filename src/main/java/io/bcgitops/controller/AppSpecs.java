@@ -21,6 +21,10 @@ final class AppSpecs {
   }
 
   static List<String> problems(AppDeployment app) {
+    if (!app.getSpec().readErrors().isEmpty()) {
+      // A stored spec this operator cannot read (a value it does not know): nothing of it is used.
+      return app.getSpec().readErrors();
+    }
     List<String> problems = new ArrayList<>();
     AppSpec spec = toAppSpec(app, problems);
     problems.addAll(VALIDATOR.validate(spec));

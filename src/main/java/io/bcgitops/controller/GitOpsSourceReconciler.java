@@ -196,6 +196,9 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
 
   /** Step 1: check what the source itself asks for; returns its interval. */
   private Duration checkSource(GitOpsSource source) throws StepFailure {
+    if (!source.getSpec().readErrors().isEmpty()) {
+      throw StepFailure.stalled(Reasons.INVALID_SOURCE, String.join("; ", source.getSpec().readErrors()));
+    }
     if (source.getMetadata().getName().length() > MAX_LABEL_VALUE) {
       throw StepFailure.stalled(Reasons.INVALID_SOURCE, "metadata.name is longer than 63 characters: it is the value"
           + " of the " + Api.SOURCE_LABEL + " label on every AppDeployment of the source");

@@ -92,8 +92,9 @@ public final class AppTable implements AutoCloseable {
   private static List<String> row(AppDeployment app) {
     var status = app.getStatus();
     Condition ready = status == null ? null : Conditions.find(status.getConditions(), Conditions.READY);
-    return List.of(app.getMetadata().getName(), app.getSpec().getVersion(),
-        app.getSpec().getIsolation().name(),
+    // A spec the operator cannot read has neither (its message says why).
+    return List.of(app.getMetadata().getName(), Objects.requireNonNullElse(app.getSpec().getVersion(), "-"),
+        app.getSpec().getIsolation() == null ? "-" : app.getSpec().getIsolation().name(),
         status == null || status.getPhase() == null ? "Pending" : status.getPhase().name(),
         status == null || status.getHealth() == null ? "unknown" : status.getHealth().name(),
         ready == null || "True".equals(ready.getStatus()) ? "" : shorten(ready.getMessage()));

@@ -2,6 +2,7 @@ package io.bcgitops.spec;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,7 @@ public record AppSpec(
   }
 
   public record VmConfig(
-      @JsonAlias("memory_limit") @JsonDeserialize(using = MemoryLimitDeserializer.class) String memoryLimit,
+      @JsonAlias("memory_limit") @JsonDeserialize(using = MemoryLimitDeserializer.class) IntOrString memoryLimit,
       @JsonAlias("scheduler_limit") Integer schedulerLimit,
       @JsonAlias("node_prefix") String nodePrefix,
       @JsonAlias("extra_args") List<String> extraArgs) {

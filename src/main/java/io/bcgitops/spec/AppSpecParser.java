@@ -17,8 +17,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
-import java.util.Collection;
-import java.util.Map;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -125,16 +123,8 @@ public final class AppSpecParser {
     if (field.isEmpty()) {
       return "expected a mapping of fields (name: ..., version: ...) at the top of the file" + at(e.getLocation());
     }
-    Class<?> type = e.getTargetType();
-    // Collections arrive as their implementation (ArrayList, LinkedHashMap), not as List or Map.
-    String what = type == null ? ""
-        : type == String.class ? "must be a string"
-        : Collection.class.isAssignableFrom(type) ? "must be a list"
-        : Map.class.isAssignableFrom(type) ? "must be a mapping"
-        : type == Integer.class || type == int.class ? "must be an integer"
-        : type == Boolean.class || type == boolean.class ? "must be true or false"
-        : type.isRecord() ? "must be a mapping"
-        : "";
+    String expected = JsonShapes.expected(e.getTargetType());
+    String what = expected == null ? "" : "must be " + expected;
     if ("must be a string".equals(what)) {
       String hint = field.equals("version")
           ? "; quote it (version: \"1.10\"), or YAML reads 1.10 as the number 1.1"
@@ -148,18 +138,7 @@ public final class AppSpecParser {
   }
 
   private static String fieldPath(JsonMappingException e) {
-    StringBuilder path = new StringBuilder();
-    for (JsonMappingException.Reference ref : e.getPath()) {
-      if (ref.getFieldName() != null) {
-        if (path.length() > 0) {
-          path.append('.');
-        }
-        path.append(ref.getFieldName());
-      } else if (ref.getIndex() >= 0) {
-        path.append('[').append(ref.getIndex()).append(']');
-      }
-    }
-    return path.toString();
+    return JsonShapes.path(e.getPath());
   }
 
   private static String at(JsonLocation location) {

@@ -1,13 +1,11 @@
 package io.bcgitops.spec;
 
-import java.math.BigDecimal;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Checks one parsed app spec on its own; {@link GitOpsRepository} checks the apps against each other. */
@@ -16,9 +14,6 @@ public final class SpecValidator {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
   private static final Pattern COORDINATES = Pattern.compile("[^:\\s]+:[^:\\s]+(:[^:\\s]+)?");
   private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
-  private static final Pattern QUANTITY = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?");
-  private static final long MIN_MEMORY_BYTES = 32L << 20;
-  private static final long MAX_MEMORY_BYTES = 1L << 40;
   private static final int MAX_CPUS = 512;
   private static final int MAX_NAME_LENGTH = 63;
   /** 63 minus "bcgitops-runtime-": the runtime pool's Service name is a DNS-1035 label. */
@@ -180,13 +175,9 @@ public final class SpecValidator {
     if (vm == null) {
       return;
     }
-    if (vm.memoryLimit() != null) {
-      Long bytes = memoryBytes(vm.memoryLimit());
-      if (bytes == null) {
-        errors.add("vmConfig.memoryLimit: '" + vm.memoryLimit() + "' is not MiB or a quantity like 512Mi or 2Gi");
-      } else if (bytes < MIN_MEMORY_BYTES || bytes > MAX_MEMORY_BYTES) {
-        errors.add("vmConfig.memoryLimit: " + vm.memoryLimit() + " is outside 32Mi..1Ti; a JVM needs at least 32Mi");
-      }
+    String memoryProblem = vm.memoryLimit() == null ? null : MemoryLimits.problem(vm.memoryLimit());
+    if (memoryProblem != null) {
+      errors.add("vmConfig.memoryLimit: " + memoryProblem);
     }
     if (vm.schedulerLimit() != null && (vm.schedulerLimit() < 1 || vm.schedulerLimit() > MAX_CPUS)) {
       errors.add("vmConfig.schedulerLimit: " + vm.schedulerLimit() + " CPUs is outside 1.." + MAX_CPUS);
@@ -199,26 +190,6 @@ public final class SpecValidator {
       }
     }
     checkStrings("vmConfig.extraArgs", vm.extraArgs(), errors);
-  }
-
-  private static Long memoryBytes(String quantity) {
-    Matcher m = QUANTITY.matcher(quantity);
-    if (!m.matches()) {
-      return null;
-    }
-    BigDecimal amount = new BigDecimal(m.group(1));
-    long unit = switch (m.group(2) == null ? "" : m.group(2)) {
-      case "Ki" -> 1L << 10;
-      case "Mi" -> 1L << 20;
-      case "Gi" -> 1L << 30;
-      case "Ti" -> 1L << 40;
-      case "k" -> 1_000L;
-      case "M" -> 1_000_000L;
-      case "G" -> 1_000_000_000L;
-      case "T" -> 1_000_000_000_000L;
-      default -> 1L;
-    };
-    return amount.multiply(BigDecimal.valueOf(unit)).min(BigDecimal.valueOf(Long.MAX_VALUE)).longValue();
   }
 
   private static void checkDependencies(AppSpec spec, List<String> errors) {

@@ -27,13 +27,12 @@ final class Quantities {
    * The largest unit of the same family (binary for Ki..Ei, decimal otherwise) in which the amount
    * is a whole number, as Kubernetes canonicalizes. Amounts that are not whole bytes are kept as written.
    */
-  static String canonicalMemory(String quantity) {
-    Quantity parsed = new Quantity(quantity);
-    BigDecimal bytes = Quantity.getAmountInBytes(parsed);
+  static String canonicalMemory(Quantity quantity) {
+    BigDecimal bytes = Quantity.getAmountInBytes(quantity);
     if (bytes.signum() <= 0 || bytes.stripTrailingZeros().scale() > 0) {
-      return quantity;
+      return quantity.toString();
     }
-    String format = parsed.getFormat() == null ? "" : parsed.getFormat();
+    String format = quantity.getFormat() == null ? "" : quantity.getFormat();
     for (Unit unit : format.endsWith("i") ? BINARY : DECIMAL) {
       BigDecimal[] division = bytes.divideAndRemainder(unit.factor());
       if (division[1].signum() == 0) {

@@ -7,6 +7,7 @@ import io.bcgitops.api.AppSource;
 import io.bcgitops.api.HealthCheck;
 import io.bcgitops.api.VmConfig;
 import io.bcgitops.spec.Durations;
+import io.bcgitops.spec.MemoryLimits;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -186,7 +187,7 @@ public final class VmDeployments {
     VmConfig vm = spec.getVmConfig();
     Map<String, Quantity> limits = new TreeMap<>();
     if (vm != null && vm.getMemoryLimit() != null) {
-      limits.put("memory", new Quantity(Quantities.canonicalMemory(vm.getMemoryLimit())));
+      limits.put("memory", new Quantity(Quantities.canonicalMemory(MemoryLimits.quantity(vm.getMemoryLimit()))));
     }
     if (vm != null && vm.getSchedulerLimit() != null) {
       limits.put("cpu", new Quantity(String.valueOf(vm.getSchedulerLimit())));

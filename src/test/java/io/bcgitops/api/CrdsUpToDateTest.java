@@ -7,11 +7,17 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crdv2.generator.CRDGenerator;
 import io.fabric8.crdv2.generator.CRDPostProcessor;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import java.io.File;
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -57,13 +63,58 @@ class CrdsUpToDateTest {
     new CRDGenerator()
         .inOutputDir(dir)
         .forCRDVersions("v1")
-        .withPostProcessor(new DeclaredColumnOrder())
+        .withPostProcessor(new PostProcessing())
         .customResourceClasses(GitOpsSource.class, AppDeployment.class)
         .detailedGenerate();
     for (String crd : KINDS.keySet()) {
       File out = new File(dir, CRDGenerator.getOutputName(crd, "v1") + ".yml");
       if (!out.renameTo(new File(dir, fileName(crd)))) {
         throw new IllegalStateException("cannot rename " + out);
+      }
+    }
+  }
+
+  /** Each of the steps below; the generator keeps only the last post-processor it is given. */
+  private static final class PostProcessing implements CRDPostProcessor {
+    @Override
+    public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
+      return new IntOrStringPatterns().process(new DeclaredColumnOrder().process(crd, crdSpecVersion), crdSpecVersion);
+    }
+  }
+
+  /**
+   * The generator writes an int-or-string field (IntOrString) as anyOf integer or string and drops
+   * its {@code @Pattern}. The API server applies a pattern there to the string form only, as the
+   * schemas of its own quantities do: this puts it back.
+   */
+  private static final class IntOrStringPatterns implements CRDPostProcessor {
+    @Override
+    public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
+      CustomResourceDefinition definition = (CustomResourceDefinition) crd;
+      Class<?> kind = KINDS.get(definition.getMetadata().getName());
+      JSONSchemaProps root = definition.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
+      for (String part : List.of("spec", "status")) {
+        Type type = ((ParameterizedType) kind.getGenericSuperclass()).getActualTypeArguments()[part.equals("spec") ? 0 : 1];
+        addPatterns((Class<?>) type, root.getProperties().get(part));
+      }
+      return crd;
+    }
+
+    private static void addPatterns(Class<?> type, JSONSchemaProps schema) {
+      if (schema == null || schema.getProperties() == null) {
+        return;
+      }
+      for (Field field : type.getDeclaredFields()) {
+        JSONSchemaProps property = schema.getProperties().get(field.getName());
+        if (property == null) {
+          continue;
+        }
+        Pattern pattern = field.getAnnotation(Pattern.class);
+        if (field.getType() == IntOrString.class && pattern != null) {
+          property.setPattern(pattern.value());
+        } else if (field.getType().getPackageName().equals(AppDeployment.class.getPackageName())) {
+          addPatterns(field.getType(), property);
+        }
       }
     }
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.bcgitops.spec.AppSpec;
 import io.bcgitops.spec.DesiredState;
 import io.bcgitops.spec.GitOpsRepository;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -50,7 +51,7 @@ class ExampleRepositoryTest {
     assertEquals("vm", web.isolationOrDefault());
     assertEquals("io.bcgitops.examples:web", web.source().coordinates());
     assertEquals(Map.of("PORT", "8080"), web.env());
-    assertEquals("256Mi", web.vmConfig().memoryLimit());
+    assertEquals(new IntOrString(256), web.vmConfig().memoryLimit(), "MiB, as written");
     assertEquals(1, web.vmConfig().schedulerLimit());
     assertEquals("http", web.health().type());
     assertEquals("/health", web.health().path());

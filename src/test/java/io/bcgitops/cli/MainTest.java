@@ -216,7 +216,9 @@ class MainTest {
     assertEquals("api", web.at("/spec/dependsOn/0").asText());
 
     assertEquals("vm", api.at("/spec/isolation").asText());
-    assertEquals("256Mi", api.at("/spec/vmConfig/memoryLimit").asText());
+    // memory_limit: 256 stays the integer 256 (MiB): the API server stores it as written.
+    assertTrue(api.at("/spec/vmConfig/memoryLimit").isInt());
+    assertEquals(256, api.at("/spec/vmConfig/memoryLimit").asInt());
     assertEquals("abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789",
         api.at("/spec/source/sha256").asText());
     assertEquals(8080, api.at("/spec/health/port").asInt());

@@ -15,6 +15,7 @@ import io.bcgitops.api.AppDeploymentStatus.Phase;
 import io.bcgitops.api.AppSource;
 import io.bcgitops.api.Isolation;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
@@ -355,7 +356,7 @@ class AppDeploymentReconcilerTest extends OperatorTestBase {
   @Test
   void invalidSpecsFailWithoutCreatingAnything() {
     create("selfish", "1.0", spec -> spec.setDependsOn(List.of("selfish")));
-    create("tiny", "1.0", spec -> spec.getVmConfig().setMemoryLimit("1Ki"));
+    create("tiny", "1.0", spec -> spec.getVmConfig().setMemoryLimit(new IntOrString("1Ki")));
     create("greedy", "1.0", spec -> spec.getVmConfig().setSchedulerLimit(100000));
     create("boxed", "1.0", spec -> {
       spec.setIsolation(Isolation.embedded);
@@ -380,7 +381,7 @@ class AppDeploymentReconcilerTest extends OperatorTestBase {
 
     editApp("web", spec -> {
       spec.setVersion("2.0");
-      spec.getVmConfig().setMemoryLimit("-5Mi");
+      spec.getVmConfig().setMemoryLimit(new IntOrString("-5Mi"));
     });
 
     AppDeployment degraded = awaitPhase("web", Phase.Degraded, "InvalidSpec");

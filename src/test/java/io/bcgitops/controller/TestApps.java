@@ -6,6 +6,7 @@ import io.bcgitops.api.AppSource;
 import io.bcgitops.api.HealthCheck;
 import io.bcgitops.api.Isolation;
 import io.bcgitops.api.VmConfig;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.function.Consumer;
 
@@ -32,7 +33,7 @@ public final class TestApps {
     health.setPath("/health");
     spec.setHealth(health);
     VmConfig vm = new VmConfig();
-    vm.setMemoryLimit("256Mi");
+    vm.setMemoryLimit(new IntOrString("256Mi"));
     vm.setSchedulerLimit(1);
     spec.setVmConfig(vm);
     customize.accept(spec);

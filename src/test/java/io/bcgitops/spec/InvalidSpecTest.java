@@ -450,7 +450,7 @@ class InvalidSpecTest {
     // 10,000,000 MiB is about 9.5 TiB.
     repo.file("bad", "app.yaml", RepoFiles.yaml("bad", "isolation: vm", "vm_config:", "  memory_limit: 10000000"));
 
-    rejected("vmConfig.memoryLimit", "10000000Mi", "outside 32Mi..1Ti");
+    rejected("vmConfig.memoryLimit", "10000000 MiB", "outside 32Mi..1Ti");
   }
 
   @Test
@@ -464,7 +464,22 @@ class InvalidSpecTest {
   void tooSmallMemoryLimit() throws Exception {
     repo.file("bad", "app.yaml", RepoFiles.yaml("bad", "isolation: vm", "vm_config:", "  memory_limit: 16"));
 
-    rejected("vmConfig.memoryLimit", "16Mi", "at least 32Mi");
+    rejected("vmConfig.memoryLimit", "16 MiB", "at least 32Mi");
+  }
+
+  /** "256" in quotes is a quantity of 256 bytes, not bc_gitops's 256 MiB: too small to be meant. */
+  @Test
+  void quotedMemoryLimitWithoutUnit() throws Exception {
+    repo.file("bad", "app.yaml", RepoFiles.yaml("bad", "isolation: vm", "vmConfig:", "  memoryLimit: \"256\""));
+
+    rejected("vmConfig.memoryLimit", "'256'", "256 bytes", "(256)", "'256Mi'");
+  }
+
+  @Test
+  void memoryLimitThatIsNeitherIntegerNorString() throws Exception {
+    repo.file("bad", "app.yaml", RepoFiles.yaml("bad", "isolation: vm", "vmConfig:", "  memoryLimit: 1.5"));
+
+    rejected("vmConfig.memoryLimit", "an integer or a string");
   }
 
   @Test

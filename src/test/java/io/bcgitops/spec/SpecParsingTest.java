@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fabric8.kubernetes.api.model.IntOrString;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -102,7 +103,7 @@ class SpecParsingTest {
     assertEquals(Duration.ofMinutes(1), web.health().interval());
     assertEquals(Duration.ofSeconds(2), web.health().timeout());
     assertEquals("vm", web.isolationOrDefault());
-    assertEquals("512Mi", web.vmConfig().memoryLimit());
+    assertEquals(new IntOrString(512), web.vmConfig().memoryLimit());
     assertEquals(2, web.vmConfig().schedulerLimit());
     assertEquals("prod-", web.vmConfig().nodePrefix());
     assertEquals(List.of("-Xss1m"), web.vmConfig().extraArgs());
@@ -138,7 +139,7 @@ class SpecParsingTest {
     assertEquals("image/png", web.icon().mimeType());
     assertEquals("io.example.web.Main", web.source().mainClass());
     assertEquals(List.of("base"), web.dependsOn());
-    assertEquals("1Gi", web.vmConfig().memoryLimit());
+    assertEquals(new IntOrString("1Gi"), web.vmConfig().memoryLimit());
     assertEquals(4, web.vmConfig().schedulerLimit());
     assertEquals("prod-", web.vmConfig().nodePrefix());
     assertEquals(List.of("-Xss1m"), web.vmConfig().extraArgs());
@@ -157,7 +158,7 @@ class SpecParsingTest {
 
     assertEquals(List.of(), state.problems());
     assertEquals(List.of("base"), valid(state, "web").spec().dependsOn());
-    assertEquals("128Mi", valid(state, "web").spec().vmConfig().memoryLimit());
+    assertEquals(new IntOrString(128), valid(state, "web").spec().vmConfig().memoryLimit());
   }
 
   @Test
@@ -280,7 +281,7 @@ class SpecParsingTest {
   }
 
   @Test
-  void memoryLimitIntegerIsMebibytesAndStringIsKeptAsQuantity() throws Exception {
+  void memoryLimitIsKeptAsWrittenAnIntegerOrAQuantity() throws Exception {
     repo.app("int", "isolation: vm", "vm_config:", "  memory_limit: 256");
     repo.app("quantity", "isolation: vm", "vmConfig:", "  memoryLimit: 2Gi");
     repo.app("decimal", "isolation: vm", "vmConfig:", "  memoryLimit: 1.5Gi");
@@ -288,9 +289,9 @@ class SpecParsingTest {
     DesiredState state = repo.scan();
 
     assertEquals(List.of(), state.problems());
-    assertEquals("256Mi", valid(state, "int").spec().vmConfig().memoryLimit());
-    assertEquals("2Gi", valid(state, "quantity").spec().vmConfig().memoryLimit());
-    assertEquals("1.5Gi", valid(state, "decimal").spec().vmConfig().memoryLimit());
+    assertEquals(new IntOrString(256), valid(state, "int").spec().vmConfig().memoryLimit());
+    assertEquals(new IntOrString("2Gi"), valid(state, "quantity").spec().vmConfig().memoryLimit());
+    assertEquals(new IntOrString("1.5Gi"), valid(state, "decimal").spec().vmConfig().memoryLimit());
   }
 
   @Test

@@ -11,9 +11,11 @@ import io.bcgitops.api.AppSource;
 import io.bcgitops.api.Isolation;
 import io.bcgitops.api.VmConfig;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -34,10 +36,20 @@ class RealClusterFormsTest {
   @CsvSource({"1024Mi,1Gi", "2048Mi,2Gi", "1536Mi,1536Mi", "1.5Gi,1536Mi", "512Mi,512Mi", "1000M,1G",
       "1500M,1500M", "1Gi,1Gi", "268435456,268435456", "0.5Gi,512Mi"})
   void memoryLimitsAreWrittenInTheFormTheApiServerStores(String written, String stored) {
-    assertEquals(stored, Quantities.canonicalMemory(written));
+    assertEquals(stored, Quantities.canonicalMemory(new Quantity(written)));
   }
 
-  private static AppDeployment app(Map<String, String> env, String memory) {
+  /** memoryLimit: 1024 (MiB, an integer) is the container limit 1Gi, as the API server would store 1024Mi. */
+  @ParameterizedTest
+  @CsvSource({"256,256Mi", "1024,1Gi", "1536,1536Mi", "2048,2Gi"})
+  void anIntegerMemoryLimitIsMebibytesInCanonicalForm(int mebibytes, String stored) {
+    Deployment deployment = VmDeployments.desired(app(Map.of(), new IntOrString(mebibytes)), VmImages.DEFAULTS);
+    var limits = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits();
+
+    assertEquals(stored, limits.get("memory").toString());
+  }
+
+  private static AppDeployment app(Map<String, String> env, IntOrString memory) {
     AppDeployment app = new AppDeployment();
     app.setMetadata(new ObjectMetaBuilder().withName("web").withNamespace("shop").withUid("u").build());
     AppDeploymentSpec spec = new AppDeploymentSpec();
@@ -57,7 +69,7 @@ class RealClusterFormsTest {
 
   @Test
   void theDeploymentCarriesCanonicalLimitsAndNoEmptyEnvValues() {
-    Deployment deployment = VmDeployments.desired(app(Map.of("EMPTY", "", "SET", "x"), "1024Mi"), VmImages.DEFAULTS);
+    Deployment deployment = VmDeployments.desired(app(Map.of("EMPTY", "", "SET", "x"), new IntOrString("1024Mi")), VmImages.DEFAULTS);
     var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
 
     assertEquals("1Gi", container.getResources().getLimits().get("memory").toString());
@@ -115,7 +127,7 @@ class RealClusterFormsTest {
 
   @Test
   void aFetchContainerThatCannotBePulledIsReported() {
-    AppDeployment app = app(Map.of(), "256Mi");
+    AppDeployment app = app(Map.of(), new IntOrString("256Mi"));
     Pod pod = pod("1.0");
     pod.getStatus().setInitContainerStatuses(List.of(new ContainerStatusBuilder().withName("fetch")
         .withNewState().withNewWaiting().withReason("ImagePullBackOff").endWaiting().endState().build()));
@@ -127,7 +139,7 @@ class RealClusterFormsTest {
 
   @Test
   void aPodNoNodeCanRunIsReported() {
-    AppDeployment app = app(Map.of(), "256Mi");
+    AppDeployment app = app(Map.of(), new IntOrString("256Mi"));
     Pod pod = pod("1.0");
     pod.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.PodConditionBuilder()
         .withType("PodScheduled").withStatus("False").withReason("Unschedulable")
@@ -142,7 +154,7 @@ class RealClusterFormsTest {
 
   @Test
   void podsTheClusterRefusesToCreateAreReported() {
-    AppDeployment app = app(Map.of(), "256Mi");
+    AppDeployment app = app(Map.of(), new IntOrString("256Mi"));
     Deployment deployment = deployment(app);
     deployment.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withObservedGeneration(1L)
         .addNewCondition().withType("ReplicaFailure").withStatus("True").withReason("FailedCreate")

@@ -80,7 +80,7 @@ class VmDeploymentsTest {
 
   static VmConfig vm(String memoryLimit, Integer schedulerLimit, String nodePrefix, List<String> extraArgs) {
     VmConfig vm = new VmConfig();
-    vm.setMemoryLimit(memoryLimit);
+    vm.setMemoryLimit(memoryLimit == null ? null : new IntOrString(memoryLimit));
     vm.setSchedulerLimit(schedulerLimit);
     vm.setNodePrefix(nodePrefix);
     vm.setExtraArgs(extraArgs);

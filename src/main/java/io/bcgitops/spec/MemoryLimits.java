@@ -1,0 +1,62 @@
+package io.bcgitops.spec;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.math.BigDecimal;
+import java.util.regex.Pattern;
+
+/**
+ * vmConfig.memoryLimit: an integer is MiB (bc_gitops's memory_limit), a string is a Kubernetes
+ * quantity ("512Mi", "1Gi"). Both forms are kept as written; this is where they are read.
+ */
+public final class MemoryLimits {
+  /** A Kubernetes quantity, as the API server's own schemas write it. */
+  public static final String QUANTITY_PATTERN = "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]"
+      + "|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$";
+  private static final Pattern QUANTITY = Pattern.compile(QUANTITY_PATTERN);
+  private static final long MIB = 1L << 20;
+  /** Below this no JVM starts; above it is no machine's memory. */
+  private static final BigDecimal MIN_BYTES = BigDecimal.valueOf(32 * MIB);
+  private static final BigDecimal MAX_BYTES = BigDecimal.valueOf(1L << 40);
+
+  private MemoryLimits() {
+  }
+
+  /**
+   * The limit as a quantity: the integer n is n Mi, a string is read as a quantity.
+   *
+   * @throws IllegalArgumentException when the string is not a quantity
+   */
+  public static Quantity quantity(IntOrString limit) {
+    if (limit.getIntVal() != null) {
+      return new Quantity(String.valueOf(limit.getIntVal()), "Mi");
+    }
+    String text = limit.getStrVal();
+    if (text == null || !QUANTITY.matcher(text).matches()) {
+      throw new IllegalArgumentException("'" + text + "' is not MiB (an integer) or a quantity like 512Mi or 2Gi");
+    }
+    return Quantity.parse(text);
+  }
+
+  /** What is wrong with the limit, in words a user can act on; null when it is a limit a JVM can run in. */
+  public static String problem(IntOrString limit) {
+    Quantity quantity;
+    try {
+      quantity = quantity(limit);
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+    BigDecimal bytes = Quantity.getAmountInBytes(quantity);
+    if (bytes.compareTo(MIN_BYTES) >= 0 && bytes.compareTo(MAX_BYTES) <= 0) {
+      return null;
+    }
+    String text = limit.getStrVal();
+    if (text != null && quantity.getFormat().isEmpty() && bytes.compareTo(MIN_BYTES) < 0) {
+      // "256" quoted is a quantity of 256 bytes, not bc_gitops's 256 MiB.
+      return "'" + text + "' is a quantity without a unit, which is " + text + " bytes; for MiB write the number"
+          + " without quotes (" + text + ") or with its unit ('" + text + "Mi')";
+    }
+    String written = text != null ? "'" + text + "'" : limit.getIntVal() + " MiB";
+    return written + " is outside 32Mi..1Ti; a JVM needs at least 32Mi";
+  }
+}
