@@ -135,7 +135,9 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
     AppDeploymentStatus status = app.getStatus() == null ? new AppDeploymentStatus()
         : context.getClient().getKubernetesSerialization().clone(app.getStatus());
     ConditionSet conditions = new ConditionSet(status.getConditions(), app.getMetadata().getGeneration(), clock);
-    status.setIsolation(app.getSpec().getIsolation());
+    if (app.getSpec().getIsolation() != null) { // null: a spec this version cannot read keeps the last one known
+      status.setIsolation(app.getSpec().getIsolation());
+    }
     AppOutcome outcome = decide(app, context, status, conditions);
     metrics.reconciled(OperatorMetrics.KIND_APP_DEPLOYMENT, Duration.ofNanos(System.nanoTime() - started),
         !outcome.stalled());
@@ -175,7 +177,8 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
     // Owner references let a real cluster's garbage collector do this too; deleting here makes removal immediate.
     deployments.getSecondaryResources(app).forEach(d -> context.getClient().resource(d).delete());
     LOG.info("removed app {}/{}", app.getMetadata().getNamespace(), app.getMetadata().getName());
-    events.normal(app, "Removed", "removed version " + app.getSpec().getVersion() + " and everything it ran");
+    events.normal(app, "Removed", app.getSpec().getVersion() == null ? "removed everything the app ran"
+        : "removed version " + app.getSpec().getVersion() + " and everything it ran");
     metrics.appAction(OperatorMetrics.ACTION_REMOVE, true);
     events.forget(app);
     return DeleteControl.defaultDelete();
@@ -187,7 +190,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
     List<String> problems = AppSpecs.problems(app);
     if (!problems.isEmpty()) {
       String message = String.join("; ", problems);
-      if (isServing(app)) {
+      if (isServing(app, status)) {
         return AppOutcome.stalled(Phase.Degraded, Reasons.INVALID_SPEC, message + "; version "
             + status.getDeployedVersion() + " keeps running", Health.healthy);
       }
@@ -230,10 +233,12 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
   private static final AppOutcome WAITING_FOR_FIRST_DEPLOY = AppOutcome.progressing(Phase.WaitingForDependencies,
       Reasons.WAITING_FOR_DEPENDENCIES, "not deployed until every dependency is Ready", Health.unknown);
 
-  /** Whether a Deployment of the app has an available pod: an older spec still serving. */
-  private boolean isServing(AppDeployment app) {
-    return deployments.getSecondaryResources(app).stream().anyMatch(d -> d.getStatus() != null
-        && d.getStatus().getAvailableReplicas() != null && d.getStatus().getAvailableReplicas() > 0);
+  /** Whether an older spec of the app still serves: its Deployment has an available pod, or its pool runs it. */
+  private boolean isServing(AppDeployment app, AppDeploymentStatus status) {
+    // An embedded app stays loaded in its pool until its spec is valid again or it is removed.
+    return status.getIsolation() == Isolation.embedded && status.getDeployedVersion() != null
+        || deployments.getSecondaryResources(app).stream().anyMatch(d -> d.getStatus() != null
+            && d.getStatus().getAvailableReplicas() != null && d.getStatus().getAvailableReplicas() > 0);
   }
 
   /** The app's Deployment; one left under an old name (nodePrefix changed) is deleted. */

@@ -182,6 +182,23 @@ class EmbeddedAppsTest extends OperatorTestBase {
   }
 
   @Test
+  void anInvalidEditKeepsTheLoadedVersionRunning() {
+    runningPoolFirst();
+    create("greeter", "1.0", spec -> { });
+    awaitPhase("greeter", Phase.Running, "Succeeded");
+
+    edit("greeter", spec -> {
+      spec.setVersion("2.0");
+      spec.setDependsOn(java.util.List.of("greeter"));
+    });
+
+    AppDeployment degraded = awaitPhase("greeter", Phase.Degraded, "InvalidSpec");
+    assertTrue(message(degraded).contains("depends on itself") && message(degraded).contains("1.0 keeps running"),
+        message(degraded));
+    assertEquals("1.0", pool.apps.get("greeter").version());
+  }
+
+  @Test
   void aJarThatFailsItsChecksumIsReportedAndNotLoaded() {
     runningPoolFirst();
     pool.failingJars.put("greeter/1.0", new RuntimeApi.Problem("ChecksumMismatch",

@@ -1,5 +1,6 @@
 package io.bcgitops.controller;
 
+import io.bcgitops.testing.FakeKubelet;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
