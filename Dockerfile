@@ -17,7 +17,9 @@ RUN mvn -B -ntp dependency:go-offline
 
 # -Dmaven.test.skip=true, not -DskipTests: -DskipTests still compiles the tests and builds the
 # example apps (process-test-classes), which need src/test and examples/ and are not in the image.
+# crds/ is a resource folder of the pom: the jar carries the CRDs, which `local` registers.
 COPY src ./src
+COPY crds ./crds
 RUN mvn -B -ntp package -Dmaven.test.skip=true \
     && test -f target/bc-gitops-operator.jar
 
@@ -28,17 +30,18 @@ LABEL org.opencontainers.image.title="bc-gitops-operator" \
       org.opencontainers.image.description="GitOps for JVM apps on Kubernetes: operator, fetch, runtime-host and loader commands"
 
 # A fixed non-root user, the UID/GID every pod's securityContext names (runAsUser: 65532). The
-# folders the commands write to (the git cache, a runtime pool's /apps) belong to it, so that
-# `docker run` works without volumes; in a cluster each is an emptyDir, as /tmp is.
+# folders the commands write to (the git cache, a runtime pool's /apps, and the working directory,
+# where `local` keeps its state folder .bcgitops-local) belong to it, so that `docker run` works
+# without volumes; in a cluster each is an emptyDir, as /tmp is.
 RUN groupadd --system --gid 65532 bcgitops \
     && useradd --system --no-log-init --uid 65532 --gid 65532 --no-create-home --home-dir /nonexistent \
        --shell /usr/sbin/nologin bcgitops \
-    && mkdir -p /opt/bc-gitops-operator /var/cache/bcgitops /apps \
-    && chown 65532:65532 /var/cache/bcgitops /apps
+    && mkdir -p /opt/bc-gitops-operator /var/cache/bcgitops /apps /var/lib/bcgitops \
+    && chown 65532:65532 /var/cache/bcgitops /apps /var/lib/bcgitops
 
 COPY --from=build --chown=0:0 /build/target/bc-gitops-operator.jar /opt/bc-gitops-operator/bc-gitops-operator.jar
 
-WORKDIR /opt/bc-gitops-operator
+WORKDIR /var/lib/bcgitops
 USER 65532:65532
 
 # 8080: the operator's /metrics, /healthz, /readyz and /hook/; 9090 and 9091: a runtime pool's

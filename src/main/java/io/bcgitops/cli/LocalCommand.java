@@ -68,10 +68,6 @@ final class LocalCommand {
   }
 
   static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
-    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
-      out.print(USAGE);
-      return 0;
-    }
     CommandLine line;
     RepositoryLocation location;
     GitRef ref;
@@ -89,11 +85,16 @@ final class LocalCommand {
       return 2;
     }
     StateFolder state;
+    Path stateDir = Path.of(line.text("--state-dir", ".bcgitops-local"));
     try {
-      state = StateFolder.open(Path.of(line.text("--state-dir", ".bcgitops-local")));
+      state = StateFolder.open(stateDir);
     } catch (IllegalArgumentException e) {
       err.println("local: " + e.getMessage());
       return 2;
+    } catch (IOException e) {
+      err.println("local: cannot use " + stateDir.toAbsolutePath() + " as the state folder ("
+          + FileErrors.describe(e) + "); give --state-dir a folder you can write");
+      return 1;
     }
     PrintStream logFile = new PrintStream(new FileOutputStream(state.log().toFile(), true), true,
         StandardCharsets.UTF_8);
@@ -102,6 +103,9 @@ final class LocalCommand {
     System.setErr(logFile);
     try {
       return serve(line, location, ref, env, state, out);
+    } catch (StartupFailure e) {
+      err.println("local: " + e.getMessage());
+      return 1;
     } catch (IOException | RuntimeException e) {
       e.printStackTrace(logFile);
       err.println("local: " + e.getMessage() + " (details in " + state.log() + ")");
@@ -110,7 +114,8 @@ final class LocalCommand {
   }
 
   private static int serve(CommandLine line, RepositoryLocation location, GitRef ref, Map<String, String> env,
-      StateFolder state, PrintStream out) throws IOException, URISyntaxException, InterruptedException {
+      StateFolder state, PrintStream out) throws IOException, URISyntaxException, InterruptedException,
+      StartupFailure {
     String repositoryOption = line.text("--maven-repository", null);
     Path repositoryFolder = repositoryOption == null ? builtExamples()
         : repositoryOption.matches("(?i)https?://.*") ? null
@@ -143,7 +148,13 @@ final class LocalCommand {
     String mavenRepository = jars != null ? jars.url().toString()
         : repositoryOption != null ? repositoryOption
         : env.getOrDefault("BCGITOPS_MAVEN_REPOSITORY", VmImages.DEFAULTS.mavenRepository());
-    LocalApiServer api = LocalApiServer.start((int) line.number("--api-port", 0, 0, 65535), state);
+    int apiPort = (int) line.number("--api-port", 0, 0, 65535);
+    LocalApiServer api;
+    try {
+      api = LocalApiServer.start(apiPort, state);
+    } catch (IOException e) {
+      throw ListenFailure.of("the local Kubernetes API", apiPort, "--api-port", e);
+    }
     running.push(api);
     KubernetesClient client = api.client();
     Path kubeconfig = api.writeKubeconfig(state.kubeconfig());
@@ -160,8 +171,13 @@ final class LocalCommand {
     node.start();
     OperatorHttpServer http = null;
     if (line.has("--http-port")) {
-      http = OperatorCommand.httpServer(new InetSocketAddress("127.0.0.1", (int) line.number("--http-port", 0, 0,
-          65535)), client, config, metrics, operator);
+      int httpPort = (int) line.number("--http-port", 0, 0, 65535);
+      try {
+        http = OperatorCommand.httpServer(new InetSocketAddress("127.0.0.1", httpPort), client, config, metrics,
+            () -> operator.getRuntimeInfo().isStarted());
+      } catch (IOException e) {
+        throw ListenFailure.of(OperatorCommand.ENDPOINTS, httpPort, "--http-port", e);
+      }
       running.push(http);
     }
     AppTable table = new AppTable(client, out);

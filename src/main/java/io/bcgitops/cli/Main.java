@@ -3,32 +3,73 @@ package io.bcgitops.cli;
 import io.bcgitops.fetch.FetchCommand;
 import io.bcgitops.fetch.LoaderCommand;
 import io.bcgitops.runtime.RuntimeHostCommand;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 
-/** Entry point of the jar and the image: one command per role (DESIGN.md section 7). */
+/**
+ * Entry point of the jar and the image: one command per role (DESIGN.md section 7). Every command
+ * answers {@code --help} and {@code -h} with its usage (exit 0); a wrong argument exits 2, a failed
+ * check or a failure to start 1.
+ */
 public final class Main {
   private static final String USAGE = """
-      usage: java -jar bc-gitops-operator.jar [command] [args]
-        operator                 run the operator (default); configured by BCGITOPS_ environment variables
+      usage: java -jar bc-gitops-operator.jar <command> [args]   (<command> --help for its options)
+        operator                 run the operator (the image's default command); configured by BCGITOPS_
+                                 environment variables
         validate <dir> [--path apps]
                                  lint a GitOps repository: one line per problem, exit 1 if any
         render <dir> [--path apps] [--source name]
                                  print, as YAML, the AppDeployments a GitOpsSource would create
         fetch --dest <file> (--url <url> | --maven <g:a:v> [--repository <url>]) [--sha256 <hex>] ...
-                                 download and verify an app's jar (vm init container); fetch --help for all options
+                                 download and verify an app's jar (vm init container)
         runtime-host [--port 9090] [--dir /apps] [--bind 0.0.0.0] [--backoff 1s] ...
-                                 run a runtime pool's app host (embedded apps); token in BCGITOPS_RUNTIME_TOKEN;
-                                 runtime-host --help for all options
+                                 run a runtime pool's app host (embedded apps); token in BCGITOPS_RUNTIME_TOKEN
         loader [--port 9091] [--dir /apps] [--bind 0.0.0.0] [--maven-repository <url>] [--timeout 30s] [--retries 3]
                                  serve a runtime pool's jar loader (embedded sidecar); token in BCGITOPS_RUNTIME_TOKEN
         local <repo-url-or-dir> [--path apps] [--interval 10s] [--state-dir .bcgitops-local] ...
                                  the whole GitOps loop on this machine, no cluster: apps run here, kubectl works
-                                 through .bcgitops-local/kubeconfig; local --help for all options
+                                 through .bcgitops-local/kubeconfig
+        help [<command>]         this help, or a command's
+        --version                the version of this jar
+      exit: 0 done, 1 a check failed or the command could not run, 2 wrong arguments
       """;
 
+  /** What runs a command: its arguments after the command's name, and the process's output streams. */
+  @FunctionalInterface
+  private interface Runner {
+    int run(String[] args, PrintStream out, PrintStream err) throws Exception;
+  }
+
+  /** A command: its usage (printed for --help) and what runs it. */
+  private record Command(String usage, Runner runner) {
+  }
+
+  private static final Map<String, Command> COMMANDS = commands();
+  private static final Set<String> HELP_OPTIONS = Set.of("--help", "-h");
+  private static final Set<String> HELP = Set.of("help", "--help", "-h");
+
   private Main() {
+  }
+
+  private static Map<String, Command> commands() {
+    return Map.of(
+        "operator", new Command(OperatorCommand.USAGE,
+            (args, out, err) -> OperatorCommand.run(args, System.getenv(), err)),
+        "validate", new Command(RepositoryCommands.VALIDATE_USAGE, RepositoryCommands::validate),
+        "render", new Command(RepositoryCommands.RENDER_USAGE, RepositoryCommands::render),
+        "fetch", new Command(FetchCommand.USAGE, FetchCommand::run),
+        "runtime-host", new Command(RuntimeHostCommand.USAGE,
+            (args, out, err) -> RuntimeHostCommand.run(args, System.getenv(), out, err)),
+        "loader", new Command(LoaderCommand.USAGE,
+            (args, out, err) -> LoaderCommand.run(args, System.getenv(), out, err)),
+        "local", new Command(LocalCommand.USAGE,
+            (args, out, err) -> LocalCommand.run(args, System.getenv(), out, err)));
   }
 
   public static void main(String[] args) throws Exception {
@@ -37,45 +78,56 @@ public final class Main {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    String command = args.length == 0 ? "operator" : args[0];
+    // No arguments at all: the jar explains itself (the image's CMD names the operator command).
+    String name = args.length == 0 ? "help" : args[0];
     String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
-    return switch (command) {
-      case "operator" -> OperatorCommand.run(System.getenv());
-      case "validate" -> {
-        CommandLine line = parse(rest, Set.of("--path"), err);
-        yield line == null ? 2 : RepositoryCommands.validate(line, out, err);
-      }
-      case "render" -> {
-        CommandLine line = parse(rest, Set.of("--path", "--source"), err);
-        yield line == null ? 2 : RepositoryCommands.render(line, out, err);
-      }
-      case "fetch" -> FetchCommand.run(rest, out, err);
-      case "runtime-host" -> RuntimeHostCommand.run(rest, System.getenv(), out, err);
-      case "loader" -> LoaderCommand.run(rest, System.getenv(), out, err);
-      case "local" -> LocalCommand.run(rest, System.getenv(), out, err);
-      case "help", "--help", "-h" -> {
-        out.print(USAGE);
-        yield 0;
-      }
-      default -> {
-        err.println("unknown command '" + command + "'");
-        err.print(USAGE);
-        yield 2;
-      }
-    };
+    if (HELP.contains(name)) {
+      return help(rest, out, err);
+    }
+    if (name.equals("--version")) {
+      out.println("bc-gitops-operator " + version());
+      return 0;
+    }
+    Command command = COMMANDS.get(name);
+    if (command == null) {
+      err.println("unknown command '" + name + "'");
+      err.print(USAGE);
+      return 2;
+    }
+    // Wherever it is: "validate . --help" asks for help as much as "validate --help" does.
+    if (Arrays.stream(rest).anyMatch(HELP_OPTIONS::contains)) {
+      out.print(command.usage());
+      return 0;
+    }
+    return command.runner().run(rest, out, err);
   }
 
-  /** The command's arguments; null, after printing what is wrong and the usage, when they are not usable. */
-  private static CommandLine parse(String[] args, Set<String> options, PrintStream err) {
-    try {
-      // The repository folder is positional; a repeated option's last value counts, as it always has.
-      return CommandLine.parse(args, options, CommandLine.Allow.POSITIONAL, CommandLine.Allow.REPEATS);
-    } catch (CommandLine.UsageException e) {
-      // With one or two options, naming them all is the quickest help.
-      err.println(e.problem() == CommandLine.Problem.UNKNOWN_OPTION ? e.getMessage() + "; known: " + options
-          : e.getMessage());
-      err.print(USAGE);
-      return null;
+  private static int help(String[] topics, PrintStream out, PrintStream err) {
+    if (topics.length == 0) {
+      out.print(USAGE);
+      return 0;
     }
+    Command command = topics.length == 1 ? COMMANDS.get(topics[0]) : null;
+    if (command == null) {
+      err.println("help: no command '" + String.join(" ", topics) + "'; the commands: "
+          + String.join(", ", COMMANDS.keySet().stream().sorted().toList()));
+      return 2;
+    }
+    out.print(command.usage());
+    return 0;
+  }
+
+  /** The Maven project's version this jar was built from (the build writes it into version.properties). */
+  static String version() {
+    Properties properties = new Properties();
+    try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+      if (in == null) {
+        throw new IllegalStateException("version.properties is not on the class path: the build writes it");
+      }
+      properties.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return properties.getProperty("version");
   }
 }

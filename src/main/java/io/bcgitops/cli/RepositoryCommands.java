@@ -9,17 +9,49 @@ import io.bcgitops.spec.PathNotFoundException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 
 /** validate and render: what a GitOps repository on disk asks for, without a cluster. */
 final class RepositoryCommands {
+  static final String VALIDATE_USAGE = """
+      usage: validate <dir> [--path apps]
+        <dir>    the GitOps repository's folder (a checkout; no git needed)
+        --path   the apps folder in it, one folder per app (default apps)
+      Prints one line per problem (file and field), or how many apps are valid.
+      exit: 0 every app valid, 1 a problem (or no such path in the repository), 2 wrong arguments
+      """;
+  static final String RENDER_USAGE = """
+      usage: render <dir> [--path apps] [--source name]
+        <dir>     the GitOps repository's folder (a checkout; no git needed)
+        --path    the apps folder in it, one folder per app (default apps)
+        --source  the GitOpsSource's name, in the AppDeployments' bcgitops.io/source label (default local)
+      Prints, as YAML, the AppDeployments the source would create; problems go to stderr.
+      exit: 0 every app valid, 1 a problem (or no such path in the repository), 2 wrong arguments
+      """;
+
+  /** A repository that could not be read, and the exit code that says why. */
+  private static final class Unreadable extends Exception {
+    private final int exitCode;
+
+    Unreadable(int exitCode, String message) {
+      super(message);
+      this.exitCode = exitCode;
+    }
+  }
+
   private RepositoryCommands() {
   }
 
-  static int validate(CommandLine line, PrintStream out, PrintStream err) throws IOException {
-    DesiredState state = scan(line, err);
-    if (state == null) {
-      return 1;
+  static int validate(String[] args, PrintStream out, PrintStream err) {
+    DesiredState state;
+    try {
+      state = scan("validate", parse("validate", args, Set.of("--path"), VALIDATE_USAGE));
+    } catch (Unreadable e) {
+      err.println(e.getMessage());
+      return e.exitCode;
     }
     state.problems().forEach(out::println);
     if (!state.invalid().isEmpty()) {
@@ -29,10 +61,15 @@ final class RepositoryCommands {
     return 0;
   }
 
-  static int render(CommandLine line, PrintStream out, PrintStream err) throws IOException {
-    DesiredState state = scan(line, err);
-    if (state == null) {
-      return 1;
+  static int render(String[] args, PrintStream out, PrintStream err) {
+    DesiredState state;
+    CommandLine line;
+    try {
+      line = parse("render", args, Set.of("--path", "--source"), RENDER_USAGE);
+      state = scan("render", line);
+    } catch (Unreadable e) {
+      err.println(e.getMessage());
+      return e.exitCode;
     }
     KubernetesSerialization yaml = new KubernetesSerialization();
     for (ParsedApp app : state.apps()) {
@@ -43,16 +80,36 @@ final class RepositoryCommands {
     return state.invalid().isEmpty() ? 0 : 1;
   }
 
-  private static DesiredState scan(CommandLine line, PrintStream err) throws IOException {
+  /** The arguments: one folder and the options; a usage error (exit 2) says what is wrong, then the usage. */
+  private static CommandLine parse(String command, String[] args, Set<String> options, String usage)
+      throws Unreadable {
+    CommandLine line;
+    try {
+      // The folder is positional; a repeated option's last value counts, as it always has.
+      line = CommandLine.parse(args, options, CommandLine.Allow.POSITIONAL, CommandLine.Allow.REPEATS);
+    } catch (CommandLine.UsageException e) {
+      throw new Unreadable(2, command + ": " + e.getMessage() + "\n" + usage.stripTrailing());
+    }
     if (line.positional().size() != 1) {
-      err.println("expected one argument: the repository folder");
-      return null;
+      throw new Unreadable(2, command + ": give one argument, the repository's folder"
+          + (line.positional().isEmpty() ? "" : "; got " + line.positional()) + "\n" + usage.stripTrailing());
+    }
+    return line;
+  }
+
+  private static DesiredState scan(String command, CommandLine line) throws Unreadable {
+    Path root = Path.of(line.positional().get(0));
+    if (!Files.isDirectory(root)) {
+      throw new Unreadable(2, command + ": " + root + (Files.exists(root) ? " is not a folder" : " does not exist")
+          + "; give the folder of a GitOps repository (the one holding " + line.text("--path", "apps") + "/)");
     }
     try {
-      return new GitOpsRepository().scan(Path.of(line.positional().get(0)), line.text("--path", "apps"));
+      return new GitOpsRepository().scan(root, line.text("--path", "apps"));
     } catch (PathNotFoundException e) {
-      err.println(e.getMessage());
-      return null;
+      throw new Unreadable(1, command + ": " + e.getMessage());
+    } catch (IOException e) {
+      Object failed = e instanceof FileSystemException f && f.getFile() != null ? f.getFile() : root;
+      throw new Unreadable(1, command + ": cannot read " + failed + " (" + FileErrors.describe(e) + ")");
     }
   }
 }

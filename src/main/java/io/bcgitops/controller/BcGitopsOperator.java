@@ -6,10 +6,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /** Wires the controllers into a JOSDK operator; the operator command and the tests both start it here. */
 public final class BcGitopsOperator {
@@ -23,13 +24,18 @@ public final class BcGitopsOperator {
 
   /** An operator running both controllers; with leader election when the config asks for it. */
   public static Operator create(KubernetesClient client, OperatorConfig config, OperatorMetrics metrics) {
-    Operator operator = newOperator(client, config.service().leaderElection()
-        ? LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE_NAME)
-            .withLeaseNamespace(config.service().ownNamespace()).build()
-        : null, metrics);
+    Operator operator = newOperator(client, leaderElection(config), metrics);
     registerGitOpsSources(operator, config, metrics);
     registerAppDeployments(operator, config, metrics);
     return operator;
+  }
+
+  /** The election the config asks for, JOSDK's defaults otherwise (a 15 s Lease, renewed every 2 s); null for none. */
+  private static LeaderLease leaderElection(OperatorConfig config) {
+    return config.service().leaderElection()
+        ? new LeaderLease(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE_NAME)
+            .withLeaseNamespace(config.service().ownNamespace()).build())
+        : null;
   }
 
   /** As {@link #create(KubernetesClient, OperatorConfig, OperatorMetrics)}, with metrics kept in memory only. */
@@ -43,7 +49,7 @@ public final class BcGitopsOperator {
   }
 
   /** An operator with no controller yet, its metrics kept in memory only. */
-  public static Operator newOperator(KubernetesClient client, LeaderElectionConfiguration leaderElection) {
+  public static Operator newOperator(KubernetesClient client, LeaderLease leaderElection) {
     return newOperator(client, leaderElection, inMemoryMetrics());
   }
 
@@ -54,21 +60,41 @@ public final class BcGitopsOperator {
   /**
    * An operator with no controller yet.
    *
-   * @param leaderElection null to reconcile at once; otherwise only the replica holding the Lease reconciles
+   * @param leaderElection null to reconcile at once; otherwise only the replica holding the Lease
+   *     reconciles, and it hands the Lease back when stopped
    */
-  public static Operator newOperator(KubernetesClient client, LeaderElectionConfiguration leaderElection,
-      OperatorMetrics metrics) {
+  public static Operator newOperator(KubernetesClient client, LeaderLease leaderElection, OperatorMetrics metrics) {
     // Update and JSON patch only, never server-side apply: the same writes work on every API server.
-    return new Operator(o -> {
+    Consumer<ConfigurationServiceOverrider> configuration = o -> {
       o.withKubernetesClient(client)
           .withMetrics(metrics.josdkMetrics())
           .withCloseClientOnStop(false)
           .withUseSSAToPatchPrimaryResource(false)
           .withSSABasedCreateUpdateMatchForDependentResources(false);
       if (leaderElection != null) {
-        o.withLeaderElectionConfiguration(leaderElection);
+        o.withLeaderElectionConfiguration(leaderElection.configuration());
       }
-    });
+    };
+    return leaderElection == null ? new Operator(configuration) : new LeaseReleasingOperator(configuration,
+        leaderElection);
+  }
+
+  /** Hands the Lease back once stopped, when it holds it: JOSDK's stop leaves it held until it expires. */
+  private static final class LeaseReleasingOperator extends Operator {
+    private final LeaderLease lease;
+
+    LeaseReleasingOperator(Consumer<ConfigurationServiceOverrider> configuration, LeaderLease lease) {
+      super(configuration);
+      this.lease = lease;
+    }
+
+    @Override
+    public void stop() {
+      // First every reconcile ends and the elector stops renewing; only then may another replica lead.
+      lease.stopping();
+      super.stop();
+      lease.release(getKubernetesClient());
+    }
   }
 
   public static void registerGitOpsSources(Operator operator, OperatorConfig config) {

@@ -44,11 +44,24 @@ public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allo
         env.getOrDefault("BCGITOPS_JRE_IMAGE", VmImages.DEFAULTS.jreImage()),
         env.getOrDefault("BCGITOPS_MAVEN_REPOSITORY", VmImages.DEFAULTS.mavenRepository()));
     Service service = new Service(
-        Integer.parseInt(env.getOrDefault("BCGITOPS_HTTP_PORT", "8080")),
+        port(env.getOrDefault("BCGITOPS_HTTP_PORT", "8080")),
         env.getOrDefault("BCGITOPS_OPERATOR_NAMESPACE", "bc-gitops-system"),
         Boolean.parseBoolean(env.getOrDefault("BCGITOPS_LEADER_ELECTION", "true")),
         env.get("BCGITOPS_WEBHOOK_SECRET"),
         "json".equalsIgnoreCase(env.getOrDefault("BCGITOPS_LOG_FORMAT", "text")));
     return new OperatorConfig(namespaces, cache, fileUrls, images, RuntimePoolAddress.CLUSTER_DNS, service);
+  }
+
+  /** BCGITOPS_HTTP_PORT's value; an IllegalArgumentException naming the variable when it is no port. */
+  private static int port(String text) {
+    try {
+      int port = Integer.parseInt(text.strip());
+      if (port >= 0 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // Said below.
+    }
+    throw new IllegalArgumentException("BCGITOPS_HTTP_PORT must be a port number (0 to 65535), got '" + text + "'");
   }
 }

@@ -54,10 +54,6 @@ public final class FetchCommand {
 
   /** As {@link #run(String[], PrintStream, PrintStream)}, with the first retry's backoff, for tests. */
   static int run(String[] args, PrintStream out, PrintStream err, Duration initialBackoff) {
-    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
-      out.print(USAGE);
-      return 0;
-    }
     TerminationLog log = TerminationLog.from(args);
     Arguments arguments;
     try {

@@ -50,10 +50,6 @@ public final class LoaderCommand {
   /** Runs until the JVM is told to stop; returns only on a usage error or when it cannot serve. */
   public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err)
       throws InterruptedException {
-    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
-      out.print(USAGE);
-      return 0;
-    }
     Arguments arguments;
     try {
       arguments = parse(args);

@@ -44,10 +44,6 @@ public final class RuntimeHostCommand {
 
   /** Runs the host; returns only when the arguments are wrong or the API cannot start, or at shutdown. */
   public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
-      out.print(USAGE);
-      return 0;
-    }
     Options options;
     try {
       options = parse(args);

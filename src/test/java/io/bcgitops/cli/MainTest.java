@@ -13,9 +13,15 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPathFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.w3c.dom.Document;
 
 /** The validate and render commands, as a user runs them: output, errors and exit code. */
 class MainTest {
@@ -114,11 +120,37 @@ class MainTest {
   }
 
   @Test
-  void validateWithoutRepositoryArgumentFails() throws Exception {
+  void validateWithoutRepositoryArgumentIsAUsageError() throws Exception {
     Run run = run("validate");
 
-    assertEquals(1, run.code(), run::toString);
-    assertContains(run.err(), "expected one argument");
+    assertEquals(2, run.code(), run::toString);
+    assertContains(run.err(), "validate: give one argument, the repository's folder", "usage: validate <dir>");
+  }
+
+  /** A folder that is not there is said in one line, what and what to do: no stack trace. */
+  @ParameterizedTest
+  @ValueSource(strings = {"validate", "render"})
+  void aMissingFolderIsOneLine(String command) throws Exception {
+    Path missing = dir.resolve("no-such-repo");
+
+    Run run = run(command, missing.toString());
+
+    assertEquals(2, run.code(), run::toString);
+    assertEquals("", run.out());
+    assertEquals(command + ": " + missing + " does not exist; give the folder of a GitOps repository (the one"
+        + " holding apps/)\n", run.err());
+  }
+
+  @Test
+  void aFileInsteadOfAFolderIsOneLine() throws Exception {
+    repo.write("app.yaml", RepoFiles.yaml("web"));
+    Path file = dir.resolve("app.yaml");
+
+    Run run = run("validate", file.toString());
+
+    assertEquals(2, run.code(), run::toString);
+    assertEquals("validate: " + file + " is not a folder; give the folder of a GitOps repository (the one holding"
+        + " apps/)\n", run.err());
   }
 
   @Test
@@ -153,6 +185,72 @@ class MainTest {
 
     assertEquals(0, run.code());
     assertContains(run.out(), "validate <dir>", "render <dir>");
+  }
+
+  /** With no arguments the jar explains itself (the image's CMD names the operator command). */
+  @Test
+  void noArgumentsPrintsHelp() throws Exception {
+    Run run = run();
+
+    assertEquals(0, run.code(), run::toString);
+    assertEquals(run("help").out(), run.out());
+    assertContains(run.out(), "usage: java -jar bc-gitops-operator.jar <command>", "operator", "validate", "render",
+        "fetch", "runtime-host", "loader", "local", "--version");
+    assertEquals("", run.err());
+  }
+
+  static List<String> commands() {
+    return List.of("operator", "validate", "render", "fetch", "runtime-host", "loader", "local");
+  }
+
+  /** --help and -h, alone or after other arguments, print the command's own usage and run nothing. */
+  @ParameterizedTest
+  @MethodSource("commands")
+  void everyCommandAnswersHelp(String command) throws Exception {
+    for (String[] args : List.of(new String[] {command, "--help"}, new String[] {command, "-h"},
+        new String[] {command, "some-arg", "--help"}, new String[] {"help", command})) {
+      Run run = run(args);
+
+      assertEquals(0, run.code(), () -> String.join(" ", args) + ": " + run);
+      assertTrue(run.out().startsWith("usage: " + command), () -> String.join(" ", args) + ": " + run.out());
+      assertEquals("", run.err(), () -> String.join(" ", args));
+    }
+  }
+
+  /** The version is the Maven project's, as the build wrote it. */
+  @Test
+  void versionIsTheProjectVersion() throws Exception {
+    Run run = run("--version");
+
+    assertEquals(0, run.code(), run::toString);
+    assertEquals("bc-gitops-operator " + projectVersion() + "\n", run.out());
+  }
+
+  private static String projectVersion() throws Exception {
+    Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
+    String version = XPathFactory.newInstance().newXPath().evaluate("/*[local-name()='project']/*[local-name()='version']",
+        pom).strip();
+    assertFalse(version.isEmpty());
+    return version;
+  }
+
+  /** A wrong argument exits 2 (and says what is wrong), whatever the command. */
+  @ParameterizedTest
+  @MethodSource("commands")
+  void aWrongArgumentExitsTwo(String command) throws Exception {
+    Run run = run(command, "--no-such-option", "x");
+
+    assertEquals(2, run.code(), () -> command + ": " + run);
+    assertFalse(run.err().isBlank(), command);
+    assertFalse(run.err().contains("\tat "), () -> "no stack trace: " + run.err());
+  }
+
+  @Test
+  void helpForAnUnknownCommandExitsTwo() throws Exception {
+    Run run = run("help", "deploy");
+
+    assertEquals(2, run.code(), run::toString);
+    assertContains(run.err(), "help: no command 'deploy'", "validate");
   }
 
   @Test

@@ -13,11 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The objects of the kustomize base in deploy/: rendered by {@code kubectl kustomize deploy/} when
  * kubectl is on the PATH, or read from the files its kustomization.yaml lists (and those of the
- * kustomizations it lists, such as ../crds).
+ * kustomizations it lists, such as ../crds/Kustomization).
  */
 final class DeployManifests {
   static final Path BASE = Path.of("deploy");
@@ -76,9 +77,16 @@ final class DeployManifests {
     return new DeployManifests(objects, "the files deploy/kustomization.yaml lists");
   }
 
+  /** The kustomization file of a folder, by the names kustomize reads (crds/ has the one kubectl apply -f skips). */
+  static Path kustomization(Path dir) {
+    return Stream.of("kustomization.yaml", "kustomization.yml", "Kustomization").map(dir::resolve)
+        .filter(Files::isRegularFile).findFirst()
+        .orElseThrow(() -> new AssertionError(dir + " has no kustomization file"));
+  }
+
   private static void readKustomization(Path dir, List<JsonNode> into) {
     try {
-      JsonNode kustomization = YAML.readTree(dir.resolve("kustomization.yaml").toFile());
+      JsonNode kustomization = YAML.readTree(kustomization(dir).toFile());
       for (JsonNode resource : kustomization.path("resources")) {
         Path path = dir.resolve(resource.asText()).normalize();
         if (Files.isDirectory(path)) {

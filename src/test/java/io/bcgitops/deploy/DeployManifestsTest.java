@@ -15,6 +15,8 @@ import io.bcgitops.api.Isolation;
 import io.bcgitops.controller.OperatorConfig;
 import io.bcgitops.embedded.RuntimePools;
 import io.bcgitops.http.OperatorHttpServer;
+import io.bcgitops.local.LocalApiServer;
+import io.bcgitops.local.StateFolder;
 import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.vm.VmDeployments;
 import io.bcgitops.vm.VmImages;
@@ -41,12 +43,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The kustomize base in deploy/ (`kubectl apply -k deploy/`): it renders, it holds the CRDs, and
@@ -55,6 +59,7 @@ import org.junit.jupiter.api.Test;
 class DeployManifestsTest {
   private static final Pattern VARIABLE = Pattern.compile("\"(BCGITOPS_[A-Z_]+)\"");
   private static final String OPERATOR = "bc-gitops-operator";
+  private static final Path CRDS = Path.of("crds");
   private static final String CACHE_DIR = "/var/cache/bcgitops";
   /** The UID/GID the Dockerfile's USER runs as, and every pod's securityContext names. */
   private static final long UID = 65532L;
@@ -92,14 +97,10 @@ class DeployManifestsTest {
 
     // Every CRD of crds/, as the file says (the kustomization there lists them all).
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-    Set<String> crdFiles;
-    try (Stream<Path> files = Files.list(Path.of("crds"))) {
-      crdFiles = files.map(f -> f.getFileName().toString()).filter(f -> !f.startsWith("kustomization."))
-          .collect(Collectors.toCollection(TreeSet::new));
-    }
-    Set<String> listed = StreamSupport.stream(yaml.readTree(Path.of("crds", "kustomization.yaml").toFile())
+    Set<String> crdFiles = new TreeSet<>(kubectlReads(CRDS).stream().map(f -> f.getFileName().toString()).toList());
+    Set<String> listed = StreamSupport.stream(yaml.readTree(DeployManifests.kustomization(CRDS).toFile())
         .path("resources").spliterator(), false).map(JsonNode::asText).collect(Collectors.toCollection(TreeSet::new));
-    assertEquals(crdFiles, listed, "crds/kustomization.yaml lists every file of crds/");
+    assertEquals(crdFiles, listed, "crds/Kustomization lists every file of crds/ that kubectl apply -f crds/ reads");
     assertEquals(Set.of("appdeployments.bcgitops.io", "gitopssources.bcgitops.io"),
         manifests.ofKind("CustomResourceDefinition").stream().map(c -> c.path("metadata").path("name").asText())
             .collect(Collectors.toSet()));
@@ -110,6 +111,52 @@ class DeployManifestsTest {
       assertTrue(crd.path("spec").equals((a, b) -> a.isNumber() && b.isNumber()
               ? Double.compare(a.doubleValue(), b.doubleValue()) : a.equals(b) ? 0 : 1, deployed.path("spec")),
           "the CRD deploy/ installs is crds/" + file);
+    }
+  }
+
+  /**
+   * README's {@code kubectl apply -f crds/}: kubectl reads every .json, .yaml and .yml file of the
+   * folder (not its other files) and fails on one that is no Kubernetes object, such as a
+   * kustomization; so each it reads is a CRD, and the kustomization is named {@code Kustomization}.
+   */
+  @Test
+  void everyFileKubectlApplyReadsInCrdsIsACrd() throws IOException {
+    List<Path> read = kubectlReads(CRDS);
+    assertEquals(2, read.size(), read::toString);
+    for (Path file : read) {
+      for (JsonNode object : DeployManifests.parse(Files.readString(file, StandardCharsets.UTF_8))) {
+        assertEquals("apiextensions.k8s.io/v1", object.path("apiVersion").asText(), file::toString);
+        assertEquals("CustomResourceDefinition", object.path("kind").asText(), file::toString);
+      }
+    }
+  }
+
+  /**
+   * The same with the real kubectl, against local mode's API (a client-side dry run still needs an
+   * API server to map kinds): it succeeds and names both CRDs, which it did not while a
+   * kustomization.yaml was in the folder ("no matches for kind Kustomization").
+   */
+  @Test
+  void kubectlAppliesTheCrdsFolder(@TempDir Path tmp) throws Exception {
+    Path kubectl = DeployManifests.kubectl().orElse(null);
+    assumeTrue(kubectl != null, "kubectl is not on the PATH: `kubectl apply -f crds/` not tried");
+    try (LocalApiServer api = LocalApiServer.start(0, StateFolder.open(tmp.resolve("state")))) {
+      Path kubeconfig = api.writeKubeconfig(tmp.resolve("kubeconfig"));
+      Process process = new ProcessBuilder(kubectl.toString(), "--kubeconfig", kubeconfig.toString(), "apply", "-f",
+          CRDS + "/", "--dry-run=client", "-o", "name").redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+
+      assertEquals(0, process.exitValue(), output);
+      assertEquals(Set.of("customresourcedefinition.apiextensions.k8s.io/appdeployments.bcgitops.io",
+          "customresourcedefinition.apiextensions.k8s.io/gitopssources.bcgitops.io"), Set.copyOf(output.lines().toList()));
+    }
+  }
+
+  /** The files {@code kubectl apply -f <dir>} reads: kubectl's FileExtensions, .json, .yaml and .yml. */
+  private static List<Path> kubectlReads(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().matches(".*\\.(json|yaml|yml)")).sorted().toList();
     }
   }
 

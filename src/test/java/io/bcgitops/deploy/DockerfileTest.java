@@ -24,6 +24,7 @@ import javax.xml.xpath.XPathConstants;
 import javax.xml.xpath.XPathFactory;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
 
 /**
  * The image the operator's pods and the pods it creates run (no Docker engine here to build it:
@@ -102,12 +103,25 @@ class DockerfileTest {
     }
   }
 
+  /** `local` keeps its state folder in the working directory by default: the image's user can write there. */
+  @Test
+  void theImagesUserCanWriteItsWorkingDirectory() {
+    Stage runtime = stages.get(stages.size() - 1);
+    String workdir = runtime.last("WORKDIR");
+    assertNotNull(workdir);
+    String run = String.join("\n", runtime.all("RUN"));
+    assertTrue(run.matches("(?s).*mkdir -p [^&]*" + workdir + "\\b.*"), "the image creates " + workdir + ": " + run);
+    assertTrue(run.matches("(?s).*chown 65532:65532 [^&]*" + workdir + "\\b.*"), "user 65532 owns " + workdir);
+  }
+
   @Test
   void thePodsArgsPickTheCommand() throws Exception {
     Stage runtime = stages.get(stages.size() - 1);
     assertEquals(List.of("java", "-XX:MaxRAMPercentage=75.0", "-jar", JAR), execForm(runtime.last("ENTRYPOINT")));
     assertEquals(List.of("operator"), execForm(runtime.last("CMD")));
-    assertTrue(Files.readString(Path.of("src/main/java/io/bcgitops/cli/Main.java")).contains("case \"operator\""));
+    ByteArrayOutputStream usage = new ByteArrayOutputStream();
+    assertEquals(0, run("operator", "--help", new PrintStream(usage), new PrintStream(new ByteArrayOutputStream())));
+    assertTrue(usage.toString(StandardCharsets.UTF_8).startsWith("usage: operator"), "the jar knows the CMD");
 
     // Every container the operator creates from this image sets no command (the ENTRYPOINT runs)
     // and a first argument the jar knows.
@@ -140,6 +154,49 @@ class DockerfileTest {
     }
   }
 
+  /**
+   * Every folder the pom builds the jar from (the sources and each resource folder, such as crds/,
+   * whose CRDs `local` registers from the jar) is in the build context and copied into the build
+   * stage before the jar is built: a folder left out still builds, into a jar without its files.
+   */
+  @Test
+  void theBuildStageHasEveryFolderTheJarIsBuiltFrom() throws Exception {
+    List<String> patterns = Files.readAllLines(Path.of(".dockerignore")).stream().map(String::strip)
+        .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    Stage build = stages.get(0);
+    List<String> copied = build.all("COPY").stream().map(c -> c.split("\\s+")[0].replaceAll("/+$", "")).toList();
+    int packaging = build.instructions().indexOf(new Instruction("RUN", build.all("RUN").stream()
+        .filter(r -> r.contains(" package")).findFirst().orElseThrow()));
+    List<String> folders = new ArrayList<>(List.of("src/main/java"));
+    folders.addAll(resourceFolders());
+    assertTrue(folders.contains("crds"), "the pom puts the CRDs into the jar: " + folders);
+    for (String folder : folders) {
+      String source = copied.stream().filter(c -> folder.equals(c) || folder.startsWith(c + "/")).findFirst()
+          .orElseThrow(() -> new AssertionError(folder + " is not copied into the build stage: " + copied));
+      int copy = build.instructions().indexOf(new Instruction("COPY", build.all("COPY").stream()
+          .filter(c -> c.split("\\s+")[0].replaceAll("/+$", "").equals(source)).findFirst().orElseThrow()));
+      assertTrue(copy < packaging, folder + " is copied before the jar is built");
+      try (var files = Files.walk(Path.of(folder))) {
+        for (Path file : files.filter(Files::isRegularFile).toList()) {
+          assertFalse(ignored(patterns, file.toString().replace('\\', '/')), file + " is in the build context");
+        }
+      }
+    }
+  }
+
+  /** The pom's resource folders, relative to the project. */
+  private static List<String> resourceFolders() throws Exception {
+    Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
+    NodeList directories = (NodeList) XPathFactory.newInstance().newXPath().evaluate(
+        "/*[local-name()='project']/*[local-name()='build']/*[local-name()='resources']/*[local-name()='resource']"
+            + "/*[local-name()='directory']", pom, XPathConstants.NODESET);
+    Set<String> folders = new TreeSet<>();
+    for (int i = 0; i < directories.getLength(); i++) {
+      folders.add(directories.item(i).getTextContent().strip().replace("${project.basedir}/", ""));
+    }
+    return List.copyOf(folders);
+  }
+
   /** Docker's rule: the last pattern matching the path or one of its parent folders decides; "!" re-includes. */
   private static boolean ignored(List<String> patterns, String path) {
     boolean ignored = false;
@@ -159,11 +216,11 @@ class DockerfileTest {
     return ignored;
   }
 
-  private static void run(String command, String arg, PrintStream out, PrintStream err) throws Exception {
+  private static int run(String command, String arg, PrintStream out, PrintStream err) throws Exception {
     Method run = Class.forName("io.bcgitops.cli.Main").getDeclaredMethod("run", String[].class, PrintStream.class,
         PrintStream.class);
     run.setAccessible(true);
-    run.invoke(null, new String[] {command, arg}, out, err);
+    return (int) run.invoke(null, new String[] {command, arg}, out, err);
   }
 
   private static List<String> execForm(String arguments) throws IOException {

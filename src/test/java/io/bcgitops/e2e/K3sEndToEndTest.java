@@ -119,8 +119,11 @@ import org.testcontainers.utility.MountableFile;
  *
  * <p>Needs a Docker engine, and network access for Docker and k3s (Maven Central for the image
  * build; Docker Hub for the base images, {@code eclipse-temurin:17-jre} and k3s's own system
- * images). Without a Docker engine the class is skipped at once, with the reason; the rest of the
- * suite never needs Docker. Exclude it on a machine with Docker with {@code -DexcludedGroups=k3s}.
+ * images). It runs only when asked for, with {@code mvn -B -Pk3s verify} (the profile sets
+ * {@value #RUN_PROPERTY}): a Docker engine alone is no sign that it can pull images or reach Maven
+ * Central, so a plain {@code mvn verify} skips it, with the reason, wherever it runs. Asked for but
+ * without a Docker engine, it is skipped too, with that reason; the rest of the suite never needs
+ * Docker.
  *
  * <p>How the pieces meet:
  * <ul>
@@ -149,6 +152,8 @@ import org.testcontainers.utility.MountableFile;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class K3sEndToEndTest {
   private static final Logger LOG = LoggerFactory.getLogger(K3sEndToEndTest.class);
+  /** The system property the k3s profile sets (pom.xml): only then does this test run. */
+  static final String RUN_PROPERTY = "bcgitops.k3s";
 
   /** The last Kubernetes 1.32 release of k3s (March 2026). */
   static final DockerImageName K3S_IMAGE = DockerImageName.parse("rancher/k3s:v1.32.13-k3s1");
@@ -1019,7 +1024,8 @@ class K3sEndToEndTest {
   // ---- skipping without Docker ----------------------------------------------------------------
 
   /**
-   * Runs the class only where a Docker engine answers. Where no Docker endpoint can exist (no
+   * Runs the class only when asked for ({@value #RUN_PROPERTY}, the k3s profile) and where a
+   * Docker engine answers. Where no Docker endpoint can exist (no
    * DOCKER_HOST, no Testcontainers configuration, no Docker socket in the usual places) it says so
    * without asking Testcontainers, which would log an error and take about a second; otherwise
    * {@link DockerClientFactory} decides.
@@ -1038,7 +1044,11 @@ class K3sEndToEndTest {
       return result;
     }
 
-    private static ConditionEvaluationResult evaluate() {
+    static ConditionEvaluationResult evaluate() {
+      if (!Boolean.getBoolean(RUN_PROPERTY)) {
+        return ConditionEvaluationResult.disabled("k3s end-to-end tests skipped: they run only with mvn -B -Pk3s verify"
+            + " (a Docker engine that can build the image and pull eclipse-temurin and k3s's images; README, Test)");
+      }
       if (!dockerMayBeConfigured()) {
         return ConditionEvaluationResult.disabled("k3s end-to-end tests skipped: no Docker engine"
             + " (DOCKER_HOST unset, no Testcontainers configuration, no Docker socket in the usual places)");

@@ -223,11 +223,4 @@ class FetchCommandTest {
     assertEquals(1, run.code());
     assertFalse(Files.exists(terminationLog));
   }
-
-  @Test
-  void helpExitsZero() {
-    Run run = runRaw("--help");
-    assertEquals(0, run.code());
-    assertTrue(run.out().startsWith("usage: fetch --dest"), run.out());
-  }
 }
