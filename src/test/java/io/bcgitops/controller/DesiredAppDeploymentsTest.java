@@ -9,9 +9,9 @@ import io.bcgitops.api.CrdSchema;
 import io.bcgitops.spec.DesiredState;
 import io.bcgitops.spec.GitOpsRepository;
 import io.bcgitops.spec.ParsedApp;
+import io.bcgitops.testing.RealCluster;
 import io.bcgitops.testing.TestRepo;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -68,16 +68,8 @@ class DesiredAppDeploymentsTest {
   /** What a real API server (v1.28) stored for the example's clock, which the operator there wrote. */
   @Test
   void aRealApiServerStoredTheExampleAsSent() throws Exception {
-    JsonNode stored;
-    try (InputStream in = getClass().getResourceAsStream("/real-cluster/appdeployments.json")) {
-      stored = JSON.unmarshal(in, JsonNode.class);
-    }
-    JsonNode clock = null;
-    for (JsonNode item : stored.get("items")) {
-      if ("clock".equals(item.at("/metadata/name").asText())) {
-        clock = item;
-      }
-    }
+    JsonNode clock = JSON.convertValue(RealCluster.item("appdeployments.json", AppDeployment.class, "clock"),
+        JsonNode.class);
     DesiredState examples = new GitOpsRepository().scan(Path.of("examples/gitops-repo"), "apps");
     ParsedApp example = examples.apps().stream().filter(a -> a.name().equals("clock")).findFirst().orElseThrow();
 
