@@ -17,6 +17,9 @@ public class AppDeploymentSpec extends StoredSpec {
   private String version;
   private String description;
   private Icon icon;
+  /** The runtime pool an embedded app runs in unless it names one. */
+  public static final String DEFAULT_RUNTIME = "default";
+
   @Required
   private AppSource source;
   private List<String> args;
@@ -26,10 +29,10 @@ public class AppDeploymentSpec extends StoredSpec {
   @Default("embedded")
   private Isolation isolation = Isolation.embedded;
   private VmConfig vmConfig;
-  @Default("default")
+  @Default(DEFAULT_RUNTIME)
   @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
   @Size(max = 46)
-  private String runtime = "default";
+  private String runtime = DEFAULT_RUNTIME;
   @Default("false")
   @JsonInclude(JsonInclude.Include.ALWAYS)
   private boolean suspend;

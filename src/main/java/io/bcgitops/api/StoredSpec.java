@@ -3,6 +3,7 @@ package io.bcgitops.api;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The spec of one of this project's resources as read from the API server. A stored spec this
@@ -20,6 +21,15 @@ public abstract class StoredSpec {
   /** Why the stored spec could not be read, each "spec.field: what is wrong"; empty when it was read. */
   public List<String> readErrors() {
     return readErrors;
+  }
+
+  /**
+   * A top-level text field of a spec that could not be read, as stored (what little the operator
+   * still needs of it, such as where it ran, to clean up); empty for a spec that was read.
+   */
+  public Optional<String> storedText(String field) {
+    JsonNode value = unreadJson == null ? null : unreadJson.get(field);
+    return value != null && value.isTextual() ? Optional.of(value.textValue()) : Optional.empty();
   }
 
   /** The JSON the spec could not be read from; null for a spec that was read. */

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.util.StdConverter;
 import io.bcgitops.spec.JsonShapes;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.client.CustomResource;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -71,17 +72,22 @@ final class TolerantJson {
     return new Outcome<>(null, errors);
   }
 
+  /**
+   * What is wrong with the value, without repeating it unless it is a plain scalar where a setting
+   * of the model is expected (an enum, a number, true or false): a string, or a mapping where a
+   * string belongs, may be a secret (an env value, an argument) and goes to status and Events.
+   */
   private static String problem(JsonMappingException e, JsonNode value) {
-    String quoted = value.isMissingNode() ? "the value" : JsonShapes.quote(value);
     Class<?> target = e instanceof MismatchedInputException mismatch ? mismatch.getTargetType()
         : e instanceof ValueInstantiationException instantiation ? instantiation.getType().getRawClass() : null;
     String expected = JsonShapes.expected(target);
-    return expected == null ? quoted + " cannot be read: " + oneLine(e.getOriginalMessage())
-        : quoted + " is not " + expected;
-  }
-
-  private static String oneLine(String text) {
-    return text == null ? "" : text.strip().replaceAll("\\s*\\R\\s*", " ");
+    boolean quotable = value.isValueNode() && !value.isTextual() || value.isTextual() && target != null
+        && (target.isEnum() || target.isPrimitive() || Number.class.isAssignableFrom(target)
+            || target == Boolean.class || target == IntOrString.class);
+    String shown = value.isMissingNode() ? "the value" : quotable ? JsonShapes.quote(value)
+        : value.isObject() ? "a mapping" : value.isArray() ? "a list" : value.isTextual() ? "a string" : "the value";
+    return expected == null ? shown + " cannot be read" + (target == null ? "" : " as " + target.getSimpleName())
+        : shown + " is not " + expected;
   }
 
   private static JsonNode at(JsonNode root, List<JsonMappingException.Reference> path) {

@@ -2,18 +2,22 @@ package io.bcgitops.controller;
 
 import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
-import io.bcgitops.api.AppDeploymentStatus;
 import io.bcgitops.api.AppDeploymentStatus.Health;
 import io.bcgitops.api.AppDeploymentStatus.Phase;
-import io.bcgitops.api.Conditions;
+import io.bcgitops.api.AppDeploymentStatus;
 import io.bcgitops.api.Conditions.Reasons;
+import io.bcgitops.api.Conditions;
 import io.bcgitops.api.Isolation;
+import io.bcgitops.embedded.RuntimePoolAddress;
+import io.bcgitops.kube.Drift;
+import io.bcgitops.kube.OwnedDeployments;
+import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.vm.VmDeployments;
 import io.bcgitops.vm.VmImages;
 import io.bcgitops.vm.VmObservation;
 import io.bcgitops.vm.VmObserver;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -29,10 +33,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
-import io.bcgitops.embedded.RuntimePoolAddress;
-import io.bcgitops.kube.Drift;
-import io.bcgitops.kube.OwnedDeployments;
-import io.bcgitops.metrics.OperatorMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,8 +87,8 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
     context.getPrimaryCache().addIndexers(Map.of(
         DEPENDENTS_INDEX, app -> app.getSpec().getDependsOn() == null ? List.of()
             : app.getSpec().getDependsOn().stream().map(d -> app.getMetadata().getNamespace() + "/" + d).toList(),
-        RUNTIME_INDEX, app -> app.getSpec().getIsolation() == Isolation.embedded
-            ? List.of(app.getMetadata().getNamespace() + "/" + app.getSpec().getRuntime()) : List.of()));
+        RUNTIME_INDEX, app -> AppSpecs.isEmbedded(app)
+            ? List.of(app.getMetadata().getNamespace() + "/" + AppSpecs.runtime(app)) : List.of()));
     deployments = new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class, AppDeployment.class)
         .withName("vm-deployments").withLabelSelector(Api.APP_LABEL).build(), context);
     // A runtime pool's Deployment changing (its pod restarted, say) wakes every app it holds.
@@ -171,7 +171,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
 
   @Override
   public DeleteControl cleanup(AppDeployment app, Context<AppDeployment> context) {
-    if (app.getSpec().getIsolation() == Isolation.embedded) {
+    if (AppSpecs.isEmbedded(app)) {
       embedded.remove(app, context);
     }
     // Owner references let a real cluster's garbage collector do this too; deleting here makes removal immediate.

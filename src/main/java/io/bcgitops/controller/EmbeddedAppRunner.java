@@ -3,13 +3,12 @@ package io.bcgitops.controller;
 import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.AppDeploymentSpec;
-import io.bcgitops.api.AppDeploymentStatus;
 import io.bcgitops.api.AppDeploymentStatus.Health;
 import io.bcgitops.api.AppDeploymentStatus.Phase;
+import io.bcgitops.api.AppDeploymentStatus;
 import io.bcgitops.api.AppSource;
 import io.bcgitops.api.Conditions.Reasons;
 import io.bcgitops.api.HealthCheck;
-import io.bcgitops.api.Isolation;
 import io.bcgitops.embedded.RuntimeApiException;
 import io.bcgitops.embedded.RuntimeClient;
 import io.bcgitops.embedded.RuntimePoolAddress;
@@ -17,9 +16,9 @@ import io.bcgitops.embedded.RuntimePools;
 import io.bcgitops.kube.Drift;
 import io.bcgitops.kube.OwnedDeployments;
 import io.bcgitops.metrics.OperatorMetrics;
-import io.bcgitops.runtime.RuntimeApi;
 import io.bcgitops.runtime.RuntimeApi.AppState;
 import io.bcgitops.runtime.RuntimeApi.JarInfo;
+import io.bcgitops.runtime.RuntimeApi;
 import io.bcgitops.spec.Durations;
 import io.bcgitops.vm.VmImages;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -44,7 +43,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs an embedded app: makes sure its runtime pool exists, has the loader fetch the jar and the
  * host load (or upgrade) it, and reads the host's state back. The host is asked again on every
- * poll, so a restarted runtime pod, which has lost its apps, gets them back.
+ * poll, so a restarted runtime pod, which has lost its apps, gets them back. What the host runs is
+ * told by the digest of the request it accepted, not by what this operator remembers: a new
+ * leader loads nothing again.
  */
 final class EmbeddedAppRunner {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedAppRunner.class);
@@ -53,8 +54,6 @@ final class EmbeddedAppRunner {
   private final VmImages images;
   private final RuntimePoolAddress address;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_CONNECT_TIMEOUT).build();
-  /** What was last loaded into a host for each app (namespace/name): its version and the rest of its request. */
-  private final Map<String, RuntimeApi.LoadRequest> loaded = new ConcurrentHashMap<>();
   /** Each pool's API token by namespace/runtime; never logged. */
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
   private final InformerEventSource<Deployment, AppDeployment> pools;
@@ -90,25 +89,20 @@ final class EmbeddedAppRunner {
       String name = app.getMetadata().getName();
       Optional<AppState> state = client.app(name);
       String version = app.getSpec().getVersion();
-      if (holdNewVersion && state.isPresent() && !version.equals(state.get().version())) {
-        status.setRestarts(state.get().restarts());
-        return AppOutcome.progressing(Phase.WaitingForDependencies, Reasons.WAITING_FOR_DEPENDENCIES, "the upgrade to "
-            + version + " waits until every dependency is Ready; version " + state.get().version() + " keeps running",
-            "healthy".equals(state.get().health()) ? Health.healthy : Health.unknown);
+      String running = state.filter(s -> !"Stopped".equals(s.state())).map(AppState::version).orElse(null);
+      if (holdNewVersion && !version.equals(running)) {
+        return running == null
+            // The pool restarted and lost the deployed version; only this spec's version can be loaded.
+            ? AppOutcome.progressing(Phase.WaitingForDependencies, Reasons.WAITING_FOR_DEPENDENCIES, "runtime pool "
+                + RuntimePools.name(runtime) + " no longer runs version " + status.getDeployedVersion() + "; version "
+                + version + " is loaded once every dependency is Ready", Health.unknown)
+            : held(version, state.get(), status);
       }
-      if (needsLoad(app, state)) {
-        JarInfo jar = client.fetchJar(name, app.getSpec().getVersion(), jarRequest(app.getSpec()));
-        RuntimeApi.LoadRequest request = loadRequest(app.getSpec(), jar.path());
-        LOG.info("loading app {}/{} version {} into runtime pool {}", namespace, name, app.getSpec().getVersion(),
-            RuntimePools.name(runtime));
-        String running = state.map(AppState::version).orElse(null);
-        boolean upgrade = running != null && !running.equals(app.getSpec().getVersion());
-        metrics.appAction(upgrade ? OperatorMetrics.ACTION_UPGRADE : OperatorMetrics.ACTION_DEPLOY, true);
-        events.normal(app, upgrade ? "Upgrading" : "Deploying", (upgrade
-            ? "upgrading from " + running + " to " + app.getSpec().getVersion()
-            : "deploying version " + app.getSpec().getVersion()) + " in runtime pool " + RuntimePools.name(runtime));
-        state = Optional.of(client.load(name, request));
-        loaded.put(key(app), request);
+      RuntimeApi.LoadRequest wanted = loadRequest(app.getSpec(), null);
+      if (running == null || !wanted.digest().equals(state.get().requestDigest())) {
+        JarInfo jar = client.fetchJar(name, version, jarRequest(app.getSpec()));
+        announce(app, running, status);
+        state = Optional.of(client.load(name, loadRequest(app.getSpec(), jar.path())));
       }
       return outcomeOf(app, state.orElseThrow(), status);
     } catch (RuntimeApiException e) {
@@ -122,12 +116,13 @@ final class EmbeddedAppRunner {
   /** Removes the app from its pool, and the pool when no other app uses it. */
   void remove(AppDeployment app, Context<AppDeployment> context) {
     String namespace = app.getMetadata().getNamespace();
-    String runtime = app.getSpec().getRuntime();
-    loaded.remove(key(app));
+    String runtime = AppSpecs.runtime(app);
     try {
       RuntimeClient client = client(namespace, runtime, context);
       client.remove(app.getMetadata().getName());
-      client.deleteJar(app.getMetadata().getName(), app.getSpec().getVersion());
+      if (app.getSpec().getVersion() != null) {
+        client.deleteJar(app.getMetadata().getName(), app.getSpec().getVersion());
+      }
     } catch (RuntimeApiException | KubernetesClientException e) {
       // A pool that is gone or not answering holds nothing worth keeping the AppDeployment for.
       LOG.info("could not remove app {}/{} from its runtime pool: {}", namespace, app.getMetadata().getName(),
@@ -135,7 +130,7 @@ final class EmbeddedAppRunner {
     }
     boolean stillUsed = context.getPrimaryCache().list(namespace).anyMatch(other -> !other.isMarkedForDeletion()
         && !other.getMetadata().getName().equals(app.getMetadata().getName())
-        && other.getSpec().getIsolation() == Isolation.embedded && runtime.equals(other.getSpec().getRuntime()));
+        && AppSpecs.isEmbedded(other) && runtime.equals(AppSpecs.runtime(other)));
     if (!stillUsed) {
       tokens.remove(namespace + "/" + runtime);
       LOG.info("removing runtime pool {}/{}: no app uses it any more", namespace, RuntimePools.name(runtime));
@@ -159,7 +154,15 @@ final class EmbeddedAppRunner {
     Optional<String> drift = Drift.of(desired, current.get());
     if (drift.isPresent()) {
       LOG.info("updating runtime pool {}/{}: {}", namespace, RuntimePools.name(runtime), drift.get());
-      return context.resourceOperations().update(OwnedDeployments.onto(desired, current.get()), pools);
+      try {
+        return context.resourceOperations().update(OwnedDeployments.onto(desired, current.get()), pools);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+          throw e;
+        }
+        // The apps of a pool share its Deployment: another app's reconcile wrote it first.
+        return current.get();
+      }
     }
     return current.get();
   }
@@ -201,22 +204,35 @@ final class EmbeddedAppRunner {
     return new RuntimeClient(http, address.host(namespace, runtime), address.loader(namespace, runtime), token);
   }
 
-  /** Load when the host does not have the app, runs another version (not one that just failed), or another request. */
-  private boolean needsLoad(AppDeployment app, Optional<AppState> state) {
-    String version = app.getSpec().getVersion();
-    if (state.isEmpty() || "Stopped".equals(state.get().state())) {
-      return true;
-    }
-    if (!version.equals(state.get().version())) {
-      return !version.equals(state.get().failedVersion()) || !sameRequest(app);
-    }
-    return !sameRequest(app);
+  /** An upgrade waiting for the app's dependencies: the version the host runs keeps running. */
+  private static AppOutcome held(String version, AppState running, AppDeploymentStatus status) {
+    status.setRestarts(running.restarts());
+    return AppOutcome.progressing(Phase.WaitingForDependencies, Reasons.WAITING_FOR_DEPENDENCIES, "the upgrade to "
+        + version + " waits until every dependency is Ready; version " + running.version() + " keeps running",
+        "healthy".equals(running.health()) ? Health.healthy : Health.unknown);
   }
 
-  private boolean sameRequest(AppDeployment app) {
-    RuntimeApi.LoadRequest last = loaded.get(key(app));
-    RuntimeApi.LoadRequest now = loadRequest(app.getSpec(), last == null ? null : last.jar());
-    return last != null && last.equals(now);
+  /**
+   * The event, log line and metric of a load: a deploy, an upgrade, a change of the running
+   * version's env, args or health, or the deployed version loaded again into a pool that lost it.
+   */
+  private void announce(AppDeployment app, String running, AppDeploymentStatus status) {
+    String version = app.getSpec().getVersion();
+    String pool = RuntimePools.name(app.getSpec().getRuntime());
+    LOG.info("loading app {}/{} version {} into runtime pool {}", app.getMetadata().getNamespace(),
+        app.getMetadata().getName(), version, pool);
+    if (running == null && version.equals(status.getDeployedVersion())) {
+      events.normal(app, "Reloading", "loading version " + version + " again: runtime pool " + pool
+          + " no longer runs it (its pod restarted)");
+    } else if (running == null) {
+      metrics.appAction(OperatorMetrics.ACTION_DEPLOY, true);
+      events.normal(app, "Deploying", "deploying version " + version + " in runtime pool " + pool);
+    } else if (!running.equals(version)) {
+      metrics.appAction(OperatorMetrics.ACTION_UPGRADE, true);
+      events.normal(app, "Upgrading", "upgrading from " + running + " to " + version + " in runtime pool " + pool);
+    } else {
+      events.normal(app, "Restarting", "restarting version " + version + " with its new env, args or health check");
+    }
   }
 
   private static RuntimeApi.JarRequest jarRequest(AppDeploymentSpec spec) {
@@ -227,7 +243,8 @@ final class EmbeddedAppRunner {
             source.getSha256(), source.getMainClass());
   }
 
-  private static RuntimeApi.LoadRequest loadRequest(AppDeploymentSpec spec, String jar) {
+  /** What the host is asked to run; without a jar (null), what its digest is compared with. */
+  static RuntimeApi.LoadRequest loadRequest(AppDeploymentSpec spec, String jar) {
     HealthCheck h = spec.getHealth();
     RuntimeApi.Health health = h == null ? null : new RuntimeApi.Health(h.getType().name(), h.getPort(),
         h.getPath() == null ? "/" : h.getPath(), Durations.parse(h.getInterval()).toMillis(),
@@ -288,9 +305,5 @@ final class EmbeddedAppRunner {
 
   private static String detail(AppState state) {
     return state.message() == null || state.message().isBlank() ? "" : ": " + state.message();
-  }
-
-  private static String key(AppDeployment app) {
-    return app.getMetadata().getNamespace() + "/" + app.getMetadata().getName();
   }
 }

@@ -143,7 +143,8 @@ public final class RuntimePools {
             .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity(memory)))
             .withLimits(Map.of("memory", new Quantity(memory))).build())
         .withVolumeMounts(new VolumeMountBuilder().withName("apps").withMountPath(RuntimeApi.SHARED_DIR)
-                .withReadOnly(readOnlyApps).build(),
+                // false is sent as nothing: the API server drops a false readOnly (a plain bool).
+                .withReadOnly(readOnlyApps ? true : null).build(),
             new VolumeMountBuilder().withName(tmpVolume(name)).withMountPath("/tmp").build())
         .withSecurityContext(new SecurityContextBuilder().withRunAsNonRoot(true).withAllowPrivilegeEscalation(false)
             .withReadOnlyRootFilesystem(true).withPrivileged(false).withNewCapabilities().withDrop("ALL")

@@ -1,6 +1,7 @@
 package io.bcgitops.kube;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -23,7 +24,7 @@ public final class ContentHash {
   public static String of(Object value) {
     try {
       // Keys sorted: a map's order (Map.of's is another in every JVM) must not change the hash.
-      Object tree = SORTED.treeToValue(SERIALIZATION.convertValue(value, com.fasterxml.jackson.databind.JsonNode.class),
+      Object tree = SORTED.treeToValue(SERIALIZATION.convertValue(value, JsonNode.class),
           Object.class);
       byte[] digest = MessageDigest.getInstance("SHA-256")
           .digest(SORTED.writeValueAsString(tree).getBytes(StandardCharsets.UTF_8));

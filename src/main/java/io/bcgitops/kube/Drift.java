@@ -106,7 +106,7 @@ public final class Drift {
   /**
    * The first path under which {@code want} sets something {@code have} does not hold. Objects:
    * each field of want; lists: the same length, element by element; a value want leaves empty
-   * (null, false, 0, "", {} or []) is what the server drops, so its absence is no difference.
+   * (null, "" or []) is what the server drops, so its absence is no difference.
    */
   static Optional<String> difference(JsonNode want, JsonNode have, String path) {
     if (have == null || have.isNull() || have.isMissingNode()) {
@@ -160,11 +160,14 @@ public final class Drift {
     return difference(want, have, path);
   }
 
+  /**
+   * What the API server stores as nothing: null, "" and an empty list (Go's omitempty on a plain
+   * string or slice). false, 0 and {} it keeps where they are pointers (allowPrivilegeEscalation,
+   * automountServiceAccountToken, emptyDir), so their absence is a difference: a hand edit.
+   */
   private static boolean isEmpty(JsonNode node) {
     return node == null || node.isNull() || node.isMissingNode()
-        || (node.isContainerNode() && node.isEmpty())
-        || (node.isBoolean() && !node.booleanValue())
-        || (node.isNumber() && node.decimalValue().signum() == 0)
+        || (node.isArray() && node.isEmpty())
         || (node.isTextual() && node.textValue().isEmpty());
   }
 

@@ -16,7 +16,8 @@ import java.util.Objects;
  * new version, or a field it sets that someone changed), the spec is the one it computes, so a
  * field it stopped setting goes too. Labels and annotations are shared: those others put on the
  * Deployment or its pod template (the Deployment controller's revision, {@code kubectl rollout
- * restart}'s restartedAt) are kept. Nothing is written at all while {@link Drift} finds nothing.
+ * restart}'s restartedAt) are kept, and so would be a key the operator stopped setting (it sets
+ * the same keys in every version so far). Nothing is written at all while {@link Drift} finds nothing.
  */
 public final class OwnedDeployments {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
@@ -27,7 +28,7 @@ public final class OwnedDeployments {
   /** The desired Deployment as first created: with the hash of what it holds. */
   public static Deployment forCreate(Deployment desired) {
     Deployment create = SERIALIZATION.clone(desired);
-    annotations(create.getMetadata()).put(Api.DESIRED_HASH_ANNOTATION, Drift.hash(desired));
+    writableAnnotations(create.getMetadata()).put(Api.DESIRED_HASH_ANNOTATION, Drift.hash(desired));
     return create;
   }
 
@@ -35,7 +36,7 @@ public final class OwnedDeployments {
   public static Deployment onto(Deployment desired, Deployment live) {
     Deployment next = SERIALIZATION.clone(live);
     merge(next.getMetadata(), desired.getMetadata());
-    annotations(next.getMetadata()).put(Api.DESIRED_HASH_ANNOTATION, Drift.hash(desired));
+    writableAnnotations(next.getMetadata()).put(Api.DESIRED_HASH_ANNOTATION, Drift.hash(desired));
     ObjectMeta liveTemplate = live.getSpec() == null || live.getSpec().getTemplate() == null ? null
         : live.getSpec().getTemplate().getMetadata();
     next.setSpec(SERIALIZATION.clone(desired.getSpec()));
@@ -66,7 +67,7 @@ public final class OwnedDeployments {
   }
 
   /** The object's annotations, as a map of its own that can be written to. */
-  private static Map<String, String> annotations(ObjectMeta metadata) {
+  private static Map<String, String> writableAnnotations(ObjectMeta metadata) {
     metadata.setAnnotations(new HashMap<>(Objects.requireNonNullElse(metadata.getAnnotations(), Map.of())));
     return metadata.getAnnotations();
   }

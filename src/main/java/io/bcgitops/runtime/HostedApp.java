@@ -48,6 +48,8 @@ final class HostedApp implements AppInstance.Events {
   // Everything below is read and written on the control thread only.
   /** What the last PUT asked for. */
   private LoadRequest desired;
+  /** The digest of {@code desired} as the client sent it (RuntimeApi.LoadRequest#digest), reported in the state. */
+  private String desiredDigest;
   /** What runs or should run: {@code desired}, or the version it replaced after a failed upgrade. */
   private LoadRequest target;
   /** While an upgrade is not yet confirmed: the request that ran before, to fall back to. */
@@ -97,9 +99,12 @@ final class HostedApp implements AppInstance.Events {
     return published;
   }
 
-  /** Loads, reconfigures or upgrades to {@code request} (normalized); completes with the state it leads to. */
-  CompletableFuture<AppState> load(LoadRequest request) {
-    return CompletableFuture.supplyAsync(() -> accept(request), control);
+  /**
+   * Loads, reconfigures or upgrades to {@code request} (normalized; {@code digest} is the one of the
+   * request as sent); completes with the state it leads to.
+   */
+  CompletableFuture<AppState> load(LoadRequest request, String digest) {
+    return CompletableFuture.supplyAsync(() -> accept(request, digest), control);
   }
 
   /** Stops and unloads it for good; completes once its class loader is closed. */
@@ -123,9 +128,15 @@ final class HostedApp implements AppInstance.Events {
     post(() -> onMainReturned(instance, threadsLeft));
   }
 
-  private AppState accept(LoadRequest request) {
+  private AppState accept(LoadRequest request, String digest) {
     if (request.equals(desired) && !"Stopped".equals(state)) {
-      return published; // same request: nothing to do (a Failed app stays Failed until the request changes)
+      // Same request: nothing to do (a Failed app stays Failed until the request changes). Sent
+      // in another form that means the same, it is now the one reported.
+      if (!digest.equals(desiredDigest)) {
+        desiredDigest = digest;
+        publish();
+      }
+      return published;
     }
     LoadRequest from = current != null && confirmed && !stopping ? current.request() : fallback;
     if (from != null && from.version().equals(request.version())) {
@@ -139,6 +150,7 @@ final class HostedApp implements AppInstance.Events {
         : request.equals(desired) ? "restart" : "reconfigure";
     fallback = from;
     desired = request;
+    desiredDigest = digest;
     target = request;
     halted = false;
     failedVersion = null;
@@ -421,7 +433,7 @@ final class HostedApp implements AppInstance.Events {
   private void publish() {
     String note = message == null ? healthNote : healthNote == null ? message : message + "; " + healthNote;
     published = new AppState(name, target == null ? null : target.version(), state, health, restarts,
-        time(startedAt), time(lastHealthCheck), failedVersion, note);
+        time(startedAt), time(lastHealthCheck), failedVersion, note, desiredDigest);
   }
 
   private static String time(Instant instant) {

@@ -1,5 +1,13 @@
 package io.bcgitops.runtime;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -42,7 +50,27 @@ public final class RuntimeApi {
   /** What the host should run: the jar (a path the loader wrote) and how to start and check it. */
   public record LoadRequest(String version, String jar, String mainClass, Map<String, String> env, List<String> args,
       Health health) {
+    /**
+     * A digest of what the request asks for, as sent: the host reports the one of the request it
+     * runs ({@link AppState#requestDigest}), so its client knows whether the app already runs as
+     * asked without remembering what it sent (a restarted operator loads nothing again). The
+     * jar's path is left out: it is where the loader put the version's jar.
+     */
+    public String digest() {
+      try {
+        Object tree = SORTED.convertValue(new LoadRequest(version, null, mainClass, env, args, health), Object.class);
+        byte[] sha = MessageDigest.getInstance("SHA-256")
+            .digest(SORTED.writeValueAsString(tree).getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(sha, 0, 16);
+      } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+        throw new IllegalStateException("digesting a load request", e);
+      }
+    }
   }
+
+  /** Keys in order, so that a map's order does not change a digest. */
+  private static final ObjectMapper SORTED = JsonMapper.builder()
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
 
   /** An app's health check in the host: http (GET 127.0.0.1:port/path answers 2xx), tcp, or custom (className). */
   public record Health(String type, int port, String path, long intervalMillis, long timeoutMillis,
@@ -57,9 +85,10 @@ public final class RuntimeApi {
    * @param failedVersion a version that failed to start as an upgrade; the host fell back to {@code version}
    * @param health healthy, unhealthy or unknown
    * @param message why it is not Running, or what happened last
+   * @param requestDigest the {@link LoadRequest#digest()} of the last request the host accepted for the app
    */
   public record AppState(String name, String version, String state, String health, int restarts, String startedAt,
-      String lastHealthCheck, String failedVersion, String message) {
+      String lastHealthCheck, String failedVersion, String message, String requestDigest) {
   }
 
   public record AppList(List<AppState> apps) {

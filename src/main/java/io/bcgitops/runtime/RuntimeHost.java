@@ -92,7 +92,7 @@ public final class RuntimeHost implements AutoCloseable {
     synchronized (apps) {
       HostedApp app = apps.computeIfAbsent(name, n -> new HostedApp(n, settings, probes, workers,
           leaving.getOrDefault(n, CompletableFuture.completedFuture(null))));
-      accepted = app.load(request);
+      accepted = app.load(request, body.digest());
     }
     return new Response(202, accepted.get(ACCEPT_TIMEOUT_SECONDS, TimeUnit.SECONDS));
   }

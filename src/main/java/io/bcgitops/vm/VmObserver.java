@@ -3,9 +3,9 @@ package io.bcgitops.vm;
 import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.Conditions.Reasons;
+import io.bcgitops.kube.ContentHash;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.bcgitops.kube.ContentHash;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -13,9 +13,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +40,7 @@ public final class VmObserver {
   /** The label the Deployment controller adds to a ReplicaSet's template and pods. */
   private static final String POD_TEMPLATE_HASH = "pod-template-hash";
   /** Only in the operator's cache of ReplicaSets (see {@link #slim}): the hash of the template it runs. */
-  private static final String TEMPLATE_HASH_ANNOTATION = "bcgitops.io/cached-template-hash";
+  private static final String TEMPLATE_HASH_ANNOTATION = Api.GROUP + "/cached-template-hash";
 
   private VmObserver() {
   }

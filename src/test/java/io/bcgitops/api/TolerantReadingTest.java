@@ -49,8 +49,8 @@ class TolerantReadingTest {
 
     assertEquals(List.of("spec.isolation: 'bogus' is not one of embedded, vm",
         "spec.health.port: 'eighty' is not an integer",
-        "spec.args[1]: {\"x\":1} is not a string",
-        "spec.env: [\"A=1\"] is not a mapping",
+        "spec.args[1]: a mapping is not a string",
+        "spec.env: a list is not a mapping",
         "spec.suspend: 'perhaps' is not true or false",
         "spec.vmConfig.memoryLimit: 2.5 is not an integer or a string"), app.getSpec().readErrors());
     // Nothing of it is used: no isolation, no version, no source.
@@ -73,7 +73,7 @@ class TolerantReadingTest {
 
   @Test
   void aSpecThatIsNotAMappingOrIsMissing() {
-    assertEquals(List.of("spec: 'main' is not a mapping"), app("\"main\"").getSpec().readErrors());
+    assertEquals(List.of("spec: a string is not a mapping"), app("\"main\"").getSpec().readErrors());
     assertEquals(List.of("spec: required"), app("null").getSpec().readErrors());
     assertEquals(List.of("spec: required"), app(null).getSpec().readErrors());
     assertEquals(List.of("spec: required"), JSON.clone(app(null)).getSpec().readErrors());
@@ -120,7 +120,7 @@ class TolerantReadingTest {
         + " \"metadata\": {\"name\": \"shop\"}, \"spec\": {\"url\": \"https://example.com/shop.git\", \"ref\": \"main\","
         + " \"prune\": \"sometimes\"}}", GitOpsSource.class);
 
-    assertEquals(List.of("spec.ref: 'main' is not a mapping", "spec.prune: 'sometimes' is not true or false"),
+    assertEquals(List.of("spec.ref: a string is not a mapping", "spec.prune: 'sometimes' is not true or false"),
         source.getSpec().readErrors());
     assertNull(source.getSpec().getUrl(), "nothing of it is used");
   }
@@ -137,7 +137,18 @@ class TolerantReadingTest {
     AppDeployment app = app(spec(", \"args\": [" + args + "]"));
 
     assertEquals(16, app.getSpec().readErrors().size());
-    assertTrue(app.getSpec().readErrors().get(15).startsWith("spec.args[15]: {} is not a string"));
+    assertTrue(app.getSpec().readErrors().get(15).startsWith("spec.args[15]: a mapping is not a string"));
     assertTrue(System.nanoTime() - started < 5_000_000_000L, "read in well under 5 s");
+  }
+
+  @Test
+  void aValueThatMayBeASecretIsNamedByItsShapeOnly() {
+    AppDeployment app = JSON.unmarshal("{\"apiVersion\":\"bcgitops.io/v1alpha1\",\"kind\":\"AppDeployment\","
+        + "\"metadata\":{\"name\":\"web\"},\"spec\":{\"version\":\"1\",\"source\":{\"type\":\"maven\","
+        + "\"coordinates\":\"a:b\"},\"env\":{\"DB_PASSWORD\":{\"value\":\"hunter2-s3cret\"}},"
+        + "\"args\":[\"--token\",{\"value\":\"t0ken-s3cret\"}]}}", AppDeployment.class);
+
+    assertEquals(List.of("spec.env.DB_PASSWORD: a mapping is not a string", "spec.args[1]: a mapping is not a string"),
+        app.getSpec().readErrors());
   }
 }

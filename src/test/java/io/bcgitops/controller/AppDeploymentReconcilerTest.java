@@ -1,6 +1,5 @@
 package io.bcgitops.controller;
 
-import io.bcgitops.testing.FakeKubelet;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,6 +13,7 @@ import io.bcgitops.api.AppDeploymentSpec;
 import io.bcgitops.api.AppDeploymentStatus.Phase;
 import io.bcgitops.api.AppSource;
 import io.bcgitops.api.Isolation;
+import io.bcgitops.testing.FakeKubelet;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -215,11 +215,12 @@ class AppDeploymentReconcilerTest extends OperatorTestBase {
   }
 
   @Test
-  void kubectlRolloutRestartIsNotUndone() {
+  void kubectlRolloutRestartIsNotUndone() throws InterruptedException {
     create("web", "1.0", spec -> { });
     kubelet.rollOut("web");
     awaitPhase("web", Phase.Running, "Succeeded");
 
+    operator.drainRequests();
     client.apps().deployments().inNamespace(ns).withName("web").edit(d -> {
       d.getSpec().getTemplate().getMetadata().getAnnotations().put("kubectl.kubernetes.io/restartedAt", "2026-12-04T19:10:24Z");
       return d;
@@ -228,6 +229,10 @@ class AppDeploymentReconcilerTest extends OperatorTestBase {
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> "2026-12-04T19:10:24Z".equals(
         kubelet.deployment("web").getSpec().getTemplate().getMetadata().getAnnotations()
             .get("kubectl.kubernetes.io/restartedAt")));
+    // The restart rolls out a new pod template (the app shows Upgrading meanwhile), which the operator leaves alone.
+    assertEquals(List.of("PATCH /apis/apps/v1/namespaces/" + ns + "/deployments/web"),
+        OperatorHarness.writes(operator.drainRequests()).stream().filter(w -> w.contains("/deployments/")).toList(),
+        "the restart's own edit, and no write of the Deployment from the operator");
   }
 
   @Test

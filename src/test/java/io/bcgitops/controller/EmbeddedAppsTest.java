@@ -1,6 +1,5 @@
 package io.bcgitops.controller;
 
-import io.bcgitops.testing.FakeKubelet;
 import static io.bcgitops.controller.AppDeploymentReconcilerTest.condition;
 import static io.bcgitops.controller.AppDeploymentReconcilerTest.message;
 import static org.awaitility.Awaitility.await;
@@ -19,6 +18,7 @@ import io.bcgitops.api.HealthCheck;
 import io.bcgitops.api.Isolation;
 import io.bcgitops.embedded.RuntimePools;
 import io.bcgitops.runtime.RuntimeApi;
+import io.bcgitops.testing.FakeKubelet;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -182,6 +182,28 @@ class EmbeddedAppsTest extends OperatorTestBase {
   }
 
   @Test
+  void anUpgradeWaitingForItsDependenciesIsNotLoadedByAPoolThatRestarted() {
+    runningPoolFirst();
+    create("greeter", "1.0", spec -> { });
+    awaitPhase("greeter", Phase.Running, "Succeeded");
+    create("clock", "1.0", spec -> spec.setDependsOn(java.util.List.of("greeter")));
+    awaitPhase("clock", Phase.Running, "Succeeded");
+    pool.failingVersions.add("2.0");
+    edit("greeter", spec -> spec.setVersion("2.0"));
+    awaitPhase("greeter", Phase.Degraded, "UpgradeFailed");
+
+    edit("clock", spec -> spec.setVersion("1.1"));
+    AppDeployment held = awaitPhase("clock", Phase.WaitingForDependencies, "WaitingForDependencies");
+    assertTrue(message(held).contains("the upgrade to 1.1 waits") && message(held).contains("1.0 keeps running"),
+        message(held));
+
+    pool.restart();
+
+    await().atMost(OperatorHarness.WAIT).until(() -> message(app("clock")).contains("no longer runs version 1.0"));
+    assertFalse(pool.apps.containsKey("clock"), "1.1 waits for greeter, even in a pool that lost 1.0");
+  }
+
+  @Test
   void anInvalidEditKeepsTheLoadedVersionRunning() {
     runningPoolFirst();
     create("greeter", "1.0", spec -> { });
@@ -196,6 +218,33 @@ class EmbeddedAppsTest extends OperatorTestBase {
     assertTrue(message(degraded).contains("depends on itself") && message(degraded).contains("1.0 keeps running"),
         message(degraded));
     assertEquals("1.0", pool.apps.get("greeter").version());
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void anAppWhoseSpecCannotBeReadKeepsRunningInItsPoolAndLeavesItWhenDeleted() {
+    runningPoolFirst();
+    create("greeter", "1.0", spec -> spec.setRuntime("default"));
+    awaitPhase("greeter", Phase.Running, "Succeeded");
+
+    // A value this version does not know (a newer CRD allowed it): nothing of the spec can be used.
+    client.genericKubernetesResources(Api.GROUP + "/" + Api.VERSION, "AppDeployment").inNamespace(ns)
+        .withName("greeter").edit(r -> {
+          ((Map<String, Object>) r.getAdditionalProperties().get("spec")).put("isolation", "wasm");
+          return r;
+        });
+    AppDeployment unreadable = awaitPhase("greeter", Phase.Degraded, "InvalidSpec");
+    assertTrue(message(unreadable).contains("1.0 keeps running"), message(unreadable));
+    assertEquals("1.0", pool.apps.get("greeter").version());
+
+    client.resource(app("warmup")).delete();
+    await().atMost(OperatorHarness.WAIT).until(() -> app("warmup") == null);
+    assertNotNull(kubelet.deployment(POOL), "greeter still runs in the pool");
+
+    client.genericKubernetesResources(Api.GROUP + "/" + Api.VERSION, "AppDeployment").inNamespace(ns)
+        .withName("greeter").delete();
+    await().atMost(OperatorHarness.WAIT).until(() -> app("greeter") == null && !pool.apps.containsKey("greeter")
+        && kubelet.deployment(POOL) == null);
   }
 
   @Test

@@ -1,12 +1,12 @@
 package io.bcgitops.controller;
 
-import io.bcgitops.testing.FakeKubelet;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.GitOpsSource;
+import io.bcgitops.testing.FakeKubelet;
 import io.bcgitops.testing.TestRepo;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;

@@ -1,6 +1,5 @@
 package io.bcgitops.controller;
 
-import io.bcgitops.testing.FakeKubelet;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,6 +17,7 @@ import io.bcgitops.runtime.ApiServer;
 import io.bcgitops.runtime.Backoff;
 import io.bcgitops.runtime.HostSettings;
 import io.bcgitops.runtime.RuntimeHost;
+import io.bcgitops.testing.FakeKubelet;
 import io.bcgitops.testing.Ports;
 import io.bcgitops.testing.TestRepo;
 import io.fabric8.kubernetes.api.model.SecretBuilder;

@@ -1,6 +1,5 @@
 package io.bcgitops.controller;
 
-import io.bcgitops.testing.FakeKubelet;
 import static io.bcgitops.controller.OperatorHarness.condition;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bcgitops.api.Api;
 import io.bcgitops.api.GitOpsSource;
+import io.bcgitops.testing.FakeKubelet;
 import io.bcgitops.testing.TestRepo;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import org.junit.jupiter.api.Test;

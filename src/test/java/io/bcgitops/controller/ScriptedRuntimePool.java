@@ -26,8 +26,6 @@ public final class ScriptedRuntimePool implements RuntimePoolAddress, AutoClosea
   /** Jar fetches that fail, by "name/version": the loader's Problem. */
   final Map<String, RuntimeApi.Problem> failingJars = new ConcurrentHashMap<>();
   final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
-  /** Apps already running when the operator starts: the first load of the same version is the request they run. */
-  final Set<String> adopted = ConcurrentHashMap.newKeySet();
   private final ApiServer host;
   private final ApiServer loader;
 
@@ -39,7 +37,7 @@ public final class ScriptedRuntimePool implements RuntimePoolAddress, AutoClosea
         .route("GET", "/v1/apps", r -> {
           apps.replaceAll((name, state) -> "Running".equals(state.state()) ? new AppState(name, state.version(),
               state.state(), state.health(), state.restarts(), state.startedAt(), Instant.now().toString(),
-              state.failedVersion(), state.message()) : state);
+              state.failedVersion(), state.message(), state.requestDigest()) : state);
           return ApiServer.Response.ok(new RuntimeApi.AppList(new ArrayList<>(apps.values())));
         })
         .route("PUT", "/v1/apps/([a-z0-9-]+)", r -> {
@@ -47,20 +45,20 @@ public final class ScriptedRuntimePool implements RuntimePoolAddress, AutoClosea
           RuntimeApi.LoadRequest load = r.bodyAs(RuntimeApi.LoadRequest.class);
           calls.add("load " + name + " " + load.version());
           AppState running = apps.get(name);
-          // As the host: the same request again changes nothing.
-          boolean same = running != null && running.version().equals(load.version())
-              && (adopted.remove(name) || load.equals(loads.get(name)));
+          String digest = load.digest();
           loads.put(name, load);
-          if (same) {
+          // As the host: the same request again changes nothing.
+          if (running != null && digest.equals(running.requestDigest())) {
             return new ApiServer.Response(202, running);
           }
           AppState next = failingVersions.contains(load.version())
               ? (running == null
-                  ? new AppState(name, load.version(), "Crashed", "unhealthy", 3, null, null, null, "start() threw")
+                  ? new AppState(name, load.version(), "Crashed", "unhealthy", 3, null, null, null, "start() threw",
+                      digest)
                   : new AppState(name, running.version(), "Running", "healthy", running.restarts(), running.startedAt(),
-                      null, load.version(), "start() threw IllegalStateException"))
+                      null, load.version(), "start() threw IllegalStateException", digest))
               : new AppState(name, load.version(), "Running", "healthy", 0, Instant.now().toString(),
-                  Instant.now().toString(), null, null);
+                  Instant.now().toString(), null, null, digest);
           apps.put(name, next);
           return new ApiServer.Response(202, next);
         })

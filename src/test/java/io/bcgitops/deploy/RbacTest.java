@@ -1,6 +1,5 @@
 package io.bcgitops.deploy;
 
-import io.bcgitops.controller.OperatorHarness;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +19,7 @@ import io.bcgitops.api.GitRef;
 import io.bcgitops.api.Isolation;
 import io.bcgitops.controller.BcGitopsOperator;
 import io.bcgitops.controller.OperatorConfig;
+import io.bcgitops.controller.OperatorHarness;
 import io.bcgitops.controller.ScriptedRuntimePool;
 import io.bcgitops.embedded.RuntimePools;
 import io.bcgitops.testing.FakeKubelet;

@@ -67,6 +67,27 @@ class DriftTest {
   }
 
   @Test
+  void hardeningTakenAwayByHandIsADifference() {
+    Deployment desired = VmDeployments.desired(web(), RECORDED);
+
+    Deployment tokenMounted = liveWeb();
+    tokenMounted.getSpec().getTemplate().getSpec().setAutomountServiceAccountToken(null);
+    assertEquals(Optional.of("spec.template.spec.automountServiceAccountToken"), Drift.of(desired, tokenMounted));
+
+    Deployment escalating = liveWeb();
+    escalating.getSpec().getTemplate().getSpec().getContainers().get(0).getSecurityContext()
+        .setAllowPrivilegeEscalation(null);
+    assertEquals(Optional.of("spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation"),
+        Drift.of(desired, escalating));
+
+    Deployment hostPath = liveWeb();
+    var tmp = hostPath.getSpec().getTemplate().getSpec().getVolumes().get(1);
+    tmp.setEmptyDir(null);
+    tmp.setHostPath(new io.fabric8.kubernetes.api.model.HostPathVolumeSource("/", null));
+    assertEquals(Optional.of("spec.template.spec.volumes[1].emptyDir"), Drift.of(desired, hostPath));
+  }
+
+  @Test
   void aLimitInAnotherFormIsTheSameLimitButAnotherAmountIsNot() {
     Deployment desired = VmDeployments.desired(web(), RECORDED);
     Deployment live = liveWeb();
