@@ -11,6 +11,7 @@ import io.bcgitops.api.Conditions.Reasons;
 import io.bcgitops.api.HealthCheck;
 import io.bcgitops.api.Isolation;
 import io.bcgitops.embedded.RuntimeApiException;
+import io.bcgitops.fetch.ArtifactCredentials;
 import io.bcgitops.embedded.RuntimeClient;
 import io.bcgitops.embedded.RuntimePoolAddress;
 import io.bcgitops.embedded.RuntimePools;
@@ -97,7 +98,8 @@ final class EmbeddedAppRunner {
             "healthy".equals(state.get().health()) ? Health.healthy : Health.unknown);
       }
       if (needsLoad(app, state)) {
-        JarInfo jar = client.fetchJar(name, app.getSpec().getVersion(), jarRequest(app.getSpec()));
+        JarInfo jar = client.fetchJar(name, app.getSpec().getVersion(),
+            jarRequest(app.getSpec(), artifactCredentials(app, context)));
         RuntimeApi.LoadRequest request = loadRequest(app.getSpec(), jar.path());
         LOG.info("loading app {}/{} version {} into runtime pool {}", namespace, name, app.getSpec().getVersion(),
             RuntimePools.name(runtime));
@@ -219,12 +221,29 @@ final class EmbeddedAppRunner {
     return last != null && last.equals(now);
   }
 
-  private static RuntimeApi.JarRequest jarRequest(AppDeploymentSpec spec) {
+  /**
+   * The app's artifact credentials, for the loader: read from the Secret here (the loader has no
+   * access to the API) and sent in the jar request, over the pool's token-authenticated API.
+   */
+  private static RuntimeApi.Credentials artifactCredentials(AppDeployment app, Context<AppDeployment> context)
+      throws RuntimeApiException {
+    ArtifactCredentials credentials;
+    try {
+      credentials = CredentialsSecrets.artifactCredentials(app, context.getClient());
+    } catch (CredentialsSecrets.Unusable e) {
+      throw new RuntimeApiException(Reasons.AUTHENTICATION_FAILED, e.getMessage());
+    }
+    return credentials.present() ? new RuntimeApi.Credentials(credentials.username(), credentials.password(),
+        credentials.bearerToken()) : null;
+  }
+
+  private static RuntimeApi.JarRequest jarRequest(AppDeploymentSpec spec, RuntimeApi.Credentials credentials) {
     AppSource source = spec.getSource();
     return source.getType() == AppSource.Type.release
-        ? new RuntimeApi.JarRequest(source.getUrl(), null, null, source.getSha256(), source.getMainClass())
+        ? new RuntimeApi.JarRequest(source.getUrl(), null, null, source.getSha256(), source.getMainClass(),
+            credentials)
         : new RuntimeApi.JarRequest(null, source.coordinatesFor(spec.getVersion()), source.getRepository(),
-            source.getSha256(), source.getMainClass());
+            source.getSha256(), source.getMainClass(), credentials);
   }
 
   private static RuntimeApi.LoadRequest loadRequest(AppDeploymentSpec spec, String jar) {

@@ -26,6 +26,8 @@ public final class ScriptedRuntimePool implements RuntimePoolAddress, AutoClosea
   /** Jar fetches that fail, by "name/version": the loader's Problem. */
   final Map<String, RuntimeApi.Problem> failingJars = new ConcurrentHashMap<>();
   final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+  /** The last jar request the loader got, by "name/version": what the operator sent, credentials included. */
+  final Map<String, RuntimeApi.JarRequest> jarRequests = new ConcurrentHashMap<>();
   /** Apps already running when the operator starts: the first load of the same version is the request they run. */
   final Set<String> adopted = ConcurrentHashMap.newKeySet();
   private final ApiServer host;
@@ -73,6 +75,7 @@ public final class ScriptedRuntimePool implements RuntimePoolAddress, AutoClosea
         .route("PUT", "/v1/jars/([a-z0-9-]+)/([^/]+)", r -> {
           String key = r.pathParams().get(0) + "/" + r.pathParams().get(1);
           calls.add("fetch " + key);
+          jarRequests.put(key, r.bodyAs(RuntimeApi.JarRequest.class));
           RuntimeApi.Problem problem = failingJars.get(key);
           return problem != null ? new ApiServer.Response(422, problem)
               : ApiServer.Response.ok(new RuntimeApi.JarInfo(r.pathParams().get(0), r.pathParams().get(1),
