@@ -48,5 +48,9 @@ USER 65532:65532
 # host and loader APIs.
 EXPOSE 8080 9090 9091
 
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75.0", "-jar", "/opt/bc-gitops-operator/bc-gitops-operator.jar"]
+# -XX:+ExitOnOutOfMemoryError: a JVM out of heap exits (code 3) and Kubernetes restarts the
+# container, instead of living on with the threads that failed dead (a reconcile pool, an HTTP
+# server) and answering its probes. Every command runs through here: operator, runtime-host,
+# loader, fetch. Flags in JDK_JAVA_OPTIONS come before these, so they cannot turn it off.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75.0", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/bc-gitops-operator/bc-gitops-operator.jar"]
 CMD ["operator"]

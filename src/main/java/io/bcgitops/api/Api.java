@@ -21,6 +21,11 @@ public final class Api {
    * of what it last wrote, so that a field it stopped setting is noticed (io.bcgitops.kube.Drift).
    */
   public static final String DESIRED_HASH_ANNOTATION = GROUP + "/desired-hash";
+  /**
+   * Label a Secret must carry, with value "true", to be used as credentials (a GitOpsSource's or an
+   * app source's secretRef): naming a Secret in a spec does not hand its values out by itself.
+   */
+  public static final String CREDENTIALS_LABEL = GROUP + "/credentials";
   /** Annotation on a managed AppDeployment: the spec file in git it was made from. */
   public static final String SPEC_FILE_ANNOTATION = GROUP + "/spec-file";
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 
 /** Where the app's jar (or, for vm apps, its image) comes from. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -27,6 +28,11 @@ public class AppSource {
   private String repository;
   private String image;
   private String mainClass;
+  /**
+   * The Secret (same namespace, labelled bcgitops.io/credentials: "true") whose username and
+   * password, or bearerToken, a release or maven download presents to its URL's host.
+   */
+  private LocalObjectReference secretRef;
 
   public Type getType() {
     return type;
@@ -87,5 +93,13 @@ public class AppSource {
 
   public void setMainClass(String mainClass) {
     this.mainClass = mainClass;
+  }
+
+  public LocalObjectReference getSecretRef() {
+    return secretRef;
+  }
+
+  public void setSecretRef(LocalObjectReference secretRef) {
+    this.secretRef = secretRef;
   }
 }

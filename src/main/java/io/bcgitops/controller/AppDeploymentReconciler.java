@@ -61,6 +61,8 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
   /** How often the runtime host is asked about a running embedded app, and about one still on its way. */
   private static final Duration EMBEDDED_POLL = Duration.ofSeconds(10);
   private static final Duration EMBEDDED_POLL_BUSY = Duration.ofSeconds(2);
+  /** Secrets are not watched: a credentials Secret created or labelled later is seen at the next look. */
+  private static final Duration CREDENTIALS_RECHECK = Duration.ofMinutes(1);
 
   private final VmImages images;
   private final RuntimePoolAddress poolAddress;
@@ -150,9 +152,12 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
       context.resourceOperations().updatePrimaryStatus(app);
     }
     // The runtime host reports nothing by itself: an embedded app's state is polled.
-    return app.getSpec().getIsolation() == Isolation.embedded && !app.getSpec().isSuspend()
-        ? UpdateControl.<AppDeployment>noUpdate().rescheduleAfter(outcome.ready() ? EMBEDDED_POLL : EMBEDDED_POLL_BUSY)
-        : UpdateControl.noUpdate();
+    if (app.getSpec().getIsolation() == Isolation.embedded && !app.getSpec().isSuspend()) {
+      return UpdateControl.<AppDeployment>noUpdate()
+          .rescheduleAfter(outcome.ready() ? EMBEDDED_POLL : EMBEDDED_POLL_BUSY);
+    }
+    return Reasons.AUTHENTICATION_FAILED.equals(outcome.reason())
+        ? UpdateControl.<AppDeployment>noUpdate().rescheduleAfter(CREDENTIALS_RECHECK) : UpdateControl.noUpdate();
   }
 
   /**
@@ -225,6 +230,14 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
       return AppOutcome.progressing(Phase.WaitingForDependencies, Reasons.WAITING_FOR_DEPENDENCIES, "the upgrade to "
           + app.getSpec().getVersion() + " waits until every dependency is Ready; version "
           + status.getDeployedVersion() + " keeps running", observed.rolledOut() ? Health.healthy : Health.unknown);
+    }
+    try {
+      // The pod reads the Secret itself (secretKeyRef): checked here, before a pod template may name it.
+      CredentialsSecrets.artifactCredentials(app, context.getClient());
+    } catch (CredentialsSecrets.Unusable e) {
+      return isServing(app, status) ? AppOutcome.stalled(Phase.Degraded, Reasons.AUTHENTICATION_FAILED,
+          e.getMessage() + "; version " + status.getDeployedVersion() + " keeps running", Health.healthy)
+          : AppOutcome.stalled(Phase.Failed, Reasons.AUTHENTICATION_FAILED, e.getMessage(), Health.unknown);
     }
     deployment = applyDeployment(app, deployment, context);
     return outcomeOf(app, observe(app, deployment, status), status);

@@ -2,6 +2,7 @@ package io.bcgitops.controller;
 
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.AppDeploymentSpec;
+import io.bcgitops.api.AppSource;
 import io.bcgitops.api.HealthCheck;
 import io.bcgitops.api.Isolation;
 import io.bcgitops.spec.AppSpec;
@@ -51,9 +52,10 @@ final class AppSpecs {
 
   private static AppSpec toAppSpec(AppDeployment app, List<String> problems) {
     AppDeploymentSpec spec = app.getSpec();
-    var source = spec.getSource() == null ? null : new AppSpec.Source(name(spec.getSource().getType()),
-        spec.getSource().getUrl(), spec.getSource().getSha256(), spec.getSource().getCoordinates(),
-        spec.getSource().getRepository(), spec.getSource().getImage(), spec.getSource().getMainClass());
+    AppSource in = spec.getSource();
+    var source = in == null ? null : new AppSpec.Source(name(in.getType()), in.getUrl(), in.getSha256(),
+        in.getCoordinates(), in.getRepository(), in.getImage(), in.getMainClass(),
+        in.getSecretRef() == null ? null : new AppSpec.SecretRef(in.getSecretRef().getName()));
     HealthCheck h = spec.getHealth();
     var health = h == null ? null : new AppSpec.Health(name(h.getType()), h.getPort(), h.getPath(),
         duration("health.interval", h.getInterval(), problems), duration("health.timeout", h.getTimeout(), problems),

@@ -11,6 +11,7 @@ import io.bcgitops.api.VmConfig;
 import io.bcgitops.spec.AppSpec;
 import io.bcgitops.spec.Durations;
 import io.bcgitops.spec.ParsedApp;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.Map;
 
@@ -72,6 +73,9 @@ public final class DesiredAppDeployments {
     out.setRepository(in.repository());
     out.setImage(in.image());
     out.setMainClass(in.mainClass());
+    if (in.secretRef() != null) {
+      out.setSecretRef(new LocalObjectReference(in.secretRef().name()));
+    }
     return out;
   }
 

@@ -10,6 +10,7 @@ import io.bcgitops.api.AppSource;
 import io.bcgitops.api.Conditions.Reasons;
 import io.bcgitops.api.HealthCheck;
 import io.bcgitops.embedded.RuntimeApiException;
+import io.bcgitops.fetch.ArtifactCredentials;
 import io.bcgitops.embedded.RuntimeClient;
 import io.bcgitops.embedded.RuntimePoolAddress;
 import io.bcgitops.embedded.RuntimePools;
@@ -100,7 +101,7 @@ final class EmbeddedAppRunner {
       }
       RuntimeApi.LoadRequest wanted = loadRequest(app.getSpec(), null);
       if (running == null || !wanted.digest().equals(state.get().requestDigest())) {
-        JarInfo jar = client.fetchJar(name, version, jarRequest(app.getSpec()));
+        JarInfo jar = client.fetchJar(name, version, jarRequest(app.getSpec(), artifactCredentials(app, context)));
         announce(app, running, status);
         state = Optional.of(client.load(name, loadRequest(app.getSpec(), jar.path())));
       }
@@ -235,12 +236,29 @@ final class EmbeddedAppRunner {
     }
   }
 
-  private static RuntimeApi.JarRequest jarRequest(AppDeploymentSpec spec) {
+  /**
+   * The app's artifact credentials, for the loader: read from the Secret here (the loader has no
+   * access to the API) and sent in the jar request, over the pool's token-authenticated API.
+   */
+  private static RuntimeApi.Credentials artifactCredentials(AppDeployment app, Context<AppDeployment> context)
+      throws RuntimeApiException {
+    ArtifactCredentials credentials;
+    try {
+      credentials = CredentialsSecrets.artifactCredentials(app, context.getClient());
+    } catch (CredentialsSecrets.Unusable e) {
+      throw new RuntimeApiException(Reasons.AUTHENTICATION_FAILED, e.getMessage());
+    }
+    return credentials.present() ? new RuntimeApi.Credentials(credentials.username(), credentials.password(),
+        credentials.bearerToken()) : null;
+  }
+
+  private static RuntimeApi.JarRequest jarRequest(AppDeploymentSpec spec, RuntimeApi.Credentials credentials) {
     AppSource source = spec.getSource();
     return source.getType() == AppSource.Type.release
-        ? new RuntimeApi.JarRequest(source.getUrl(), null, null, source.getSha256(), source.getMainClass())
+        ? new RuntimeApi.JarRequest(source.getUrl(), null, null, source.getSha256(), source.getMainClass(),
+            credentials)
         : new RuntimeApi.JarRequest(null, source.coordinatesFor(spec.getVersion()), source.getRepository(),
-            source.getSha256(), source.getMainClass());
+            source.getSha256(), source.getMainClass(), credentials);
   }
 
   /** What the host is asked to run; without a jar (null), what its digest is compared with. */

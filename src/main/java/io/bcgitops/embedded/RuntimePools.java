@@ -34,6 +34,11 @@ public final class RuntimePools {
   public static final String TOKEN_KEY = "token";
   private static final long NON_ROOT_UID = 65532L;
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** The runtime host's /tmp: its JVM's, and the apps' own temporary files. */
+  static final String HOST_TMP_SIZE_LIMIT = "256Mi";
+  /** The loader's /tmp: its JVM's hsperfdata, nothing more (downloads go to /apps). */
+  static final String LOADER_TMP_SIZE_LIMIT = "64Mi";
+  private static final String EPHEMERAL_STORAGE = "ephemeral-storage";
 
   private RuntimePools() {
   }
@@ -104,15 +109,22 @@ public final class RuntimePools {
               .withContainers(
                   container("host", images.operatorImage(), RuntimeApi.HOST_PORT, true, runtime,
                       List.of("runtime-host", "--port", String.valueOf(RuntimeApi.HOST_PORT), "--dir", RuntimeApi.SHARED_DIR),
-                      "512Mi"),
+                      "512Mi", "256Mi", "1Gi"),
+                  // The loader writes /apps: its limit carries the folder's 2Gi in the pod's sum of limits.
                   container("loader", images.operatorImage(), RuntimeApi.LOADER_PORT, false, runtime,
                       List.of("loader", "--port", String.valueOf(RuntimeApi.LOADER_PORT), "--dir", RuntimeApi.SHARED_DIR,
                           "--maven-repository", images.mavenRepository()),
-                      "256Mi"))
-              .addNewVolume().withName("apps").withNewEmptyDir().endEmptyDir().endVolume()
+                      "256Mi", "512Mi", "2Gi"))
+              // Every emptyDir bounded: past its sizeLimit the kubelet evicts the pod. The loader keeps
+              // /apps under its own limit (RuntimeApi.APPS_MAX_TOTAL_BYTES), so one app's jar fails
+              // instead of the pool being evicted.
+              .addNewVolume().withName("apps").withNewEmptyDir()
+                .withSizeLimit(new Quantity(RuntimeApi.SHARED_DIR_SIZE_LIMIT)).endEmptyDir().endVolume()
               // A /tmp per container: two JVMs of one user in one /tmp fight over hsperfdata_<user>/1.
-              .addNewVolume().withName(tmpVolume("host")).withNewEmptyDir().endEmptyDir().endVolume()
-              .addNewVolume().withName(tmpVolume("loader")).withNewEmptyDir().endEmptyDir().endVolume()
+              .addNewVolume().withName(tmpVolume("host")).withNewEmptyDir()
+                .withSizeLimit(new Quantity(HOST_TMP_SIZE_LIMIT)).endEmptyDir().endVolume()
+              .addNewVolume().withName(tmpVolume("loader")).withNewEmptyDir()
+                .withSizeLimit(new Quantity(LOADER_TMP_SIZE_LIMIT)).endEmptyDir().endVolume()
             .endSpec()
           .endTemplate()
         .endSpec()
@@ -123,8 +135,13 @@ public final class RuntimePools {
     return "tmp-" + container;
   }
 
+  /**
+   * @param storageRequest its ephemeral storage requested: its logs, and its share of the pod's emptyDirs
+   * @param storageLimit its most: the pod is evicted once its containers and emptyDirs use more than
+   *     the sum of its containers' limits (3Gi: /apps 2Gi, /tmp 256Mi and 64Mi, and the logs)
+   */
   private static Container container(String name, String image, int port, boolean readOnlyApps, String runtime,
-      List<String> args, String memory) {
+      List<String> args, String memory, String storageRequest, String storageLimit) {
     return new ContainerBuilder()
         .withName(name)
         .withImage(image)
@@ -140,8 +157,10 @@ public final class RuntimePools {
         .withLivenessProbe(new ProbeBuilder().withNewTcpSocket().withNewPort(port).endTcpSocket()
             .withPeriodSeconds(10).withFailureThreshold(3).build())
         .withResources(new ResourceRequirementsBuilder()
-            .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity(memory)))
-            .withLimits(Map.of("memory", new Quantity(memory))).build())
+            .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity(memory),
+                EPHEMERAL_STORAGE, new Quantity(storageRequest)))
+            .withLimits(Map.of("memory", new Quantity(memory), EPHEMERAL_STORAGE, new Quantity(storageLimit)))
+            .build())
         .withVolumeMounts(new VolumeMountBuilder().withName("apps").withMountPath(RuntimeApi.SHARED_DIR)
                 // false is sent as nothing: the API server drops a false readOnly (a plain bool).
                 .withReadOnly(readOnlyApps ? true : null).build(),

@@ -1,5 +1,7 @@
 package io.bcgitops.fetch;
 
+import io.bcgitops.spec.SafeUrls;
+
 /**
  * A fetch that failed for good (retries, if any, are already spent). The message is safe to show:
  * URL credentials are stripped, and it names what to fix.

@@ -2,15 +2,13 @@ package io.bcgitops.fetch;
 
 import io.bcgitops.fetch.ArtifactFetchException.Reason;
 import io.bcgitops.spec.Durations;
+import io.bcgitops.spec.SafeUrls;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Authenticator;
 import java.net.ConnectException;
-import java.net.PasswordAuthentication;
 import java.net.ProxySelector;
 import java.net.URI;
-import java.net.URL;
-import java.net.URLDecoder;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -18,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +46,12 @@ import java.util.function.Consumer;
  * errors, timeouts, 5xx, 429, 408, a body cut short) are retried with exponential backoff, while
  * answers that would not change (other 4xx, checksum mismatch, not a jar, too large) fail at once.
  * Thread-safe: one fetcher can serve concurrent fetches to different dest files.
+ *
+ * <p>What may travel where ({@link SafeUrls#protectedInTransit}: https, or http to loopback): a jar
+ * with no pinned sha256 only comes over protected hops, since over plain http anyone on the way can
+ * swap it; credentials go only to the URL's own origin (scheme, host, port) and only over a
+ * protected hop. Redirects are followed here, hop by hop, rather than by the JDK client, which
+ * copies an Authorization header to whatever host a redirect names; https to http is refused.
  */
 public final class ArtifactFetcher {
 
@@ -103,8 +106,27 @@ public final class ArtifactFetcher {
     }
   }
 
+  /**
+   * The most one download may write, and how a message names that bound ("the limit of 268435456
+   * bytes", or a runtime pool's room left).
+   */
+  public record SizeLimit(long bytes, String description) {
+    public SizeLimit {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("a size limit must not be negative");
+      }
+      Objects.requireNonNull(description, "description");
+    }
+
+    static SizeLimit of(long maxBytes) {
+      return new SizeLimit(maxBytes, "the limit of " + maxBytes + " bytes");
+    }
+  }
+
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   private static final String USER_AGENT = "bc-gitops-operator-fetch";
+  /** As the JDK client's own limit. */
+  private static final int MAX_REDIRECTS = 5;
 
   // Watches for a body that stops arriving: the client's request timeout ends with the headers.
   private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -127,7 +149,7 @@ public final class ArtifactFetcher {
   public ArtifactFetcher(Settings settings, Consumer<String> notes) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.notes = Objects.requireNonNull(notes, "notes");
-    this.client = newClient(null);
+    this.client = newClient();
   }
 
   public Settings settings() {
@@ -141,6 +163,12 @@ public final class ArtifactFetcher {
    * @throws ArtifactFetchException when it could not; dest is then as it was before the call
    */
   public FetchResult fetch(FetchRequest request) throws ArtifactFetchException {
+    return fetch(request, SizeLimit.of(settings.maxBytes()));
+  }
+
+  /** As {@link #fetch(FetchRequest)}, with a download bound of this call's own (never above the settings'). */
+  public FetchResult fetch(FetchRequest request, SizeLimit limit) throws ArtifactFetchException {
+    SizeLimit bound = limit.bytes() > settings.maxBytes() ? SizeLimit.of(settings.maxBytes()) : limit;
     ArtifactSource source = request.source();
     if (source.snapshot()) {
       throw new ArtifactFetchException(Reason.ARTIFACT_FETCH_FAILED, source.snapshotMessage());
@@ -153,6 +181,8 @@ public final class ArtifactFetcher {
     if (kept != null) {
       return kept;
     }
+    // Refused before any request: nothing to retry, and nothing sent.
+    checkTransport(request, url, shown);
     Path folder = dest.getParent();
     try {
       Files.createDirectories(folder);
@@ -160,18 +190,11 @@ public final class ArtifactFetcher {
       throw new ArtifactFetchException(Reason.ARTIFACT_FETCH_FAILED, "cannot create " + folder + ": " + describe(e));
     }
 
-    OneOriginAuthenticator authenticator = url.getRawUserInfo() == null ? null : new OneOriginAuthenticator(url);
-    HttpClient http = authenticator == null ? client : newClient(authenticator);
-    HttpRequest get = HttpRequest.newBuilder(SafeUrls.withoutUserInfo(url))
-        .GET()
-        .timeout(settings.timeout())
-        .header("User-Agent", USER_AGENT)
-        .build();
     int attempts = settings.retries() + 1;
     Duration backoff = settings.initialBackoff();
     for (int attempt = 1; ; attempt++) {
       try {
-        return attempt(http, authenticator, get, request, dest, shown);
+        return attempt(url, request, dest, shown, bound);
       } catch (TransientFailure failure) {
         if (attempt >= attempts) {
           throw new ArtifactFetchException(Reason.ARTIFACT_FETCH_FAILED, "downloading " + shown + " failed"
@@ -182,6 +205,21 @@ public final class ArtifactFetcher {
         sleep(backoff);
         backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
       }
+    }
+  }
+
+  /** A jar not pinned by sha256, or credentials, over plain http to another machine: refused. */
+  private static void checkTransport(FetchRequest request, URI url, String shown) throws ArtifactFetchException {
+    if (SafeUrls.protectedInTransit(url)) {
+      return;
+    }
+    if (request.credentials().present()) {
+      throw new ArtifactFetchException(Reason.ARTIFACT_FETCH_FAILED, shown + " is plain http: credentials are"
+          + " only sent over https; use an https URL (or repository)");
+    }
+    if (request.sha256() == null) {
+      throw new ArtifactFetchException(Reason.ARTIFACT_FETCH_FAILED, shown + " is plain http and no sha256 pins"
+          + " the jar, so anyone on the way could replace it; set source.sha256, or use an https URL (or repository)");
     }
   }
 
@@ -220,8 +258,8 @@ public final class ArtifactFetcher {
   }
 
   /** One download into a fresh temporary file, moved onto dest only once verified. */
-  private FetchResult attempt(HttpClient http, OneOriginAuthenticator authenticator, HttpRequest get,
-      FetchRequest request, Path dest, String shown) throws TransientFailure, ArtifactFetchException {
+  private FetchResult attempt(URI url, FetchRequest request, Path dest, String shown, SizeLimit limit)
+      throws TransientFailure, ArtifactFetchException {
     Path temp;
     try {
       // Same folder as dest: a rename is only atomic within one file system.
@@ -231,7 +269,7 @@ public final class ArtifactFetcher {
           "cannot write to " + dest.getParent() + ": " + describe(e));
     }
     try {
-      Downloaded downloaded = download(http, authenticator, get, temp, shown);
+      Downloaded downloaded = download(url, request, temp, shown, limit);
       if (request.sha256() != null && !request.sha256().equals(downloaded.sha256())) {
         throw new ArtifactFetchException(Reason.CHECKSUM_MISMATCH, shown + " has sha256 " + downloaded.sha256()
             + " but the spec expects " + request.sha256() + "; fix source.sha256, or check what the server serves");
@@ -251,11 +289,90 @@ public final class ArtifactFetcher {
   record Downloaded(long size, String sha256) {
   }
 
-  private Downloaded download(HttpClient http, OneOriginAuthenticator authenticator, HttpRequest get, Path temp,
-      String shown) throws TransientFailure, ArtifactFetchException {
-    HttpResponse<InputStream> response;
+  private Downloaded download(URI url, FetchRequest request, Path temp, String shown, SizeLimit limit)
+      throws TransientFailure, ArtifactFetchException {
+    HttpResponse<InputStream> response = follow(url, request, shown);
+    InputStream body = response.body();
     try {
-      response = http.send(get, HttpResponse.BodyHandlers.ofInputStream());
+      int status = response.statusCode();
+      if (status == 408 || status == 429 || status >= 500) {
+        throw new TransientFailure("the server answered HTTP " + status);
+      }
+      if (status != 200) {
+        throw new ArtifactFetchException(Reason.ARTIFACT_FETCH_FAILED, "downloading " + shown
+            + " failed: the server answered HTTP " + status + hint(status, request.credentials().present()));
+      }
+      OptionalLong length = response.headers().firstValueAsLong("Content-Length");
+      if (length.isPresent() && length.getAsLong() > limit.bytes()) {
+        throw tooLarge(shown, length.getAsLong() + " bytes", limit);
+      }
+      return stream(body, length, temp, shown, limit);
+    } finally {
+      // Closing an unread body drops the connection instead of reading it to the end.
+      closeQuietly(body);
+    }
+  }
+
+  /**
+   * GETs url and follows its redirects: each hop gets the credentials only when it is the URL's
+   * own origin over a protected transport, and a hop the jar may not travel over is refused.
+   */
+  private HttpResponse<InputStream> follow(URI url, FetchRequest request, String shown)
+      throws TransientFailure, ArtifactFetchException {
+    URI hop = url;
+    for (int redirects = 0; ; redirects++) {
+      HttpRequest.Builder get = HttpRequest.newBuilder(hop).GET().timeout(settings.timeout())
+          .header("User-Agent", USER_AGENT);
+      if (request.credentials().present() && sameOrigin(hop, url) && SafeUrls.protectedInTransit(hop)) {
+        get.header("Authorization", request.credentials().authorization());
+      }
+      HttpResponse<InputStream> response = send(get.build(), shown);
+      int status = response.statusCode();
+      if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) {
+        return response;
+      }
+      closeQuietly(response.body());
+      String location = response.headers().firstValue("Location").orElse(null);
+      if (location == null) {
+        throw new ArtifactFetchException(Reason.ARTIFACT_FETCH_FAILED, "downloading " + shown
+            + " failed: the server answered HTTP " + status + " with no Location to go to");
+      }
+      if (redirects >= MAX_REDIRECTS) {
+        throw new ArtifactFetchException(Reason.ARTIFACT_FETCH_FAILED, "downloading " + shown
+            + " failed: more than " + MAX_REDIRECTS + " redirects");
+      }
+      hop = redirectTarget(hop, location, request, shown);
+    }
+  }
+
+  /** Where a redirect from {@code from} to {@code location} leads, when the jar may go there. */
+  static URI redirectTarget(URI from, String location, FetchRequest request, String shown)
+      throws ArtifactFetchException {
+    URI next;
+    try {
+      next = from.resolve(new URI(location));
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      throw new ArtifactFetchException(Reason.ARTIFACT_FETCH_FAILED, "downloading " + shown
+          + " failed: the server redirected to an invalid URL");
+    }
+    String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https") || next.getHost() == null) {
+      throw new ArtifactFetchException(Reason.ARTIFACT_FETCH_FAILED, "downloading " + shown
+          + " failed: the server redirected to " + SafeUrls.display(next) + ", which is not an http(s) URL");
+    }
+    boolean downgrade = "https".equalsIgnoreCase(from.getScheme()) && scheme.equals("http");
+    if (downgrade || request.sha256() == null && !SafeUrls.protectedInTransit(next)) {
+      throw new ArtifactFetchException(Reason.ARTIFACT_FETCH_FAILED, "downloading " + shown + " failed: the server"
+          + " redirected to plain http (" + SafeUrls.display(next) + "), where anyone on the way could replace the"
+          + " jar; refused" + (request.sha256() == null ? " (a sha256 in the spec would allow it)" : ""));
+    }
+    return next;
+  }
+
+  private HttpResponse<InputStream> send(HttpRequest get, String shown) throws TransientFailure,
+      ArtifactFetchException {
+    try {
+      return client.send(get, HttpResponse.BodyHandlers.ofInputStream());
     } catch (HttpConnectTimeoutException e) {
       throw new TransientFailure("could not connect within " + Durations.format(settings.timeout()));
     } catch (HttpTimeoutException e) {
@@ -265,40 +382,20 @@ public final class ArtifactFetcher {
       throw new TransientFailure("cannot connect to " + get.uri().getHost() + ":" + port(get.uri())
           + " (refused or unreachable)");
     } catch (IOException e) {
-      // The client turns a 401 its authenticator declines into an IOException; the answer will not change.
-      if (authenticator != null && authenticator.declined()) {
-        throw new ArtifactFetchException(Reason.ARTIFACT_FETCH_FAILED, "downloading " + shown
-            + " failed: the server answered HTTP 401" + hint(401));
-      }
       throw new TransientFailure(describe(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ArtifactFetchException(Reason.ARTIFACT_FETCH_FAILED, "downloading " + shown + " was interrupted");
     }
+  }
 
-    InputStream body = response.body();
-    try {
-      int status = response.statusCode();
-      if (status == 408 || status == 429 || status >= 500) {
-        throw new TransientFailure("the server answered HTTP " + status);
-      }
-      if (status != 200) {
-        throw new ArtifactFetchException(Reason.ARTIFACT_FETCH_FAILED, "downloading " + shown
-            + " failed: the server answered HTTP " + status + hint(status));
-      }
-      OptionalLong length = response.headers().firstValueAsLong("Content-Length");
-      if (length.isPresent() && length.getAsLong() > settings.maxBytes()) {
-        throw tooLarge(shown, length.getAsLong() + " bytes");
-      }
-      return stream(body, length, temp, shown);
-    } finally {
-      // Closing an unread body drops the connection instead of reading it to the end.
-      closeQuietly(body);
-    }
+  private static boolean sameOrigin(URI a, URI b) {
+    return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
+        && port(a) == port(b);
   }
 
   /** Copies the body into temp, hashing as it goes, and aborts past maxBytes or after a pause longer than the timeout. */
-  private Downloaded stream(InputStream body, OptionalLong length, Path temp, String shown)
+  private Downloaded stream(InputStream body, OptionalLong length, Path temp, String shown, SizeLimit limit)
       throws TransientFailure, ArtifactFetchException {
     MessageDigest digest = sha256();
     long timeoutNanos = settings.timeout().toNanos();
@@ -330,8 +427,8 @@ public final class ArtifactFetcher {
         }
         lastProgress.set(System.nanoTime());
         size += n;
-        if (size > settings.maxBytes()) {
-          throw tooLarge(shown, "more than " + settings.maxBytes() + " bytes");
+        if (size > limit.bytes()) {
+          throw tooLarge(shown, "more than " + limit.bytes() + " bytes", limit);
         }
         digest.update(buffer, 0, n);
         ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
@@ -352,9 +449,9 @@ public final class ArtifactFetcher {
     return new Downloaded(size, HexFormat.of().formatHex(digest.digest()));
   }
 
-  private ArtifactFetchException tooLarge(String shown, String size) {
-    return new ArtifactFetchException(Reason.ARTIFACT_FETCH_FAILED, shown + " is " + size
-        + ", over the limit of " + settings.maxBytes() + " bytes");
+  private static ArtifactFetchException tooLarge(String shown, String size, SizeLimit limit) {
+    return new ArtifactFetchException(Reason.ARTIFACT_FETCH_FAILED, shown + " is " + size + ", over "
+        + limit.description());
   }
 
   private static int port(URI url) {
@@ -390,80 +487,22 @@ public final class ArtifactFetcher {
     }
   }
 
-  private HttpClient newClient(Authenticator authenticator) {
+  /** Redirects are followed by {@link #follow}, which decides what each hop may get. */
+  private HttpClient newClient() {
     HttpClient.Builder builder = HttpClient.newBuilder()
         .connectTimeout(settings.timeout())
-        .followRedirects(HttpClient.Redirect.NORMAL);
+        .followRedirects(HttpClient.Redirect.NEVER);
     ProxySelector proxies = ProxySelector.getDefault();
     if (proxies != null) {
       builder.proxy(proxies);
     }
-    if (authenticator != null) {
-      builder.authenticator(authenticator);
-    }
     return builder.build();
   }
 
-  /**
-   * Answers a 401 from the URL's own origin with the URL's user:password, and nobody else: unlike
-   * an Authorization header, it is not forwarded when a redirect leads to another host (a CDN, S3).
-   * It answers once only, so a wrong password ends at once instead of in the client's own retries.
-   */
-  private static final class OneOriginAuthenticator extends Authenticator {
-    private final String scheme;
-    private final String host;
-    private final int port;
-    private final String user;
-    private final char[] password;
-    private final AtomicBoolean used = new AtomicBoolean();
-    private final AtomicBoolean declined = new AtomicBoolean();
-
-    OneOriginAuthenticator(URI url) {
-      scheme = url.getScheme().toLowerCase(Locale.ROOT);
-      host = url.getHost().toLowerCase(Locale.ROOT);
-      port = effectivePort(scheme, url.getPort());
-      String userInfo = url.getRawUserInfo();
-      int colon = userInfo.indexOf(':');
-      user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
-      password = decode(colon < 0 ? "" : userInfo.substring(colon + 1)).toCharArray();
-    }
-
-    @Override
-    protected PasswordAuthentication getPasswordAuthentication() {
-      if (getRequestorType() != RequestorType.SERVER || !sameOrigin(getRequestingURL())
-          || !used.compareAndSet(false, true)) {
-        declined.set(true);
-        return null;
-      }
-      return new PasswordAuthentication(user, password.clone());
-    }
-
-    /** True once a 401 went unanswered: the credentials were refused, or another host asked for some. */
-    boolean declined() {
-      return declined.get();
-    }
-
-    private boolean sameOrigin(URL requesting) {
-      if (requesting == null) {
-        return false;
-      }
-      String requestScheme = requesting.getProtocol().toLowerCase(Locale.ROOT);
-      return requestScheme.equals(scheme) && requesting.getHost().toLowerCase(Locale.ROOT).equals(host)
-          && effectivePort(requestScheme, requesting.getPort()) == port;
-    }
-
-    private static int effectivePort(String scheme, int port) {
-      return port != -1 ? port : scheme.equals("https") ? 443 : 80;
-    }
-
-    private static String decode(String raw) {
-      return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
-    }
-  }
-
-  private static String hint(int status) {
+  private static String hint(int status, boolean credentialsGiven) {
     return switch (status) {
-      case 401 -> " (unauthorized): the URL needs credentials, or they are wrong";
+      case 401 -> credentialsGiven ? " (unauthorized): the credentials of source.secretRef are wrong"
+          : " (unauthorized): it needs credentials; name a Secret holding them in source.secretRef";
       case 403 -> " (forbidden): the credentials do not give access to it";
       case 404 -> " (not found): check the url, or the coordinates and repository";
       default -> "";

@@ -1,5 +1,6 @@
 package io.bcgitops.fetch;
 
+import io.bcgitops.spec.SafeUrls;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -10,7 +11,9 @@ import java.util.regex.Pattern;
  * group:artifact:version in a Maven 2 layout repository (source type maven).
  *
  * <p>Exactly one of {@code url} and {@code coordinates} is set; {@code repository} only goes with
- * coordinates and defaults to Maven Central. A malformed value is an IllegalArgumentException. A
+ * coordinates and defaults to Maven Central. A malformed value is an IllegalArgumentException, and
+ * so is a URL with user info: credentials come from a Secret (ArtifactCredentials), never from a
+ * URL, which is copied into objects, process arguments and messages. A
  * SNAPSHOT version is well formed but cannot be fetched: resolving it needs the repository's
  * maven-metadata.xml, which this fetcher does not read, so {@link #snapshot()} lets callers refuse it.
  */
@@ -86,6 +89,10 @@ public record ArtifactSource(String url, String coordinates, String repository) 
   }
 
   private static void httpUrl(String what, String value) {
+    if (SafeUrls.hasUserInfo(value)) {
+      throw new IllegalArgumentException(what + " '" + SafeUrls.redact(value) + "' holds credentials (user info);"
+          + " take them out of the URL and give them from a Secret");
+    }
     URI uri;
     try {
       uri = new URI(value);

@@ -2,6 +2,7 @@ package io.bcgitops.fetch;
 
 import io.bcgitops.cli.CommandLine;
 import io.bcgitops.fetch.ArtifactFetchException.Reason;
+import io.bcgitops.spec.SafeUrls;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -23,15 +25,17 @@ public final class FetchCommand {
                    [--sha256 <64 hex>] [--main-class <class>] [--max-bytes N] [--timeout 30s] [--retries 3]
                    [--termination-log /dev/termination-log]
         --dest             where the jar goes; written atomically, kept as is when it already has --sha256
-        --url              the jar's http(s) URL; user:password@ in it answers the server's 401
+        --url              the jar's http(s) URL (no user:password@ in it: credentials come from the environment)
         --maven            Maven coordinates of the jar; SNAPSHOT versions are not supported
         --repository       Maven 2 repository for --maven (default https://repo.maven.apache.org/maven2)
-        --sha256           the sha256 the jar must have
+        --sha256           the sha256 the jar must have; required for a plain http URL other than loopback
         --main-class       the class the app runs; without it the manifest must name a Main-Class
         --max-bytes        the largest jar accepted (default 268435456)
         --timeout          bounds connecting, the wait for the response, and any pause in the body (default 30s)
         --retries          attempts after the first on connection errors, timeouts, 5xx and 429 (default 3)
         --termination-log  where the failure line goes (default /dev/termination-log, skipped when not there)
+      environment: BCGITOPS_ARTIFACT_USERNAME and BCGITOPS_ARTIFACT_PASSWORD, or BCGITOPS_ARTIFACT_BEARER_TOKEN:
+                   credentials sent to the URL's own host only, over https only (or loopback)
       exit: 0 jar in place, 1 fetch failed (Reason: message on stderr and in the termination log), 2 bad arguments
       """;
 
@@ -48,16 +52,17 @@ public final class FetchCommand {
   record Arguments(FetchRequest request, ArtifactFetcher.Settings settings) {
   }
 
-  public static int run(String[] args, PrintStream out, PrintStream err) {
-    return run(args, out, err, ArtifactFetcher.Settings.DEFAULT_BACKOFF);
+  /** @param env the process's environment: where the credentials are (never in the arguments) */
+  public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    return run(args, env, out, err, ArtifactFetcher.Settings.DEFAULT_BACKOFF);
   }
 
-  /** As {@link #run(String[], PrintStream, PrintStream)}, with the first retry's backoff, for tests. */
-  static int run(String[] args, PrintStream out, PrintStream err, Duration initialBackoff) {
+  /** As {@link #run(String[], Map, PrintStream, PrintStream)}, with the first retry's backoff, for tests. */
+  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err, Duration initialBackoff) {
     TerminationLog log = TerminationLog.from(args);
     Arguments arguments;
     try {
-      arguments = parse(args, initialBackoff);
+      arguments = parse(args, env, initialBackoff);
     } catch (IllegalArgumentException e) {
       String message = SafeUrls.redact(e.getMessage());
       err.println("fetch: " + message);
@@ -79,7 +84,7 @@ public final class FetchCommand {
     }
   }
 
-  static Arguments parse(String[] args, Duration initialBackoff) {
+  static Arguments parse(String[] args, Map<String, String> env, Duration initialBackoff) {
     CommandLine options = CommandLine.parse(args, OPTIONS);
     String dest = options.text("--dest");
     if (dest == null || dest.isBlank()) {
@@ -107,7 +112,13 @@ public final class FetchCommand {
     if (mainClass != null && !mainClass.matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*")) {
       throw new IllegalArgumentException("--main-class '" + mainClass + "' is not a Java class name");
     }
-    FetchRequest request = new FetchRequest(source, Path.of(dest), sha256, mainClass);
+    ArtifactCredentials credentials;
+    try {
+      credentials = ArtifactCredentials.fromEnv(env);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("the credentials in the environment: " + e.getMessage());
+    }
+    FetchRequest request = new FetchRequest(source, Path.of(dest), sha256, mainClass, credentials);
 
     long maxBytes = options.number("--max-bytes", ArtifactFetcher.Settings.DEFAULT_MAX_BYTES, 1);
     long retries = options.number("--retries", ArtifactFetcher.Settings.DEFAULT_RETRIES, 0);

@@ -7,10 +7,12 @@ import java.util.regex.Pattern;
 
 /**
  * One jar to fetch: from where, to which file, the sha256 it must have (null: not pinned, then a
- * file already at dest is fetched again), and the main class it must contain (null: the manifest
- * must name one, since the container runs {@code java -jar}).
+ * file already at dest is fetched again), the main class it must contain (null: the manifest
+ * must name one, since the container runs {@code java -jar}), and the credentials to present
+ * (never part of the URL).
  */
-public record FetchRequest(ArtifactSource source, Path dest, String sha256, String mainClass) {
+public record FetchRequest(ArtifactSource source, Path dest, String sha256, String mainClass,
+    ArtifactCredentials credentials) {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
 
   public FetchRequest {
@@ -28,5 +30,11 @@ public record FetchRequest(ArtifactSource source, Path dest, String sha256, Stri
     if (mainClass != null && mainClass.isBlank()) {
       throw new IllegalArgumentException("main class must not be blank");
     }
+    credentials = credentials == null ? ArtifactCredentials.NONE : credentials;
+  }
+
+  /** A download that needs no credentials. */
+  public FetchRequest(ArtifactSource source, Path dest, String sha256, String mainClass) {
+    this(source, dest, sha256, mainClass, ArtifactCredentials.NONE);
   }
 }

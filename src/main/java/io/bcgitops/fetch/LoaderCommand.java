@@ -3,16 +3,22 @@ package io.bcgitops.fetch;
 import io.bcgitops.cli.CommandLine;
 import io.bcgitops.runtime.ApiServer;
 import io.bcgitops.runtime.RuntimeApi;
+import io.bcgitops.spec.Durations;
+import io.bcgitops.spec.SafeUrls;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,25 +32,33 @@ public final class LoaderCommand {
 
   public static final String USAGE = """
       usage: loader [--port 9091] [--dir /apps] [--bind 0.0.0.0] [--maven-repository <url>]
-                    [--timeout 30s] [--retries 3]
+                    [--timeout 30s] [--retries 3] [--max-bytes N] [--max-total-bytes N]
+                    [--host-url http://127.0.0.1:9090] [--cleanup-interval 1m] [--unused-grace 10m]
         --port              where the loader API listens (default 9091; 0 picks a free port)
         --dir               the folder shared with the runtime host; jars go to <dir>/<name>/<version>/app.jar
         --bind              the address to listen on (default 0.0.0.0)
         --maven-repository  Maven 2 repository of requests that name none (default https://repo.maven.apache.org/maven2)
         --timeout           bounds connecting, the wait for the response, and any pause in the body (default 30s)
         --retries           attempts after the first on connection errors, timeouts, 5xx and 429 (default 3)
+        --max-bytes         the largest jar accepted (default 268435456)
+        --max-total-bytes   the most the jars in --dir may take together (default 2080374784: the pod's 2Gi less 64Mi)
+        --host-url          the runtime host of this pod, asked which apps it runs (default http://127.0.0.1:9090)
+        --cleanup-interval  how often jars no app of the host runs are removed (default 1m)
+        --unused-grace      how long a jar asked for is kept even if no app of the host runs it (default 10m)
       environment: BCGITOPS_RUNTIME_TOKEN, the pool's token every request must carry (required)
       exit: 0 stopped (SIGTERM), 1 cannot serve, 2 bad arguments or no token
       """;
 
   private static final Set<String> OPTIONS = Set.of("--port", "--dir", "--bind", "--maven-repository", "--timeout",
-      "--retries");
+      "--retries", "--max-bytes", "--max-total-bytes", "--host-url", "--cleanup-interval", "--unused-grace");
+  static final Duration DEFAULT_CLEANUP_INTERVAL = Duration.ofMinutes(1);
 
   private LoaderCommand() {
   }
 
   /** What the arguments ask for. */
-  record Arguments(InetSocketAddress address, Path dir, String mavenRepository, ArtifactFetcher.Settings settings) {
+  record Arguments(InetSocketAddress address, Path dir, String mavenRepository, ArtifactFetcher.Settings settings,
+      long maxTotalBytes, URI hostUrl, Duration cleanupInterval, Duration unusedGrace) {
   }
 
   /** Runs until the JVM is told to stop; returns only on a usage error or when it cannot serve. */
@@ -66,9 +80,11 @@ public final class LoaderCommand {
     }
 
     ApiServer server;
+    LoaderServer loader;
     try {
       ArtifactFetcher fetcher = new ArtifactFetcher(arguments.settings(), note -> LOG.info("{}", note));
-      LoaderServer loader = new LoaderServer(arguments.dir(), arguments.mavenRepository(), fetcher);
+      loader = new LoaderServer(arguments.dir(), arguments.mavenRepository(), fetcher, arguments.maxTotalBytes(),
+          arguments.unusedGrace());
       server = loader.serve(arguments.address(), token);
     } catch (IOException | RuntimeException e) {
       err.println("loader: cannot serve on " + arguments.address().getAddress().getHostAddress() + ":"
@@ -76,8 +92,11 @@ public final class LoaderCommand {
           + ArtifactFetcher.describe(e));
       return 1;
     }
+    ScheduledExecutorService cleanup = removeUnusedJars(loader, new HostApps(arguments.hostUrl(), token),
+        arguments.cleanupInterval());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      cleanup.shutdownNow();
       server.close();
       out.println("loader: stopped");
       out.flush();
@@ -89,6 +108,29 @@ public final class LoaderCommand {
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Every interval, removes the jars no app of the host runs. When the host does not answer (it
+   * is starting, say), nothing is removed: a jar is only removed on the host's word.
+   */
+  private static ScheduledExecutorService removeUnusedJars(LoaderServer loader, HostApps host, Duration interval) {
+    ScheduledExecutorService cleanup = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "remove-unused-jars");
+      thread.setDaemon(true);
+      return thread;
+    });
+    cleanup.scheduleWithFixedDelay(() -> {
+      try {
+        loader.removeUnused(host.get());
+      } catch (IOException e) {
+        LOG.info("no unused jar removed this time: cannot ask the runtime host which apps it runs ({})",
+            ArtifactFetcher.describe(e));
+      } catch (RuntimeException e) {
+        LOG.warn("removing unused jars failed", e);
+      }
+    }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    return cleanup;
   }
 
   static Arguments parse(String[] args) {
@@ -117,7 +159,22 @@ public final class LoaderCommand {
     }
     long retries = options.number("--retries", ArtifactFetcher.Settings.DEFAULT_RETRIES, 0, 100);
     Duration timeout = options.duration("--timeout", ArtifactFetcher.Settings.DEFAULT_TIMEOUT);
+    long maxBytes = options.number("--max-bytes", ArtifactFetcher.Settings.DEFAULT_MAX_BYTES, 1);
+    long maxTotalBytes = options.number("--max-total-bytes", RuntimeApi.APPS_MAX_TOTAL_BYTES, 1);
+    String hostUrl = options.text("--host-url", "http://127.0.0.1:" + RuntimeApi.HOST_PORT);
+    URI host = hostUrl.matches("http://[^/@?#\\s]+/?") ? URI.create(hostUrl) : null;
+    if (host == null || host.getHost() == null) {
+      throw new IllegalArgumentException("--host-url must be http://<address>:<port>, got '"
+          + SafeUrls.redact(hostUrl) + "'");
+    }
+    Duration cleanupInterval = options.duration("--cleanup-interval", DEFAULT_CLEANUP_INTERVAL);
+    if (cleanupInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException("--cleanup-interval must be at least 1s, got "
+          + Durations.format(cleanupInterval));
+    }
+    Duration unusedGrace = options.duration("--unused-grace", LoaderServer.DEFAULT_UNUSED_GRACE);
     return new Arguments(new InetSocketAddress(address, port), Path.of(dir), repository,
-        ArtifactFetcher.Settings.defaults().withTimeout(timeout).withRetries((int) retries));
+        ArtifactFetcher.Settings.defaults().withTimeout(timeout).withRetries((int) retries).withMaxBytes(maxBytes),
+        maxTotalBytes, host, cleanupInterval, unusedGrace);
   }
 }

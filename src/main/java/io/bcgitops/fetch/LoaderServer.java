@@ -5,10 +5,12 @@ import io.bcgitops.runtime.ApiServer;
 import io.bcgitops.runtime.ApiServer.Request;
 import io.bcgitops.runtime.ApiServer.Response;
 import io.bcgitops.runtime.RuntimeApi;
+import io.bcgitops.runtime.RuntimeApi.AppState;
 import io.bcgitops.runtime.RuntimeApi.JarInfo;
 import io.bcgitops.runtime.RuntimeApi.JarList;
 import io.bcgitops.runtime.RuntimeApi.JarRequest;
 import io.bcgitops.runtime.RuntimeApi.Problem;
+import io.bcgitops.spec.SafeUrls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -18,8 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,6 +42,12 @@ import org.slf4j.LoggerFactory;
  * <p>Requests for one name/version are serialized (one download at a time into a file), and a
  * request that waited for an identical one which completed meanwhile gets that one's result
  * instead of a second download. Different name/versions are fetched concurrently.
+ *
+ * <p>What the folder may hold is bounded twice: the downloads together never exceed
+ * {@code maxTotalBytes} (the pod's /apps emptyDir has a sizeLimit a little above it, and the
+ * kubelet evicts a pod past its sizeLimit, taking every app of the pool down, while a fetch refused
+ * here fails that one app's version only); and {@link #removeUnused} removes the jars no app of the
+ * host runs, such as the version before an upgrade, so the folder does not fill up over time.
  */
 public final class LoaderServer {
   private static final Logger LOG = LoggerFactory.getLogger(LoaderServer.class);
@@ -61,6 +71,9 @@ public final class LoaderServer {
   private record Known(long size, long modifiedMillis, String sha256) {
   }
 
+  /** How long a jar just asked for is kept even if the host does not run it: the operator loads it right after. */
+  public static final Duration DEFAULT_UNUSED_GRACE = Duration.ofMinutes(10);
+
   /** What the last fetch of a name/version asked and got, and when it ended. */
   private record Completed(FetchRequest request, FetchResult result, long finishedNanos) {
   }
@@ -76,6 +89,13 @@ public final class LoaderServer {
   private final Map<String, Slot> slots = new ConcurrentHashMap<>();
   private final Map<String, Object> nameLocks = new ConcurrentHashMap<>();
   private final Map<Path, Known> known = new ConcurrentHashMap<>();
+  /** When each name/version was last asked for (System.nanoTime); the loader's start for jars found on disk. */
+  private final Map<String, Long> lastAsked = new ConcurrentHashMap<>();
+  private final long startedNanos = System.nanoTime();
+  private final Duration unusedGrace;
+  private final long maxTotalBytes;
+  /** Bytes set aside for the downloads under way, so that two at once cannot both take the room left. */
+  private long reservedBytes;
 
   /**
    * @param dir the shared folder; created when missing, and cleared of the partial downloads a
@@ -84,6 +104,20 @@ public final class LoaderServer {
    * @param fetcher does the downloads
    */
   public LoaderServer(Path dir, String defaultRepository, ArtifactFetcher fetcher) throws IOException {
+    this(dir, defaultRepository, fetcher, RuntimeApi.APPS_MAX_TOTAL_BYTES, DEFAULT_UNUSED_GRACE);
+  }
+
+  /**
+   * @param maxTotalBytes the most the jars in the folder may take together
+   * @param unusedGrace how long a jar asked for is kept whatever the host runs (see {@link #removeUnused})
+   */
+  public LoaderServer(Path dir, String defaultRepository, ArtifactFetcher fetcher, long maxTotalBytes,
+      Duration unusedGrace) throws IOException {
+    if (maxTotalBytes <= 0) {
+      throw new IllegalArgumentException("the folder's byte limit must be positive");
+    }
+    this.maxTotalBytes = maxTotalBytes;
+    this.unusedGrace = Objects.requireNonNull(unusedGrace, "unusedGrace");
     this.dir = dir.toAbsolutePath().normalize();
     this.defaultRepository = Objects.requireNonNull(defaultRepository, "defaultRepository");
     // Fails here, at startup, rather than on every maven request.
@@ -172,6 +206,8 @@ public final class LoaderServer {
     FetchRequest request = fetchRequest(folder.resolve(JAR_FILE), body);
     String shown = describe(request.source());
     long arrived = System.nanoTime();
+    // Before the slot's lock: a removal of unused jars waiting for it sees the jar is wanted.
+    lastAsked.put(name + "/" + version, arrived);
     Slot slot = slots.computeIfAbsent(name + "/" + version, key -> new Slot());
     synchronized (slot) {
       Completed last = slot.last;
@@ -183,12 +219,14 @@ public final class LoaderServer {
         return info(name, version, last.result());
       }
       FetchResult result;
+      ArtifactFetcher.SizeLimit room = null;
       try {
         synchronized (nameLock(name)) {
           // Under the name's lock: a delete of another version removes an empty name folder under it.
           createDirectories(folder);
         }
-        result = fetcher.fetch(request);
+        room = reserveRoom();
+        result = fetcher.fetch(request, room);
       } catch (ArtifactFetchException e) {
         LOG.warn("fetching {}/{} from {} failed: {}", name, version, shown, e.toLine());
         removeIfEmpty(name, folder);
@@ -198,6 +236,8 @@ public final class LoaderServer {
         removeIfEmpty(name, folder);
         slot.last = null;
         throw e;
+      } finally {
+        release(room);
       }
       remember(result);
       slot.last = new Completed(request, result, System.nanoTime());
@@ -205,6 +245,78 @@ public final class LoaderServer {
           name, version, shown, result.size(), result.sha256());
       return info(name, version, result);
     }
+  }
+
+  /**
+   * The most the next download may write: what is left of {@code maxTotalBytes} once the folder's
+   * files and the downloads under way are counted; set aside until {@link #release}.
+   */
+  private ArtifactFetcher.SizeLimit reserveRoom() throws ArtifactFetchException {
+    long used;
+    try {
+      used = bytesIn(dir);
+    } catch (IOException e) {
+      throw new ArtifactFetchException(ArtifactFetchException.Reason.ARTIFACT_FETCH_FAILED,
+          "cannot measure " + dir + ": " + ArtifactFetcher.describe(e));
+    }
+    synchronized (this) {
+      long left = Math.max(0, maxTotalBytes - used - reservedBytes);
+      long maxBytes = fetcher.settings().maxBytes();
+      ArtifactFetcher.SizeLimit room = left >= maxBytes ? ArtifactFetcher.SizeLimit.of(maxBytes)
+          : new ArtifactFetcher.SizeLimit(left, "the " + left + " bytes left of the " + maxTotalBytes
+              + " this runtime pool's jars may take together (" + used + " in use); remove apps from the pool, or"
+              + " give this one a runtime of its own");
+      reservedBytes += room.bytes();
+      return room;
+    }
+  }
+
+  private synchronized void release(ArtifactFetcher.SizeLimit room) {
+    if (room != null) {
+      reservedBytes -= room.bytes();
+    }
+  }
+
+  /**
+   * Removes every jar no app of the host runs: of an app the host does not have, or of another
+   * version than the one it runs. While an app is not Running (starting, upgrading, crashed),
+   * every version of it stays, since the host may fall back to the previous one or restart it
+   * from its jar; a jar asked for within the grace period stays too (the operator loads it into
+   * the host right after fetching it). Deleting a jar the host has open does not disturb the app:
+   * its class loader keeps the file open.
+   *
+   * @param hostApps the host's apps ({@code GET /v1/apps} of the pod's host)
+   * @return the name/versions removed
+   */
+  public List<String> removeUnused(List<AppState> hostApps) throws IOException {
+    Map<String, AppState> byName = new HashMap<>();
+    hostApps.forEach(app -> byName.put(app.name(), app));
+    List<String> removed = new ArrayList<>();
+    for (JarInfo jar : list().jars()) {
+      AppState app = byName.get(jar.name());
+      boolean inUse = app != null && (!"Running".equals(app.state()) || jar.version().equals(app.version()));
+      if (inUse || recentlyAsked(jar.name(), jar.version())) {
+        continue;
+      }
+      Slot slot = slots.computeIfAbsent(jar.name() + "/" + jar.version(), key -> new Slot());
+      synchronized (slot) {
+        // Asked for again while this pass looked at the others: it is wanted after all.
+        if (!recentlyAsked(jar.name(), jar.version())) {
+          delete(jar.name(), jar.version());
+          lastAsked.remove(jar.name() + "/" + jar.version());
+          removed.add(jar.name() + "/" + jar.version());
+        }
+      }
+    }
+    if (!removed.isEmpty()) {
+      LOG.info("removed jars no app of the host runs: {}", String.join(", ", removed));
+    }
+    return removed;
+  }
+
+  private boolean recentlyAsked(String name, String version) {
+    long asked = lastAsked.getOrDefault(name + "/" + version, startedNanos);
+    return System.nanoTime() - asked < unusedGrace.toNanos();
   }
 
   /** Every {@code <dir>/<name>/<version>/app.jar} present, by name then version. */
@@ -296,7 +408,10 @@ public final class LoaderServer {
     }
     ArtifactSource source = body.url() != null ? ArtifactSource.ofUrl(body.url())
         : ArtifactSource.ofMaven(body.maven(), body.repository() == null ? defaultRepository : body.repository());
-    return new FetchRequest(source, dest, body.sha256(), body.mainClass());
+    ArtifactCredentials credentials = body.credentials() == null ? ArtifactCredentials.NONE
+        : new ArtifactCredentials(body.credentials().username(), body.credentials().password(),
+            body.credentials().bearerToken());
+    return new FetchRequest(source, dest, body.sha256(), body.mainClass(), credentials);
   }
 
   /** Where a jar comes from, for the logs: never user info, never a query (signed URLs carry tokens there). */
@@ -408,6 +523,22 @@ public final class LoaderServer {
 
   private static JarInfo info(String name, String version, FetchResult result) {
     return new JarInfo(name, version, result.dest().toString(), result.size(), result.sha256());
+  }
+
+  /** The size of every file under folder, together. */
+  private static long bytesIn(Path folder) throws IOException {
+    try (Stream<Path> files = Files.walk(folder)) {
+      return files.mapToLong(file -> {
+        try {
+          BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+          return attributes.isRegularFile() ? attributes.size() : 0;
+        } catch (IOException goneMeanwhile) {
+          return 0;
+        }
+      }).sum();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
   }
 
   private static List<Path> children(Path folder) throws IOException {

@@ -8,9 +8,12 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -23,6 +26,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -184,7 +189,15 @@ final class VmPod {
       ByteArrayOutputStream output = new ByteArrayOutputStream();
       int exit;
       try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-        exit = FetchCommand.run(fetchArgs.toArray(String[]::new), out, out);
+        Map<String, String> env;
+        try {
+          env = fetchEnv();
+        } catch (KubernetesClientException e) {
+          // As a kubelet that cannot read the Secret: the container does not start this time.
+          out.println("cannot read the Secret of the fetch container's environment: " + e.getMessage());
+          env = null;
+        }
+        exit = env == null ? 1 : FetchCommand.run(fetchArgs.toArray(String[]::new), env, out, out);
       }
       try {
         Files.write(files.log(fetch.getName()), output.toByteArray());
@@ -194,6 +207,27 @@ final class VmPod {
       String message = exit == 0 ? null : terminationMessage(terminationLog, output.toString(StandardCharsets.UTF_8));
       post(() -> fetched(exit, message, started));
     });
+  }
+
+  /**
+   * The fetch container's variables as the kubelet gives them: values, and keys of Secrets
+   * (an app's artifact credentials); an optional key that is not there is left out.
+   */
+  private Map<String, String> fetchEnv() {
+    Map<String, String> env = new HashMap<>();
+    for (EnvVar var : Objects.requireNonNullElse(fetch.getEnv(), List.<EnvVar>of())) {
+      SecretKeySelector ref = var.getValueFrom() == null ? null : var.getValueFrom().getSecretKeyRef();
+      if (ref == null) {
+        env.put(var.getName(), Objects.requireNonNullElse(var.getValue(), ""));
+        continue;
+      }
+      Secret secret = client.secrets().inNamespace(pod.getMetadata().getNamespace()).withName(ref.getName()).get();
+      String value = secret == null || secret.getData() == null ? null : secret.getData().get(ref.getKey());
+      if (value != null) {
+        env.put(var.getName(), new String(Base64.getMimeDecoder().decode(value), StandardCharsets.UTF_8));
+      }
+    }
+    return env;
   }
 
   /** What the fetch wrote to its termination log, or else the end of its output (FallbackToLogsOnError). */

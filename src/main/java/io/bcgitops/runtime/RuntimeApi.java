@@ -41,6 +41,17 @@ public final class RuntimeApi {
   public static final int LOADER_PORT = 9091;
   /** The folder the loader writes jars into and the host reads them from: {@code <dir>/<name>/<version>/app.jar}. */
   public static final String SHARED_DIR = "/apps";
+  /**
+   * The sizeLimit of the shared folder's emptyDir: the kubelet evicts the pod (every app of the
+   * pool) when the folder grows past it.
+   */
+  public static final String SHARED_DIR_SIZE_LIMIT = "2Gi";
+  /**
+   * The most the loader lets the jars in the shared folder take together: the sizeLimit less 64 MiB
+   * (file system overhead, a download's last buffer), so that a jar too large fails that app's
+   * fetch instead of getting the pod evicted.
+   */
+  public static final long APPS_MAX_TOTAL_BYTES = (2048L - 64) * 1024 * 1024;
   /** Where the pool's token reaches both containers. */
   public static final String TOKEN_ENV = "BCGITOPS_RUNTIME_TOKEN";
 
@@ -99,8 +110,22 @@ public final class RuntimeApi {
       int apps) {
   }
 
-  /** Where a jar comes from: {@code url}, or {@code maven} coordinates (group:artifact:version) and a repository. */
-  public record JarRequest(String url, String maven, String repository, String sha256, String mainClass) {
+  /**
+   * Where a jar comes from: {@code url}, or {@code maven} coordinates (group:artifact:version) and a
+   * repository; {@code credentials} (or null) are the app's artifact Secret's, which the operator
+   * read and the loader presents to that URL's host only.
+   */
+  public record JarRequest(String url, String maven, String repository, String sha256, String mainClass,
+      Credentials credentials) {
+  }
+
+  /** The keys of an artifact Secret: username and password, or bearerToken. Never printed. */
+  public record Credentials(String username, String password, String bearerToken) {
+    @Override
+    public String toString() {
+      return "Credentials[" + (bearerToken != null ? "bearerToken" : username != null ? "username/password"
+          : "none") + "]";
+    }
   }
 
   public record JarInfo(String name, String version, String path, long size, String sha256) {

@@ -1,5 +1,6 @@
 package io.bcgitops.source;
 
+import io.bcgitops.spec.SafeUrls;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -30,8 +31,7 @@ public record GitCredentials(String username, String password, String bearerToke
     if (text == null) {
       return null;
     }
-    // User info of URLs, up to the last '@' before the path: a password may hold an unescaped '@'.
-    String out = text.replaceAll("://[^/\\s]*@", "://***@");
+    String out = SafeUrls.redact(text);
     for (String secret : Stream.of(password, bearerToken, identity).filter(s -> s != null && s.length() >= 4).toList()) {
       out = out.replace(secret, "***");
     }

@@ -48,7 +48,12 @@ public record AppSpec(
       String coordinates,
       String repository,
       String image,
-      @JsonAlias("main_class") String mainClass) {
+      @JsonAlias("main_class") String mainClass,
+      @JsonAlias("secret_ref") SecretRef secretRef) {
+  }
+
+  /** The Secret (same namespace) whose username and password, or bearerToken, a download presents. */
+  public record SecretRef(String name) {
   }
 
   public record Health(

@@ -14,6 +14,9 @@ public final class SpecValidator {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
   private static final Pattern COORDINATES = Pattern.compile("[^:\\s]+:[^:\\s]+(:[^:\\s]+)?");
   private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
+  /** A Secret's name: a DNS-1123 subdomain. */
+  private static final Pattern DNS_SUBDOMAIN =
+      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
   private static final int MAX_CPUS = 512;
   private static final int MAX_NAME_LENGTH = 63;
   /** 63 minus "bcgitops-runtime-": the runtime pool's Service name is a DNS-1035 label. */
@@ -74,10 +77,13 @@ public final class SpecValidator {
     }
     switch (type) {
       case "release" -> {
-        checkHttpUrl("source.url", source.url(), true, errors);
+        if (checkHttpUrl("source.url", source.url(), true, errors)) {
+          checkTransport("source.url", source, source.url(), errors);
+        }
         onlyFor(type, "coordinates", source.coordinates(), errors);
         onlyFor(type, "repository", source.repository(), errors);
         onlyFor(type, "image", source.image(), errors);
+        checkSecretRef(source.secretRef(), errors);
       }
       case "maven" -> {
         if (source.coordinates() == null) {
@@ -85,9 +91,12 @@ public final class SpecValidator {
         } else if (!COORDINATES.matcher(source.coordinates()).matches()) {
           errors.add("source.coordinates: '" + source.coordinates() + "' is not group:artifact[:version]");
         }
-        checkHttpUrl("source.repository", source.repository(), false, errors);
+        if (checkHttpUrl("source.repository", source.repository(), false, errors) && source.repository() != null) {
+          checkTransport("source.repository", source, source.repository(), errors);
+        }
         onlyFor(type, "url", source.url(), errors);
         onlyFor(type, "image", source.image(), errors);
+        checkSecretRef(source.secretRef(), errors);
       }
       case "image" -> {
         if (source.image() == null || source.image().isBlank()) {
@@ -100,6 +109,7 @@ public final class SpecValidator {
         onlyFor(type, "coordinates", source.coordinates(), errors);
         onlyFor(type, "sha256", source.sha256(), errors);
         onlyFor(type, "mainClass", source.mainClass(), errors);
+        onlyFor(type, "secretRef", source.secretRef(), errors);
       }
       case "hex", "mesh" -> errors.add("source.type: '" + type + "' is a BEAM (Erlang/Elixir) package source that"
           + " bc_gitops supports but a JVM app cannot use; use release, maven or image");
@@ -110,26 +120,70 @@ public final class SpecValidator {
     }
   }
 
-  private static void onlyFor(String type, String field, String value, List<String> errors) {
+  private static void onlyFor(String type, String field, Object value, List<String> errors) {
     if (value != null) {
-      errors.add("source." + field + ": not used by a " + type + " source; remove it");
+      errors.add("source." + field + ": not used by " + (type.equals("image") ? "an " : "a ") + type
+          + " source; remove it");
     }
   }
 
-  private static void checkHttpUrl(String field, String url, boolean required, List<String> errors) {
+  /**
+   * An http(s) URL with a host and no credentials in it; the message shows the URL with its user
+   * info redacted. True when the URL is absent (and not required) or fine.
+   */
+  private static boolean checkHttpUrl(String field, String url, boolean required, List<String> errors) {
     if (url == null) {
       if (required) {
         errors.add(field + ": required");
       }
-      return;
+      return !required;
+    }
+    String shown = SafeUrls.redact(url);
+    if (SafeUrls.hasUserInfo(url)) {
+      errors.add(field + ": '" + shown + "' holds credentials (user info); take them out of the URL"
+          + (field.startsWith("source.") ? " and name a Secret holding them in source.secretRef.name (keys"
+              + " username and password, or bearerToken)" : ""));
+      return false;
     }
     try {
       URI uri = new URI(url);
       if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
-        errors.add(field + ": '" + url + "' must be an http or https URL");
+        errors.add(field + ": '" + shown + "' must be an http or https URL");
+        return false;
       }
     } catch (Exception e) {
-      errors.add(field + ": '" + url + "' is not a valid URL");
+      errors.add(field + ": '" + shown + "' is not a valid URL");
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Over plain http (to anything but loopback) anyone on the network path can read and change
+   * what travels: a jar must be pinned by sha256, and credentials are not sent at all.
+   */
+  private static void checkTransport(String field, AppSpec.Source source, String url, List<String> errors) {
+    if (SafeUrls.protectedInTransit(URI.create(url))) {
+      return;
+    }
+    if (source.sha256() == null) {
+      errors.add(field + ": '" + url + "' is plain http and no source.sha256 pins the jar, so anyone on the"
+          + " network path could replace it; add source.sha256, or use an https URL");
+    }
+    if (source.secretRef() != null) {
+      errors.add("source.secretRef: credentials are only sent over https, and " + field + " is plain http; use"
+          + " an https URL");
+    }
+  }
+
+  private static void checkSecretRef(AppSpec.SecretRef secretRef, List<String> errors) {
+    if (secretRef == null) {
+      return;
+    }
+    if (secretRef.name() == null || secretRef.name().isBlank()) {
+      errors.add("source.secretRef.name: required (the Secret holding the download's credentials)");
+    } else if (secretRef.name().length() > 253 || !DNS_SUBDOMAIN.matcher(secretRef.name()).matches()) {
+      errors.add("source.secretRef.name: '" + secretRef.name() + "' is not a Secret name (a DNS-1123 subdomain)");
     }
   }
 

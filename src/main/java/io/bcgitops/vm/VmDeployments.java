@@ -6,6 +6,7 @@ import io.bcgitops.api.AppDeploymentSpec;
 import io.bcgitops.api.AppSource;
 import io.bcgitops.api.HealthCheck;
 import io.bcgitops.api.VmConfig;
+import io.bcgitops.fetch.ArtifactCredentials;
 import io.bcgitops.spec.Durations;
 import io.bcgitops.spec.MemoryLimits;
 import io.fabric8.kubernetes.api.model.Capabilities;
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -45,6 +47,22 @@ public final class VmDeployments {
   /** How long a rollout may take before the Deployment reports ProgressDeadlineExceeded. */
   static final int PROGRESS_DEADLINE_SECONDS = 300;
   private static final long NON_ROOT_UID = 65532L;
+  /**
+   * The jar's volume: twice the largest jar the fetch command accepts (its --max-bytes, 256 MiB),
+   * since a download replacing a jar already there (a restarted init container) sits next to it
+   * until it is verified. Over a sizeLimit the kubelet evicts the pod.
+   */
+  static final String APP_VOLUME_SIZE_LIMIT = "512Mi";
+  private static final String EPHEMERAL_STORAGE = "ephemeral-storage";
+  /** The JVM's /tmp (hsperfdata, the app's own temporary files). */
+  static final String TMP_VOLUME_SIZE_LIMIT = "256Mi";
+  /**
+   * Each container's ephemeral storage: requested, and at most (its logs, and the pod's emptyDirs,
+   * which count against the sum of its containers' limits: 512Mi + 256Mi and logs fit in 1Gi).
+   * Canonical quantities, as the API server returns them (io.bcgitops.kube.Drift).
+   */
+  static final String EPHEMERAL_STORAGE_REQUEST = "256Mi";
+  static final String EPHEMERAL_STORAGE_LIMIT = "1Gi";
 
   private VmDeployments() {
   }
@@ -101,8 +119,10 @@ public final class VmDeployments {
               .withInitContainers(fromImage ? List.of() : List.of(fetchContainer(spec, images)))
               .withContainers(fromImage ? imageContainer(spec) : jvmContainer(spec, images))
               .withVolumes(
-                  new VolumeBuilder().withName("app").withNewEmptyDir().endEmptyDir().build(),
-                  new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build())
+                  new VolumeBuilder().withName("app").withNewEmptyDir()
+                      .withSizeLimit(new Quantity(APP_VOLUME_SIZE_LIMIT)).endEmptyDir().build(),
+                  new VolumeBuilder().withName("tmp").withNewEmptyDir()
+                      .withSizeLimit(new Quantity(TMP_VOLUME_SIZE_LIMIT)).endEmptyDir().build())
             .endSpec()
           .endTemplate()
         .endSpec()
@@ -125,7 +145,13 @@ public final class VmDeployments {
     if (source.getMainClass() != null) {
       args.addAll(List.of("--main-class", source.getMainClass()));
     }
-    return new ContainerBuilder()
+    ContainerBuilder container = new ContainerBuilder();
+    List<EnvVar> credentials = credentialsEnv(source);
+    if (!credentials.isEmpty()) {
+      // Only when there are some: the API server returns no env for an empty one, which would read as a change.
+      container.withEnv(credentials);
+    }
+    return container
         .withName(FETCH_CONTAINER)
         .withImage(images.operatorImage())
         // The operator's own image is on the node already when it was side-loaded (kind, k3s,
@@ -133,13 +159,38 @@ public final class VmDeployments {
         .withImagePullPolicy("IfNotPresent")
         .withArgs(args)
         .withResources(new ResourceRequirementsBuilder()
-            .withRequests(Map.of("cpu", new Quantity("50m"), "memory", new Quantity("96Mi")))
-            .withLimits(Map.of("memory", new Quantity("256Mi"))).build())
+            .withRequests(Map.of("cpu", new Quantity("50m"), "memory", new Quantity("96Mi"),
+                EPHEMERAL_STORAGE, new Quantity(EPHEMERAL_STORAGE_REQUEST)))
+            .withLimits(Map.of("memory", new Quantity("256Mi"),
+                EPHEMERAL_STORAGE, new Quantity(EPHEMERAL_STORAGE_LIMIT)))
+            .build())
         .withVolumeMounts(new VolumeMountBuilder().withName("app").withMountPath("/app").build(),
             new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())
         .withSecurityContext(hardened())
         .withTerminationMessagePolicy("FallbackToLogsOnError")
         .build();
+  }
+
+  /**
+   * The download's credentials, from the Secret source.secretRef names (the operator checked it
+   * may be used), as environment variables of the fetch container: never in its arguments, which
+   * anyone who can read the Deployment sees. Optional keys: the Secret holds username and password,
+   * or bearerToken.
+   */
+  private static List<EnvVar> credentialsEnv(AppSource source) {
+    if (source.getSecretRef() == null || source.getSecretRef().getName() == null) {
+      return List.of();
+    }
+    String secret = source.getSecretRef().getName();
+    return List.of(
+        secretKey(ArtifactCredentials.USERNAME_ENV, secret, ArtifactCredentials.USERNAME_KEY),
+        secretKey(ArtifactCredentials.PASSWORD_ENV, secret, ArtifactCredentials.PASSWORD_KEY),
+        secretKey(ArtifactCredentials.BEARER_TOKEN_ENV, secret, ArtifactCredentials.BEARER_TOKEN_KEY));
+  }
+
+  private static EnvVar secretKey(String variable, String secret, String key) {
+    return new EnvVarBuilder().withName(variable).withNewValueFrom().withNewSecretKeyRef().withName(secret)
+        .withKey(key).withOptional(true).endSecretKeyRef().endValueFrom().build();
   }
 
   private static Container jvmContainer(AppDeploymentSpec spec, VmImages images) {
@@ -192,10 +243,11 @@ public final class VmDeployments {
     if (vm != null && vm.getSchedulerLimit() != null) {
       limits.put("cpu", new Quantity(String.valueOf(vm.getSchedulerLimit())));
     }
-    if (!limits.isEmpty()) {
-      // Requests equal to limits: the JVM is sized for its limit, so it gets what it is sized for.
-      container.withResources(new ResourceRequirementsBuilder().withLimits(limits).withRequests(limits).build());
-    }
+    // Requests of memory and CPU equal to limits: the JVM is sized for its limit, so it gets what it is sized for.
+    Map<String, Quantity> requests = new TreeMap<>(limits);
+    limits.put(EPHEMERAL_STORAGE, new Quantity(EPHEMERAL_STORAGE_LIMIT));
+    requests.put(EPHEMERAL_STORAGE, new Quantity(EPHEMERAL_STORAGE_REQUEST));
+    container.withResources(new ResourceRequirementsBuilder().withLimits(limits).withRequests(requests).build());
     HealthCheck health = spec.getHealth();
     if (health != null) {
       container.addNewPort().withName("health").withContainerPort(health.getPort()).withProtocol("TCP").endPort();

@@ -87,7 +87,15 @@ class GitOpsSourceFailuresTest extends OperatorTestBase {
         Arguments.of("hex source", (Consumer<TestRepo>) r -> r.write("apps/api/app.yaml",
             "name: api\nversion: \"1.1\"\nsource:\n  type: hex\n"), "apps/api/app.yaml", "BEAM"),
         Arguments.of("mesh source", (Consumer<TestRepo>) r -> r.write("apps/api/app.yaml",
-            "name: api\nversion: \"1.1\"\nsource:\n  type: mesh\n"), "apps/api/app.yaml", "BEAM"));
+            "name: api\nversion: \"1.1\"\nsource:\n  type: mesh\n"), "apps/api/app.yaml", "BEAM"),
+        // Issue 12: a jar over plain http with nothing to check it against; credentials in a URL (never repeated).
+        Arguments.of("plain http without sha256", (Consumer<TestRepo>) r -> r.write("apps/api/app.yaml",
+            "name: api\nversion: \"1.1\"\nsource: {type: release, url: \"http://artifacts.example.com/api.jar\"}\n"),
+            "apps/api/app.yaml", "source.url: 'http://artifacts.example.com/api.jar' is plain http"),
+        Arguments.of("credentials in the url", (Consumer<TestRepo>) r -> r.write("apps/api/app.yaml",
+            "name: api\nversion: \"1.1\"\nsource: {type: release, url: \"https://ci:pw-12345@artifacts.example.com"
+                + "/api.jar\"}\n"), "apps/api/app.yaml", "source.url: 'https://***@artifacts.example.com/api.jar'"
+                + " holds credentials"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -74,11 +73,11 @@ class RealClusterSteadyStateTest {
       source.getSpec().setUrl(repo.fileUrl());
       storeAsRecorded(source, source.getStatus());
       apps.forEach(app -> storeAsRecorded(app, app.getStatus()));
-      for (Deployment deployment : List.of(RealCluster.object("deployment-vm-app.json", Deployment.class),
+      for (Deployment deployment : List.of(RealCluster.vmAppDeployment(),
           RealCluster.runtimePoolDeployment())) {
         storeAsRecorded(deployment, deployment.getStatus());
       }
-      RealCluster.items("replicasets.json", ReplicaSet.class).forEach(rs -> storeAsRecorded(rs, rs.getStatus()));
+      RealCluster.replicaSets().forEach(rs -> storeAsRecorded(rs, rs.getStatus()));
       RealCluster.items("pods-vm-app.json", Pod.class).forEach(pod -> storeAsRecorded(pod, pod.getStatus()));
       RealCluster.items("pods-runtime-pool.json", Pod.class).forEach(pod -> storeAsRecorded(pod, pod.getStatus()));
       storeAsRecorded(RealCluster.object("service-runtime-pool.json", Service.class), null);

@@ -26,6 +26,8 @@ public final class ScriptedRuntimePool implements RuntimePoolAddress, AutoClosea
   /** Jar fetches that fail, by "name/version": the loader's Problem. */
   final Map<String, RuntimeApi.Problem> failingJars = new ConcurrentHashMap<>();
   final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+  /** The last jar request the loader got, by "name/version": what the operator sent, credentials included. */
+  final Map<String, RuntimeApi.JarRequest> jarRequests = new ConcurrentHashMap<>();
   private final ApiServer host;
   private final ApiServer loader;
 
@@ -71,6 +73,7 @@ public final class ScriptedRuntimePool implements RuntimePoolAddress, AutoClosea
         .route("PUT", "/v1/jars/([a-z0-9-]+)/([^/]+)", r -> {
           String key = r.pathParams().get(0) + "/" + r.pathParams().get(1);
           calls.add("fetch " + key);
+          jarRequests.put(key, r.bodyAs(RuntimeApi.JarRequest.class));
           RuntimeApi.Problem problem = failingJars.get(key);
           return problem != null ? new ApiServer.Response(422, problem)
               : ApiServer.Response.ok(new RuntimeApi.JarInfo(r.pathParams().get(0), r.pathParams().get(1),

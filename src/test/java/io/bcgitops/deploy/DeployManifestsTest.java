@@ -2,6 +2,7 @@ package io.bcgitops.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -23,8 +24,11 @@ import io.bcgitops.vm.VmImages;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -274,6 +278,59 @@ class DeployManifestsTest {
     assertFalse(output.contains("Unrecognized") || output.contains("warning"), output);
   }
 
+  /**
+   * The issue's attack: the emptyDirs of the pods had no sizeLimit, so a pod (a runtime pool whose
+   * /apps kept every version ever fetched, say) could fill its node's disk. Every emptyDir the
+   * operator creates is bounded, every container has ephemeral-storage requests and limits, and
+   * the pod's own limit (the sum of its containers') holds all its volumes and some logs, so what
+   * a user sees when a volume fills up is the kubelet's eviction naming that volume.
+   */
+  @Test
+  void everyEmptyDirIsBoundedAndEveryContainerHasEphemeralStorage() {
+    long logs = 100L * 1024 * 1024;
+    for (PodSpec pod : podSpecs()) {
+      long volumes = 0;
+      for (Volume volume : pod.getVolumes()) {
+        assertNotNull(volume.getEmptyDir(), volume.getName());
+        Quantity size = volume.getEmptyDir().getSizeLimit();
+        assertNotNull(size, "emptyDir " + volume.getName() + " has a sizeLimit");
+        volumes += bytes(size);
+      }
+      long podLimit = 0;
+      for (Container container : pod.getContainers()) {
+        podLimit += ephemeralStorageLimit(container);
+      }
+      for (Container init : pod.getInitContainers()) {
+        ephemeralStorageLimit(init);
+      }
+      assertTrue(podLimit >= volumes + logs, "the containers' limits (" + podLimit + ") hold the volumes ("
+          + volumes + ") and logs");
+    }
+    JsonNode tmp = StreamSupport.stream(manifests.get("Deployment", OPERATOR).at("/spec/template/spec/volumes")
+        .spliterator(), false).filter(v -> v.path("name").asText().equals("tmp")).findFirst().orElseThrow();
+    assertFalse(tmp.at("/emptyDir/sizeLimit").asText().isEmpty(), "the operator's /tmp has a sizeLimit: " + tmp);
+  }
+
+  /** The container's ephemeral-storage limit, in bytes; it has a request too, in canonical form. */
+  private static long ephemeralStorageLimit(Container container) {
+    Quantity request = container.getResources().getRequests().get("ephemeral-storage");
+    Quantity limit = container.getResources().getLimits().get("ephemeral-storage");
+    assertNotNull(request, container.getName() + " requests ephemeral storage");
+    assertNotNull(limit, container.getName() + " limits ephemeral storage");
+    assertTrue(bytes(request) <= bytes(limit), container.getName());
+    // Canonical forms, as the API server returns them: anything else would read as drift (kube.Drift).
+    for (Quantity quantity : List.of(request, limit)) {
+      assertTrue(quantity.toString().matches("[1-9][0-9]*(Mi|Gi)"), quantity.toString());
+      assertFalse(quantity.toString().endsWith("Mi") && bytes(quantity) % (1L << 30) == 0,
+          quantity + " would come back as Gi");
+    }
+    return bytes(limit);
+  }
+
+  private static long bytes(Quantity quantity) {
+    return Quantity.getAmountInBytes(quantity).longValueExact();
+  }
+
   /** What deploy/deployment.yaml gives the operator's JVM. */
   static final String OPERATOR_JVM_FLAGS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
@@ -448,7 +505,7 @@ class DeployManifestsTest {
         .toList();
   }
 
-  /** The pods the operator creates: a vm app's, a runtime pool's. */
+  /** The pods the operator creates: a vm app's (its download with credentials), a runtime pool's. */
   static List<PodSpec> podSpecs() {
     AppDeployment app = new AppDeployment();
     app.setMetadata(new ObjectMetaBuilder().withName("web").withNamespace("shop").withUid("uid").build());
@@ -458,6 +515,7 @@ class DeployManifestsTest {
     AppSource source = new AppSource();
     source.setType(AppSource.Type.release);
     source.setUrl("https://artifacts.example.com/web.jar");
+    source.setSecretRef(new LocalObjectReference("artifact-creds"));
     spec.setSource(source);
     app.setSpec(spec);
     return List.of(VmDeployments.desired(app, VmImages.DEFAULTS).getSpec().getTemplate().getSpec(),

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPathConstants;
 import javax.xml.xpath.XPathFactory;
@@ -117,7 +118,8 @@ class DockerfileTest {
   @Test
   void thePodsArgsPickTheCommand() throws Exception {
     Stage runtime = stages.get(stages.size() - 1);
-    assertEquals(List.of("java", "-XX:MaxRAMPercentage=75.0", "-jar", JAR), execForm(runtime.last("ENTRYPOINT")));
+    assertEquals(List.of("java", "-XX:MaxRAMPercentage=75.0", "-XX:+ExitOnOutOfMemoryError", "-jar", JAR),
+        execForm(runtime.last("ENTRYPOINT")));
     assertEquals(List.of("operator"), execForm(runtime.last("CMD")));
     ByteArrayOutputStream usage = new ByteArrayOutputStream();
     assertEquals(0, run("operator", "--help", new PrintStream(usage), new PrintStream(new ByteArrayOutputStream())));
@@ -138,6 +140,74 @@ class DockerfileTest {
       assertFalse(err.toString(StandardCharsets.UTF_8).contains("unknown command"), command);
     }
     assertEquals(Set.of("fetch", "runtime-host", "loader"), commands);
+  }
+
+  /**
+   * The issue's attack: a request or a repository that fills the heap. Without
+   * -XX:+ExitOnOutOfMemoryError the thread that hit the limit dies and the JVM lives on, answering
+   * its probes with its reconcilers (or handlers) gone. With the image's flags, and the operator's
+   * JDK_JAVA_OPTIONS from deploy/, the JVM exits with code 3 and Kubernetes restarts the container.
+   * Every JVM the project ships starts through this ENTRYPOINT (operator, runtime-host, loader,
+   * fetch: thePodsArgsPickTheCommand).
+   */
+  @Test
+  void aJvmOutOfHeapExitsInsteadOfLivingOnBroken() throws Exception {
+    List<String> entrypoint = execForm(stages.get(stages.size() - 1).last("ENTRYPOINT"));
+    List<String> imageFlags = entrypoint.subList(1, entrypoint.indexOf("-jar"));
+    assertTrue(imageFlags.contains("-XX:+ExitOnOutOfMemoryError"), entrypoint.toString());
+
+    Outcome image = runOutOfHeap(imageFlags);
+    assertEquals(3, image.exitCode(), image.output());
+    assertTrue(image.output().contains("Terminating due to java.lang.OutOfMemoryError: Java heap space"),
+        image.output());
+    assertFalse(image.output().contains("serves on"), image.output());
+
+    List<String> without = imageFlags.stream().filter(f -> !f.equals("-XX:+ExitOnOutOfMemoryError")).toList();
+    Outcome broken = runOutOfHeap(without);
+    assertEquals(null, broken.exitCode(), "without the flag the JVM lives on: " + broken.output());
+    assertTrue(broken.output().contains("the process serves on"), broken.output());
+  }
+
+  /** How a child JVM ended (null: still running after the wait, then killed) and what it printed. */
+  private record Outcome(Integer exitCode, String output) {
+  }
+
+  private static Outcome runOutOfHeap(List<String> flags) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString()));
+    command.addAll(flags);
+    command.addAll(List.of("-Xmx32m", "-cp", System.getProperty("java.class.path"), FillsTheHeap.class.getName()));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    // As in the operator's pod: the launcher reads these before the command line's flags.
+    builder.environment().put("JDK_JAVA_OPTIONS", DeployManifestsTest.OPERATOR_JVM_FLAGS);
+    builder.environment().remove("JAVA_TOOL_OPTIONS");
+    Process process = builder.start();
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    Thread reader = new Thread(() -> {
+      try {
+        process.getInputStream().transferTo(output);
+      } catch (IOException e) {
+        // The process is gone.
+      }
+    });
+    reader.start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (System.nanoTime() < deadline) {
+        if (process.waitFor(50, TimeUnit.MILLISECONDS)) {
+          reader.join(5_000);
+          return new Outcome(process.exitValue(), output.toString(StandardCharsets.UTF_8));
+        }
+        if (output.toString(StandardCharsets.UTF_8).contains("serves on")) {
+          // Past its OutOfMemoryError, and still there a second later.
+          return new Outcome(process.waitFor(1, TimeUnit.SECONDS) ? process.exitValue() : null,
+              output.toString(StandardCharsets.UTF_8));
+        }
+      }
+      return new Outcome(null, output.toString(StandardCharsets.UTF_8));
+    } finally {
+      process.destroyForcibly().waitFor();
+    }
   }
 
   @Test

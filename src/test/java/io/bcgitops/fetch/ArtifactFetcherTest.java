@@ -11,6 +11,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -405,35 +406,39 @@ class ArtifactFetcherTest {
     assertEquals(0, server.requests("/app.jar"));
   }
 
+  private FetchRequest withCredentials(String path, String sha256, ArtifactCredentials credentials) {
+    return new FetchRequest(ArtifactSource.ofUrl(server.url(path).toString()), dest, sha256, null, credentials);
+  }
+
   @Test
-  void credentialsInTheUrlAnswerTheChallengeAndNeverShow() throws Exception {
-    String expected = "Basic " + Base64.getEncoder().encodeToString("deploy:s3cr3t-pw".getBytes());
+  void credentialsFromASecretAreSentAsBasicOrBearerAndNeverShow() throws Exception {
+    String basic = "Basic " + Base64.getEncoder().encodeToString("deploy:s3cr3t-pw".getBytes());
+    String bearer = "Bearer t0k3n-value";
     server.on("/private/app.jar", (exchange, attempt) -> {
-      if (expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-        ArtifactServer.send(exchange, 200, JAR);
-      } else {
-        exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"artifacts\"");
-        ArtifactServer.send(exchange, 401, new byte[0]);
-      }
+      String given = exchange.getRequestHeaders().getFirst("Authorization");
+      boolean ok = basic.equals(given) || bearer.equals(given);
+      ArtifactServer.send(exchange, ok ? 200 : 401, ok ? JAR : new byte[0]);
     });
-    String base = "http://deploy:s3cr3t-pw@127.0.0.1:" + server.port();
 
-    FetchResult ok = fetcher.fetch(new FetchRequest(ArtifactSource.ofUrl(base + "/private/app.jar"), dest, JAR_SHA,
-        null));
-    assertEquals(JAR_SHA, ok.sha256());
+    assertEquals(JAR_SHA, fetcher.fetch(withCredentials("/private/app.jar", JAR_SHA,
+        new ArtifactCredentials("deploy", "s3cr3t-pw", null))).sha256());
+    Files.delete(dest);
+    assertEquals(JAR_SHA, fetcher.fetch(withCredentials("/private/app.jar", JAR_SHA,
+        new ArtifactCredentials(null, null, "t0k3n-value"))).sha256());
+    Files.delete(dest);
 
-    String wrong = "http://deploy:wr0ng-pw@127.0.0.1:" + server.port();
-    ArtifactFetchException e = fails(fetcher, new FetchRequest(ArtifactSource.ofUrl(wrong + "/private/app.jar"),
-        dir.resolve("other.jar"), null, null), Reason.ARTIFACT_FETCH_FAILED);
-    assertTrue(e.getMessage().contains("401"), e.getMessage());
-    assertFalse(e.getMessage().contains("wr0ng-pw") || e.getMessage().contains("deploy"), e.getMessage());
-
-    ArtifactFetchException missing = fails(fetcher, new FetchRequest(
-        ArtifactSource.ofMaven("com.example:gone:1.0", base + "/private/maven"), dest, null, null),
-        Reason.ARTIFACT_FETCH_FAILED);
-    assertFalse(missing.getMessage().contains("s3cr3t-pw"), missing.getMessage());
-    assertTrue(missing.getMessage().contains("http://127.0.0.1:" + server.port() + "/private/maven/com/example/gone"),
-        missing.getMessage());
+    ArtifactFetchException wrong = fails(fetcher, withCredentials("/private/app.jar", null,
+        new ArtifactCredentials("deploy", "wr0ng-pw", null)), Reason.ARTIFACT_FETCH_FAILED);
+    assertEquals("downloading http://127.0.0.1:" + server.port() + "/private/app.jar failed: the server answered"
+        + " HTTP 401 (unauthorized): the credentials of source.secretRef are wrong", wrong.getMessage());
+    ArtifactFetchException none = fails(fetcher, request("/private/app.jar", null), Reason.ARTIFACT_FETCH_FAILED);
+    assertTrue(none.getMessage().endsWith("HTTP 401 (unauthorized): it needs credentials; name a Secret holding"
+        + " them in source.secretRef"), none.getMessage());
+    assertEquals(4, server.requests("/private/app.jar"), "a refusal is not retried");
+    assertNothingWritten();
+    String shown = wrong.getMessage() + none.getMessage() + notes
+        + withCredentials("/x", null, new ArtifactCredentials("deploy", "s3cr3t-pw", null));
+    assertFalse(shown.contains("s3cr3t-pw") || shown.contains("wr0ng-pw"), shown);
   }
 
   @Test
@@ -442,7 +447,6 @@ class ArtifactFetcherTest {
       cdn.on("/blob/app.jar", ArtifactServer.bytes(JAR));
       server.on("/private/app.jar", (exchange, attempt) -> {
         if (exchange.getRequestHeaders().getFirst("Authorization") == null) {
-          exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"artifacts\"");
           ArtifactServer.send(exchange, 401, new byte[0]);
         } else {
           exchange.getResponseHeaders().add("Location", cdn.url("/blob/app.jar").toString());
@@ -450,13 +454,85 @@ class ArtifactFetcherTest {
         }
       });
 
-      fetcher.fetch(new FetchRequest(ArtifactSource.ofUrl("http://deploy:s3cr3t-pw@127.0.0.1:" + server.port()
-          + "/private/app.jar"), dest, JAR_SHA, null));
+      fetcher.fetch(withCredentials("/private/app.jar", JAR_SHA, new ArtifactCredentials(null, null, "t0k3n")));
 
-      assertEquals(1, server.authorizations().size());
+      assertEquals(List.of("Bearer t0k3n"), server.authorizations());
       assertEquals(1, cdn.requests("/blob/app.jar"));
       assertEquals(List.of(), cdn.authorizations(), "the CDN must not see the credentials");
     }
+  }
+
+  /** The issue's attack: a jar over plain http with nothing to check it against would run as it arrives. */
+  @Test
+  void plainHttpWithoutSha256IsRefusedBeforeAnyRequest() {
+    FetchRequest unpinned = new FetchRequest(ArtifactSource.ofUrl("http://artifacts.example.com/app.jar"), dest, null,
+        null);
+    ArtifactFetchException e = fails(fetcher, unpinned, Reason.ARTIFACT_FETCH_FAILED);
+    assertEquals("http://artifacts.example.com/app.jar is plain http and no sha256 pins the jar, so anyone on the"
+        + " way could replace it; set source.sha256, or use an https URL (or repository)", e.getMessage());
+
+    FetchRequest maven = new FetchRequest(ArtifactSource.ofMaven("com.example:app:1.0", "http://nexus.example.com/m2"),
+        dest, null, null);
+    assertTrue(fails(fetcher, maven, Reason.ARTIFACT_FETCH_FAILED).getMessage()
+        .startsWith("http://nexus.example.com/m2/com/example/app/1.0/app-1.0.jar is plain http and no sha256"));
+    assertEquals(List.of(), notes, "nothing was tried");
+  }
+
+  @Test
+  void credentialsAreNeverSentOverPlainHttp() {
+    FetchRequest request = new FetchRequest(ArtifactSource.ofUrl("http://artifacts.example.com/app.jar"), dest,
+        JAR_SHA, null, new ArtifactCredentials("deploy", "s3cr3t-pw", null));
+    ArtifactFetchException e = fails(fetcher, request, Reason.ARTIFACT_FETCH_FAILED);
+    assertEquals("http://artifacts.example.com/app.jar is plain http: credentials are only sent over https; use an"
+        + " https URL (or repository)", e.getMessage());
+  }
+
+  @Test
+  void aRedirectToPlainHttpIsRefusedForAnUnpinnedJar() throws Exception {
+    server.on("/latest.jar", (exchange, attempt) -> {
+      exchange.getResponseHeaders().add("Location", "http://mirror.example.com/app.jar");
+      ArtifactServer.send(exchange, 302, new byte[0]);
+    });
+
+    ArtifactFetchException e = fails(fetcher, request("/latest.jar", null), Reason.ARTIFACT_FETCH_FAILED);
+
+    assertTrue(e.getMessage().endsWith("the server redirected to plain http (http://mirror.example.com/app.jar),"
+        + " where anyone on the way could replace the jar; refused (a sha256 in the spec would allow it)"),
+        e.getMessage());
+    assertEquals(1, server.requests("/latest.jar"));
+    assertNothingWritten();
+  }
+
+  @Test
+  void httpsIsNeverRedirectedToPlainHttpEvenForAPinnedJar() {
+    FetchRequest pinned = new FetchRequest(ArtifactSource.ofUrl("https://artifacts.example.com/app.jar"), dest,
+        JAR_SHA, null);
+    ArtifactFetchException e = assertThrows(ArtifactFetchException.class, () -> ArtifactFetcher.redirectTarget(
+        URI.create("https://artifacts.example.com/app.jar"), "http://artifacts.example.com/app.jar", pinned, "shown"));
+    assertTrue(e.getMessage().contains("redirected to plain http"), e.getMessage());
+  }
+
+  @Test
+  void redirectLoopsEnd() throws Exception {
+    server.on("/loop.jar", (exchange, attempt) -> {
+      exchange.getResponseHeaders().add("Location", "/loop.jar");
+      ArtifactServer.send(exchange, 307, new byte[0]);
+    });
+
+    ArtifactFetchException e = fails(fetcher, request("/loop.jar", null), Reason.ARTIFACT_FETCH_FAILED);
+
+    assertTrue(e.getMessage().endsWith("failed: more than 5 redirects"), e.getMessage());
+    assertEquals(6, server.requests("/loop.jar"));
+  }
+
+  @Test
+  void aSizeLimitOfTheCallIsNamedInTheMessage() throws Exception {
+    server.on("/app.jar", ArtifactServer.bytes(JAR));
+
+    ArtifactFetchException e = assertThrows(ArtifactFetchException.class, () -> fetcher.fetch(request("/app.jar",
+        null), new ArtifactFetcher.SizeLimit(10, "the 10 bytes left")));
+
+    assertTrue(e.getMessage().endsWith("is " + JAR.length + " bytes, over the 10 bytes left"), e.getMessage());
   }
 
   @Test
@@ -486,7 +562,8 @@ class ArtifactFetcherTest {
         new EOFException("EOF reached"))));
     assertEquals("IOException: closed", ArtifactFetcher.describe(new IOException("closed", new EOFException())));
     assertEquals("IOException", ArtifactFetcher.describe(new IOException()));
-    assertEquals("IOException: to http://host/x", ArtifactFetcher.describe(new IOException("to http://u:p@host/x")));
+    assertEquals("IOException: to http://***@host/x",
+        ArtifactFetcher.describe(new IOException("to http://u:p@host/x")));
     assertTrue(Arrays.asList(Reason.values()).stream().map(Reason::conditionReason).toList()
         .containsAll(List.of("ArtifactFetchFailed", "ChecksumMismatch", "InvalidArtifact")));
   }

@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,12 +55,17 @@ class FetchCommandTest {
   }
 
   private static Run runRaw(String... args) {
+    return runRaw(Map.of(), args);
+  }
+
+  /** Runs fetch with this environment (where a vm pod's init container gets the Secret's credentials). */
+  private static Run runRaw(Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code;
     try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      code = FetchCommand.run(args, o, e, Duration.ofMillis(10));
+      code = FetchCommand.run(args, env, o, e, Duration.ofMillis(10));
     }
     return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
@@ -157,21 +164,59 @@ class FetchCommandTest {
         terminationMessage());
   }
 
+  /** The attack: user:password@ in the URL, copied into args and messages. Refused, and never echoed. */
   @Test
-  void passwordsNeverReachOutputOrTerminationLog() throws Exception {
-    String url = "http://deployer:Pa55-w0rd@127.0.0.1:" + server.port() + "/missing.jar";
+  void aUrlWithCredentialsIsRefusedWithoutEchoingThem() throws Exception {
+    for (List<String> args : List.of(
+        List.of("--url", "https://deployer:Pa55-w0rd@artifacts.example.com/a.jar"),
+        List.of("--url", "ftp://deployer:Pa55-w0rd@host/a.jar"),
+        List.of("--maven", "com.example:a:1.0", "--repository", "https://deployer:Pa55-w0rd@nexus.example.com/m2"))) {
+      Run run = fetch(args.toArray(String[]::new));
 
-    Run run = fetch("--url", url);
+      assertEquals(2, run.code(), run.err());
+      for (String text : List.of(run.out(), run.err(), terminationMessage())) {
+        assertFalse(text.contains("Pa55-w0rd") || text.contains("deployer"), text);
+      }
+      assertTrue(run.err().contains("holds credentials") || run.err().contains("not an http(s) URL"), run.err());
+    }
+  }
+
+  /** Credentials come from the environment (a Secret, in a pod), go to the URL's host, and show nowhere. */
+  @Test
+  void credentialsFromTheEnvironmentAnswerTheServerAndNeverShow() throws Exception {
+    String expected = "Basic " + Base64.getEncoder().encodeToString("deployer:Pa55-w0rd".getBytes());
+    server.on("/private/app.jar", (exchange, attempt) -> ArtifactServer.send(exchange,
+        expected.equals(exchange.getRequestHeaders().getFirst("Authorization")) ? 200 : 401,
+        expected.equals(exchange.getRequestHeaders().getFirst("Authorization")) ? JAR : new byte[0]));
+    Map<String, String> env = Map.of(ArtifactCredentials.USERNAME_ENV, "deployer",
+        ArtifactCredentials.PASSWORD_ENV, "Pa55-w0rd");
+
+    Run ok = runRaw(env, "--dest", dest.toString(), "--termination-log", terminationLog.toString(),
+        "--url", server.url("/private/app.jar").toString(), "--sha256", JAR_SHA);
+    assertEquals(0, ok.code(), ok.err());
+    assertArrayEquals(JAR, Files.readAllBytes(dest));
+
+    Run wrong = runRaw(Map.of(ArtifactCredentials.BEARER_TOKEN_ENV, "t0ken-Secret"), "--dest",
+        dir.resolve("other.jar").toString(), "--termination-log", terminationLog.toString(),
+        "--url", server.url("/private/app.jar").toString());
+    assertEquals(1, wrong.code());
+    assertTrue(terminationMessage().contains("HTTP 401 (unauthorized): the credentials of source.secretRef are"
+        + " wrong"), terminationMessage());
+    for (String text : List.of(ok.out(), ok.err(), wrong.out(), wrong.err(), terminationMessage())) {
+      assertFalse(text.contains("Pa55-w0rd") || text.contains("t0ken-Secret"), text);
+    }
+  }
+
+  /** The attack: a jar over plain http with nothing to check it against runs as it arrives. */
+  @Test
+  void aPlainHttpUrlWithoutSha256IsRefusedBeforeAnyRequest() throws Exception {
+    Run run = fetch("--url", "http://artifacts.example.com/app.jar");
 
     assertEquals(1, run.code());
-    for (String text : List.of(run.out(), run.err(), terminationMessage())) {
-      assertFalse(text.contains("Pa55-w0rd") || text.contains("deployer"), text);
-    }
-    assertTrue(terminationMessage().contains("http://127.0.0.1:" + server.port() + "/missing.jar"));
-
-    Run usage = fetch("--url", "ftp://deployer:Pa55-w0rd@host/a.jar");
-    assertEquals(2, usage.code());
-    assertFalse(usage.err().contains("Pa55-w0rd") || terminationMessage().contains("Pa55-w0rd"), usage.err());
+    assertEquals("ArtifactFetchFailed: http://artifacts.example.com/app.jar is plain http and no sha256 pins the"
+        + " jar, so anyone on the way could replace it; set source.sha256, or use an https URL (or repository)",
+        terminationMessage());
+    assertFalse(Files.exists(dest));
   }
 
   @Test

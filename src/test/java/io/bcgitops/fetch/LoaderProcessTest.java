@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.bcgitops.runtime.ApiServer;
 import io.bcgitops.runtime.RuntimeApi;
 import io.bcgitops.runtime.RuntimeApi.JarInfo;
 import io.bcgitops.runtime.RuntimeApi.JarList;
@@ -168,7 +169,7 @@ class LoaderProcessTest {
   }
 
   private static JarRequest url(String url, String sha256) {
-    return new JarRequest(url, null, null, sha256, null);
+    return new JarRequest(url, null, null, sha256, null, null);
   }
 
   private static Path jarPath(String name, String version) {
@@ -206,13 +207,17 @@ class LoaderProcessTest {
     upstream.on("/repo/com/example/bymaven/2.1.0/bymaven-2.1.0.jar", ArtifactServer.bytes(JAR));
 
     Answer answer = call("PUT", "/v1/jars/bymaven/2.1.0",
-        new JarRequest(null, "com.example:bymaven:2.1.0", null, null, "com.example.Main"));
+        new JarRequest(null, "com.example:bymaven:2.1.0", null, null, "com.example.Main", null));
 
     assertEquals(200, answer.status(), answer.body());
     assertEquals(JAR_SHA, answer.as(JarInfo.class).sha256());
     assertArrayEquals(JAR, Files.readAllBytes(jarPath("bymaven", "2.1.0")));
   }
 
+  /**
+   * Credentials come in the request body (the operator read them from the app's Secret) and go to
+   * the repository's host; never in a URL, never in the logs or answers.
+   */
   @Test
   void mavenRepositoryCredentialsAnswerTheServerAndStayOutOfLogsAndAnswers() throws Exception {
     String password = "s3cr3t-pw";
@@ -220,25 +225,69 @@ class LoaderProcessTest {
         .encodeToString(("deployer:" + password).getBytes(StandardCharsets.UTF_8));
     upstream.on("/private/org/acme/withauth/1.0/withauth-1.0.jar", (exchange, attempt) -> {
       if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-        exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"repo\"");
         ArtifactServer.send(exchange, 401, new byte[0]);
       } else {
         ArtifactServer.send(exchange, 200, JAR);
       }
     });
-    String repository = "http://deployer:" + password + "@127.0.0.1:" + upstream.port() + "/private";
+    String repository = "http://127.0.0.1:" + upstream.port() + "/private";
+    RuntimeApi.Credentials credentials = new RuntimeApi.Credentials("deployer", password, null);
 
     Answer answer = call("PUT", "/v1/jars/withauth/1.0", new JarRequest(null, "org.acme:withauth:1.0", repository,
-        JAR_SHA, null));
+        JAR_SHA, null, credentials));
     Answer missing = call("PUT", "/v1/jars/withauth/1.1", new JarRequest(null, "org.acme:withauth:1.1", repository,
-        null, null));
+        null, null, credentials));
+    Answer inUrl = call("PUT", "/v1/jars/withauth/1.2", new JarRequest(null, "org.acme:withauth:1.2",
+        "http://deployer:" + password + "@127.0.0.1:" + upstream.port() + "/private", null, null, null));
 
     assertEquals(200, answer.status(), answer.body());
     assertProblem(missing, "ArtifactFetchFailed");
+    assertEquals(400, inUrl.status(), inUrl.body());
+    assertTrue(inUrl.body().contains("holds credentials"), inUrl.body());
     String output = loader.output().toString();
     assertTrue(output.contains("fetched withauth/1.0 from org.acme:withauth:1.0 in http://127.0.0.1:"), output);
     assertFalse(output.contains(password), output);
-    assertFalse(answer.body().contains(password) || missing.body().contains(password), missing.body());
+    assertFalse(answer.body().contains(password) || missing.body().contains(password)
+        || inUrl.body().contains(password), missing.body());
+  }
+
+  /**
+   * The loader asks its pod's host which apps run (with the pool's token) and removes the jars of
+   * no app: here the version an upgrade replaced. A host that does not answer removes nothing.
+   */
+  @Test
+  void theLoaderRemovesTheJarsNoAppOfItsHostRuns() throws Exception {
+    upstream.on("/cleanup/app.jar", ArtifactServer.bytes(JAR));
+    Path own = Files.createTempDirectory("loader-cleanup-test");
+    // The host runs version 2.0 of web: an upgrade from 1.0 that is done.
+    List<RuntimeApi.AppState> running = List.of(new RuntimeApi.AppState("web", "2.0", "Running", "healthy", 0, null,
+        null, null, null, null));
+    ApiServer host = new ApiServer(new java.net.InetSocketAddress("127.0.0.1", 0), TOKEN)
+        .route("GET", "/v1/apps", r -> ApiServer.Response.ok(new RuntimeApi.AppList(List.copyOf(running))))
+        .start();
+    try (Loader cleaning = start(Map.of(RuntimeApi.TOKEN_ENV, TOKEN), "--port", "0", "--dir", own.toString(),
+        "--bind", "127.0.0.1", "--maven-repository", upstream.url("/repo").toString(), "--host-url",
+        "http://127.0.0.1:" + host.port(), "--cleanup-interval", "1s", "--unused-grace", "1ms")) {
+      for (String version : List.of("1.0", "2.0")) {
+        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cleaning.port()
+            + "/v1/jars/web/" + version)).header("Authorization", "Bearer " + TOKEN)
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(url(upstream.url("/cleanup/app.jar")
+                .toString(), JAR_SHA)))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, put.statusCode(), put.body());
+      }
+
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (Files.exists(own.resolve("web/1.0")) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertFalse(Files.exists(own.resolve("web/1.0")), cleaning.output().toString());
+      assertTrue(Files.isRegularFile(own.resolve("web/2.0/app.jar")));
+      assertTrue(cleaning.output().toString().contains("removed jars no app of the host runs: web/1.0"),
+          cleaning.output().toString());
+    } finally {
+      host.close();
+      deleteTree(own);
+    }
   }
 
   @Test
@@ -316,13 +365,13 @@ class LoaderProcessTest {
   void badRequestsAre400() throws Exception {
     String jarUrl = upstream.url("/bad/app.jar").toString();
     List<Object> bodies = List.of(
-        new JarRequest(null, null, null, null, null),
-        new JarRequest(jarUrl, "com.example:bad:1.0", null, null, null),
-        new JarRequest(jarUrl, null, "http://127.0.0.1/repo", null, null),
-        new JarRequest(jarUrl, null, null, "not-a-sha", null),
-        new JarRequest(jarUrl, null, null, null, "not a class"),
-        new JarRequest("file:///etc/passwd", null, null, null, null),
-        new JarRequest(null, "../../etc:passwd:1", null, null, null),
+        new JarRequest(null, null, null, null, null, null),
+        new JarRequest(jarUrl, "com.example:bad:1.0", null, null, null, null),
+        new JarRequest(jarUrl, null, "http://127.0.0.1/repo", null, null, null),
+        new JarRequest(jarUrl, null, null, "not-a-sha", null, null),
+        new JarRequest(jarUrl, null, null, null, "not a class", null),
+        new JarRequest("file:///etc/passwd", null, null, null, null, null),
+        new JarRequest(null, "../../etc:passwd:1", null, null, null, null),
         "just a string");
 
     for (Object body : bodies) {

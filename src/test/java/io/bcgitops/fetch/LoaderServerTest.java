@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.bcgitops.runtime.ApiServer;
+import io.bcgitops.runtime.RuntimeApi;
+import io.bcgitops.runtime.RuntimeApi.AppState;
 import io.bcgitops.runtime.RuntimeApi.JarInfo;
 import io.bcgitops.runtime.RuntimeApi.JarRequest;
 import java.net.InetAddress;
@@ -61,7 +63,7 @@ class LoaderServerTest {
   }
 
   private JarRequest url(String path, String sha256) {
-    return new JarRequest(upstream.url(path).toString(), null, null, sha256, null);
+    return new JarRequest(upstream.url(path).toString(), null, null, sha256, null, null);
   }
 
   /** An upstream answer that takes a while, counting how many downloads run at once. */
@@ -218,7 +220,7 @@ class LoaderServerTest {
   void snapshotsAre422NotDownloads() {
     ArtifactFetchException failure = assertThrows(ArtifactFetchException.class,
         () -> loader.put("web", "1.0-SNAPSHOT", new JarRequest(null, "com.example:web:1.0-SNAPSHOT", null, null,
-            null)));
+            null, null)));
 
     assertEquals(ArtifactFetchException.Reason.ARTIFACT_FETCH_FAILED, failure.reason());
     assertFalse(Files.exists(dir.resolve("web")));
@@ -246,5 +248,84 @@ class LoaderServerTest {
       assertEquals(new LoaderServer.Health("ok", 1), JSON.readValue(health.body(), LoaderServer.Health.class));
       assertEquals(400, empty.statusCode(), empty.body());
     }
+  }
+
+  private LoaderServer loaderWith(long maxTotalBytes, Duration unusedGrace) throws Exception {
+    ArtifactFetcher fetcher = new ArtifactFetcher(ArtifactFetcher.Settings.defaults()
+        .withTimeout(Duration.ofSeconds(2)).withRetries(0));
+    return new LoaderServer(dir, upstream.url("/repo").toString(), fetcher, maxTotalBytes, unusedGrace);
+  }
+
+  private static AppState app(String name, String version, String state) {
+    return new AppState(name, version, state, "healthy", 0, null, null, null, null, null);
+  }
+
+  private List<String> jars() throws Exception {
+    return loader.list().jars().stream().map(j -> j.name() + "/" + j.version()).toList();
+  }
+
+  /**
+   * The issue's attack: every upgrade left the previous version's jar in the pool's /apps, until
+   * the volume filled up. A version stays while the host may still need it (an upgrade not yet
+   * confirmed can fall back to it), and goes once the host runs another one, or no longer has the app.
+   */
+  @Test
+  void jarsNoAppOfTheHostRunsAreRemoved() throws Exception {
+    upstream.on("/app.jar", ArtifactServer.bytes(JAR));
+    loader = loaderWith(RuntimeApi.APPS_MAX_TOTAL_BYTES, Duration.ZERO);
+    for (String jar : List.of("web/1.0", "web/1.1", "api/1.0", "old/0.9")) {
+      loader.put(jar.split("/")[0], jar.split("/")[1], url("/app.jar", JAR_SHA));
+    }
+
+    // web is being upgraded to 1.1: the host may fall back to 1.0, and restart either from its jar.
+    assertEquals(List.of("old/0.9"), loader.removeUnused(List.of(app("web", "1.1", "Starting"),
+        app("api", "1.0", "Running"))));
+    assertEquals(List.of("api/1.0", "web/1.0", "web/1.1"), jars());
+
+    // The upgrade is done; api was removed from the host.
+    assertEquals(List.of("api/1.0", "web/1.0"), loader.removeUnused(List.of(app("web", "1.1", "Running"))));
+    assertEquals(List.of("web/1.1"), jars());
+    assertFalse(Files.exists(dir.resolve("api")), "no empty folder left");
+  }
+
+  @Test
+  void aJarJustAskedForIsKeptUntilTheHostCouldHaveLoadedIt() throws Exception {
+    upstream.on("/app.jar", ArtifactServer.bytes(JAR));
+    loader = loaderWith(RuntimeApi.APPS_MAX_TOTAL_BYTES, Duration.ofMinutes(10));
+    loader.put("web", "2.0", url("/app.jar", JAR_SHA));
+
+    // The operator fetches the jar, then loads it: in between, the host does not have it yet.
+    assertEquals(List.of(), loader.removeUnused(List.of()));
+    assertEquals(List.of("web/2.0"), jars());
+
+    // Jars found on disk at startup count as asked for then: a restarted loader removes nothing at once.
+    loader = loaderWith(RuntimeApi.APPS_MAX_TOTAL_BYTES, Duration.ofMinutes(10));
+    assertEquals(List.of(), loader.removeUnused(List.of()));
+  }
+
+  /**
+   * The jars together stay under the folder's limit: past the emptyDir's sizeLimit the kubelet
+   * would evict the pool, every app in it; here the one jar that does not fit fails, with a reason.
+   */
+  @Test
+  void theJarsTogetherStayUnderTheFoldersLimit() throws Exception {
+    upstream.on("/app.jar", ArtifactServer.bytes(JAR));
+    long limit = 2L * JAR.length + JAR.length / 2;
+    loader = loaderWith(limit, Duration.ZERO);
+    loader.put("one", "1.0", url("/app.jar", JAR_SHA));
+    loader.put("two", "1.0", url("/app.jar", JAR_SHA));
+
+    ArtifactFetchException full = assertThrows(ArtifactFetchException.class,
+        () -> loader.put("three", "1.0", url("/app.jar", JAR_SHA)));
+
+    assertEquals(ArtifactFetchException.Reason.ARTIFACT_FETCH_FAILED, full.reason());
+    assertTrue(full.getMessage().contains("over the " + (limit - 2L * JAR.length) + " bytes left of the " + limit
+        + " this runtime pool's jars may take together"), full.getMessage());
+    assertEquals(List.of("one/1.0", "two/1.0"), jars());
+    // A jar already there needs no room.
+    assertEquals(JAR_SHA, loader.put("two", "1.0", url("/app.jar", JAR_SHA)).sha256());
+
+    loader.removeUnused(List.of(app("two", "1.0", "Running")));
+    assertEquals(JAR_SHA, loader.put("three", "1.0", url("/app.jar", JAR_SHA)).sha256());
   }
 }

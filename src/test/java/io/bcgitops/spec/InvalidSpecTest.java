@@ -387,6 +387,102 @@ class InvalidSpecTest {
     assertEquals(List.of("good", "img"), names(state));
   }
 
+  /** The issue's attack: a jar over plain http, with nothing to check it against, would run as it arrives. */
+  @Test
+  void aPlainHttpUrlNeedsASha256() throws Exception {
+    repo.file("bad", "app.yaml", """
+        name: bad
+        version: "1"
+        source: {type: release, url: "http://artifacts.example.com/bad.jar"}
+        """);
+
+    InvalidSpec invalid = rejected("source.url", "'http://artifacts.example.com/bad.jar' is plain http",
+        "add source.sha256, or use an https URL");
+    assertEquals("source.url: 'http://artifacts.example.com/bad.jar' is plain http and no source.sha256 pins the jar,"
+        + " so anyone on the network path could replace it; add source.sha256, or use an https URL", invalid.error());
+  }
+
+  /** Maven coordinates in a repository over plain http: the same rule, on source.repository. */
+  @Test
+  void aPlainHttpMavenRepositoryNeedsASha256() throws Exception {
+    repo.file("bad", "app.yaml", RepoFiles.yaml("bad", "  repository: http://nexus.example.com/releases"));
+
+    rejected("source.repository", "'http://nexus.example.com/releases' is plain http", "add source.sha256");
+  }
+
+  @Test
+  void plainHttpIsFineWithASha256OrOnLoopback() throws Exception {
+    repo.file("pinned", "app.yaml", """
+        name: pinned
+        version: "1"
+        source: {type: release, url: "http://artifacts.example.com/a.jar", sha256: "%s"}
+        """.formatted("ab".repeat(32)));
+    repo.file("local", "app.yaml", RepoFiles.yaml("local", "  repository: http://127.0.0.1:8000/m2"));
+
+    DesiredState state = repo.scan();
+
+    assertEquals(List.of(), state.problems());
+    assertEquals(List.of("good", "local", "pinned"), names(state));
+  }
+
+  /** The issue's attack: a URL's user:pass@ was copied into the AppDeployment, the pod's args and this message. */
+  @Test
+  void credentialsInAUrlAreRefusedAndNeverRepeated() throws Exception {
+    repo.file("bad", "app.yaml", """
+        name: bad
+        version: "1"
+        source: {type: release, url: "https://deployer:hunter2-pw@artifacts.example.com/bad.jar"}
+        """);
+
+    InvalidSpec invalid = rejected("source.url", "'https://***@artifacts.example.com/bad.jar' holds credentials",
+        "source.secretRef.name");
+    assertFalse(invalid.error().contains("hunter2-pw") || invalid.error().contains("deployer"), invalid.error());
+  }
+
+  @Test
+  void aMavenRepositoryWithCredentialsIsRefusedToo() throws Exception {
+    repo.file("bad", "app.yaml", RepoFiles.yaml("bad", "  repository: https://ci:hunter2-pw@nexus.example.com/m2"));
+
+    InvalidSpec invalid = rejected("source.repository", "https://***@nexus.example.com/m2", "holds credentials");
+    assertFalse(invalid.error().contains("hunter2-pw"), invalid.error());
+  }
+
+  @Test
+  void credentialsAreNeverSentOverPlainHttp() throws Exception {
+    repo.file("bad", "app.yaml", """
+        name: bad
+        version: "1"
+        source:
+          type: release
+          url: http://artifacts.example.com/bad.jar
+          sha256: "%s"
+          secretRef: {name: artifact-creds}
+        """.formatted("ab".repeat(32)));
+
+    rejected("source.secretRef: credentials are only sent over https, and source.url is plain http");
+  }
+
+  @Test
+  void secretRefNamesASecret() throws Exception {
+    repo.file("bad", "app.yaml", RepoFiles.yaml("bad", "  secretRef: {name: Not_A_Name}"));
+    rejected("source.secretRef.name", "'Not_A_Name' is not a Secret name");
+
+    repo.file("bad", "app.yaml", RepoFiles.yaml("bad", "  secretRef: {}"));
+    rejected("source.secretRef.name: required");
+  }
+
+  @Test
+  void anImageSourceHasNoSecretRef() throws Exception {
+    repo.file("bad", "app.yaml", """
+        name: bad
+        version: "1"
+        isolation: vm
+        source: {type: image, image: "example/app:1", secretRef: {name: creds}}
+        """);
+
+    rejected("source.secretRef: not used by an image source; remove it");
+  }
+
   @Test
   void releaseSourceNeedsAnHttpUrl() throws Exception {
     repo.file("bad", "app.yaml", """

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class RuntimeNameTest {
   private static AppSpec withRuntime(String runtime) {
     return new AppSpec("web", "1.0", null, null, new AppSpec.Source("maven", null, null, "io.example:web", null, null,
-        null), null, null, null, null, "embedded", null, runtime, null);
+        null, null), null, null, null, null, "embedded", null, runtime, null);
   }
 
   @Test

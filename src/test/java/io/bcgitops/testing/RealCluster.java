@@ -1,9 +1,17 @@
 package io.bcgitops.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bcgitops.api.AppDeployment;
+import io.bcgitops.embedded.RuntimePools;
+import io.bcgitops.vm.VmDeployments;
+import io.bcgitops.vm.VmImages;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +25,8 @@ import java.util.List;
  */
 public final class RealCluster {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final String EPHEMERAL_STORAGE = "ephemeral-storage";
+  private static final String REVISION = "deployment.kubernetes.io/revision";
 
   private RealCluster() {
   }
@@ -41,9 +51,10 @@ public final class RealCluster {
   }
 
   /**
-   * The recorded runtime pool's Deployment, as the server returns the one this version writes:
-   * the recording's operator gave the host and the loader one /tmp; this one gives each its own
-   * (emptyDirs, which the server leaves as written), so the recording is adapted here, in one place.
+   * The recorded runtime pool's Deployment, as the server returns the one this version writes.
+   * The recording's operator gave the host and the loader one /tmp; this one gives each its own
+   * (emptyDirs, which the server leaves as written). And it bounds what the pod may write
+   * (see {@link #withStorageBounds}). The recording is adapted here, in one place.
    */
   public static Deployment runtimePoolDeployment() {
     Deployment pool = object("deployment-runtime-pool.json", Deployment.class);
@@ -55,7 +66,64 @@ public final class RealCluster {
       container.getVolumeMounts().stream().filter(m -> m.getName().equals("tmp"))
           .forEach(m -> m.setName("tmp-" + container.getName()));
     }
+    withStorageBounds(spec, RuntimePools.deployment(pool.getMetadata().getNamespace(), "default", VmImages.DEFAULTS));
     return pool;
+  }
+
+  /**
+   * The recorded vm app's Deployment (app web), as the server returns the one this version writes
+   * (see {@link #withStorageBounds}).
+   */
+  public static Deployment vmAppDeployment() {
+    Deployment web = object("deployment-vm-app.json", Deployment.class);
+    withStorageBounds(web.getSpec().getTemplate().getSpec(), desiredWeb());
+    return web;
+  }
+
+  /**
+   * The recorded ReplicaSets, the vm app's current one (the Deployment's revision) with the pod
+   * template {@link #vmAppDeployment} has, as the Deployment controller would have made it: a
+   * template that differs from the Deployment's would be an older revision.
+   */
+  public static List<ReplicaSet> replicaSets() {
+    String revision = object("deployment-vm-app.json", Deployment.class).getMetadata().getAnnotations()
+        .get(REVISION);
+    List<ReplicaSet> sets = items("replicasets.json", ReplicaSet.class);
+    sets.stream().filter(rs -> rs.getMetadata().getOwnerReferences().stream().anyMatch(o -> o.getName().equals("web"))
+            && revision.equals(rs.getMetadata().getAnnotations().get(REVISION)))
+        .forEach(rs -> withStorageBounds(rs.getSpec().getTemplate().getSpec(), desiredWeb()));
+    return sets;
+  }
+
+  private static Deployment desiredWeb() {
+    return VmDeployments.desired(item("appdeployments.json", AppDeployment.class, "web"), VmImages.DEFAULTS);
+  }
+
+  /**
+   * The recording's operator set no emptyDir sizeLimit and no ephemeral-storage request or limit;
+   * this one does, in canonical quantities (512Mi, 1Gi: DeployManifestsTest checks the form), which
+   * the API server stores and returns as written, with nothing defaulted around them. So the
+   * recording gets the desired object's values for exactly these fields, and every other field
+   * stays as the server returned it.
+   */
+  private static void withStorageBounds(PodSpec have, Deployment desired) {
+    PodSpec want = desired.getSpec().getTemplate().getSpec();
+    for (Volume volume : have.getVolumes()) {
+      want.getVolumes().stream().filter(v -> v.getName().equals(volume.getName()) && v.getEmptyDir() != null)
+          .findFirst().ifPresent(v -> volume.getEmptyDir().setSizeLimit(v.getEmptyDir().getSizeLimit()));
+    }
+    List<Container> wanted = new ArrayList<>(want.getContainers());
+    wanted.addAll(want.getInitContainers());
+    List<Container> recordedContainers = new ArrayList<>(have.getContainers());
+    recordedContainers.addAll(have.getInitContainers());
+    for (Container container : recordedContainers) {
+      Container target = wanted.stream().filter(c -> c.getName().equals(container.getName())).findFirst()
+          .orElseThrow();
+      container.getResources().getRequests().put(EPHEMERAL_STORAGE,
+          target.getResources().getRequests().get(EPHEMERAL_STORAGE));
+      container.getResources().getLimits().put(EPHEMERAL_STORAGE,
+          target.getResources().getLimits().get(EPHEMERAL_STORAGE));
+    }
   }
 
   private static InputStream open(String file) {

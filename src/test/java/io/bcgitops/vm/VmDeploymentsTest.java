@@ -16,6 +16,7 @@ import io.bcgitops.api.VmConfig;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class VmDeploymentsTest {
@@ -37,7 +39,17 @@ class VmDeploymentsTest {
   static final VmImages IMAGES = new VmImages("registry.example/bc-gitops-operator:1.2.3",
       "registry.example/temurin:17-jre", "https://maven.example/releases");
 
+  /** What every container of a vm app's pod gets: its logs, and the pod's bounded emptyDirs (see README). */
+  static final Map<String, Quantity> STORAGE_LIMIT = Map.of("ephemeral-storage", new Quantity("1Gi"));
+  static final Map<String, Quantity> STORAGE_REQUEST = Map.of("ephemeral-storage", new Quantity("256Mi"));
+
   // ---- fixtures ------------------------------------------------------------------------------
+
+  static Map<String, Quantity> with(Map<String, Quantity> quantities, String name, String amount) {
+    Map<String, Quantity> out = new TreeMap<>(quantities);
+    out.put(name, new Quantity(amount));
+    return out;
+  }
 
   static AppSource release(String url) {
     AppSource source = new AppSource();
@@ -258,6 +270,34 @@ class VmDeploymentsTest {
     assertEquals("bc-gitops-operator:latest", fetchContainer(VmDeployments.desired(app, VmImages.DEFAULTS)).getImage());
   }
 
+  /**
+   * The issue's attack: a URL's user:pass@ was copied into the init container's args. Credentials
+   * now come from the Secret source.secretRef names, as environment variables the kubelet fills in.
+   */
+  @Test
+  void credentialsReachTheFetchContainerFromTheSecretNeverThroughItsArgs() {
+    AppDeployment app = app("svc", "2.3.4", maven("com.example:svc", "https://nexus.example/private"));
+    app.getSpec().getSource().setSecretRef(new LocalObjectReference("nexus-creds"));
+    Container fetch = fetchContainer(VmDeployments.desired(app, IMAGES));
+
+    Map<String, String> fromSecret = new TreeMap<>();
+    for (EnvVar variable : fetch.getEnv()) {
+      assertNull(variable.getValue(), variable.getName());
+      var key = variable.getValueFrom().getSecretKeyRef();
+      assertEquals("nexus-creds", key.getName());
+      assertTrue(key.getOptional(), "username/password or bearerToken: the keys present are used");
+      fromSecret.put(variable.getName(), key.getKey());
+    }
+    assertEquals(Map.of("BCGITOPS_ARTIFACT_USERNAME", "username", "BCGITOPS_ARTIFACT_PASSWORD", "password",
+        "BCGITOPS_ARTIFACT_BEARER_TOKEN", "bearerToken"), fromSecret);
+    assertEquals(List.of("fetch", "--dest", "/app/app.jar", "--maven", "com.example:svc:2.3.4",
+        "--repository", "https://nexus.example/private"), fetch.getArgs());
+    assertTrue(appContainer(VmDeployments.desired(app, IMAGES)).getEnv() == null
+        || appContainer(VmDeployments.desired(app, IMAGES)).getEnv().isEmpty(), "the app never sees them");
+    assertTrue(fetchContainer(VmDeployments.desired(releaseApp(), IMAGES)).getEnv() == null
+        || fetchContainer(VmDeployments.desired(releaseApp(), IMAGES)).getEnv().isEmpty(), "none without secretRef");
+  }
+
   // ---- app container: JVM --------------------------------------------------------------------
 
   @Test
@@ -268,9 +308,8 @@ class VmDeploymentsTest {
     assertEquals("registry.example/temurin:17-jre", container.getImage());
     assertEquals(List.of("java"), container.getCommand());
     assertEquals(List.of("-jar", "/app/app.jar", "--server.port=8080", "serve"), container.getArgs());
-    assertTrue(container.getResources() == null
-        || (isEmpty(container.getResources().getLimits()) && isEmpty(container.getResources().getRequests())),
-        "no vmConfig: no resources");
+    assertEquals(STORAGE_LIMIT, container.getResources().getLimits(), "no vmConfig: ephemeral storage only");
+    assertEquals(STORAGE_REQUEST, container.getResources().getRequests());
   }
 
   @Test
@@ -307,33 +346,32 @@ class VmDeploymentsTest {
     app.getSpec().setVmConfig(vm(null, 4, null, null));
     Container container = appContainer(VmDeployments.desired(app, IMAGES));
     assertEquals(List.of("-XX:ActiveProcessorCount=4", "-jar", "/app/app.jar"), container.getArgs());
-    assertEquals(Map.of("cpu", new Quantity("4")), container.getResources().getLimits());
-    assertEquals(Map.of("cpu", new Quantity("4")), container.getResources().getRequests());
+    assertEquals(with(STORAGE_LIMIT, "cpu", "4"), container.getResources().getLimits());
+    assertEquals(with(STORAGE_REQUEST, "cpu", "4"), container.getResources().getRequests());
 
     app.getSpec().setVmConfig(vm("1Gi", null, null, null));
     container = appContainer(VmDeployments.desired(app, IMAGES));
     assertEquals(List.of("-XX:MaxRAMPercentage=75.0", "-jar", "/app/app.jar"), container.getArgs());
-    assertEquals(Map.of("memory", new Quantity("1Gi")), container.getResources().getLimits());
+    assertEquals(with(STORAGE_LIMIT, "memory", "1Gi"), container.getResources().getLimits());
   }
 
   @Test
-  void resourceLimitsEqualRequests() {
+  void memoryAndCpuRequestsEqualTheirLimits() {
     AppDeployment app = releaseApp();
     app.getSpec().setVmConfig(vm("512Mi", 2, null, null));
     ResourceRequirements resources = appContainer(VmDeployments.desired(app, IMAGES)).getResources();
-    Map<String, Quantity> expected = Map.of("memory", new Quantity("512Mi"), "cpu", new Quantity("2"));
-    assertEquals(expected, resources.getLimits());
-    assertEquals(expected, resources.getRequests());
+    assertEquals(with(with(STORAGE_LIMIT, "memory", "512Mi"), "cpu", "2"), resources.getLimits());
+    assertEquals(with(with(STORAGE_REQUEST, "memory", "512Mi"), "cpu", "2"), resources.getRequests());
     assertEquals(512L * 1024 * 1024, Quantity.getAmountInBytes(resources.getLimits().get("memory")).longValueExact());
   }
 
   @Test
-  void vmConfigWithoutLimitsSetsNoResources() {
+  void vmConfigWithoutLimitsSetsOnlyEphemeralStorage() {
     AppDeployment app = releaseApp();
     app.getSpec().setVmConfig(vm(null, null, "p-", List.of("-Xss1m")));
     Container container = appContainer(VmDeployments.desired(app, IMAGES));
-    assertTrue(container.getResources() == null
-        || (isEmpty(container.getResources().getLimits()) && isEmpty(container.getResources().getRequests())));
+    assertEquals(STORAGE_LIMIT, container.getResources().getLimits());
+    assertEquals(STORAGE_REQUEST, container.getResources().getRequests());
     assertEquals(List.of("-Xss1m", "-jar", "/app/app.jar"), container.getArgs());
   }
 
@@ -386,7 +424,7 @@ class VmDeploymentsTest {
     AppDeployment app = app("web", "3.0", image("web:3.0"));
     app.getSpec().setVmConfig(vm("256Mi", 1, null, List.of("-Xss1m")));
     Container container = appContainer(VmDeployments.desired(app, IMAGES));
-    assertEquals(Map.of("memory", new Quantity("256Mi"), "cpu", new Quantity("1")), container.getResources().getLimits());
+    assertEquals(with(with(STORAGE_LIMIT, "memory", "256Mi"), "cpu", "1"), container.getResources().getLimits());
     assertTrue(container.getArgs() == null || container.getArgs().isEmpty(), "JVM flags are for the JRE image only");
   }
 
@@ -554,9 +592,5 @@ class VmDeploymentsTest {
     // Every mount names a volume of the pod.
     allContainers(deployment).forEach(c -> c.getVolumeMounts()
         .forEach(m -> assertTrue(volumes.containsKey(m.getName()), c.getName() + " mounts " + m.getName())));
-  }
-
-  private static boolean isEmpty(Map<?, ?> map) {
-    return map == null || map.isEmpty();
   }
 }
