@@ -76,8 +76,14 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
   private final SourceFetches fetches;
   private final Clock clock;
   private InformerEventSource<AppDeployment, GitOpsSource> appDeployments;
-  /** Reconciles a source again when its fetch has ended. */
-  private final SimpleInboundEventSource<GitOpsSource> fetchesEnded = new SimpleInboundEventSource<>("fetches");
+  /** Reconciles a source again when its fetch has ended; stopping it (with the operator) stops the fetches. */
+  private final SimpleInboundEventSource<GitOpsSource> fetchesEnded = new SimpleInboundEventSource<>("fetches") {
+    @Override
+    public void stop() {
+      super.stop();
+      fetches.stop();
+    }
+  };
   private AppDeploymentApplier applier;
 
   private final EventRecorder events;

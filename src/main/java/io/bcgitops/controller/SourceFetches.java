@@ -143,6 +143,24 @@ final class SourceFetches {
     return Start.STARTED;
   }
 
+  /** How long stopping waits for the fetches that run to end (they are interrupted). */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
+  /**
+   * Stops with the operator: queued fetches are dropped, running ones interrupted and waited for
+   * (briefly), so that none writes to the cache after the operator stopped.
+   */
+  void stop() {
+    pool.shutdownNow();
+    try {
+      if (!pool.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("git fetches still run {}s after the operator stopped", STOP_WAIT.toSeconds());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** The source is gone: its outcome and its cache go (once its fetch, if one runs, has ended). */
   synchronized void forget(String uid, Path cache) {
     outcomes.remove(uid);

@@ -82,6 +82,11 @@ public final class GitFetcher {
   /** Fires every fetch's deadline and size checks; its tasks only flag and interrupt, never block. */
   private static final ScheduledThreadPoolExecutor TIMER = timer();
 
+  static {
+    // git:// through a transport whose socket a fetch's end closes (JGit's own keeps it to itself).
+    Transport.register(AbortableGitTransport.PROTOCOL);
+  }
+
   private final FetchLimits limits;
 
   /** A fetcher within the default limits. */
@@ -208,10 +213,11 @@ public final class GitFetcher {
       Duration left) throws GitFetchException, BrokenCacheException {
     FetchAbort abort = new FetchAbort();
     Path objects = git.getRepository().getDirectory().toPath().resolve("objects");
+    long packsBefore = bytesOf(objects.resolve("pack"), "*.pack");
     ScheduledFuture<?> atDeadline = TIMER.schedule(() -> abort.abort(FetchAbort.Reason.DEADLINE),
         left.toMillis(), TimeUnit.MILLISECONDS);
     ScheduledFuture<?> sizeCheck = TIMER.scheduleWithFixedDelay(() -> {
-      if (incomingBytes(objects) > limits.fetchBytes().value()) {
+      if (bytesOf(objects, "incoming_*") > limits.fetchBytes().value()) {
         abort.abort(FetchAbort.Reason.TOO_LARGE);
       }
     }, SIZE_CHECK.toMillis(), SIZE_CHECK.toMillis(), TimeUnit.MILLISECONDS);
@@ -229,9 +235,12 @@ public final class GitFetcher {
     if (ended == FetchAbort.Reason.DEADLINE) {
       throw timedOut(remote, ref, timeout);
     }
-    if (ended == FetchAbort.Reason.TOO_LARGE) {
+    if (ended == FetchAbort.Reason.TOO_LARGE || failure == null
+        && bytesOf(objects.resolve("pack"), "*.pack") - packsBefore > limits.fetchBytes().value()) {
+      // Downloaded faster than measured while it ran: the pack is there, and is dropped with the cache.
+      deleteQuietly(git.getRepository().getDirectory().toPath());
       throw new GitFetchException(GitFetchException.Kind.TOO_LARGE, "fetching " + ref + " from " + remote.safeUrl()
-          + " was stopped: its pack grew past " + limits.fetchBytes().amount() + ", the limit "
+          + " was stopped: its pack is larger than " + limits.fetchBytes().amount() + ", the limit "
           + limits.fetchBytes().setting() + " sets");
     }
     if (failure == null) {
@@ -250,21 +259,32 @@ public final class GitFetcher {
         + " slow or not answering");
   }
 
-  /** The bytes of the packs being received (JGit writes them as objects/incoming_*.pack until complete). */
-  private static long incomingBytes(Path objects) {
+  /**
+   * The bytes of the files in a folder matching a glob: the packs being received (JGit writes
+   * them as objects/incoming_*.pack until complete), or those in objects/pack.
+   */
+  private static long bytesOf(Path folder, String glob) {
     long total = 0;
-    try (DirectoryStream<Path> packs = Files.newDirectoryStream(objects, "incoming_*")) {
-      for (Path pack : packs) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, glob)) {
+      for (Path file : files) {
         try {
-          total += Files.size(pack);
+          total += Files.size(file);
         } catch (IOException gone) {
           // Renamed into place, or removed, since listed.
         }
       }
     } catch (IOException | RuntimeException e) {
-      return 0;
+      return total;
     }
     return total;
+  }
+
+  private static void deleteQuietly(Path directory) {
+    try {
+      deleteRecursively(directory);
+    } catch (IOException e) {
+      // The next fetch finds the cache unusable and starts it again.
+    }
   }
 
   /**
@@ -586,6 +606,9 @@ public final class GitFetcher {
       }
       if (transport instanceof SshTransport ssh) {
         ssh.setSshSessionFactory(new AbortableSshSessions(sshSessions(), abort));
+      }
+      if (transport instanceof AbortableGitTransport git) {
+        git.abortWith(abort);
       }
     }
 
