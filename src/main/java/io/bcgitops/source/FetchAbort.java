@@ -66,13 +66,20 @@ final class FetchAbort {
     return reason != null;
   }
 
-  /** Called by the fetching thread when the fetch is over; returns why it was ended, or null. */
+  /**
+   * Called by the fetching thread when the fetch is over: closes what it left open (a response JGit
+   * did not read, such as a 401's); returns why it was ended, or null.
+   */
   Reason finish() {
     Reason why;
+    List<AutoCloseable> left;
     synchronized (this) {
       finished = true;
       why = reason;
+      left = List.copyOf(open);
+      open.clear();
     }
+    closeQuietly(left);
     if (why != null) {
       Thread.interrupted(); // the interrupt was ours: the pool thread goes on with the next fetch
     }
