@@ -236,8 +236,9 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
    */
   private Duration untilNextFetch(GitOpsSource source, Duration interval) {
     String uid = source.getMetadata().getUid();
-    if (fetches.running(uid)) {
-      return Durations.parse(source.getSpec().getTimeout()).plus(QUEUE_FULL_RETRY);
+    Optional<Duration> running = fetches.running(uid);
+    if (running.isPresent()) {
+      return running.get().plus(QUEUE_FULL_RETRY);
     }
     SourceFetches.Outcome last = fetches.last(uid);
     if (last == null) {

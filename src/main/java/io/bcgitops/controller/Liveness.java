@@ -35,8 +35,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Liveness {
   private static final Logger LOG = LoggerFactory.getLogger(Liveness.class);
-  /** Far past what any reconcile takes (a few seconds for 1,000 apps), and past JOSDK's retries' spacing. */
-  public static final Duration MAX_RECONCILE = Duration.ofMinutes(5);
+  /**
+   * Far past every deadline a reconcile waits on (the longest, an embedded app's jar through its
+   * pool's loader, is 3 minutes; git is never waited on) and a few seconds' work for 1,000 apps,
+   * with room for a reconcile queued behind a few such slow ones.
+   */
+  public static final Duration MAX_RECONCILE = Duration.ofMinutes(10);
 
   private final Clock clock;
   private final Duration maxReconcile;

@@ -115,9 +115,9 @@ final class SourceFetches {
     return outcomes.get(uid);
   }
 
-  /** Whether a fetch of the source is queued or running. */
-  boolean running(String uid) {
-    return running.containsKey(uid);
+  /** The timeout of the source's fetch that is queued or running; empty when there is none. */
+  Optional<Duration> running(String uid) {
+    return Optional.ofNullable(running.get(uid)).map(job -> job.request.timeout());
   }
 
   /** Records a failure found before any fetch (no usable credentials, say), reused as a fetch's. */
