@@ -23,6 +23,11 @@ public final class Conditions {
     public static final String DEPENDENCY_CYCLE = "DependencyCycle";
     /** The path holds no valid app and spec.allowEmpty is false: nothing is pruned. */
     public static final String EMPTY_APP_SET = "EmptyAppSet";
+    /**
+     * The repository is over a limit on what the operator reads or fetches (apps, bytes, folder
+     * depth or entries, an object or the pack); the message names the limit and its setting.
+     */
+    public static final String REPOSITORY_TOO_LARGE = "RepositoryTooLarge";
     /** The GitOpsSource itself asks for something the operator will not do (e.g. a file URL). */
     public static final String INVALID_SOURCE = "InvalidSource";
     public static final String WAITING_FOR_DEPENDENCIES = "WaitingForDependencies";

@@ -2,6 +2,7 @@ package io.bcgitops.cli;
 
 import io.bcgitops.controller.BcGitopsOperator;
 import io.bcgitops.controller.LeaderLease;
+import io.bcgitops.controller.Liveness;
 import io.bcgitops.controller.OperatorConfig;
 import io.bcgitops.http.OperatorHttpServer;
 import io.bcgitops.metrics.OperatorMetrics;
@@ -110,13 +111,14 @@ final class OperatorCommand {
       throws StartupFailure, InterruptedException {
     KubernetesClient client = new KubernetesClientBuilder().withConfig(kubeconfig).build();
     OperatorMetrics metrics = OperatorMetrics.prometheus();
+    Liveness liveness = new Liveness();
     AtomicReference<Operator> operator = new AtomicReference<>();
     OperatorHttpServer http;
     int port = config.service().httpPort();
     try {
       // First, as it is the quickest to find taken; /healthz answers while the rest starts.
       http = httpServer(new InetSocketAddress(port), client, config, metrics,
-          () -> operator.get() != null && operator.get().getRuntimeInfo().isStarted());
+          () -> operator.get() != null && operator.get().getRuntimeInfo().isStarted(), liveness::isLive);
     } catch (IOException e) {
       client.close();
       throw ListenFailure.of(ENDPOINTS, port, "BCGITOPS_HTTP_PORT", e);
@@ -127,7 +129,7 @@ final class OperatorCommand {
       if (config.service().leaderElection()) {
         awaitLeaseNamespace(client, config.service().ownNamespace(), leaseNamespacePoll);
       }
-      operator.set(BcGitopsOperator.create(client, config, metrics));
+      operator.set(BcGitopsOperator.create(client, config, metrics, liveness));
       operator.get().start();
       return new Running(operator.get(), http, client);
     } catch (StartupFailure | InterruptedException e) {
@@ -175,7 +177,13 @@ final class OperatorCommand {
   /** /metrics, /healthz, /readyz (ready once the operator started) and the webhook receiver. */
   static OperatorHttpServer httpServer(InetSocketAddress address, KubernetesClient client, OperatorConfig config,
       OperatorMetrics metrics, BooleanSupplier ready) throws IOException {
-    return new OperatorHttpServer(address, metrics, ready, Map.of(WebhookReceiver.PATH,
+    return httpServer(address, client, config, metrics, ready, () -> true);
+  }
+
+  /** As above, /healthz failing while {@code live} says the operator is wedged. */
+  static OperatorHttpServer httpServer(InetSocketAddress address, KubernetesClient client, OperatorConfig config,
+      OperatorMetrics metrics, BooleanSupplier ready, BooleanSupplier live) throws IOException {
+    return new OperatorHttpServer(address, metrics, ready, live, Map.of(WebhookReceiver.PATH,
         WebhookReceiver.create(client, config)));
   }
 }

@@ -6,6 +6,8 @@ import io.bcgitops.spec.DesiredState;
 import io.bcgitops.spec.GitOpsRepository;
 import io.bcgitops.spec.ParsedApp;
 import io.bcgitops.spec.PathNotFoundException;
+import io.bcgitops.spec.RepositoryLimits;
+import io.bcgitops.spec.RepositoryTooLargeException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -103,9 +105,16 @@ final class RepositoryCommands {
       throw new Unreadable(2, command + ": " + root + (Files.exists(root) ? " is not a folder" : " does not exist")
           + "; give the folder of a GitOps repository (the one holding " + line.text("--path", "apps") + "/)");
     }
+    RepositoryLimits limits;
     try {
-      return new GitOpsRepository().scan(root, line.text("--path", "apps"));
-    } catch (PathNotFoundException e) {
+      // The operator's limits, from the same variables: validate fails where the operator would.
+      limits = RepositoryLimits.fromEnvironment(System.getenv());
+    } catch (IllegalArgumentException e) {
+      throw new Unreadable(2, command + ": " + e.getMessage());
+    }
+    try {
+      return new GitOpsRepository().scan(root, line.text("--path", "apps"), limits);
+    } catch (PathNotFoundException | RepositoryTooLargeException e) {
       throw new Unreadable(1, command + ": " + e.getMessage());
     } catch (IOException e) {
       Object failed = e instanceof FileSystemException f && f.getFile() != null ? f.getFile() : root;

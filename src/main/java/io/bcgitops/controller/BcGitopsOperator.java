@@ -24,8 +24,14 @@ public final class BcGitopsOperator {
 
   /** An operator running both controllers; with leader election when the config asks for it. */
   public static Operator create(KubernetesClient client, OperatorConfig config, OperatorMetrics metrics) {
-    Operator operator = newOperator(client, leaderElection(config), metrics);
-    registerGitOpsSources(operator, config, metrics);
+    return create(client, config, metrics, new Liveness());
+  }
+
+  /** As {@link #create(KubernetesClient, OperatorConfig, OperatorMetrics)}, reporting whether it makes progress. */
+  public static Operator create(KubernetesClient client, OperatorConfig config, OperatorMetrics metrics,
+      Liveness liveness) {
+    Operator operator = newOperator(client, leaderElection(config), metrics, liveness);
+    registerGitOpsSources(operator, config, metrics, liveness);
     registerAppDeployments(operator, config, metrics);
     return operator;
   }
@@ -64,10 +70,16 @@ public final class BcGitopsOperator {
    *     reconciles, and it hands the Lease back when stopped
    */
   public static Operator newOperator(KubernetesClient client, LeaderLease leaderElection, OperatorMetrics metrics) {
+    return newOperator(client, leaderElection, metrics, new Liveness());
+  }
+
+  /** As {@link #newOperator(KubernetesClient, LeaderLease, OperatorMetrics)}, its reconciles followed by liveness. */
+  public static Operator newOperator(KubernetesClient client, LeaderLease leaderElection, OperatorMetrics metrics,
+      Liveness liveness) {
     // Update and JSON patch only, never server-side apply: the same writes work on every API server.
     Consumer<ConfigurationServiceOverrider> configuration = o -> {
       o.withKubernetesClient(client)
-          .withMetrics(metrics.josdkMetrics())
+          .withMetrics(liveness.watching(metrics.josdkMetrics()))
           .withCloseClientOnStop(false)
           .withUseSSAToPatchPrimaryResource(false)
           .withSSABasedCreateUpdateMatchForDependentResources(false);
@@ -102,8 +114,15 @@ public final class BcGitopsOperator {
   }
 
   public static void registerGitOpsSources(Operator operator, OperatorConfig config, OperatorMetrics metrics) {
+    registerGitOpsSources(operator, config, metrics, new Liveness());
+  }
+
+  /** The GitOpsSource controller; its fetches report to liveness when one is stuck past its deadline. */
+  public static void registerGitOpsSources(Operator operator, OperatorConfig config, OperatorMetrics metrics,
+      Liveness liveness) {
     EventRecorder events = new EventRecorder(operator.getKubernetesClient(), Clock.systemUTC());
-    operator.register(new GitOpsSourceReconciler(config, new GitFetcher(), events, metrics, Clock.systemUTC()), c -> {
+    operator.register(new GitOpsSourceReconciler(config, new GitFetcher(config.git().fetch()), events, metrics,
+        Clock.systemUTC(), liveness), c -> {
       c.withOnUpdateFilter(new ReconcileTriggers<>());
       watchNamespaces(c, config);
     });

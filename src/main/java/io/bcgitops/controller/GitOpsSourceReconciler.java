@@ -13,14 +13,11 @@ import io.bcgitops.api.GitOpsSourceStatus.InvalidApp;
 import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.source.FetchedRevision;
 import io.bcgitops.source.GitCredentials;
-import io.bcgitops.source.GitFetchException;
 import io.bcgitops.source.GitFetcher;
 import io.bcgitops.source.GitReference;
 import io.bcgitops.spec.DesiredState;
 import io.bcgitops.spec.Durations;
-import io.bcgitops.spec.GitOpsRepository;
 import io.bcgitops.spec.ParsedApp;
-import io.bcgitops.spec.PathNotFoundException;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -34,23 +31,21 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -72,34 +67,36 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
   private static final Duration MIN_REQUEUE = Duration.ofMillis(200);
   private static final int MAX_LABEL_VALUE = 63;
 
-  /** The last fetch of a source, reused until the interval is up, the spec changes or a reconcile is requested. */
-  private record LastFetch(long generation, String requestedAt, Instant at, FetchedRevision revision,
-      StepFailure failure) {
-  }
-
-  /** The desired state read from one commit and path, reused while neither changes. */
-  private record LastRead(String commit, String path, DesiredState state) {
-  }
+  /** How soon a source looks again for a fetch thread when every one is busy and the queue is full. */
+  private static final Duration QUEUE_FULL_RETRY = Duration.ofSeconds(5);
 
   private final OperatorConfig config;
-  private final GitFetcher fetcher;
-  private final GitOpsRepository repository = new GitOpsRepository();
+  private final SourceFetches fetches;
   private final Clock clock;
-  private final Map<String, LastFetch> lastFetches = new ConcurrentHashMap<>();
-  private final Map<String, LastRead> lastReads = new ConcurrentHashMap<>();
   private InformerEventSource<AppDeployment, GitOpsSource> appDeployments;
+  /** Reconciles a source again when its fetch has ended; stopping it (with the operator) stops the fetches. */
+  private final SimpleInboundEventSource<GitOpsSource> fetchesEnded = new SimpleInboundEventSource<>("fetches") {
+    @Override
+    public void stop() {
+      super.stop();
+      fetches.stop();
+    }
+  };
   private AppDeploymentApplier applier;
 
   private final EventRecorder events;
   private final OperatorMetrics metrics;
 
   GitOpsSourceReconciler(OperatorConfig config, GitFetcher fetcher, EventRecorder events, OperatorMetrics metrics,
-      Clock clock) {
+      Clock clock, Liveness liveness) {
     this.config = config;
-    this.fetcher = fetcher;
     this.events = events;
     this.metrics = metrics;
     this.clock = clock;
+    this.fetches = new SourceFetches(fetcher, config.git().read(), (int) config.git().fetchThreads().value(),
+        (int) config.git().fetchQueue().value(), metrics, clock);
+    fetches.whenDone(fetchesEnded::propagateEvent);
+    liveness.watch(fetches::stuck);
   }
 
   @Override
@@ -109,7 +106,7 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
         .withLabelSelector(Api.SOURCE_LABEL)
         .build(), context);
     applier = new AppDeploymentApplier(appDeployments, events, metrics);
-    return List.of(appDeployments);
+    return List.of(appDeployments, fetchesEnded);
   }
 
   @Override
@@ -129,10 +126,21 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     boolean succeeded = false;
     try {
       interval = checkSource(source);
-      FetchedRevision revision = fetch(source, context, interval);
+      SourceFetches.Outcome fetched = fetched(source, context, interval);
+      if (fetched == null) {
+        // This spec (or reconcile request) has no fetch yet: one runs, and its end reconciles the
+        // source again. The status is left as it is (observedGeneration says it is not done yet).
+        return UpdateControl.<GitOpsSource>noUpdate().rescheduleAfter(untilNextFetch(source, interval));
+      }
+      FetchedRevision revision = fetched.revision();
       recordArtifact(source, status, revision);
       conditions.remove(Conditions.FETCH_FAILED);
-      DesiredState desired = readDesiredState(source, revision, status);
+      if (fetched.failure() != null) {
+        status.setInvalidApps(List.of());
+        noValidApps(status);
+        throw fetched.failure();
+      }
+      DesiredState desired = fetched.state();
       requireApps(source, desired, status);
       AppDeploymentApplier.Result applied = applier.apply(source, desired, owned(source, context), context);
       report(source, desired, applied, revision, status, conditions, context);
@@ -180,17 +188,8 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
 
   @Override
   public DeleteControl cleanup(GitOpsSource source, Context<GitOpsSource> context) {
-    String uid = source.getMetadata().getUid();
-    lastFetches.remove(uid);
-    lastReads.remove(uid);
+    fetches.forget(source.getMetadata().getUid(), cacheDirOf(source));
     events.forget(source);
-    try {
-      GitFetcher.deleteRecursively(cacheDirOf(source));
-    } catch (IOException e) {
-      // Only a cache on the operator's own disk: never keep a source from being deleted because of it.
-      LOG.warn("could not delete the git cache of GitOpsSource {}/{}: {}", source.getMetadata().getNamespace(),
-          source.getMetadata().getName(), e.getMessage());
-    }
     return DeleteControl.defaultDelete();
   }
 
@@ -212,7 +211,12 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
       throw StepFailure.stalled(Reasons.INVALID_SOURCE, "file URLs are not allowed: they read the operator's own"
           + " disk (set BCGITOPS_ALLOW_FILE_URLS=true to allow them, for tests and local use)");
     }
-    duration("spec.timeout", source.getSpec().getTimeout());
+    Duration timeout = duration("spec.timeout", source.getSpec().getTimeout());
+    if (timeout.compareTo(config.git().longestTimeout()) > 0) {
+      throw StepFailure.stalled(Reasons.INVALID_SOURCE, "spec.timeout: " + source.getSpec().getTimeout() + " is more"
+          + " than " + Durations.format(config.git().longestTimeout()) + ", the longest fetch the operator allows ("
+          + config.git().maxTimeout().setting() + ")");
+    }
     return duration("spec.interval", source.getSpec().getInterval());
   }
 
@@ -227,68 +231,69 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
 
   /**
    * When to look again: when the next fetch is due. Other events (an app's status changing) wake
-   * the reconciler in between without a fetch, and must not push the next fetch back.
+   * the reconciler in between without a fetch, and must not push the next fetch back. While a
+   * fetch runs, its end wakes the source; the time returned is only in case that is missed.
    */
   private Duration untilNextFetch(GitOpsSource source, Duration interval) {
-    LastFetch last = lastFetches.get(source.getMetadata().getUid());
+    String uid = source.getMetadata().getUid();
+    Optional<Duration> running = fetches.running(uid);
+    if (running.isPresent()) {
+      return running.get().plus(QUEUE_FULL_RETRY);
+    }
+    SourceFetches.Outcome last = fetches.last(uid);
     if (last == null) {
-      return interval;
+      return QUEUE_FULL_RETRY;
     }
     Duration left = Duration.between(clock.instant(), last.at().plus(interval));
-    return left.compareTo(MIN_REQUEUE) < 0 ? MIN_REQUEUE : left;
+    // Due now, yet not running: the queue was full.
+    return left.compareTo(MIN_REQUEUE) < 0 ? QUEUE_FULL_RETRY : left;
   }
 
-  /** Step 2: fetch the ref from git, unless the last fetch is recent enough to reuse. */
-  private FetchedRevision fetch(GitOpsSource source, Context<GitOpsSource> context, Duration interval)
+  /**
+   * Step 2: what git holds for this spec: the last fetch's outcome while it is for this spec and
+   * reconcile request. A fetch is due when there is none yet for them, or the interval is up; it
+   * runs on the fetch pool, and the outcome of the one before serves meanwhile. Null when there is
+   * none for this spec yet (its fetch runs).
+   */
+  private SourceFetches.Outcome fetched(GitOpsSource source, Context<GitOpsSource> context, Duration interval)
       throws StepFailure {
     String uid = source.getMetadata().getUid();
     long generation = source.getMetadata().getGeneration();
     String requestedAt = ReconcileTriggers.requestedAt(source);
     Instant now = clock.instant();
-    LastFetch last = lastFetches.get(uid);
+    SourceFetches.Outcome last = fetches.last(uid);
+    boolean current = last != null && last.generation() == generation
+        && Objects.equals(last.requestedAt(), requestedAt);
     // A timer set for the interval may fire a little early: a fetch that is nearly due is due.
-    boolean due = last == null || last.generation() != generation
-        || !Objects.equals(last.requestedAt(), requestedAt)
-        || Duration.between(last.at(), now).plus(MIN_REQUEUE).compareTo(interval) >= 0;
-    if (!due) {
-      if (last.failure() != null) {
-        throw last.failure();
+    boolean due = !current || Duration.between(last.at(), now).plus(MIN_REQUEUE).compareTo(interval) >= 0;
+    if (due) {
+      SourceFetches.Request request = request(source, generation, requestedAt);
+      try {
+        request = request.withCredentials(credentialsOf(source, context));
+      } catch (StepFailure failure) {
+        fetches.failed(request, now, failure);
+        LOG.warn("{}: {}", request, failure.getMessage());
+        throw failure;
       }
-      return last.revision();
+      if (fetches.start(request) == SourceFetches.Start.QUEUE_FULL) {
+        LOG.warn("{}: every fetch thread is busy and {} fetches wait ({}); trying again in {}s", request,
+            config.git().fetchQueue().value(), config.git().fetchQueue().setting(), QUEUE_FULL_RETRY.toSeconds());
+      }
     }
-    FetchedRevision revision = null;
-    StepFailure failure = null;
-    long started = System.nanoTime();
-    try {
-      revision = fetchFromGit(source, context);
-    } catch (StepFailure e) {
-      failure = e;
+    if (!current) {
+      return null;
     }
-    metrics.fetched(Duration.ofNanos(System.nanoTime() - started), failure == null);
-    lastFetches.put(uid, new LastFetch(generation, requestedAt, now, revision, failure));
-    if (failure != null) {
-      LOG.warn("GitOpsSource {}/{}: {}", source.getMetadata().getNamespace(), source.getMetadata().getName(),
-          failure.getMessage());
-      throw failure;
+    if (last.revision() == null) {
+      throw last.failure();
     }
-    return revision;
+    return last;
   }
 
-  private FetchedRevision fetchFromGit(GitOpsSource source, Context<GitOpsSource> context) throws StepFailure {
+  private SourceFetches.Request request(GitOpsSource source, long generation, String requestedAt) {
     GitOpsSourceSpec spec = source.getSpec();
-    Duration timeout = duration("spec.timeout", spec.getTimeout());
-    GitCredentials credentials = credentialsOf(source, context);
-    try {
-      return fetcher.fetch(spec.getUrl(), GitReference.of(spec.getRef()), credentials, timeout, cacheDirOf(source));
-    } catch (GitFetchException e) {
-      if (e.kind() == GitFetchException.Kind.AUTHENTICATION) {
-        throw StepFailure.authentication(e.getMessage());
-      }
-      if (e.kind() == GitFetchException.Kind.INVALID_REF) {
-        throw StepFailure.stalled(Reasons.INVALID_SOURCE, "spec.ref: " + e.getMessage());
-      }
-      throw StepFailure.fetchFailed(e.getMessage());
-    }
+    return new SourceFetches.Request(ResourceID.fromResource(source), source.getMetadata().getUid(), generation,
+        requestedAt, spec.getUrl(), GitReference.of(spec.getRef()), GitCredentials.NONE,
+        Durations.parse(spec.getTimeout()), cacheDirOf(source), spec.getPath());
   }
 
   private GitCredentials credentialsOf(GitOpsSource source, Context<GitOpsSource> context) throws StepFailure {
@@ -318,29 +323,6 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
           Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString()));
     }
     status.setLastAttemptedRevision(revision.revision());
-  }
-
-  /** Step 3: read and validate every app spec under the source's path. */
-  private DesiredState readDesiredState(GitOpsSource source, FetchedRevision revision, GitOpsSourceStatus status)
-      throws StepFailure {
-    String uid = source.getMetadata().getUid();
-    String path = source.getSpec().getPath();
-    LastRead last = lastReads.get(uid);
-    if (last != null && last.commit().equals(revision.commit()) && Objects.equals(last.path(), path)) {
-      return last.state();
-    }
-    try {
-      DesiredState state = repository.scan(revision.worktree(), path);
-      lastReads.put(uid, new LastRead(revision.commit(), path, state));
-      return state;
-    } catch (PathNotFoundException e) {
-      status.setInvalidApps(List.of());
-      noValidApps(status);
-      throw StepFailure.stalled(Reasons.PATH_NOT_FOUND, e.getMessage() + " at " + revision.revision()
-          + "; no AppDeployment was changed");
-    } catch (IOException e) {
-      throw StepFailure.fetchFailed("reading the checked-out repository failed: " + e.getMessage());
-    }
   }
 
   /** Step 4: an app set with no valid app never prunes everything, unless the source allows it. */

@@ -1,8 +1,13 @@
 package io.bcgitops.controller;
 
 import io.bcgitops.embedded.RuntimePoolAddress;
+import io.bcgitops.source.FetchLimits;
+import io.bcgitops.spec.Durations;
+import io.bcgitops.spec.Limit;
+import io.bcgitops.spec.RepositoryLimits;
 import io.bcgitops.vm.VmImages;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -17,9 +22,66 @@ import java.util.stream.Collectors;
  * @param images the images apps run with, and where their jars come from
  * @param poolAddress where runtime pools' APIs are reached (their Services, in a cluster)
  * @param service how the operator process itself runs: its HTTP port, leader election, webhook Secret
+ * @param git what fetching and reading a GitOpsSource's repository may cost
  */
 public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allowFileUrls, VmImages images,
-    RuntimePoolAddress poolAddress, Service service) {
+    RuntimePoolAddress poolAddress, Service service, Git git) {
+
+  /** With the default git limits. */
+  public OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allowFileUrls, VmImages images,
+      RuntimePoolAddress poolAddress, Service service) {
+    this(namespaces, cacheDir, allowFileUrls, images, poolAddress, service, Git.DEFAULTS);
+  }
+
+  /** The same settings with other git limits. */
+  public OperatorConfig withGit(Git newGit) {
+    return new OperatorConfig(namespaces, cacheDir, allowFileUrls, images, poolAddress, service, newGit);
+  }
+
+  /**
+   * What one GitOpsSource's repository may cost the operator (README, "Limits").
+   *
+   * @param read what reading a revision's apps may cost
+   * @param fetch what one fetch may bring into the cache
+   * @param maxTimeout the longest spec.timeout a source may ask for: a fetch holds one of the fetch threads that long
+   * @param fetchThreads fetches that run at once
+   * @param fetchQueue fetches that may wait for a thread; a source finding the queue full tries again shortly
+   */
+  public record Git(RepositoryLimits read, FetchLimits fetch, Limit maxTimeout, Limit fetchThreads,
+      Limit fetchQueue) {
+    public static final Git DEFAULTS = new Git(RepositoryLimits.DEFAULTS, FetchLimits.DEFAULTS,
+        Limit.count("BCGITOPS_GIT_MAX_TIMEOUT", Duration.ofMinutes(5).toSeconds()),
+        Limit.count("BCGITOPS_GIT_FETCH_THREADS", 4), Limit.count("BCGITOPS_GIT_FETCH_QUEUE", 1024));
+
+    /** @throws IllegalArgumentException naming the variable whose value is not one */
+    public static Git fromEnvironment(Map<String, String> env) {
+      return new Git(RepositoryLimits.fromEnvironment(env), FetchLimits.fromEnvironment(env),
+          maxTimeout(env), DEFAULTS.fetchThreads.from(env), DEFAULTS.fetchQueue.from(env));
+    }
+
+    /** The longest spec.timeout allowed. */
+    public Duration longestTimeout() {
+      return Duration.ofSeconds(maxTimeout.value());
+    }
+
+    /** A duration (5m, 90s) in seconds. */
+    private static Limit maxTimeout(Map<String, String> env) {
+      String text = env.get(DEFAULTS.maxTimeout.setting());
+      if (text == null || text.isBlank()) {
+        return DEFAULTS.maxTimeout;
+      }
+      try {
+        long seconds = Durations.parse(text.strip()).toSeconds();
+        if (seconds >= 1) {
+          return DEFAULTS.maxTimeout.withValue(seconds);
+        }
+      } catch (IllegalArgumentException e) {
+        // Said below.
+      }
+      throw new IllegalArgumentException(DEFAULTS.maxTimeout.setting() + " must be a duration of at least 1s"
+          + " (such as 5m or 90s), got '" + text + "'");
+    }
+  }
 
   /**
    * @param httpPort where /metrics, /healthz, /readyz and /hook/ are served
@@ -49,7 +111,8 @@ public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allo
         Boolean.parseBoolean(env.getOrDefault("BCGITOPS_LEADER_ELECTION", "true")),
         env.get("BCGITOPS_WEBHOOK_SECRET"),
         "json".equalsIgnoreCase(env.getOrDefault("BCGITOPS_LOG_FORMAT", "text")));
-    return new OperatorConfig(namespaces, cache, fileUrls, images, RuntimePoolAddress.CLUSTER_DNS, service);
+    return new OperatorConfig(namespaces, cache, fileUrls, images, RuntimePoolAddress.CLUSTER_DNS, service,
+        Git.fromEnvironment(env));
   }
 
   /** BCGITOPS_HTTP_PORT's value; an IllegalArgumentException naming the variable when it is no port. */

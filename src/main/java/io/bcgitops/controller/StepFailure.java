@@ -29,6 +29,14 @@ final class StepFailure extends Exception {
     return new StepFailure(Conditions.Reasons.AUTHENTICATION_FAILED, message, true, true);
   }
 
+  /**
+   * The repository is over a limit of what a fetch may bring (an object, the pack): a fetch
+   * failure only a change in git (or of the limit) fixes.
+   */
+  static StepFailure tooLarge(String message) {
+    return new StepFailure(Conditions.Reasons.REPOSITORY_TOO_LARGE, message, true, true);
+  }
+
   /** The fetched content or the source's spec needs a fix from the user. */
   static StepFailure stalled(String reason, String message) {
     return new StepFailure(reason, message, true, false);

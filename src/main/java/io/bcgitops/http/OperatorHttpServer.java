@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code GET /metrics}: the registry in Prometheus text format;
- *   <li>{@code GET /healthz}: 200 {@code ok} while the process serves (liveness);
+ *   <li>{@code GET /healthz}: 200 {@code ok} while the supplied liveness check passes (by default, while the
+ *       process serves), else 503 {@code wedged} (liveness);
  *   <li>{@code GET /readyz}: 200 {@code ok} when the supplied check says ready, else 503 {@code not ready}
  *       (readiness);
  *   <li>extra handlers, each mounted at a path prefix (such as the webhook receiver at {@code /hook/}), which get
@@ -48,6 +49,7 @@ public final class OperatorHttpServer implements AutoCloseable {
   private final ExecutorService executor;
   private final OperatorMetrics metrics;
   private final BooleanSupplier ready;
+  private final BooleanSupplier live;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
@@ -61,7 +63,17 @@ public final class OperatorHttpServer implements AutoCloseable {
    */
   public OperatorHttpServer(InetSocketAddress address, OperatorMetrics metrics, BooleanSupplier ready,
       Map<String, HttpHandler> extraRoutes) throws IOException {
+    this(address, metrics, ready, () -> true, extraRoutes);
+  }
+
+  /**
+   * As {@link #OperatorHttpServer(InetSocketAddress, OperatorMetrics, BooleanSupplier, Map)}, with /healthz
+   * answering {@code live} (an exception counts as live: a failing check is not a wedged operator).
+   */
+  public OperatorHttpServer(InetSocketAddress address, OperatorMetrics metrics, BooleanSupplier ready,
+      BooleanSupplier live, Map<String, HttpHandler> extraRoutes) throws IOException {
     Objects.requireNonNull(address, "address");
+    this.live = Objects.requireNonNull(live, "live");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.ready = Objects.requireNonNull(ready, "ready");
     Map<String, HttpHandler> routes = new LinkedHashMap<>(extraRoutes == null ? Map.of() : extraRoutes);
@@ -84,7 +96,7 @@ public final class OperatorHttpServer implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext("/", exchange -> respond(exchange, 404, "not found"));
     server.createContext("/metrics", get("/metrics", this::metrics));
-    server.createContext("/healthz", get("/healthz", exchange -> respond(exchange, 200, "ok")));
+    server.createContext("/healthz", get("/healthz", this::liveness));
     server.createContext("/readyz", get("/readyz", this::readiness));
     routes.forEach(server::createContext);
   }
@@ -127,6 +139,17 @@ public final class OperatorHttpServer implements AutoCloseable {
       return;
     }
     respond(exchange, 200, OperatorMetrics.PROMETHEUS_CONTENT_TYPE, body);
+  }
+
+  private void liveness(HttpExchange exchange) throws IOException {
+    boolean isLive;
+    try {
+      isLive = live.getAsBoolean();
+    } catch (RuntimeException e) {
+      LOG.debug("Liveness check failed", e);
+      isLive = true;
+    }
+    respond(exchange, isLive ? 200 : 503, isLive ? "ok" : "wedged");
   }
 
   private void readiness(HttpExchange exchange) throws IOException {

@@ -3,16 +3,21 @@ package io.bcgitops.source;
 import java.nio.file.Path;
 
 /**
- * A fetched and checked-out revision.
+ * A fetched revision.
  *
  * @param revision Flux-style revision: {@code main@sha1:<40 hex>}, {@code v1.2.0@sha1:...}, or {@code sha1:...}
  * @param commit the commit id, 40 hex characters
- * @param worktree the checked-out files of that commit
+ * @param repository the git cache holding it (a bare repository): {@link #open()} reads its files
  */
-public record FetchedRevision(String revision, String commit, Path worktree) {
-  static FetchedRevision of(String refName, String commit, Path worktree) {
+public record FetchedRevision(String revision, String commit, Path repository) {
+  static FetchedRevision of(String refName, String commit, Path repository) {
     String revision = (refName == null ? "" : refName + "@") + "sha1:" + commit;
-    return new FetchedRevision(revision, commit, worktree);
+    return new FetchedRevision(revision, commit, repository);
+  }
+
+  /** The commit's files, read from the cache as they are asked for; close it when done. */
+  public GitCommitTree open() throws java.io.IOException {
+    return GitCommitTree.open(repository, commit);
   }
 
   /** The revision with the hash cut to 7 characters: {@code main@a1b2c3d}. */

@@ -1,12 +1,18 @@
 package io.bcgitops.source;
 
+import io.bcgitops.spec.Durations;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
@@ -17,24 +23,31 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.FetchCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.JGitInternalException;
+import org.eclipse.jgit.errors.TooLargeObjectInPackException;
 import org.eclipse.jgit.errors.TransportException;
+import org.eclipse.jgit.internal.storage.file.FileRepository;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ProgressMonitor;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.FetchResult;
+import org.eclipse.jgit.transport.PackParser;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteSession;
 import org.eclipse.jgit.transport.SshSessionFactory;
@@ -51,16 +64,53 @@ import org.eclipse.jgit.util.FS;
 import org.semver4j.Semver;
 
 /**
- * Fetches one ref of a remote repository into a local cache folder and checks it out. The cache is
+ * Fetches one ref of a remote repository into a local cache (a bare repository: nothing is checked
+ * out; {@link GitCommitTree} reads what the operator needs straight from the commit). The cache is
  * kept between calls, so each fetch after the first transfers only new objects; the first fetch of
  * a branch or tag takes its tip without the history before it (a shallow clone).
+ *
+ * <p>A fetch is bounded whatever the remote does: the timeout is a deadline for the whole fetch
+ * (its transport is closed there, however slowly the server trickles), the pack it may download
+ * and every object in it are capped by {@link FetchLimits}, and no credential is written to the
+ * cache (the remote's URL, which JGit writes into FETCH_HEAD, is stored without user info).
  */
 public final class GitFetcher {
-  /** The cache's own section of .git/config. */
+  /** The cache's own section of its config. */
   private static final String CONFIG_SECTION = "bcgitops";
+  /** How often the pack being downloaded is measured against {@link FetchLimits#fetchBytes()}. */
+  private static final Duration SIZE_CHECK = Duration.ofMillis(100);
+  /** Fires every fetch's deadline and size checks; its tasks only flag and interrupt, never block. */
+  private static final ScheduledThreadPoolExecutor TIMER = timer();
+
+  static {
+    // git:// through a transport whose socket a fetch's end closes (JGit's own keeps it to itself).
+    Transport.register(AbortableGitTransport.PROTOCOL);
+  }
+
+  private final FetchLimits limits;
+
+  /** A fetcher within the default limits. */
+  public GitFetcher() {
+    this(FetchLimits.DEFAULTS);
+  }
+
+  public GitFetcher(FetchLimits limits) {
+    this.limits = limits;
+  }
+
+  private static ScheduledThreadPoolExecutor timer() {
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread thread = new Thread(runnable, "bcgitops-git-deadlines");
+      thread.setDaemon(true);
+      return thread;
+    });
+    timer.setRemoveOnCancelPolicy(true);
+    return timer;
+  }
 
   /**
-   * Brings {@code directory} to the revision {@code ref} names at {@code url}.
+   * Brings the cache {@code directory} to the revision {@code ref} names at {@code url}, within
+   * {@code timeout} from now.
    *
    * @throws GitFetchException with a message safe to show: credentials are redacted
    */
@@ -70,8 +120,10 @@ public final class GitFetcher {
       throw new GitFetchException(GitFetchException.Kind.INVALID_REF, ref.kind().name().toLowerCase(Locale.ROOT)
           + " " + ref.problem());
     }
+    Remote remote = Remote.of(url, credentials);
+    Instant deadline = Instant.now().plus(timeout);
     try {
-      return fetchInto(url, ref, credentials, timeout, directory);
+      return fetchInto(remote, ref, timeout, deadline, directory);
     } catch (BrokenCacheException broken) {
       // A crash can leave the cache broken (a stale lock, a half-written ref); it is only a cache.
       try {
@@ -80,11 +132,40 @@ public final class GitFetcher {
         throw new GitFetchException(GitFetchException.Kind.FETCH, "cannot reset the git cache: " + e.getMessage());
       }
       try {
-        return fetchInto(url, ref, credentials, timeout, directory);
+        return fetchInto(remote, ref, timeout, deadline, directory);
       } catch (BrokenCacheException again) {
         throw new GitFetchException(GitFetchException.Kind.FETCH, "the git cache is unusable even after a fresh"
-            + " clone: " + credentials.redact(again.getMessage()));
+            + " clone: " + remote.credentials().redact(again.getMessage()));
       }
+    }
+  }
+
+  /**
+   * The remote as JGit is given it: a URL without user info (JGit writes it into FETCH_HEAD), and
+   * the credentials, from the Secret or else from the URL's user info.
+   *
+   * @param url what JGit fetches from
+   * @param safeUrl the URL for messages: its user info redacted
+   */
+  private record Remote(String url, String safeUrl, GitCredentials credentials) {
+    static Remote of(String url, GitCredentials credentials) {
+      String safe = credentials.redact(url);
+      URIish uri;
+      try {
+        uri = new URIish(url);
+      } catch (URISyntaxException e) {
+        return new Remote(url, safe, credentials); // JGit says what is wrong with it
+      }
+      boolean ssh = uri.getScheme() == null || uri.getScheme().contains("ssh");
+      if (uri.getPass() == null && (ssh || uri.getUser() == null)) {
+        return new Remote(url, safe, credentials); // at most an SSH login name, which is no secret
+      }
+      GitCredentials effective = credentials;
+      if (!ssh && credentials.username() == null && credentials.bearerToken() == null) {
+        effective = new GitCredentials(uri.getUser(), uri.getPass(), null, null, null);
+      }
+      URIish stripped = ssh ? uri.setPass(null) : uri.setUser(null).setPass(null);
+      return new Remote(stripped.toString(), effective.redact(safe), effective);
     }
   }
 
@@ -95,37 +176,114 @@ public final class GitFetcher {
     }
   }
 
-  private FetchedRevision fetchInto(String url, GitReference ref, GitCredentials credentials, Duration timeout,
+  private FetchedRevision fetchInto(Remote remote, GitReference ref, Duration timeout, Instant deadline,
       Path directory) throws GitFetchException, BrokenCacheException {
-    String safeUrl = credentials.redact(url);
-    try (Git git = openOrInit(directory, url);
-        Authentication auth = new Authentication(credentials, directory.resolveSibling(directory.getFileName() + ".ssh"))) {
-      FetchResult fetched;
-      try {
-        fetched = fetchRefs(git, url, ref, auth, timeout);
-      } catch (GitAPIException | RuntimeException e) {
-        if (e instanceof JGitInternalException && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("lock")) {
-          throw new BrokenCacheException(e.getMessage(), e);
-        }
-        throw classify(e, safeUrl, ref, credentials);
-      }
+    Duration left = Duration.between(Instant.now(), deadline);
+    if (left.isNegative() || left.isZero()) {
+      throw timedOut(remote, ref, timeout);
+    }
+    try (Repository repository = openOrInit(directory, remote.url());
+        Git git = new Git(repository);
+        Authentication auth = new Authentication(remote.credentials(),
+            directory.resolveSibling(directory.getFileName() + ".ssh"))) {
+      FetchResult fetched = fetchBounded(git, remote, ref, auth, timeout, left);
       for (TrackingRefUpdate update : fetched.getTrackingRefUpdates()) {
         if (!UPDATED.contains(update.getResult())) {
           throw new BrokenCacheException("updating " + update.getLocalName() + " failed: " + update.getResult(), null);
         }
       }
       try {
-        Repository repository = git.getRepository();
         String refName = ref.kind() == GitReference.Kind.SEMVER ? highestTagIn(repository, ref.value()) : ref.value();
-        ObjectId commit = resolveCommit(repository, ref, refName, safeUrl);
-        git.checkout().setName(commit.name()).setForced(true).call();
+        ObjectId commit = resolveCommit(repository, ref, refName, remote.safeUrl());
         repackIfTooManyPacks(git);
         return FetchedRevision.of(ref.kind() == GitReference.Kind.COMMIT ? null : refName, commit.name(), directory);
-      } catch (GitAPIException | IOException | RuntimeException e) {
-        throw new BrokenCacheException("checking out failed: " + e.getMessage(), e);
+      } catch (IOException | RuntimeException e) {
+        throw new BrokenCacheException("reading the fetched refs failed: " + e.getMessage(), e);
       }
-    } catch (IOException | GitAPIException | UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       throw new BrokenCacheException("opening the cache failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Runs the fetch on this thread, ended from the timer at the deadline or once the pack it
+   * downloads grows past {@link FetchLimits#fetchBytes()}.
+   */
+  private FetchResult fetchBounded(Git git, Remote remote, GitReference ref, Authentication auth, Duration timeout,
+      Duration left) throws GitFetchException, BrokenCacheException {
+    FetchAbort abort = new FetchAbort();
+    Path objects = git.getRepository().getDirectory().toPath().resolve("objects");
+    long packsBefore = bytesOf(objects.resolve("pack"), "*.pack");
+    ScheduledFuture<?> atDeadline = TIMER.schedule(() -> abort.abort(FetchAbort.Reason.DEADLINE),
+        left.toMillis(), TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> sizeCheck = TIMER.scheduleWithFixedDelay(() -> {
+      if (bytesOf(objects, "incoming_*") > limits.fetchBytes().value()) {
+        abort.abort(FetchAbort.Reason.TOO_LARGE);
+      }
+    }, SIZE_CHECK.toMillis(), SIZE_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+    FetchResult result = null;
+    Exception failure = null;
+    try {
+      result = fetchRefs(git, remote.url(), ref, auth, timeout, abort);
+    } catch (GitAPIException | IOException | RuntimeException e) {
+      failure = e;
+    } finally {
+      atDeadline.cancel(false);
+      sizeCheck.cancel(false);
+    }
+    FetchAbort.Reason ended = abort.finish();
+    if (ended == FetchAbort.Reason.DEADLINE) {
+      throw timedOut(remote, ref, timeout);
+    }
+    if (ended == FetchAbort.Reason.TOO_LARGE || failure == null
+        && bytesOf(objects.resolve("pack"), "*.pack") - packsBefore > limits.fetchBytes().value()) {
+      // Downloaded faster than measured while it ran: the pack is there, and is dropped with the cache.
+      deleteQuietly(git.getRepository().getDirectory().toPath());
+      throw new GitFetchException(GitFetchException.Kind.TOO_LARGE, "fetching " + ref + " from " + remote.safeUrl()
+          + " was stopped: its pack is larger than " + limits.fetchBytes().amount() + ", the limit "
+          + limits.fetchBytes().setting() + " sets");
+    }
+    if (failure == null) {
+      return result;
+    }
+    if (failure instanceof JGitInternalException
+        && String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT).contains("lock")) {
+      throw new BrokenCacheException(failure.getMessage(), failure);
+    }
+    throw classify(failure, remote, ref);
+  }
+
+  private static GitFetchException timedOut(Remote remote, GitReference ref, Duration timeout) {
+    return new GitFetchException(GitFetchException.Kind.FETCH, "fetching " + ref + " from " + remote.safeUrl()
+        + " did not finish within " + Durations.format(timeout) + " (spec.timeout) and was stopped; the server is"
+        + " slow or not answering");
+  }
+
+  /**
+   * The bytes of the files in a folder matching a glob: the packs being received (JGit writes
+   * them as objects/incoming_*.pack until complete), or those in objects/pack.
+   */
+  private static long bytesOf(Path folder, String glob) {
+    long total = 0;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, glob)) {
+      for (Path file : files) {
+        try {
+          total += Files.size(file);
+        } catch (IOException gone) {
+          // Renamed into place, or removed, since listed.
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return total;
+    }
+    return total;
+  }
+
+  private static void deleteQuietly(Path directory) {
+    try {
+      deleteRecursively(directory);
+    } catch (IOException e) {
+      // The next fetch finds the cache unusable and starts it again.
     }
   }
 
@@ -164,33 +322,76 @@ public final class GitFetcher {
       RefUpdate.Result.FAST_FORWARD, RefUpdate.Result.NO_CHANGE, RefUpdate.Result.RENAMED);
 
   /**
-   * Opens the cache, or starts an empty one. The URL itself is not stored (it may hold credentials),
-   * only its hash: a cache fetched from another URL is started again, so that nothing of the other
-   * repository (a commit of a fork, say) can be resolved.
+   * Opens the cache, or starts an empty one. The URL itself is not stored, only its hash: a cache
+   * fetched from another URL is started again, so that nothing of the other repository (a commit
+   * of a fork, say) can be resolved. A cache of an earlier version (a checkout, with a .git folder)
+   * is started again too.
    */
-  private static Git openOrInit(Path directory, String url) throws GitAPIException, IOException {
+  private Repository openOrInit(Path directory, String url) throws IOException {
     String urlHash = sha256(url);
-    if (Files.isDirectory(directory.resolve(".git"))) {
-      Git git = null;
-      try {
-        git = Git.open(directory.toFile());
-        git.getRepository().getRefDatabase().getRefs();
-        if (urlHash.equals(git.getRepository().getConfig().getString(CONFIG_SECTION, null, "url-sha256"))) {
-          return git;
+    if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+      if (Files.isRegularFile(directory.resolve("HEAD")) && Files.isDirectory(directory.resolve("objects"))) {
+        Repository repository = null;
+        try {
+          repository = open(directory);
+          repository.getRefDatabase().getRefs();
+          if (urlHash.equals(repository.getConfig().getString(CONFIG_SECTION, null, "url-sha256"))) {
+            return repository;
+          }
+        } catch (IOException | RuntimeException corrupt) {
+          // A cache that cannot be read (a crash mid-write, a full disk) is only a cache: start again.
         }
-      } catch (IOException | RuntimeException corrupt) {
-        // A cache that cannot be read (a crash mid-write, a full disk) is only a cache: start again.
-      }
-      if (git != null) {
-        git.close();
+        if (repository != null) {
+          repository.close();
+        }
       }
       deleteRecursively(directory);
     }
-    Git git = Git.init().setDirectory(directory.toFile()).call();
-    StoredConfig config = git.getRepository().getConfig();
+    Files.createDirectories(directory);
+    Repository repository = open(directory);
+    repository.create(true);
+    StoredConfig config = repository.getConfig();
     config.setString(CONFIG_SECTION, null, "url-sha256", urlHash);
     config.save();
-    return git;
+    return repository;
+  }
+
+  private Repository open(Path directory) throws IOException {
+    FileRepositoryBuilder builder = new FileRepositoryBuilder().setGitDir(directory.toFile()).setBare();
+    builder.setup();
+    return new LimitedRepository(builder, limits.objectBytes().value());
+  }
+
+  /**
+   * The cache, whose fetches refuse a pack with an object over the limit before holding any of it:
+   * JGit inflates a folder listing, a commit, or the base of a delta whole into memory while it
+   * indexes a pack, so one object of a few GB (a few MB on the wire) would exhaust the heap.
+   */
+  private static final class LimitedRepository extends FileRepository {
+    private final long maxObjectBytes;
+
+    LimitedRepository(FileRepositoryBuilder options, long maxObjectBytes) throws IOException {
+      super(options);
+      this.maxObjectBytes = maxObjectBytes;
+    }
+
+    @Override
+    public ObjectInserter newObjectInserter() {
+      ObjectInserter inserter = super.newObjectInserter();
+      return new ObjectInserter.Filter() {
+        @Override
+        protected ObjectInserter delegate() {
+          return inserter;
+        }
+
+        @Override
+        public PackParser newPackParser(InputStream in) throws IOException {
+          PackParser parser = inserter.newPackParser(in);
+          parser.setMaxObjectSizeLimit(maxObjectBytes);
+          return parser;
+        }
+      };
+    }
   }
 
   private static String sha256(String text) {
@@ -201,8 +402,8 @@ public final class GitFetcher {
     }
   }
 
-  private static FetchResult fetchRefs(Git git, String url, GitReference ref, Authentication auth, Duration timeout)
-      throws GitAPIException, IOException {
+  private static FetchResult fetchRefs(Git git, String url, GitReference ref, Authentication auth, Duration timeout,
+      FetchAbort abort) throws GitAPIException, IOException {
     List<RefSpec> specs = switch (ref.kind()) {
       case BRANCH -> List.of(new RefSpec("+refs/heads/" + ref.value() + ":refs/remotes/origin/" + ref.value()));
       case TAG -> List.of(new RefSpec("+refs/tags/" + ref.value() + ":refs/tags/" + ref.value()));
@@ -215,8 +416,9 @@ public final class GitFetcher {
         .setTagOpt(TagOpt.NO_TAGS)
         .setRemoveDeletedRefs(true)
         .setTimeout((int) Math.max(1, timeout.toSeconds()))
+        .setProgressMonitor(new CancelledOnAbort(abort))
         .setCredentialsProvider(auth.credentialsProvider())
-        .setTransportConfigCallback(auth::configure);
+        .setTransportConfigCallback(transport -> auth.configure(transport, abort));
     Repository repository = git.getRepository();
     if (ref.kind() == GitReference.Kind.COMMIT) {
       // Any commit of the history may be asked for, also one older than where a first clone stopped.
@@ -270,13 +472,21 @@ public final class GitFetcher {
     }
   }
 
-  private static GitFetchException classify(Exception e, String url, GitReference ref, GitCredentials credentials) {
+  private GitFetchException classify(Exception e, Remote remote, GitReference ref) {
+    GitCredentials credentials = remote.credentials();
     StringBuilder all = new StringBuilder();
     for (Throwable t = e; t != null; t = t.getCause()) {
       all.append(' ').append(t.getMessage());
     }
     String text = all.toString().toLowerCase(Locale.ROOT);
-    String safeUrl = credentials.redact(url);
+    String safeUrl = remote.safeUrl();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof TooLargeObjectInPackException) {
+        return new GitFetchException(GitFetchException.Kind.TOO_LARGE, ref + " in " + safeUrl + " holds an object"
+            + " larger than " + limits.objectBytes().amount() + ", the limit " + limits.objectBytes().setting()
+            + " sets (" + t.getMessage() + ")");
+      }
+    }
     if (text.contains("remote does not have") || text.contains("not found in remote")) {
       return new GitFetchException(GitFetchException.Kind.REF_NOT_FOUND, ref + " not found in " + safeUrl);
     }
@@ -300,55 +510,25 @@ public final class GitFetcher {
   }
 
   /**
-   * Bounds the SSH handshake and authentication by the fetch timeout. JGit hands the timeout to sshd
-   * only for the TCP connect and then waits for key exchange and authentication up to sshd's own
-   * limit (2 minutes), so a host that accepts the connection but never answers would hold the fetch
-   * far longer than {@code spec.timeout}. The waiting thread is interrupted at the deadline.
+   * SSH sessions of one fetch, each closed when the fetch is ended: at the deadline the handshake
+   * (which JGit bounds only by sshd's own two minutes) is interrupted, and a session that trickles
+   * is disconnected.
    */
-  private static final class TimeBoundSshSessions extends SshSessionFactory {
+  private static final class AbortableSshSessions extends SshSessionFactory {
     private final SshSessionFactory delegate;
+    private final FetchAbort abort;
 
-    TimeBoundSshSessions(SshSessionFactory delegate) {
+    AbortableSshSessions(SshSessionFactory delegate, FetchAbort abort) {
       this.delegate = delegate;
+      this.abort = abort;
     }
 
     @Override
     public RemoteSession getSession(URIish uri, CredentialsProvider credentialsProvider, FS fs, int tms)
         throws TransportException {
-      if (tms <= 0) {
-        return delegate.getSession(uri, credentialsProvider, fs, tms);
-      }
-      Thread caller = Thread.currentThread();
-      Object lock = new Object();
-      boolean[] state = new boolean[2]; // [0]: finished, [1]: interrupted at the deadline
-      CompletableFuture.delayedExecutor(tms, TimeUnit.MILLISECONDS).execute(() -> {
-        synchronized (lock) {
-          if (!state[0]) {
-            state[1] = true;
-            caller.interrupt();
-          }
-        }
-      });
-      try {
-        return delegate.getSession(uri, credentialsProvider, fs, tms);
-      } catch (TransportException e) {
-        synchronized (lock) {
-          if (state[1]) {
-            TransportException timeout = new TransportException(uri,
-                "the SSH server did not complete the handshake within " + Duration.ofMillis(tms).toSeconds() + "s");
-            timeout.addSuppressed(e);
-            throw timeout;
-          }
-        }
-        throw e;
-      } finally {
-        synchronized (lock) {
-          state[0] = true;
-          if (state[1]) {
-            Thread.interrupted(); // the interrupt was ours: do not leak it to the caller
-          }
-        }
-      }
+      RemoteSession session = delegate.getSession(uri, credentialsProvider, fs, tms);
+      abort.closeOnAbort(session::disconnect);
+      return session;
     }
 
     @Override
@@ -359,6 +539,40 @@ public final class GitFetcher {
     @Override
     public void releaseSession(RemoteSession session) {
       delegate.releaseSession(session);
+    }
+  }
+
+  /** Tells JGit's pack parser, which asks between objects, that the fetch was ended. */
+  private static final class CancelledOnAbort implements ProgressMonitor {
+    private final FetchAbort abort;
+
+    CancelledOnAbort(FetchAbort abort) {
+      this.abort = abort;
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return abort.aborted();
+    }
+
+    @Override
+    public void start(int totalTasks) {
+    }
+
+    @Override
+    public void beginTask(String title, int totalWork) {
+    }
+
+    @Override
+    public void update(int completed) {
+    }
+
+    @Override
+    public void endTask() {
+    }
+
+    @Override
+    public void showDuration(boolean enabled) {
     }
   }
 
@@ -383,12 +597,18 @@ public final class GitFetcher {
               credentials.password() == null ? "" : credentials.password());
     }
 
-    void configure(Transport transport) {
-      if (transport instanceof TransportHttp http && credentials.bearerToken() != null) {
-        http.setAdditionalHeaders(Map.of("Authorization", "Bearer " + credentials.bearerToken()));
+    void configure(Transport transport, FetchAbort abort) {
+      if (transport instanceof TransportHttp http) {
+        http.setHttpConnectionFactory(new AbortableHttpConnections(abort));
+        if (credentials.bearerToken() != null) {
+          http.setAdditionalHeaders(Map.of("Authorization", "Bearer " + credentials.bearerToken()));
+        }
       }
       if (transport instanceof SshTransport ssh) {
-        ssh.setSshSessionFactory(new TimeBoundSshSessions(sshSessions()));
+        ssh.setSshSessionFactory(new AbortableSshSessions(sshSessions(), abort));
+      }
+      if (transport instanceof AbortableGitTransport git) {
+        git.abortWith(abort);
       }
     }
 

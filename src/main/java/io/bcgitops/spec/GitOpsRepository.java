@@ -1,64 +1,82 @@
 package io.bcgitops.spec;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
- * Reads the desired state from a GitOps repository on disk: {@code <root>/<path>/<dir>/app.yaml},
- * one folder per app (DESIGN.md section 2). Nothing here knows about Kubernetes.
+ * Reads the desired state from a GitOps repository: {@code <root>/<path>/<dir>/app.yaml}, one
+ * folder per app (DESIGN.md section 2), and nothing else of it. The same code reads a folder on
+ * disk and a commit in git ({@link RepositoryTree}), within {@link RepositoryLimits}. Nothing here
+ * knows about Kubernetes.
  */
 public final class GitOpsRepository {
   /** In each folder the first of these that exists is the app's spec (bc_gitops order). */
   public static final List<String> SPEC_FILE_NAMES =
       List.of("app.yaml", "app.yml", "app.json", "config.yaml", "config.yml", "config.json");
+  /** The largest spec file by default (DESIGN.md section 2); {@link RepositoryLimits#specBytes()} sets it. */
   public static final long MAX_SPEC_BYTES = 1L << 20;
 
   private final AppSpecParser parser = new AppSpecParser();
   private final SpecValidator validator = new SpecValidator();
 
+  /** Scans a repository folder on disk within the default limits. */
+  public DesiredState scan(Path root, String path)
+      throws PathNotFoundException, RepositoryTooLargeException, IOException {
+    return scan(root, path, RepositoryLimits.DEFAULTS);
+  }
+
+  /** Scans a repository folder on disk. */
+  public DesiredState scan(Path root, String path, RepositoryLimits limits)
+      throws PathNotFoundException, RepositoryTooLargeException, IOException {
+    return scan(new DirectoryTree(root), path, limits);
+  }
+
   /**
-   * Scans the app folders under {@code path} of the repository at {@code root}.
+   * Scans the app folders under {@code path} of a repository.
    *
    * @throws PathNotFoundException when the path is missing, not a folder, or leaves the repository
+   * @throws RepositoryTooLargeException when reading it would go past a limit; nothing of it is returned
    */
-  public DesiredState scan(Path root, String path) throws PathNotFoundException, IOException {
-    Path realRoot = root.toRealPath();
-    String relative = path == null || path.isBlank() ? "." : path;
-    Path appsDir = realRoot.resolve(relative).normalize();
-    if (Path.of(relative).isAbsolute() || !appsDir.startsWith(realRoot)) {
-      throw new PathNotFoundException("path '" + relative + "' is outside the repository");
+  public DesiredState scan(RepositoryTree tree, String path, RepositoryLimits limits)
+      throws PathNotFoundException, RepositoryTooLargeException, IOException {
+    String written = path == null || path.isBlank() ? "." : path;
+    String appsPath = normalize(written);
+    ReadBudget budget = new ReadBudget(limits);
+    RepositoryTree.Node apps = tree.resolve(appsPath, budget);
+    if (apps.kind() == RepositoryTree.Kind.OUTSIDE) {
+      throw new PathNotFoundException("path '" + written + "' is a symlink that leaves the repository");
     }
-    if (!Files.isDirectory(appsDir)) {
-      throw new PathNotFoundException("path '" + relative + "' does not exist in the repository");
+    if (apps.kind() != RepositoryTree.Kind.FOLDER) {
+      throw new PathNotFoundException("path '" + written + "' does not exist in the repository");
     }
-    if (!appsDir.toRealPath().startsWith(realRoot)) {
-      throw new PathNotFoundException("path '" + relative + "' is a symlink that leaves the repository");
-    }
+    List<String> folders = tree.list(apps, budget).stream().filter(name -> !name.startsWith("."))
+        .sorted().toList();
     List<ParsedApp> valid = new ArrayList<>();
     List<InvalidSpec> invalid = new ArrayList<>();
-    List<Path> folders;
-    try (Stream<Path> entries = Files.list(appsDir)) {
-      folders = entries.filter(p -> !p.getFileName().toString().startsWith("."))
-          .filter(Files::isDirectory)
-          .sorted(Comparator.comparing(p -> p.getFileName().toString()))
-          .toList();
-    }
-    for (Path folder : folders) {
-      readFolder(realRoot, folder, valid, invalid);
+    int specFiles = 0;
+    for (String name : folders) {
+      String folder = appsPath.isEmpty() ? name : appsPath + "/" + name;
+      RepositoryTree.Node node = tree.resolve(folder, budget);
+      if (node.kind() == RepositoryTree.Kind.OUTSIDE) {
+        invalid.add(InvalidSpec.of(folder + "/", null, "a symlink that leaves the repository, where an app folder"
+            + " must be inside it"));
+      } else if (node.kind() == RepositoryTree.Kind.FOLDER && readFolder(tree, folder, budget, valid, invalid)) {
+        if (++specFiles > limits.apps().value()) {
+          throw new RepositoryTooLargeException("path '" + written + "' holds more than " + limits.apps().amount()
+              + " apps, the limit " + limits.apps().setting() + " sets");
+        }
+      }
     }
     rejectDuplicateNames(valid, invalid);
     List<ParsedApp> ordered = orderRejectingCycles(valid, invalid);
@@ -66,51 +84,76 @@ public final class GitOpsRepository {
     return new DesiredState(ordered, List.copyOf(invalid));
   }
 
-  private void readFolder(Path root, Path folder, List<ParsedApp> valid, List<InvalidSpec> invalid) throws IOException {
-    String folderName = display(root, folder);
-    if (!folder.toRealPath().startsWith(root)) {
-      invalid.add(InvalidSpec.of(folderName + "/", null, "the folder is a symlink that leaves the repository"));
-      return;
+  /**
+   * The path as written, relative to the root without "." and "..": "./deploy/prod/" is
+   * "deploy/prod", "." is "".
+   */
+  private static String normalize(String written) throws PathNotFoundException {
+    if (written.startsWith("/") || written.startsWith("\\") || written.matches("[A-Za-z]:.*")) {
+      throw new PathNotFoundException("path '" + written + "' is outside the repository");
     }
-    Path specFile = SPEC_FILE_NAMES.stream().map(folder::resolve)
-        .filter(f -> Files.exists(f, LinkOption.NOFOLLOW_LINKS)).findFirst().orElse(null);
-    if (specFile == null) {
-      return;
+    Deque<String> parts = new ArrayDeque<>();
+    for (String part : written.replace('\\', '/').split("/")) {
+      if (part.equals("..")) {
+        if (parts.isEmpty()) {
+          throw new PathNotFoundException("path '" + written + "' is outside the repository");
+        }
+        parts.removeLast();
+      } else if (!part.isEmpty() && !part.equals(".")) {
+        parts.addLast(part);
+      }
     }
-    String file = display(root, specFile);
-    Path real;
+    return String.join("/", parts);
+  }
+
+  /** Reads one app folder's spec file, if it has one; returns whether it had one. */
+  private boolean readFolder(RepositoryTree tree, String folder, ReadBudget budget, List<ParsedApp> valid,
+      List<InvalidSpec> invalid) throws IOException, RepositoryTooLargeException {
+    RepositoryTree.Node spec = null;
+    String file = null;
+    for (String name : SPEC_FILE_NAMES) {
+      file = folder + "/" + name;
+      spec = tree.resolve(file, budget);
+      if (spec.kind() != RepositoryTree.Kind.MISSING) {
+        break;
+      }
+    }
+    switch (spec.kind()) {
+      case MISSING:
+        return false;
+      case DANGLING:
+        invalid.add(InvalidSpec.of(file, null, "the file is a symlink to a file that does not exist"));
+        return true;
+      case OUTSIDE:
+        invalid.add(InvalidSpec.of(file, null, "the file is a symlink that leaves the repository"));
+        return true;
+      case FOLDER:
+      case OTHER:
+        invalid.add(InvalidSpec.of(file, null, "not a regular file"));
+        return true;
+      default:
+        break;
+    }
+    Limit maxSize = budget.limits().specBytes();
+    if (spec.size() > maxSize.value()) {
+      invalid.add(InvalidSpec.of(file, null, "the file is " + Limit.size(spec.size()) + "; a spec file may be at"
+          + " most " + maxSize.amount() + " (" + maxSize.setting() + ")"));
+      return true;
+    }
+    budget.bytes(spec.size(), file);
     try {
-      real = specFile.toRealPath();
-    } catch (IOException e) {
-      invalid.add(InvalidSpec.of(file, null, "the file is a symlink to a file that does not exist"));
-      return;
-    }
-    if (!real.startsWith(root)) {
-      invalid.add(InvalidSpec.of(file, null, "the file is a symlink that leaves the repository"));
-      return;
-    }
-    if (!Files.isRegularFile(real)) {
-      invalid.add(InvalidSpec.of(file, null, "not a regular file"));
-      return;
-    }
-    long size = Files.size(real);
-    if (size > MAX_SPEC_BYTES) {
-      invalid.add(InvalidSpec.of(file, null, String.format(Locale.ROOT,
-          "the file is %.1f MiB; a spec file may be at most 1 MiB", size / (double) MAX_SPEC_BYTES)));
-      return;
-    }
-    try {
-      AppSpec spec = parser.parse(specFile.getFileName().toString(), Files.readAllBytes(real));
-      List<String> errors = validator.validate(spec);
+      AppSpec parsed = parser.parse(file.substring(file.lastIndexOf('/') + 1), tree.read(spec));
+      List<String> errors = validator.validate(parsed);
       if (errors.isEmpty()) {
-        valid.add(new ParsedApp(spec, file));
+        valid.add(new ParsedApp(parsed, file));
       } else {
-        String name = SpecValidator.isDnsLabel(spec.name()) ? spec.name() : null;
+        String name = SpecValidator.isDnsLabel(parsed.name()) ? parsed.name() : null;
         invalid.add(InvalidSpec.of(file, name, String.join("; ", errors)));
       }
     } catch (InvalidSpecException e) {
       invalid.add(InvalidSpec.of(file, e.declaredName(), e.getMessage()));
     }
+    return true;
   }
 
   private static void rejectDuplicateNames(List<ParsedApp> valid, List<InvalidSpec> invalid) {
@@ -180,9 +223,5 @@ public final class GitOpsRepository {
       }
     }
     return null;
-  }
-
-  private static String display(Path root, Path file) {
-    return root.relativize(file.toAbsolutePath().normalize()).toString().replace('\\', '/');
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.bcgitops.spec.DesiredState;
 import io.bcgitops.spec.GitOpsRepository;
+import io.bcgitops.spec.RepositoryLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +26,10 @@ final class ParseBenchmark implements Benchmark {
     SpecFiles.write(work, files);
     List<Path> paths = files.keySet().stream().map(work::resolve).toList();
     GitOpsRepository repository = new GitOpsRepository();
+    // Ten times the default app limit (BCGITOPS_MAX_APPS): the parser's speed, not a source's size.
+    RepositoryLimits limits = RepositoryLimits.of(APPS, GitOpsRepository.MAX_SPEC_BYTES, 1L << 30, 32, 10L * APPS);
     ObjectMapper yaml = new YAMLMapper();
-    DesiredState read = repository.scan(work, "apps"); // the first run warms the JIT up
+    DesiredState read = repository.scan(work, "apps", limits); // the first run warms the JIT up
     if (read.apps().size() != APPS || !read.invalid().isEmpty()) {
       throw new IllegalStateException("the generated repository did not read as " + APPS + " valid apps: "
           + read.problems().stream().limit(3).toList());
@@ -36,7 +39,7 @@ final class ParseBenchmark implements Benchmark {
     List<Long> trees = new ArrayList<>();
     for (int run = 0; run < RUNS; run++) {
       long started = System.nanoTime();
-      repository.scan(work, "apps");
+      repository.scan(work, "apps", limits);
       scans.add(System.nanoTime() - started);
       started = System.nanoTime();
       readTrees(yaml, paths);

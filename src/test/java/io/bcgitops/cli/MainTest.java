@@ -109,6 +109,22 @@ class MainTest {
   }
 
   @Test
+  void validateStopsAtTheOperatorsLimitsAndSaysWhichOne() throws Exception {
+    // Issue 12: 400 specs of about 1 MiB exhausted validate's heap; it now stops at 16 MiB read.
+    String padding = "# " + "x".repeat(1000) + "\n";
+    String big = RepoFiles.yaml("big") + padding.repeat(1000);
+    for (int i = 0; i < 20; i++) {
+      repo.file("big-" + i, "app.yaml", big.replace("name: big", "name: big-" + i));
+    }
+
+    Run run = run("validate", dir.toString());
+
+    assertEquals(1, run.code(), run::toString);
+    assertEquals("", run.out());
+    assertContains(run.err(), "validate: reading apps/big-", "past 16 MiB, the limit BCGITOPS_MAX_READ_BYTES sets");
+  }
+
+  @Test
   void validatePathOutsideTheRepositoryFails() throws Exception {
     repo.app("web");
     repo.write("elsewhere/api/app.yaml", RepoFiles.yaml("api"));

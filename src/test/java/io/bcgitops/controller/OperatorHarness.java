@@ -7,6 +7,8 @@ import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.api.GitOpsSourceSpec;
 import io.bcgitops.embedded.RuntimePoolAddress;
+import io.bcgitops.metrics.OperatorMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.bcgitops.vm.VmImages;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -47,6 +49,8 @@ public final class OperatorHarness implements AutoCloseable {
 
   final KubernetesMockServer server;
   final KubernetesClient client;
+  /** What /healthz would answer for this operator. */
+  final Liveness liveness = new Liveness();
   private final Operator operator;
   private final AppsBecomeReady readyApps;
 
@@ -61,12 +65,19 @@ public final class OperatorHarness implements AutoCloseable {
   /** Starts an operator that watches only {@code namespace}, so tests sharing a mock server stay apart. */
   OperatorHarness(KubernetesMockServer server, KubernetesClient client, String namespace, Path cacheDir,
       boolean allowFileUrls, Controllers controllers, RuntimePoolAddress pools) {
+    this(server, client, namespace, cacheDir, allowFileUrls, controllers, pools, OperatorConfig.Git.DEFAULTS);
+  }
+
+  /** As above, with these git limits and fetch pool. */
+  OperatorHarness(KubernetesMockServer server, KubernetesClient client, String namespace, Path cacheDir,
+      boolean allowFileUrls, Controllers controllers, RuntimePoolAddress pools, OperatorConfig.Git git) {
     this.server = server;
     this.client = client;
     OperatorConfig config = new OperatorConfig(Set.of(namespace), cacheDir, allowFileUrls, VmImages.DEFAULTS, pools,
-        OperatorConfig.Service.LOCAL);
-    this.operator = BcGitopsOperator.newOperator(client);
-    BcGitopsOperator.registerGitOpsSources(operator, config);
+        OperatorConfig.Service.LOCAL, git);
+    OperatorMetrics metrics = new OperatorMetrics(new SimpleMeterRegistry());
+    this.operator = BcGitopsOperator.newOperator(client, null, metrics, liveness);
+    BcGitopsOperator.registerGitOpsSources(operator, config, metrics, liveness);
     if (controllers == Controllers.ALL) {
       BcGitopsOperator.registerAppDeployments(operator, config);
       readyApps = null;

@@ -48,4 +48,11 @@ abstract class OperatorTestBase {
     operator = new OperatorHarness(server, client, ns, tmp.resolve("cache"), allowFileUrls, controllers, pools);
     return operator;
   }
+
+  /** With these git limits and fetch pool. */
+  OperatorHarness startOperator(OperatorHarness.Controllers controllers, OperatorConfig.Git git) {
+    operator = new OperatorHarness(server, client, ns, tmp.resolve("cache"), true, controllers,
+        RuntimePoolAddress.CLUSTER_DNS, git);
+    return operator;
+  }
 }

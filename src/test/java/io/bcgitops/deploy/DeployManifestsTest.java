@@ -238,6 +238,8 @@ class DeployManifestsTest {
     assertEquals("bc-gitops-webhook", config.service().webhookSecret());
     assertTrue(config.service().jsonLogs());
 
+    assertEquals(OperatorConfig.Git.DEFAULTS, config.git(), "the git limits are README's defaults, written out");
+
     // The settings point at what the pod has: the cache's volume, the HTTP port.
     assertTrue(mountPaths().contains(CACHE_DIR), "an emptyDir at the git cache");
     assertEquals(8080, port(container, "http"));
@@ -398,6 +400,12 @@ class DeployManifestsTest {
     operatorContainer().path("volumeMounts").forEach(m -> mounts.put(m.path("mountPath").asText(),
         volumes.get(m.path("name").asText())));
     assertEquals(Map.of("/tmp", "emptyDir", CACHE_DIR, "emptyDir"), mounts);
+    // A hostile repository fills at most this much of the node's disk: past it the pod is evicted.
+    pod.path("volumes").forEach(v -> {
+      if (v.path("name").asText().equals("git-cache")) {
+        assertEquals("2Gi", v.at("/emptyDir/sizeLimit").asText(), "the git cache has a sizeLimit");
+      }
+    });
 
     // The pods the operator creates run as the same user, the image's (see DockerfileTest).
     for (PodSpec created : podSpecs()) {

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bcgitops.testing.CommitFiles;
 import io.bcgitops.testing.TestRepo;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,12 +42,20 @@ class GitFetcherFileTest {
     repo.close();
   }
 
+  /** The last revision fetched: what read and exists look at. */
+  private FetchedRevision last;
+
   private FetchedRevision fetch(GitReference ref) throws GitFetchException {
-    return fetcher.fetch(repo.fileUrl(), ref, GitCredentials.NONE, TIMEOUT, cache);
+    last = fetcher.fetch(repo.fileUrl(), ref, GitCredentials.NONE, TIMEOUT, cache);
+    return last;
   }
 
-  private static String read(Path file) throws IOException {
-    return Files.readString(file);
+  private String read(String path) throws Exception {
+    return CommitFiles.read(last, path);
+  }
+
+  private boolean exists(String path) throws Exception {
+    return CommitFiles.exists(last, path);
   }
 
   @Test
@@ -60,9 +68,9 @@ class GitFetcherFileTest {
     assertEquals("main@sha1:" + sha, fetched.revision());
     assertEquals(sha, fetched.commit());
     assertEquals("main@" + sha.substring(0, 7), fetched.shortRevision());
-    assertEquals(cache, fetched.worktree());
-    assertEquals("name: web\n", read(cache.resolve("apps/web/app.yaml")));
-    assertEquals("hello\n", read(cache.resolve("README.md")));
+    assertEquals(cache, fetched.repository());
+    assertEquals("name: web\n", read("apps/web/app.yaml"));
+    assertEquals("hello\n", read("README.md"));
   }
 
   @Test
@@ -81,17 +89,17 @@ class GitFetcherFileTest {
     String first = repo.commit("first");
     FetchedRevision one = fetch(GitReference.branch("main"));
     assertEquals("main@sha1:" + first, one.revision());
-    assertTrue(Files.exists(cache.resolve("gone.txt")));
+    assertTrue(exists("gone.txt"));
 
     repo.write("keep.txt", "v2").write("new/added.txt", "new").delete("gone.txt");
     String second = repo.commit("second");
     FetchedRevision two = fetch(GitReference.branch("main"));
 
     assertEquals("main@sha1:" + second, two.revision());
-    assertEquals(one.worktree(), two.worktree());
-    assertEquals("v2", read(cache.resolve("keep.txt")));
-    assertEquals("new", read(cache.resolve("new/added.txt")));
-    assertFalse(Files.exists(cache.resolve("gone.txt")), "a file deleted in git is removed from the worktree");
+    assertEquals(one.repository(), two.repository());
+    assertEquals("v2", read("keep.txt"));
+    assertEquals("new", read("new/added.txt"));
+    assertFalse(exists("gone.txt"), "a file deleted in git is gone from the new revision");
   }
 
   @Test
@@ -106,21 +114,21 @@ class GitFetcherFileTest {
       String sha = repo.commit("commit " + i);
       FetchedRevision fetched = fetch(GitReference.branch("main"));
       assertEquals("main@sha1:" + sha, fetched.revision());
-      assertEquals("version: " + i, read(cache.resolve("app/app.yaml")));
+      assertEquals("version: " + i, read("app/app.yaml"));
       long packs;
-      try (var files = Files.list(cache.resolve(".git/objects/pack"))) {
+      try (var files = Files.list(cache.resolve("objects/pack"))) {
         packs = files.filter(f -> f.getFileName().toString().endsWith(".pack")).count();
       }
       assertTrue(packs <= GitFetcher.MAX_PACKS, "after fetch " + i + ": " + packs + " packs");
     }
     for (int i = 1; i <= 20; i++) {
-      assertEquals("added in " + i, read(cache.resolve("app/" + i + ".txt")));
+      assertEquals("added in " + i, read("app/" + i + ".txt"));
     }
     // What was repacked still serves the next fetch and checkout.
     repo.write("app/app.yaml", "version: last");
-    String last = repo.commit("last");
-    assertEquals("main@sha1:" + last, fetch(GitReference.branch("main")).revision());
-    assertEquals("version: last", read(cache.resolve("app/app.yaml")));
+    String lastCommit = repo.commit("last");
+    assertEquals("main@sha1:" + lastCommit, fetch(GitReference.branch("main")).revision());
+    assertEquals("version: last", read("app/app.yaml"));
   }
 
   @Test
@@ -145,7 +153,7 @@ class GitFetcherFileTest {
     FetchedRevision fetched = fetch(GitReference.branch("staging"));
 
     assertEquals("staging@sha1:" + staging, fetched.revision());
-    assertEquals("staging", read(cache.resolve("a.txt")));
+    assertEquals("staging", read("a.txt"));
   }
 
   @Test
@@ -159,7 +167,7 @@ class GitFetcherFileTest {
     FetchedRevision fetched = fetch(new GitReference(GitReference.Kind.TAG, "v1.0.0"));
 
     assertEquals("v1.0.0@sha1:" + tagged, fetched.revision());
-    assertEquals("one", read(cache.resolve("a.txt")));
+    assertEquals("one", read("a.txt"));
   }
 
   @Test
@@ -176,7 +184,7 @@ class GitFetcherFileTest {
 
     assertEquals("v1.0.0@sha1:" + tagged, fetched.revision());
     assertEquals(tagged, fetched.commit());
-    assertEquals("one", read(cache.resolve("a.txt")));
+    assertEquals("one", read("a.txt"));
   }
 
   @Test
@@ -193,7 +201,7 @@ class GitFetcherFileTest {
     FetchedRevision fetched = fetch(stable);
 
     assertEquals("stable@sha1:" + second, fetched.revision());
-    assertEquals("two", read(cache.resolve("a.txt")));
+    assertEquals("two", read("a.txt"));
   }
 
   @Test
@@ -227,7 +235,7 @@ class GitFetcherFileTest {
     FetchedRevision fetched = fetch(new GitReference(GitReference.Kind.SEMVER, ">=1.0.0 <2.0.0"));
 
     assertEquals("v1.2.0@sha1:" + v12, fetched.revision());
-    assertEquals("1.2.0", read(cache.resolve("a.txt")));
+    assertEquals("1.2.0", read("a.txt"));
   }
 
   @Test
@@ -272,7 +280,7 @@ class GitFetcherFileTest {
     FetchedRevision fetched = fetch(range);
 
     assertEquals("v1.0.0@sha1:" + v1, fetched.revision());
-    assertEquals("1.0.0", read(cache.resolve("a.txt")));
+    assertEquals("1.0.0", read("a.txt"));
   }
 
   @Test
@@ -306,15 +314,15 @@ class GitFetcherFileTest {
     repo.write("a.txt", "one");
     repo.commit("first");
     fetch(GitReference.branch("main"));
-    Files.writeString(cache.resolve(".git/refs/remotes/origin/main.lock"), "");
-    Files.writeString(cache.resolve(".git/index.lock"), "");
+    Files.writeString(cache.resolve("refs/remotes/origin/main.lock"), "");
+    Files.writeString(cache.resolve("index.lock"), "");
     repo.write("a.txt", "two");
     String second = repo.commit("second");
 
     FetchedRevision fetched = fetch(GitReference.branch("main"));
 
     assertEquals("main@sha1:" + second, fetched.revision());
-    assertEquals("two", read(cache.resolve("a.txt")));
+    assertEquals("two", read("a.txt"));
   }
 
   @Test
@@ -337,15 +345,15 @@ class GitFetcherFileTest {
     repo.write("a.txt", "one");
     repo.commit("first");
     fetch(GitReference.branch("main"));
-    Files.writeString(cache.resolve(".git/HEAD"), "garbage");
-    Files.delete(cache.resolve(".git/config"));
+    Files.writeString(cache.resolve("HEAD"), "garbage");
+    Files.delete(cache.resolve("config"));
     repo.write("a.txt", "two");
     String second = repo.commit("second");
 
     FetchedRevision fetched = fetch(GitReference.branch("main"));
 
     assertEquals("main@sha1:" + second, fetched.revision());
-    assertEquals("two", read(cache.resolve("a.txt")));
+    assertEquals("two", read("a.txt"));
   }
 
   @Test
@@ -359,7 +367,7 @@ class GitFetcherFileTest {
 
     assertEquals("sha1:" + first, fetched.revision());
     assertEquals(first.substring(0, 7), fetched.shortRevision());
-    assertEquals("one", read(cache.resolve("a.txt")));
+    assertEquals("one", read("a.txt"));
   }
 
   @Test
@@ -415,8 +423,8 @@ class GitFetcherFileTest {
 
     assertEquals(GitFetchException.Kind.REF_NOT_FOUND, e.kind());
     assertTrue(e.getMessage().contains("feature"), e.getMessage());
-    assertEquals("feature", read(cache.resolve("a.txt")));
-    assertEquals("f", read(cache.resolve("feature.txt")));
+    assertEquals("feature", read("a.txt"));
+    assertEquals("f", read("feature.txt"));
   }
 
   @Test
@@ -433,9 +441,9 @@ class GitFetcherFileTest {
     FetchedRevision fetched = fetch(GitReference.branch("main"));
 
     assertEquals("main@sha1:" + rewritten, fetched.revision());
-    assertEquals("rewritten", read(cache.resolve("a.txt")));
-    assertEquals("new", read(cache.resolve("new.txt")));
-    assertFalse(Files.exists(cache.resolve("old.txt")));
+    assertEquals("rewritten", read("a.txt"));
+    assertEquals("new", read("new.txt"));
+    assertFalse(exists("old.txt"));
   }
 
   @Test
@@ -450,7 +458,7 @@ class GitFetcherFileTest {
     String third = repo.commit("third");
     fetch(GitReference.branch("main"));
 
-    try (Repository cached = new FileRepositoryBuilder().setWorkTree(cache.toFile()).build()) {
+    try (Repository cached = new FileRepositoryBuilder().setGitDir(cache.toFile()).setBare().build()) {
       assertFalse(cached.getObjectDatabase().has(ObjectId.fromString(first)),
           "the history before the first fetch is not fetched: it would grow every fetch with the repository's age");
       assertTrue(cached.getObjectDatabase().has(ObjectId.fromString(second)));
@@ -467,7 +475,7 @@ class GitFetcherFileTest {
     fetch(GitReference.branch("main"));
 
     assertEquals("sha1:" + first, fetch(new GitReference(GitReference.Kind.COMMIT, first)).revision());
-    assertEquals("one", read(cache.resolve("a.txt")));
+    assertEquals("one", read("a.txt"));
   }
 
   @Test
@@ -485,8 +493,8 @@ class GitFetcherFileTest {
     String rewritten = repo.commit("rewritten");
 
     assertEquals("main@sha1:" + rewritten, fetch(GitReference.branch("main")).revision());
-    assertEquals("base", read(cache.resolve("a.txt")));
-    assertEquals("new", read(cache.resolve("c.txt")));
+    assertEquals("base", read("a.txt"));
+    assertEquals("new", read("c.txt"));
   }
 
   @Test
@@ -499,9 +507,9 @@ class GitFetcherFileTest {
 
     assertEquals("main@sha1:" + second, fetch(GitReference.branch("main")).revision());
     assertEquals("v1.0.0@sha1:" + first, fetch(new GitReference(GitReference.Kind.TAG, "v1.0.0")).revision());
-    assertEquals("one", read(cache.resolve("a.txt")));
+    assertEquals("one", read("a.txt"));
     assertEquals("sha1:" + second, fetch(new GitReference(GitReference.Kind.COMMIT, second)).revision());
-    assertEquals("two", read(cache.resolve("a.txt")));
+    assertEquals("two", read("a.txt"));
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bcgitops.testing.GitHttpServer;
+import io.bcgitops.testing.CommitFiles;
 import io.bcgitops.testing.TestRepo;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,8 +45,20 @@ class GitFetcherHttpTest {
     repo.close();
   }
 
+  /** The last revision fetched: what read and exists look at. */
+  private FetchedRevision last;
+
   private FetchedRevision fetch(String url, GitCredentials credentials) throws GitFetchException {
-    return fetcher.fetch(url, GitReference.branch("main"), credentials, TIMEOUT, cache);
+    last = fetcher.fetch(url, GitReference.branch("main"), credentials, TIMEOUT, cache);
+    return last;
+  }
+
+  private String read(String path) throws Exception {
+    return CommitFiles.read(last, path);
+  }
+
+  private boolean exists(String path) throws Exception {
+    return CommitFiles.exists(last, path);
   }
 
   private static GitCredentials basic(String user, String password) {
@@ -62,7 +75,7 @@ class GitFetcherHttpTest {
       FetchedRevision fetched = fetch(http.url(), GitCredentials.NONE);
 
       assertEquals("main@sha1:" + sha, fetched.revision());
-      assertEquals("name: web\n", Files.readString(cache.resolve("apps/web/app.yaml")));
+      assertEquals("name: web\n", read("apps/web/app.yaml"));
       assertTrue(http.uploadPackRequests() >= 2, "smart HTTP was used");
     }
   }
@@ -77,8 +90,8 @@ class GitFetcherHttpTest {
       FetchedRevision fetched = fetch(http.url(), GitCredentials.NONE);
 
       assertEquals("main@sha1:" + second, fetched.revision());
-      assertTrue(Files.exists(cache.resolve("apps/api/app.yaml")));
-      assertFalse(Files.exists(cache.resolve("apps/web/app.yaml")));
+      assertTrue(exists("apps/api/app.yaml"));
+      assertFalse(exists("apps/web/app.yaml"));
     }
   }
 

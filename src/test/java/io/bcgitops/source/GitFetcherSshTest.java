@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bcgitops.testing.GitSshServer;
+import io.bcgitops.testing.CommitFiles;
 import io.bcgitops.testing.TestRepo;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -56,8 +57,20 @@ class GitFetcherSshTest {
     cache = temp.resolve("cache");
   }
 
+  /** The last revision fetched: what read and exists look at. */
+  private FetchedRevision last;
+
   private FetchedRevision fetch(GitCredentials credentials) throws GitFetchException {
-    return fetcher.fetch(ssh.url(), GitReference.branch("main"), credentials, TIMEOUT, cache);
+    last = fetcher.fetch(ssh.url(), GitReference.branch("main"), credentials, TIMEOUT, cache);
+    return last;
+  }
+
+  private String read(String path) throws Exception {
+    return CommitFiles.read(last, path);
+  }
+
+  private boolean exists(String path) throws Exception {
+    return CommitFiles.exists(last, path);
   }
 
   private static GitCredentials identity(String key, String knownHosts) {
@@ -69,7 +82,7 @@ class GitFetcherSshTest {
     FetchedRevision fetched = fetch(identity(ssh.clientPrivateKey(), ssh.knownHosts()));
 
     assertEquals("main@sha1:" + sha, fetched.revision());
-    assertEquals("name: web\n", Files.readString(cache.resolve("apps/web/app.yaml")));
+    assertEquals("name: web\n", read("apps/web/app.yaml"));
   }
 
   @Test
@@ -101,9 +114,10 @@ class GitFetcherSshTest {
     repo.checkout("main");
 
     FetchedRevision fetched = fetcher.fetch(ssh.url(), GitReference.branch("ssh-second"), credentials, TIMEOUT, cache);
+    last = fetched;
 
     assertEquals("ssh-second@sha1:" + second, fetched.revision());
-    assertEquals("2", Files.readString(cache.resolve("second.txt")));
+    assertEquals("2", read("second.txt"));
   }
 
   @Test

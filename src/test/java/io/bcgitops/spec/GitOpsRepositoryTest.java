@@ -147,6 +147,24 @@ class GitOpsRepositoryTest {
   }
 
   @Test
+  void onDiskTheSameLimitsHoldAsInGit() throws Exception {
+    for (int i = 0; i < 40; i++) {
+      repo.app("app-" + i, "description: \"" + "x".repeat(4000) + "\"");
+    }
+
+    RepositoryTooLargeException apps = assertThrows(RepositoryTooLargeException.class,
+        () -> new GitOpsRepository().scan(repo.root(), "apps", RepositoryLimits.of(39, 1 << 20, 1 << 20, 32, 1000)));
+    assertContains(apps.getMessage(), "path 'apps' holds more than 39 apps, the limit BCGITOPS_MAX_APPS sets");
+    RepositoryTooLargeException bytes = assertThrows(RepositoryTooLargeException.class,
+        () -> new GitOpsRepository().scan(repo.root(), "apps", RepositoryLimits.of(100, 1 << 20, 64 * 1024, 32, 1000)));
+    assertContains(bytes.getMessage(), "past 64 KiB, the limit BCGITOPS_MAX_READ_BYTES sets");
+    RepositoryTooLargeException entries = assertThrows(RepositoryTooLargeException.class,
+        () -> new GitOpsRepository().scan(repo.root(), "apps", RepositoryLimits.of(100, 1 << 20, 1 << 20, 32, 20)));
+    assertContains(entries.getMessage(), "more than 20 folder entries, the limit BCGITOPS_MAX_TREE_ENTRIES sets");
+    assertEquals(40, new GitOpsRepository().scan(repo.root(), "apps").apps().size(), "within the defaults");
+  }
+
+  @Test
   void duplicateNamesInTwoFoldersRejectBothNamingTheOther() throws Exception {
     repo.app("good");
     repo.file("web-old", "app.yaml", RepoFiles.yaml("web"));
