@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *   <li>a body over the limit: 413 (from {@link Handler#refusal}), the connection closed, at most the limit read:
  *       a declared Content-Length over it is refused before any of the body is read;
  *   <li>a request line and headers over their limit: 431;
- *   <li>a request that has not arrived whole within the receive deadline: its connection closed;
+ *   <li>a head, or then a body, that has not arrived whole within the receive deadline: its connection closed;
  *   <li>more connections than the limit: the others wait to be accepted.
  * </ul>
  *
@@ -233,6 +233,8 @@ public final class BoundedHttpServer implements AutoCloseable {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
       Connection connection = request.getConnectionMetaData().getConnection();
+      // The head has arrived; admit() may take its time (the webhooks' Secret is read from the API server).
+      deadlines.disarm(connection);
       Head head;
       try {
         head = new Head(request);
@@ -250,6 +252,7 @@ public final class BoundedHttpServer implements AutoCloseable {
         return true;
       }
       Executor threads = server.getThreadPool();
+      deadlines.arm(connection);
       Content.Source.asByteArrayAsync(request, limits.maxBodyBytes()).whenComplete((body, failure) -> {
         if (failure == null) {
           deadlines.disarm(connection);

@@ -9,8 +9,9 @@ import java.time.Duration;
  *
  * @param maxBodyBytes the largest request body read; a larger one is answered 413 and its connection closed
  * @param maxHeaderBytes the largest request line and headers; larger ones are answered 431
- * @param receiveDeadline how long a request may take to arrive whole (request line, headers and body), from the
- *     connection's opening or the end of the previous response on it; past it the connection is closed
+ * @param receiveDeadline how long a request's head (request line and headers) may take to arrive, from the
+ *     connection's opening or the end of the previous response on it, and then its body; past it the connection
+ *     is closed
  * @param idleTimeout how long a connection may send and receive nothing before it is closed
  * @param maxConnections how many connections are open at once; past it new ones wait to be accepted
  * @param threads how many requests are handled at once (slow clients hold none: reading is asynchronous)

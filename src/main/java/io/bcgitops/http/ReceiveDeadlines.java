@@ -8,9 +8,10 @@ import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
- * Closes a connection whose request has not arrived whole (request line, headers and body) in time. An idle
- * timeout alone does not: a client that sends one byte every few seconds would hold its connection for hours.
- * Armed when a connection opens and when a response on it ends; disarmed once a request's body is read.
+ * Closes a connection whose request's head (request line and headers), or then its body, has not arrived whole in
+ * time. An idle timeout alone does not: a client that sends one byte every few seconds would hold its connection
+ * for hours. Armed when a connection opens and when a response on it ends (for the next head), and when a body is
+ * to be read; disarmed once the head, and the body, have arrived.
  */
 final class ReceiveDeadlines implements Connection.Listener {
   private final Supplier<Scheduler> scheduler;
@@ -33,7 +34,7 @@ final class ReceiveDeadlines implements Connection.Listener {
     disarm(connection);
   }
 
-  /** The next request on {@code connection} must arrive within the deadline from now. */
+  /** What {@code connection} waits for (a head, a body) must arrive within the deadline from now. */
   void arm(Connection connection) {
     if (!connection.getEndPoint().isOpen()) {
       return;
@@ -50,7 +51,7 @@ final class ReceiveDeadlines implements Connection.Listener {
     }
   }
 
-  /** The request on {@code connection} has arrived. */
+  /** What {@code connection} waited for has arrived. */
   void disarm(Connection connection) {
     Scheduler.Task task = armed.remove(connection);
     if (task != null) {

@@ -41,6 +41,10 @@ class BoundedHttpServerTest {
   private final BoundedHttpServer.Handler echo = new BoundedHttpServer.Handler() {
     @Override
     public Reply admit(Head head) {
+      if (head.path().equals("/slow-admit")) {
+        // Longer than the deadline: a check that asks the API server, say.
+        sleep(1500);
+      }
       return head.path().equals("/secret") && head.header("X-Token") == null ? Reply.text(401, "no token") : null;
     }
 
@@ -58,6 +62,14 @@ class BoundedHttpServerTest {
       return Reply.text(status, "refused: " + message);
     }
   };
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 
   private BoundedHttpServer serve(HttpLimits limits) throws IOException {
     server = new BoundedHttpServer("test", new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), limits, echo)
@@ -145,16 +157,28 @@ class BoundedHttpServerTest {
   }
 
   @Test
-  void aRequestThatTricklesInIsClosedAtTheReceiveDeadline() throws Exception {
+  void aHeadThatTricklesInIsClosedAtTheReceiveDeadline() throws Exception {
     serve(LIMITS);
-    // One byte every 100 ms: never idle for long, so only the deadline (1 s) ends it.
-    Socket socket = stalled("G");
+    trickle("GET /x HTTP/1.1\r\nHost: x\r\nX-Slow: " + "a".repeat(900));
+  }
+
+  @Test
+  void aBodyThatTricklesInIsClosedAtTheReceiveDeadline() throws Exception {
+    serve(LIMITS);
+    trickle("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n" + "a".repeat(1000));
+  }
+
+  /**
+   * Sends {@code request} at once up to its last 900 bytes, then one byte every 100 ms: never idle for long, so
+   * that only the deadline (1 s) ends it, with no answer.
+   */
+  private void trickle(String request) throws Exception {
+    Socket socket = stalled(request.substring(0, request.length() - 900));
     OutputStream out = socket.getOutputStream();
     long start = System.nanoTime();
-    int sent = 1;
     try {
-      for (String header = "ET /x HTTP/1.1\r\nHost: x\r\nX-Slow: " + "a".repeat(900); sent < header.length(); sent++) {
-        out.write(header.charAt(sent - 1));
+      for (char c : request.substring(request.length() - 900).toCharArray()) {
+        out.write(c);
         out.flush();
         Thread.sleep(100);
       }
@@ -165,6 +189,14 @@ class BoundedHttpServerTest {
     assertEquals("", HostileClients.untilClosed(socket, WAIT), "closed without an answer");
     assertTrue(took.toMillis() >= 900 && took.toMillis() < 5000, "closed after " + took.toMillis() + " ms");
     assertEquals(0, handled.get());
+  }
+
+  @Test
+  void timeSpentInAdmitIsNotTheClients() throws Exception {
+    serve(LIMITS);
+    HttpResponse<String> response = get("/slow-admit");
+    assertEquals(200, response.statusCode());
+    assertEquals("GET /slow-admit null 0", response.body());
   }
 
   @Test

@@ -313,7 +313,7 @@ class WebhookReceiverTest {
   void stalledDeliveriesDelayNoOther() throws Exception {
     createSource(client, ns, "shop", repo, spec -> { });
     Hooks bounded = serve(new WebhookReceiver(client, Set.of(ns), ops, "webhook"),
-        HttpLimits.WEBHOOKS.withDeadlines(Duration.ofSeconds(1), Duration.ofSeconds(10)));
+        HttpLimits.WEBHOOKS.withDeadlines(Duration.ofSeconds(1), Duration.ofSeconds(10)).withMaxConnections(64));
     List<Socket> stalled = new ArrayList<>();
     try {
       for (int i = 0; i < 16; i++) {
