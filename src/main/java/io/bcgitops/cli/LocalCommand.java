@@ -4,6 +4,7 @@ import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.api.GitOpsSourceSpec;
 import io.bcgitops.api.GitRef;
 import io.bcgitops.controller.BcGitopsOperator;
+import io.bcgitops.controller.Liveness;
 import io.bcgitops.controller.OperatorConfig;
 import io.bcgitops.http.OperatorHttpServer;
 import io.bcgitops.local.AppTable;
@@ -52,8 +53,8 @@ final class LocalCommand {
         --state-dir         kubeconfig, logs, git cache and the apps' files (default .bcgitops-local)
         --name              the GitOpsSource's name (default: the folder's or repository's name)
         --api-port          the port of the local Kubernetes API kubectl uses (default 0: any free port)
-        --http-port         serve the operator's /metrics, /healthz, /readyz and webhook /hook/ on this loopback
-                            port (default: not served)
+        --http-port         serve the operator's /metrics, /healthz and /readyz on this loopback port (default:
+                            not served)
         --maven-repository  where Maven sources' jars come from: an http(s) URL, or a folder served on loopback
                             (default: the example apps the build put next to this jar, target/examples/repository,
                             when there; else BCGITOPS_MAVEN_REPOSITORY, else Maven Central)
@@ -161,9 +162,10 @@ final class LocalCommand {
     LocalNode node = new LocalNode(client, state.node(), env);
     OperatorConfig config = new OperatorConfig(Set.of(), state.gitCache(), true,
         new VmImages(VmImages.DEFAULTS.operatorImage(), VmImages.DEFAULTS.jreImage(), mavenRepository), node,
-        new OperatorConfig.Service(-1, NAMESPACE, false, null, false));
+        new OperatorConfig.Service(-1, -1, NAMESPACE, false, null, false));
     OperatorMetrics metrics = OperatorMetrics.prometheus();
-    Operator operator = BcGitopsOperator.create(client, config, metrics);
+    Liveness liveness = new Liveness();
+    Operator operator = BcGitopsOperator.create(client, config, metrics, liveness);
     running.push(operator::stop);
     // Closed before the operator stops: a terminal's Ctrl-C has reached the vm apps' JVMs too, and
     // nothing may restart them.
@@ -173,7 +175,7 @@ final class LocalCommand {
     if (line.has("--http-port")) {
       int httpPort = (int) line.number("--http-port", 0, 0, 65535);
       try {
-        http = OperatorCommand.httpServer(new InetSocketAddress("127.0.0.1", httpPort), client, config, metrics,
+        http = OperatorCommand.httpServer(new InetSocketAddress("127.0.0.1", httpPort), metrics, liveness::isLive,
             () -> operator.getRuntimeInfo().isStarted());
       } catch (IOException e) {
         throw ListenFailure.of(OperatorCommand.ENDPOINTS, httpPort, "--http-port", e);

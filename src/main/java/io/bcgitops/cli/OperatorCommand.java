@@ -4,6 +4,8 @@ import io.bcgitops.controller.BcGitopsOperator;
 import io.bcgitops.controller.LeaderLease;
 import io.bcgitops.controller.Liveness;
 import io.bcgitops.controller.OperatorConfig;
+import io.bcgitops.http.BoundedHttpServer;
+import io.bcgitops.http.HttpLimits;
 import io.bcgitops.http.OperatorHttpServer;
 import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.webhook.WebhookReceiver;
@@ -34,23 +36,31 @@ final class OperatorCommand {
         Runs the operator until SIGTERM (or Ctrl-C), against the cluster of the current kubeconfig context
         (KUBECONFIG, else ~/.kube/config) or, in a pod, of its service account. It takes no arguments:
         BCGITOPS_ environment variables configure it (README, "Run the operator"), such as BCGITOPS_HTTP_PORT
-        (8080) for /metrics, /healthz, /readyz and /hook/, and BCGITOPS_LEADER_ELECTION (true).
-      exit: 1 it cannot start (its port taken, no cluster, the CRDs missing: the line says which), 2 an argument
+        (8080) for /metrics, /healthz and /readyz, BCGITOPS_WEBHOOK_PORT (8081) for /hook/, and
+        BCGITOPS_LEADER_ELECTION (true).
+      exit: 1 it cannot start (a port taken, no cluster, the CRDs missing: the line says which), 2 an argument
             or a setting is wrong
       """;
   private static final Logger LOG = LoggerFactory.getLogger(OperatorCommand.class);
-  static final String ENDPOINTS = "/metrics, /healthz, /readyz and /hook/";
+  static final String ENDPOINTS = "/metrics, /healthz and /readyz";
+  static final String WEBHOOKS = "webhooks (/hook/)";
+  /** /healthz: the operator is alive while it serves; a check of its own work plugs in here. */
   /** How often a missing namespace for the Lease is looked for again. */
   private static final Duration LEASE_NAMESPACE_POLL = Duration.ofSeconds(5);
 
   private OperatorCommand() {
   }
 
-  /** The operator, its HTTP endpoints and its client, running; closing stops them (the leader hands its Lease back). */
-  record Running(Operator operator, OperatorHttpServer http, KubernetesClient client) implements AutoCloseable {
+  /**
+   * The operator, its HTTP endpoints (metrics and probes; webhooks) and its client, running; closing stops them (the
+   * leader hands its Lease back).
+   */
+  record Running(Operator operator, OperatorHttpServer http, BoundedHttpServer webhooks, KubernetesClient client)
+      implements AutoCloseable {
     @Override
     public void close() {
       operator.stop();
+      webhooks.close();
       http.close();
       client.close();
     }
@@ -114,16 +124,35 @@ final class OperatorCommand {
     Liveness liveness = new Liveness();
     AtomicReference<Operator> operator = new AtomicReference<>();
     OperatorHttpServer http;
+    BoundedHttpServer webhooks;
     int port = config.service().httpPort();
+    int webhookPort = config.service().webhookPort();
+    // First, as they are the quickest to find taken; /healthz answers while the rest starts.
     try {
       // First, as it is the quickest to find taken; /healthz answers while the rest starts.
-      http = httpServer(new InetSocketAddress(port), client, config, metrics,
-          () -> operator.get() != null && operator.get().getRuntimeInfo().isStarted(), liveness::isLive);
+      http = httpServer(new InetSocketAddress(port), metrics, liveness::isLive,
+          () -> operator.get() != null && operator.get().getRuntimeInfo().isStarted());
     } catch (IOException e) {
       client.close();
       throw ListenFailure.of(ENDPOINTS, port, "BCGITOPS_HTTP_PORT", e);
     }
-    http.start();
+    try {
+      webhooks = new BoundedHttpServer("bcgitops-webhooks", new InetSocketAddress(webhookPort), HttpLimits.WEBHOOKS,
+          WebhookReceiver.create(client, config));
+    } catch (IOException e) {
+      http.close();
+      client.close();
+      throw ListenFailure.of(WEBHOOKS, webhookPort, "BCGITOPS_WEBHOOK_PORT", e);
+    }
+    try {
+      http.start();
+      webhooks.start();
+    } catch (IOException e) {
+      webhooks.close();
+      http.close();
+      client.close();
+      throw new StartupFailure("cannot serve HTTP: " + rootMessage(e));
+    }
     try {
       ClusterCheck.check(kubeconfig);
       if (config.service().leaderElection()) {
@@ -131,13 +160,15 @@ final class OperatorCommand {
       }
       operator.set(BcGitopsOperator.create(client, config, metrics, liveness));
       operator.get().start();
-      return new Running(operator.get(), http, client);
+      return new Running(operator.get(), http, webhooks, client);
     } catch (StartupFailure | InterruptedException e) {
+      webhooks.close();
       http.close();
       client.close();
       throw e;
     } catch (RuntimeException e) {
       // JOSDK has stopped what it started; this is what it could not (no permission to list, say).
+      webhooks.close();
       http.close();
       client.close();
       throw new StartupFailure("cannot start: " + rootMessage(e));
@@ -174,16 +205,9 @@ final class OperatorCommand {
     return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
-  /** /metrics, /healthz, /readyz (ready once the operator started) and the webhook receiver. */
-  static OperatorHttpServer httpServer(InetSocketAddress address, KubernetesClient client, OperatorConfig config,
-      OperatorMetrics metrics, BooleanSupplier ready) throws IOException {
-    return httpServer(address, client, config, metrics, ready, () -> true);
-  }
-
-  /** As above, /healthz failing while {@code live} says the operator is wedged. */
-  static OperatorHttpServer httpServer(InetSocketAddress address, KubernetesClient client, OperatorConfig config,
-      OperatorMetrics metrics, BooleanSupplier ready, BooleanSupplier live) throws IOException {
-    return new OperatorHttpServer(address, metrics, ready, live, Map.of(WebhookReceiver.PATH,
-        WebhookReceiver.create(client, config)));
+  /** /metrics, /healthz (failing while {@code live} says the operator is wedged) and /readyz (ready once it started). */
+  static OperatorHttpServer httpServer(InetSocketAddress address, OperatorMetrics metrics, BooleanSupplier live,
+      BooleanSupplier ready) throws IOException {
+    return new OperatorHttpServer(address, metrics, live, ready);
   }
 }

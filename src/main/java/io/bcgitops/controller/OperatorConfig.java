@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * @param allowFileUrls whether a GitOpsSource may use a file:// URL (off in a cluster: it reads the operator's disk)
  * @param images the images apps run with, and where their jars come from
  * @param poolAddress where runtime pools' APIs are reached (their Services, in a cluster)
- * @param service how the operator process itself runs: its HTTP port, leader election, webhook Secret
+ * @param service how the operator process itself runs: its HTTP ports, leader election, webhook Secret
  * @param git what fetching and reading a GitOpsSource's repository may cost
  */
 public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allowFileUrls, VmImages images,
@@ -84,15 +84,17 @@ public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allo
   }
 
   /**
-   * @param httpPort where /metrics, /healthz, /readyz and /hook/ are served
+   * @param httpPort where /metrics, /healthz and /readyz are served
+   * @param webhookPort where /hook/ (git webhooks) is served: a listener of its own, so that deliveries never
+   *     reach the probes
    * @param ownNamespace the namespace the operator runs in: its Lease, and its webhook Secret
    * @param leaderElection whether replicas elect a leader with a Lease (off for a single local process)
    * @param webhookSecret the Secret (in ownNamespace) whose key "token" verifies webhook deliveries; null for none
    * @param jsonLogs one JSON object per log line
    */
-  public record Service(int httpPort, String ownNamespace, boolean leaderElection, String webhookSecret,
-      boolean jsonLogs) {
-    public static final Service LOCAL = new Service(8080, "default", false, null, false);
+  public record Service(int httpPort, int webhookPort, String ownNamespace, boolean leaderElection,
+      String webhookSecret, boolean jsonLogs) {
+    public static final Service LOCAL = new Service(8080, 8081, "default", false, null, false);
   }
 
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
@@ -106,7 +108,8 @@ public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allo
         env.getOrDefault("BCGITOPS_JRE_IMAGE", VmImages.DEFAULTS.jreImage()),
         env.getOrDefault("BCGITOPS_MAVEN_REPOSITORY", VmImages.DEFAULTS.mavenRepository()));
     Service service = new Service(
-        port(env.getOrDefault("BCGITOPS_HTTP_PORT", "8080")),
+        port("BCGITOPS_HTTP_PORT", env.getOrDefault("BCGITOPS_HTTP_PORT", "8080")),
+        port("BCGITOPS_WEBHOOK_PORT", env.getOrDefault("BCGITOPS_WEBHOOK_PORT", "8081")),
         env.getOrDefault("BCGITOPS_OPERATOR_NAMESPACE", "bc-gitops-system"),
         Boolean.parseBoolean(env.getOrDefault("BCGITOPS_LEADER_ELECTION", "true")),
         env.get("BCGITOPS_WEBHOOK_SECRET"),
@@ -115,8 +118,8 @@ public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allo
         Git.fromEnvironment(env));
   }
 
-  /** BCGITOPS_HTTP_PORT's value; an IllegalArgumentException naming the variable when it is no port. */
-  private static int port(String text) {
+  /** A port variable's value; an IllegalArgumentException naming the variable when it is no port. */
+  private static int port(String variable, String text) {
     try {
       int port = Integer.parseInt(text.strip());
       if (port >= 0 && port <= 65535) {
@@ -125,6 +128,6 @@ public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allo
     } catch (NumberFormatException e) {
       // Said below.
     }
-    throw new IllegalArgumentException("BCGITOPS_HTTP_PORT must be a port number (0 to 65535), got '" + text + "'");
+    throw new IllegalArgumentException(variable + " must be a port number (0 to 65535), got '" + text + "'");
   }
 }

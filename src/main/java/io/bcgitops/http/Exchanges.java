@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
-/** Reading a request's body and answering it on a JDK {@link HttpExchange}, as the project's API servers do. */
+/** Reading a request's body and answering it on a JDK {@link HttpExchange}, as local mode's Kubernetes API does. */
 public final class Exchanges {
 
   /** An answer on an exchange that may fail to be sent. */

@@ -1,17 +1,17 @@
 package io.bcgitops.runtime;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.bcgitops.http.BearerToken;
-import io.bcgitops.http.Exchanges;
+import io.bcgitops.http.BoundedHttpServer;
+import io.bcgitops.http.BoundedHttpServer.Head;
+import io.bcgitops.http.BoundedHttpServer.Reply;
+import io.bcgitops.http.HttpLimits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -19,12 +19,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A small JSON-over-HTTP server for the runtime pool's APIs: routes by method and path pattern,
- * and refuses, with 401 and before any handler runs, every request without the pool's token.
+ * and refuses, with 401 and before any body is read or handler runs, every request without the
+ * pool's token. Bounded as {@link HttpLimits#RUNTIME_API} says: a body over 1 MiB is 413.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
-  /** Request bodies are small JSON documents; anything larger is refused. */
-  private static final int MAX_BODY_BYTES = 1 << 20;
   static final ObjectMapper JSON = JsonMapper.builder().build();
 
   /** A handler's answer: status and body (null for none). */
@@ -49,27 +48,29 @@ public final class ApiServer implements AutoCloseable {
   private record Route(String method, Pattern path, Handler handler) {
   }
 
+  /** A request's route and the path's groups. */
+  private record Match(Route route, List<String> params) {
+  }
+
   private final BearerToken token;
   private final List<Route> routes = new ArrayList<>();
-  private final HttpServer server;
-  private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-    Thread thread = new Thread(r, "api");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final BoundedHttpServer server;
 
   /**
    * @param address where to listen
    * @param token the pool's token; every request must carry it as a bearer token
    */
   public ApiServer(InetSocketAddress address, String token) throws IOException {
+    this(address, token, HttpLimits.RUNTIME_API);
+  }
+
+  /** As above, with other limits (tests shorten the deadlines). */
+  ApiServer(InetSocketAddress address, String token, HttpLimits limits) throws IOException {
     if (token == null || token.isBlank()) {
       throw new IllegalArgumentException("a runtime API needs a token (" + RuntimeApi.TOKEN_ENV + ")");
     }
     this.token = new BearerToken(token);
-    server = HttpServer.create(address, 0);
-    server.setExecutor(executor);
-    server.createContext("/", this::dispatch);
+    server = new BoundedHttpServer("runtime-api", address, limits, new Dispatch());
   }
 
   /** Adds a route; {@code pathRegex} must match the whole path, its groups become path parameters. */
@@ -78,69 +79,86 @@ public final class ApiServer implements AutoCloseable {
     return this;
   }
 
-  public ApiServer start() {
+  public ApiServer start() throws IOException {
     server.start();
     return this;
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
-  private void dispatch(HttpExchange exchange) throws IOException {
-    // The catch blocks answer on the exchange, so they sit inside the try that closes it.
-    try (exchange) {
-      dispatchOpen(exchange);
-    }
-  }
-
-  private void dispatchOpen(HttpExchange exchange) {
-    try {
-      if (!token.authorizes(exchange.getRequestHeaders().getFirst("Authorization"))) {
-        send(exchange, new Response(401, new RuntimeApi.Problem("Unauthorized", "a valid bearer token is required")));
-        return;
+  /** The token, then the route (401, 404, 405) before the body is read; then the route's handler. */
+  private final class Dispatch implements BoundedHttpServer.Handler {
+    @Override
+    public Reply admit(Head head) {
+      if (!token.authorizes(head.header("Authorization"))) {
+        return send(new Response(401, new RuntimeApi.Problem("Unauthorized", "a valid bearer token is required")));
       }
-      String path = exchange.getRequestURI().getPath();
       boolean pathKnown = false;
       for (Route route : routes) {
-        Matcher matcher = route.path().matcher(path);
-        if (matcher.matches()) {
+        if (route.path().matcher(head.path()).matches()) {
           pathKnown = true;
-          if (route.method().equals(exchange.getRequestMethod())) {
-            byte[] body = Exchanges.readBody(exchange, MAX_BODY_BYTES);
-            if (body == null) {
-              send(exchange, new Response(413, new RuntimeApi.Problem("TooLarge", "the body is over 1 MiB")));
-              return;
-            }
-            List<String> params = new ArrayList<>();
-            for (int i = 1; i <= matcher.groupCount(); i++) {
-              params.add(matcher.group(i));
-            }
-            send(exchange, route.handler().handle(new Request(params, body, exchange.getRequestURI().getQuery())));
-            return;
+          if (route.method().equals(head.method())) {
+            return null;
           }
         }
       }
-      send(exchange, pathKnown ? new Response(405, new RuntimeApi.Problem("MethodNotAllowed", path))
-          : new Response(404, new RuntimeApi.Problem("NotFound", path)));
-    } catch (IllegalArgumentException | IOException e) {
-      Response badRequest = new Response(400, new RuntimeApi.Problem("BadRequest", e.getMessage()));
-      Exchanges.trySend(() -> send(exchange, badRequest));
-    } catch (Exception e) {
-      LOG.warn("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e);
-      Response failed = new Response(500, new RuntimeApi.Problem("InternalError", e.toString()));
-      Exchanges.trySend(() -> send(exchange, failed));
+      return send(pathKnown ? new Response(405, new RuntimeApi.Problem("MethodNotAllowed", head.path()))
+          : new Response(404, new RuntimeApi.Problem("NotFound", head.path())));
+    }
+
+    @Override
+    public Reply handle(Head head, byte[] body) {
+      Match match = match(head);
+      try {
+        return send(match.route().handler().handle(new Request(match.params(), body, head.query())));
+      } catch (IllegalArgumentException | IOException e) {
+        return send(new Response(400, new RuntimeApi.Problem("BadRequest", e.getMessage())));
+      } catch (Exception e) {
+        LOG.warn("{} {} failed", head.method(), head.path(), e);
+        return send(new Response(500, new RuntimeApi.Problem("InternalError", e.toString())));
+      }
+    }
+
+    @Override
+    public Reply refusal(Head head, int status, String message) {
+      String reason = switch (status) {
+        case 413 -> "TooLarge";
+        case 408 -> "Timeout";
+        case 400 -> "BadRequest";
+        default -> "InternalError";
+      };
+      return send(new Response(status, new RuntimeApi.Problem(reason, message)));
     }
   }
 
-  private static void send(HttpExchange exchange, Response response) throws IOException {
-    byte[] body = response.body() == null ? new byte[0] : JSON.writeValueAsBytes(response.body());
-    Exchanges.send(exchange, response.status(), "application/json", body);
+  /** The route admit() found for this request. */
+  private Match match(Head head) {
+    for (Route route : routes) {
+      Matcher matcher = route.path().matcher(head.path());
+      if (matcher.matches() && route.method().equals(head.method())) {
+        List<String> params = new ArrayList<>();
+        for (int i = 1; i <= matcher.groupCount(); i++) {
+          params.add(matcher.group(i));
+        }
+        return new Match(route, params);
+      }
+    }
+    throw new IllegalStateException("no route for " + head.method() + " " + head.path() + " after admit()");
+  }
+
+  private static Reply send(Response response) {
+    try {
+      return Reply.json(response.status(), response.body() == null ? new byte[0]
+          : JSON.writeValueAsBytes(response.body()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + response.body().getClass().getSimpleName() + " as JSON", e);
+    }
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 }

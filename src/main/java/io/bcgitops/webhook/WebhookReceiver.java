@@ -4,15 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.controller.OperatorConfig;
+import io.bcgitops.http.BoundedHttpServer;
+import io.bcgitops.http.BoundedHttpServer.Head;
+import io.bcgitops.http.HttpLimits;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -34,10 +33,10 @@ import org.slf4j.LoggerFactory;
  * Receives GitHub and GitLab push events and asks every GitOpsSource on the pushed repository and
  * ref to reconcile now (design §3), instead of at its next interval.
  *
- * <p>Mount it at {@link #PATH} on any {@link com.sun.net.httpserver.HttpServer}:
+ * <p>Serve it on a listener of its own, bounded for deliveries from the internet:
  *
  * <pre>{@code
- * server.createContext(WebhookReceiver.PATH, WebhookReceiver.create(client, config));
+ * new BoundedHttpServer("bcgitops-webhooks", address, HttpLimits.WEBHOOKS, WebhookReceiver.create(client, config));
  * }</pre>
  *
  * <p>Then {@code POST /hook/github} takes GitHub deliveries (content type JSON or form, signed with
@@ -47,20 +46,22 @@ import org.slf4j.LoggerFactory;
  *   <li>202 {@code {"triggered": ["ns/name", ...]}}: a push that matched sources; 200 with an empty list when none did;
  *   <li>200 for GitHub's {@code ping}; 202 for any other verified event (ignored);
  *   <li>401 bad or missing signature/token; 503 no Secret configured, or the Secret is missing or has no token;
- *   <li>413 a body over 1 MiB; 405 a method other than POST; 404 another path; 400 a body that is not a push event;
+ *   <li>413 a body over 1 MiB (the listener reads no more of it); 405 a method other than POST; 404 another path;
+ *       400 a body that is not a push event;
  *   <li>500 when the API server refused to list or annotate sources.
  * </ul>
- * Nothing is triggered unless the delivery is verified. Each delivery logs one line (provider, repository,
+ * Nothing is triggered unless the delivery is verified, and no body is read before the method, the path and the
+ * Secret are known to be right. Each delivery logs one line (provider, repository,
  * ref, and the sources triggered or why it was rejected); the secret and signatures never appear.
  *
  * <p>The handler is thread-safe and needs no leader: any replica can annotate the sources. It needs RBAC
  * to {@code get} the Secret, and to {@code list} and {@code patch} {@code gitopssources}.
  */
-public final class WebhookReceiver implements HttpHandler {
+public final class WebhookReceiver implements BoundedHttpServer.Handler {
   /** Where to mount the receiver: {@code /hook/github} and {@code /hook/gitlab} are below it. */
   public static final String PATH = "/hook/";
   /** The largest body accepted; GitHub caps its payloads at 25 MB, but a push to a GitOps repo is far smaller. */
-  public static final int MAX_BODY_BYTES = 1024 * 1024;
+  public static final int MAX_BODY_BYTES = HttpLimits.WEBHOOKS.maxBodyBytes();
 
   private static final Logger LOG = LoggerFactory.getLogger(WebhookReceiver.class);
   private static final String GITHUB = "github";
@@ -94,65 +95,61 @@ public final class WebhookReceiver implements HttpHandler {
         config.service().webhookSecret());
   }
 
-  /** The answer to one delivery and the line logged for it. */
-  private record Reply(int status, Map<String, Object> body, String log) {
+  /** The answer to one delivery and the line logged for it (none when null); {@code allow}: methods for a 405. */
+  private record Reply(int status, Map<String, Object> body, String log, String allow) {
+    Reply(int status, Map<String, Object> body, String log) {
+      this(status, body, log, null);
+    }
+
     static Reply error(int status, String message) {
       return new Reply(status, Map.of("error", message), "rejected (" + status + "): " + message);
     }
+
+    Reply withAllow(String methods) {
+      return new Reply(status, body, log, methods);
+    }
+  }
+
+  /** 405, 404 and 503 before the body is read: a delivery that cannot be verified costs no more than its head. */
+  @Override
+  public BoundedHttpServer.Reply admit(Head head) {
+    Reply refused = refuse(head);
+    return refused == null ? null : answer(head, refused);
   }
 
   @Override
-  public void handle(HttpExchange exchange) throws IOException {
-    String provider = provider(exchange);
-    String delivery = firstHeader(exchange, "X-GitHub-Delivery", "X-Gitlab-Event-UUID");
+  public BoundedHttpServer.Reply handle(Head head, byte[] body) {
     Reply reply;
     try {
-      reply = receive(exchange, provider);
+      reply = GITHUB.equals(provider(head)) ? github(head, body) : gitlab(head, body);
     } catch (RuntimeException e) {
-      LOG.error("webhook {} delivery {}: failed", clean(provider), clean(delivery), e);
+      LOG.error("webhook {} delivery {}: failed", clean(provider(head)), clean(delivery(head)), e);
       reply = new Reply(500, Map.of("error", "internal error"), null);
     }
-    try {
-      respond(exchange, reply);
-    } finally {
-      if (reply.log() != null) {
-        String line = "webhook " + (provider.isEmpty() ? "(no provider)" : clean(provider)) + (delivery == null ? "" : " delivery " + clean(delivery))
-            + " from " + exchange.getRemoteAddress().getAddress().getHostAddress() + ": " + reply.log();
-        if (reply.status() < 400) {
-          LOG.info(line);
-        } else {
-          LOG.warn(line);
-        }
-      }
-      exchange.close();
-    }
+    return answer(head, reply);
   }
 
-  private Reply receive(HttpExchange exchange, String provider) throws IOException {
-    if (!"POST".equals(exchange.getRequestMethod())) {
-      exchange.getResponseHeaders().set("Allow", "POST");
-      return Reply.error(405, "method " + clean(exchange.getRequestMethod()) + " not allowed: deliveries are POSTed");
+  /** The listener's refusals (a body over 1 MiB, one that stalled), as JSON, each logged as a delivery. */
+  @Override
+  public BoundedHttpServer.Reply refusal(Head head, int status, String message) {
+    return answer(head, Reply.error(status, message));
+  }
+
+  private Reply refuse(Head head) {
+    if (!"POST".equals(head.method())) {
+      return Reply.error(405, "method " + clean(head.method()) + " not allowed: deliveries are POSTed")
+          .withAllow("POST");
     }
+    String provider = provider(head);
     if (!GITHUB.equals(provider) && !GITLAB.equals(provider)) {
       return Reply.error(404, "no webhook receiver here: use " + PATH + GITHUB + " or " + PATH + GITLAB);
     }
-    String length = exchange.getRequestHeaders().getFirst("Content-Length");
-    if (length != null && isOver(length)) {
-      return tooLarge();
-    }
     String unavailable = secret.unavailable();
-    if (unavailable != null) {
-      return Reply.error(503, unavailable);
-    }
-    byte[] body = readBody(exchange.getRequestBody());
-    if (body == null) {
-      return tooLarge();
-    }
-    return GITHUB.equals(provider) ? github(exchange, body) : gitlab(exchange, body);
+    return unavailable == null ? null : Reply.error(503, unavailable);
   }
 
-  private Reply github(HttpExchange exchange, byte[] body) {
-    String header = exchange.getRequestHeaders().getFirst("X-Hub-Signature-256");
+  private Reply github(Head head, byte[] body) {
+    String header = head.header("X-Hub-Signature-256");
     if (header == null) {
       return Reply.error(401, "no X-Hub-Signature-256 header: set a secret on the GitHub webhook");
     }
@@ -165,7 +162,7 @@ public final class WebhookReceiver implements HttpHandler {
     if (!check.verified()) {
       return Reply.error(401, "the X-Hub-Signature-256 signature does not match the body and the webhook Secret's token");
     }
-    String event = exchange.getRequestHeaders().getFirst("X-GitHub-Event");
+    String event = head.header("X-GitHub-Event");
     if ("ping".equals(event)) {
       return new Reply(200, Map.of("message", "pong"), "ping answered");
     }
@@ -174,15 +171,15 @@ public final class WebhookReceiver implements HttpHandler {
     }
     JsonNode payload;
     try {
-      payload = parse(githubJson(exchange, body));
+      payload = parse(githubJson(head, body));
     } catch (Push.BadPayload e) {
       return Reply.error(400, e.getMessage());
     }
     return push(payload, List.of("repository"), List.of("clone_url", "ssh_url", "git_url", "html_url", "svn_url", "url"));
   }
 
-  private Reply gitlab(HttpExchange exchange, byte[] body) {
-    String header = exchange.getRequestHeaders().getFirst("X-Gitlab-Token");
+  private Reply gitlab(Head head, byte[] body) {
+    String header = head.header("X-Gitlab-Token");
     if (header == null) {
       return Reply.error(401, "no X-Gitlab-Token header: set a secret token on the GitLab webhook");
     }
@@ -203,7 +200,7 @@ public final class WebhookReceiver implements HttpHandler {
     // object_kind is in the payload of project and system hooks alike; the header is the fallback.
     String kind = payload.path("object_kind").asText(null);
     if (kind == null) {
-      String event = exchange.getRequestHeaders().getFirst("X-Gitlab-Event");
+      String event = head.header("X-Gitlab-Event");
       kind = "Push Hook".equals(event) ? "push" : "Tag Push Hook".equals(event) ? "tag_push" : event;
     }
     if (!"push".equals(kind) && !"tag_push".equals(kind)) {
@@ -249,13 +246,9 @@ public final class WebhookReceiver implements HttpHandler {
         "event " + name + " ignored");
   }
 
-  private static Reply tooLarge() {
-    return Reply.error(413, "the body is larger than " + MAX_BODY_BYTES + " bytes");
-  }
-
   /** GitHub's form content type carries the JSON in the {@code payload} field; the signature covers the raw body. */
-  private static byte[] githubJson(HttpExchange exchange, byte[] body) throws Push.BadPayload {
-    String type = exchange.getRequestHeaders().getFirst("Content-Type");
+  private static byte[] githubJson(Head head, byte[] body) throws Push.BadPayload {
+    String type = head.header("Content-Type");
     if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
       return body;
     }
@@ -286,20 +279,6 @@ public final class WebhookReceiver implements HttpHandler {
     }
   }
 
-  /** The body, or null when it is larger than {@link #MAX_BODY_BYTES}; at most one byte more is read. */
-  private static byte[] readBody(InputStream in) throws IOException {
-    byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-    return body.length > MAX_BODY_BYTES ? null : body;
-  }
-
-  private static boolean isOver(String contentLength) {
-    try {
-      return Long.parseLong(contentLength.trim()) > MAX_BODY_BYTES;
-    } catch (NumberFormatException e) {
-      return false; // the server rejects it before the handler runs; the streamed limit still holds
-    }
-  }
-
   /** The 32 bytes of {@code sha256=<64 hex>}, or null when the header is not of that form. */
   private static byte[] signatureBytes(String header) {
     String h = header.trim();
@@ -324,11 +303,13 @@ public final class WebhookReceiver implements HttpHandler {
     }
   }
 
-  /** The path segment below the mount point: {@code github} for {@code /hook/github} or {@code /hook/github/}. */
-  private static String provider(HttpExchange exchange) {
-    String path = exchange.getRequestURI().getPath();
-    String mount = exchange.getHttpContext().getPath();
-    String rest = path.startsWith(mount) ? path.substring(mount.length()) : path;
+  /** The path segment below {@link #PATH}: {@code github} for {@code /hook/github} or {@code /hook/github/}. */
+  private static String provider(Head head) {
+    String path = head.path();
+    if (!path.startsWith(PATH)) {
+      return "";
+    }
+    String rest = path.substring(PATH.length());
     while (rest.startsWith("/")) {
       rest = rest.substring(1);
     }
@@ -338,27 +319,32 @@ public final class WebhookReceiver implements HttpHandler {
     return rest;
   }
 
-  private static String firstHeader(HttpExchange exchange, String... names) {
-    for (String name : names) {
-      String value = exchange.getRequestHeaders().getFirst(name);
-      if (value != null) {
-        return value;
-      }
-    }
-    return null;
+  private static String delivery(Head head) {
+    String github = head.header("X-GitHub-Delivery");
+    return github != null ? github : head.header("X-Gitlab-Event-UUID");
   }
 
-  private void respond(HttpExchange exchange, Reply reply) throws IOException {
-    byte[] bytes = json.writeValueAsBytes(reply.body());
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    if ("HEAD".equals(exchange.getRequestMethod())) {
-      exchange.sendResponseHeaders(reply.status(), -1);
-      return;
+  /** The reply as JSON, and its line in the log. */
+  private BoundedHttpServer.Reply answer(Head head, Reply reply) {
+    if (reply.log() != null) {
+      String provider = provider(head);
+      String delivery = delivery(head);
+      String line = "webhook " + (provider.isEmpty() ? "(no provider)" : clean(provider))
+          + (delivery == null ? "" : " delivery " + clean(delivery)) + " from " + head.remoteAddress() + ": "
+          + reply.log();
+      if (reply.status() < 400) {
+        LOG.info(line);
+      } else {
+        LOG.warn(line);
+      }
     }
-    exchange.sendResponseHeaders(reply.status(), bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
+    BoundedHttpServer.Reply json;
+    try {
+      json = BoundedHttpServer.Reply.json(reply.status(), this.json.writeValueAsBytes(reply.body()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a reply of strings cannot fail to serialize", e);
     }
+    return reply.allow() == null ? json : json.withHeader("Allow", reply.allow());
   }
 
   /** A value from a request, fit for one log line: no control characters, at most 200 characters. */

@@ -46,6 +46,7 @@ final class OperatorProcess implements AutoCloseable {
         "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false",
         "KUBERNETES_USER_AGENT", CLIENT,
         "BCGITOPS_HTTP_PORT", String.valueOf(port),
+        "BCGITOPS_WEBHOOK_PORT", String.valueOf(Ports.free()),
         "BCGITOPS_CACHE_DIR", work.resolve("cache").toString(),
         "BCGITOPS_ALLOW_FILE_URLS", "true",
         "BCGITOPS_LEADER_ELECTION", "false"));

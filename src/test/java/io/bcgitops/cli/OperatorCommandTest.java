@@ -12,13 +12,18 @@ import ch.qos.logback.core.read.ListAppender;
 import io.bcgitops.controller.BcGitopsOperator;
 import io.bcgitops.controller.OperatorConfig;
 import io.bcgitops.controller.OperatorHarness;
+import io.bcgitops.http.HttpLimits;
+import io.bcgitops.testing.HostileClients;
+import io.bcgitops.testing.HostileClients.Flood;
 import io.bcgitops.testing.Ports;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.ByteArrayOutputStream;
@@ -26,6 +31,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,6 +48,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -61,6 +68,8 @@ class OperatorCommandTest {
   @TempDir
   Path tmp;
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  /** Not the default 8081: a test may not depend on what else listens on this machine. */
+  private int webhookPort;
   private final ListAppender<ILoggingEvent> log = new ListAppender<>();
   private final Logger commandLogger = (Logger) LoggerFactory.getLogger(OperatorCommand.class);
 
@@ -76,13 +85,23 @@ class OperatorCommandTest {
         .always();
   }
 
+  @BeforeEach
+  void pickWebhookPort() throws IOException {
+    webhookPort = Ports.free();
+  }
+
   @AfterEach
   void detachLog() {
     commandLogger.detachAppender(log);
   }
 
   private Map<String, String> env(int httpPort, boolean leaderElection, String namespace) {
+    return env(httpPort, webhookPort, leaderElection, namespace);
+  }
+
+  private Map<String, String> env(int httpPort, int webhookPort, boolean leaderElection, String namespace) {
     return Map.of("BCGITOPS_HTTP_PORT", String.valueOf(httpPort),
+        "BCGITOPS_WEBHOOK_PORT", String.valueOf(webhookPort),
         "BCGITOPS_LEADER_ELECTION", String.valueOf(leaderElection),
         "BCGITOPS_OPERATOR_NAMESPACE", namespace,
         "BCGITOPS_CACHE_DIR", tmp.resolve("cache").toString());
@@ -124,8 +143,69 @@ class OperatorCommandTest {
       int code = run(env(port, false, "default"), mockConfig());
 
       assertEquals(1, code, err::toString);
-      assertEquals(List.of("operator: cannot serve /metrics, /healthz, /readyz and /hook/ on port " + port
+      assertEquals(List.of("operator: cannot serve /metrics, /healthz and /readyz on port " + port
           + ": another process listens there; stop it, or set BCGITOPS_HTTP_PORT to a free port"), errLines());
+    }
+  }
+
+  @Test
+  void aTakenWebhookPortIsOneLineNamingItsVariable() throws Exception {
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress(0));
+      int port = taken.getLocalPort();
+      int httpPort = Ports.free();
+
+      int code = run(env(httpPort, port, false, "default"), mockConfig());
+
+      assertEquals(1, code, err::toString);
+      assertEquals(List.of("operator: cannot serve webhooks (/hook/) on port " + port
+          + ": another process listens there; stop it, or set BCGITOPS_WEBHOOK_PORT to a free port"), errLines());
+      assertTrue(free(httpPort), "the metrics port is released");
+    }
+  }
+
+  /**
+   * The probes' listener is not the webhooks': a flood of deliveries (every connection the webhook listener takes,
+   * held half-sent or mid-body, and a 300 MB body) never reaches /healthz and /readyz.
+   */
+  @Test
+  void aWebhookFloodDoesNotReachTheProbes() throws Exception {
+    int port = Ports.free();
+    client.secrets().inNamespace("default").resource(new SecretBuilder().withNewMetadata().withName("hooks")
+        .endMetadata().addToStringData("token", "s3cr3t").build()).createOr(NonDeletingOperation::update);
+    Map<String, String> env = new HashMap<>(env(port, false, "default"));
+    env.put("BCGITOPS_WEBHOOK_SECRET", "hooks");
+    List<Socket> flood = new ArrayList<>();
+    try (OperatorCommand.Running running = OperatorCommand.start(OperatorConfig.fromEnvironment(env), mockConfig(),
+        Duration.ofMillis(50))) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> get(port, "/readyz") == 200);
+      for (int i = 0; i < HttpLimits.WEBHOOKS.maxConnections(); i++) {
+        flood.add(HostileClients.stalled(webhookPort, i % 2 == 0 ? "POST /hook/github HTTP/1.1\r\nHost: x\r\nX-Hub-"
+            : "POST /hook/github HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{\"ref\":"));
+      }
+      CompletableFuture<Flood> huge = CompletableFuture.supplyAsync(() -> {
+        try {
+          return HostileClients.flood(webhookPort, "POST /hook/github HTTP/1.1\r\nHost: x\r\nContent-Length: "
+              + (300L << 20) + "\r\n\r\n", 300L << 20, Duration.ofSeconds(30));
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+
+      long start = System.nanoTime();
+      assertEquals(200, get(port, "/healthz"));
+      assertEquals(200, get(port, "/readyz"));
+      long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
+      assertTrue(took < 2000, "the probes answered after " + took + " ms");
+
+      // The 300 MB delivery waited for a connection, then was refused on its head.
+      Flood refused = huge.get(60, TimeUnit.SECONDS);
+      assertEquals("HTTP/1.1 413 Payload Too Large", refused.statusLine(), refused.answer());
+      assertTrue(refused.bytesSent() < 64L << 20, refused.bytesSent() + " bytes sent");
+    } finally {
+      for (Socket socket : flood) {
+        socket.close();
+      }
     }
   }
 

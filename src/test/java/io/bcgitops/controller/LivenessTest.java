@@ -96,7 +96,7 @@ class LivenessTest {
   @Test
   void healthzAnswers503WhileWedged() throws Exception {
     try (OperatorHttpServer server = new OperatorHttpServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        new OperatorMetrics(new SimpleMeterRegistry()), () -> true, liveness::isLive, Map.of())) {
+        new OperatorMetrics(new SimpleMeterRegistry()), liveness::isLive, () -> true)) {
       server.start();
       HttpClient http = HttpClient.newHttpClient();
       HttpRequest healthz = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/healthz")).build();

@@ -233,6 +233,7 @@ class DeployManifestsTest {
     assertEquals(VmImages.DEFAULTS.jreImage(), config.images().jreImage());
     assertEquals(VmImages.DEFAULTS.mavenRepository(), config.images().mavenRepository());
     assertEquals(8080, config.service().httpPort());
+    assertEquals(8081, config.service().webhookPort());
     assertEquals(DeployManifests.NAMESPACE, config.service().ownNamespace());
     assertTrue(config.service().leaderElection(), "two replicas elect a leader");
     assertEquals("bc-gitops-webhook", config.service().webhookSecret());
@@ -240,9 +241,10 @@ class DeployManifestsTest {
 
     assertEquals(OperatorConfig.Git.DEFAULTS, config.git(), "the git limits are README's defaults, written out");
 
-    // The settings point at what the pod has: the cache's volume, the HTTP port.
+    // The settings point at what the pod has: the cache's volume, the HTTP ports.
     assertTrue(mountPaths().contains(CACHE_DIR), "an emptyDir at the git cache");
     assertEquals(8080, port(container, "http"));
+    assertEquals(8081, port(container, "webhooks"));
   }
 
   @Test
@@ -336,8 +338,9 @@ class DeployManifestsTest {
   /** What deploy/deployment.yaml gives the operator's JVM. */
   static final String OPERATOR_JVM_FLAGS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
+  /** The probes on the metrics' listener; the Service has it and the webhooks' (a listener of their own). */
   @Test
-  void probesAndTheServiceUseTheOperatorsHttpPort() throws Exception {
+  void probesAndTheServiceUseTheOperatorsHttpPorts() throws Exception {
     JsonNode container = operatorContainer();
     assertEquals("/readyz", container.at("/readinessProbe/httpGet/path").asText());
     assertEquals("/healthz", container.at("/livenessProbe/httpGet/path").asText());
@@ -349,10 +352,14 @@ class DeployManifestsTest {
 
     JsonNode service = manifests.get("Service", OPERATOR);
     JsonNode port = service.at("/spec/ports/0");
-    assertEquals(1, service.at("/spec/ports").size());
+    assertEquals(2, service.at("/spec/ports").size());
     assertEquals("http", port.path("name").asText());
     assertEquals(8080, port.path("port").asInt());
     assertEquals(8080, port(container, port.path("targetPort").asText()));
+    JsonNode webhooks = service.at("/spec/ports/1");
+    assertEquals("webhooks", webhooks.path("name").asText());
+    assertEquals(8081, webhooks.path("port").asInt());
+    assertEquals(8081, port(container, webhooks.path("targetPort").asText()));
     JsonNode podLabels = manifests.get("Deployment", OPERATOR).at("/spec/template/metadata/labels");
     service.at("/spec/selector").fields().forEachRemaining(e -> assertEquals(e.getValue().asText(),
         podLabels.path(e.getKey()).asText(), "the Service selects the operator's pods: " + e.getKey()));
@@ -363,7 +370,7 @@ class DeployManifestsTest {
 
     // The operator's HTTP server answers the probes' and Prometheus's paths.
     try (OperatorHttpServer http = new OperatorHttpServer(new InetSocketAddress("127.0.0.1", 0),
-        OperatorMetrics.prometheus(), () -> true, Map.of())) {
+        OperatorMetrics.prometheus(), () -> true, () -> true)) {
       http.start();
       HttpClient client = HttpClient.newHttpClient();
       for (String path : List.of(container.at("/readinessProbe/httpGet/path").asText(),

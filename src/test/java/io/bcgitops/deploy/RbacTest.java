@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.AppDeploymentSpec;
@@ -22,6 +21,8 @@ import io.bcgitops.controller.OperatorConfig;
 import io.bcgitops.controller.OperatorHarness;
 import io.bcgitops.controller.ScriptedRuntimePool;
 import io.bcgitops.embedded.RuntimePools;
+import io.bcgitops.http.BoundedHttpServer;
+import io.bcgitops.http.HttpLimits;
 import io.bcgitops.testing.FakeKubelet;
 import io.bcgitops.testing.Ports;
 import io.bcgitops.testing.TestRepo;
@@ -327,12 +328,11 @@ class RbacTest {
               }
             })))) {
       OperatorConfig config = new OperatorConfig(Set.of(), tmp.resolve("cache"), true, VmImages.DEFAULTS, pool,
-          new OperatorConfig.Service(Ports.free(), DeployManifests.NAMESPACE, true, WEBHOOK_SECRET, false));
+          new OperatorConfig.Service(Ports.free(), Ports.free(), DeployManifests.NAMESPACE, true, WEBHOOK_SECRET, false));
       Operator operator = BcGitopsOperator.create(operatorClient, config);
       // The operator command serves webhooks next to the operator, with the same client.
-      HttpServer hooks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-      hooks.createContext(WebhookReceiver.PATH, WebhookReceiver.create(operatorClient, config));
-      hooks.start();
+      BoundedHttpServer hooks = new BoundedHttpServer("hooks", new InetSocketAddress("127.0.0.1", 0),
+          HttpLimits.WEBHOOKS, WebhookReceiver.create(operatorClient, config)).start();
       operator.start();
       try {
         GitOpsSource source = new GitOpsSource();
@@ -373,7 +373,7 @@ class RbacTest {
         repo.delete("apps/greeter");
         repo.commit("upgrade web, remove greeter");
         HttpResponse<String> delivery = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + hooks.getAddress().getPort() + WebhookReceiver.PATH + "gitlab"))
+                URI.create("http://127.0.0.1:" + hooks.port() + WebhookReceiver.PATH + "gitlab"))
             .header("X-Gitlab-Event", "Push Hook").header("X-Gitlab-Token", WEBHOOK_TOKEN)
             .POST(HttpRequest.BodyPublishers.ofString("{\"object_kind\":\"push\",\"ref\":\"refs/heads/main\","
                 + "\"project\":{\"git_http_url\":\"" + repo.fileUrl() + "\"}}"))
@@ -401,7 +401,7 @@ class RbacTest {
               && !lease.getSpec().getRenewTime().equals(lease.getSpec().getAcquireTime());
         });
       } finally {
-        hooks.stop(0);
+        hooks.close();
         operator.stop();
       }
     }

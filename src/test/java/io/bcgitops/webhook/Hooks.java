@@ -1,9 +1,10 @@
 package io.bcgitops.webhook;
 
-import com.sun.net.httpserver.HttpServer;
 import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.api.GitOpsSourceSpec;
 import io.bcgitops.api.GitRef;
+import io.bcgitops.http.BoundedHttpServer;
+import io.bcgitops.http.HttpLimits;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -25,22 +26,20 @@ import java.util.stream.Stream;
 final class Hooks implements AutoCloseable {
   static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-  final HttpServer server;
+  final BoundedHttpServer server;
 
-  private Hooks(HttpServer server) {
+  private Hooks(BoundedHttpServer server) {
     this.server = server;
   }
 
-  /** Serves {@code receiver} at /hook/ on a free loopback port, as the operator's HTTP server does. */
-  static Hooks serve(WebhookReceiver receiver) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext(WebhookReceiver.PATH, receiver);
-    server.start();
-    return new Hooks(server);
+  /** Serves {@code receiver} on a free loopback port, as the operator's webhook listener does with its limits. */
+  static Hooks serve(WebhookReceiver receiver, HttpLimits limits) throws IOException {
+    return new Hooks(new BoundedHttpServer("hooks", new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        limits, receiver).start());
   }
 
   int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   URI uri(String path) {
@@ -141,6 +140,6 @@ final class Hooks implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
   }
 }

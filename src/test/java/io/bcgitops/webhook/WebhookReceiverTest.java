@@ -20,6 +20,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bcgitops.api.Api;
 import io.bcgitops.api.GitOpsSource;
+import io.bcgitops.http.HttpLimits;
+import io.bcgitops.testing.HostileClients;
+import io.bcgitops.testing.HostileClients.Flood;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -33,6 +36,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -90,7 +94,11 @@ class WebhookReceiverTest {
   }
 
   private Hooks serve(WebhookReceiver receiver) throws IOException {
-    Hooks h = Hooks.serve(receiver);
+    return serve(receiver, HttpLimits.WEBHOOKS);
+  }
+
+  private Hooks serve(WebhookReceiver receiver, HttpLimits limits) throws IOException {
+    Hooks h = Hooks.serve(receiver, limits);
     served.add(h);
     return h;
   }
@@ -284,6 +292,48 @@ class WebhookReceiverTest {
     assertEquals(List.of(), requested(client, ns));
     // Exactly 1 MiB is accepted.
     assertEquals(202, hooks.github("push", padded(WebhookReceiver.MAX_BODY_BYTES), TOKEN).statusCode());
+  }
+
+  /** A body sent as fast as the client can: refused on its declared length, unread, and logged as a delivery. */
+  @Test
+  void aThreeHundredMegabyteDeliveryIsRefusedUnread() throws Exception {
+    long huge = 300L << 20;
+    Flood flood = HostileClients.flood(hooks.port(), "POST /hook/github HTTP/1.1\r\nHost: x\r\nX-GitHub-Event: push\r\n"
+        + "Content-Length: " + huge + "\r\n\r\n", huge, Duration.ofSeconds(20));
+
+    assertEquals("HTTP/1.1 413 Payload Too Large", flood.statusLine(), flood.answer());
+    assertTrue(flood.answer().endsWith("{\"error\":\"the body is larger than 1048576 bytes\"}"), flood.answer());
+    assertTrue(flood.bytesSent() < 64L << 20, flood.bytesSent() + " bytes sent");
+    assertTrue(logs.list.stream().anyMatch(e -> e.getFormattedMessage().endsWith(
+        "rejected (413): the body is larger than 1048576 bytes")), logs.list::toString);
+  }
+
+  /** Deliveries that stall (mid-head, mid-body) are closed at the deadline and delay no other one. */
+  @Test
+  void stalledDeliveriesDelayNoOther() throws Exception {
+    createSource(client, ns, "shop", repo, spec -> { });
+    Hooks bounded = serve(new WebhookReceiver(client, Set.of(ns), ops, "webhook"),
+        HttpLimits.WEBHOOKS.withDeadlines(Duration.ofSeconds(1), Duration.ofSeconds(10)).withMaxConnections(64));
+    List<Socket> stalled = new ArrayList<>();
+    try {
+      for (int i = 0; i < 16; i++) {
+        stalled.add(HostileClients.stalled(bounded.port(), "POST /hook/github HTTP/1.1\r\nHost: x\r\nX-Hub-Sig"));
+        stalled.add(HostileClients.stalled(bounded.port(), "POST /hook/github HTTP/1.1\r\nHost: x\r\n"
+            + "Content-Length: 1000\r\n\r\n{\"ref\":"));
+      }
+      long start = System.nanoTime();
+      HttpResponse<String> push = bounded.github("push", githubPush("refs/heads/main", repo, null), TOKEN);
+      long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
+      assertEquals(202, push.statusCode(), push.body());
+      assertTrue(took < 2000, "answered after " + took + " ms");
+      for (Socket socket : stalled) {
+        assertEquals("", HostileClients.untilClosed(socket, Duration.ofSeconds(20)), "closed without an answer");
+      }
+    } finally {
+      for (Socket socket : stalled) {
+        socket.close();
+      }
+    }
   }
 
   /** A push event on the test's repository and main, padded to exactly {@code bytes} bytes. */

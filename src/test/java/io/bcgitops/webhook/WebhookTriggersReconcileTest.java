@@ -11,6 +11,7 @@ import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.controller.BcGitopsOperator;
 import io.bcgitops.controller.OperatorConfig;
 import io.bcgitops.embedded.RuntimePoolAddress;
+import io.bcgitops.http.HttpLimits;
 import io.bcgitops.testing.TestRepo;
 import io.bcgitops.vm.VmImages;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -54,11 +55,11 @@ class WebhookTriggersReconcileTest {
     String ns = "shop";
     Hooks.createSecret(client, "bc-gitops-system", "webhook", TOKEN);
     OperatorConfig config = new OperatorConfig(Set.of(ns), tmp.resolve("cache"), true, VmImages.DEFAULTS,
-        RuntimePoolAddress.CLUSTER_DNS, new OperatorConfig.Service(0, "bc-gitops-system", false, "webhook", false));
+        RuntimePoolAddress.CLUSTER_DNS, new OperatorConfig.Service(0, 0, "bc-gitops-system", false, "webhook", false));
     Operator operator = BcGitopsOperator.newOperator(client, null);
     BcGitopsOperator.registerGitOpsSources(operator, config);
     try (TestRepo repo = TestRepo.create(tmp.resolve("repo"));
-        Hooks hooks = Hooks.serve(WebhookReceiver.create(client, config))) {
+        Hooks hooks = Hooks.serve(WebhookReceiver.create(client, config), HttpLimits.WEBHOOKS)) {
       repo.write("apps/web/app.yaml", app("1.0"));
       String first = repo.commit("web 1.0");
       operator.start();
