@@ -301,11 +301,12 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     if (secretRef == null || secretRef.getName() == null) {
       return GitCredentials.NONE;
     }
-    Secret secret = context.getClient().secrets().inNamespace(source.getMetadata().getNamespace())
-        .withName(secretRef.getName()).get();
-    if (secret == null) {
-      throw StepFailure.authentication("Secret '" + secretRef.getName()
-          + "' named by spec.secretRef does not exist in namespace " + source.getMetadata().getNamespace());
+    Secret secret;
+    try {
+      secret = CredentialsSecrets.get(context.getClient(), source.getMetadata().getNamespace(), secretRef.getName(),
+          "spec.secretRef");
+    } catch (CredentialsSecrets.Unusable e) {
+      throw StepFailure.authentication(e.getMessage());
     }
     GitCredentials credentials = GitCredentials.fromSecretData(secret.getData());
     if (credentials.username() == null && credentials.bearerToken() == null && credentials.identity() == null) {

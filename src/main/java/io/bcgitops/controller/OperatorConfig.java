@@ -5,6 +5,7 @@ import io.bcgitops.source.FetchLimits;
 import io.bcgitops.spec.Durations;
 import io.bcgitops.spec.Limit;
 import io.bcgitops.spec.RepositoryLimits;
+import io.bcgitops.spec.SafeUrls;
 import io.bcgitops.vm.VmImages;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,7 +107,7 @@ public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allo
     VmImages images = new VmImages(
         env.getOrDefault("BCGITOPS_OPERATOR_IMAGE", VmImages.DEFAULTS.operatorImage()),
         env.getOrDefault("BCGITOPS_JRE_IMAGE", VmImages.DEFAULTS.jreImage()),
-        env.getOrDefault("BCGITOPS_MAVEN_REPOSITORY", VmImages.DEFAULTS.mavenRepository()));
+        mavenRepository(env.getOrDefault("BCGITOPS_MAVEN_REPOSITORY", VmImages.DEFAULTS.mavenRepository())));
     Service service = new Service(
         port("BCGITOPS_HTTP_PORT", env.getOrDefault("BCGITOPS_HTTP_PORT", "8080")),
         port("BCGITOPS_WEBHOOK_PORT", env.getOrDefault("BCGITOPS_WEBHOOK_PORT", "8081")),
@@ -116,6 +117,21 @@ public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allo
         "json".equalsIgnoreCase(env.getOrDefault("BCGITOPS_LOG_FORMAT", "text")));
     return new OperatorConfig(namespaces, cache, fileUrls, images, RuntimePoolAddress.CLUSTER_DNS, service,
         Git.fromEnvironment(env));
+  }
+
+  /**
+   * The default Maven repository: an http(s) URL without credentials, which would otherwise be in
+   * every vm app's pod arguments and every runtime pool's (apps give theirs with source.secretRef).
+   */
+  private static String mavenRepository(String url) {
+    if (SafeUrls.hasUserInfo(url)) {
+      throw new IllegalArgumentException("BCGITOPS_MAVEN_REPOSITORY must not carry credentials (" + SafeUrls.redact(url)
+          + "): they would reach every app's pod arguments; give them to the apps with source.secretRef");
+    }
+    if (!url.matches("https?://[^\\s]+")) {
+      throw new IllegalArgumentException("BCGITOPS_MAVEN_REPOSITORY must be an http or https URL, got '" + url + "'");
+    }
+    return url;
   }
 
   /** A port variable's value; an IllegalArgumentException naming the variable when it is no port. */

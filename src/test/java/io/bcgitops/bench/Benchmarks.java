@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class Benchmarks {
   private static final List<Benchmark> ALL = List.of(new ParseBenchmark(), new GitFetchBenchmark(),
-      new ApplyBenchmark(), new IdleBenchmark(), new OperatorMemoryBenchmark(), new DensityBenchmark());
+      new ApplyBenchmark(), new IdleBenchmark(), new OperatorMemoryBenchmark(), new AttackBenchmark(),
+      new DensityBenchmark());
 
   @TempDir
   Path work;

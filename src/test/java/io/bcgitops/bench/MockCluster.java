@@ -58,7 +58,14 @@ final class MockCluster implements AutoCloseable {
   }
 
   GitOpsSource createSource(String namespace, String name, String url, String interval) {
-    return bench.resource(OperatorHarness.source(namespace, name, url, spec -> spec.setInterval(interval))).create();
+    return createSource(namespace, name, url, interval, "60s");
+  }
+
+  GitOpsSource createSource(String namespace, String name, String url, String interval, String timeout) {
+    return bench.resource(OperatorHarness.source(namespace, name, url, spec -> {
+      spec.setInterval(interval);
+      spec.setTimeout(timeout);
+    })).create();
   }
 
   GitOpsSource source(String namespace, String name) {

@@ -64,6 +64,24 @@ final class OperatorProcess implements AutoCloseable {
     return operator;
   }
 
+  /** The port of its /metrics and probes. */
+  int httpPort() {
+    return httpPort;
+  }
+
+  /** Whether /healthz answers 200 within 5 s (what a liveness probe asks). */
+  boolean live() {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/healthz"))
+          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** Whether it answers /readyz with 200; an exited process is an error at once, not a wait. */
   private boolean ready() throws IOException, InterruptedException {
     if (!jvm.isAlive()) {

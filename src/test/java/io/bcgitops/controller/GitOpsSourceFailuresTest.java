@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bcgitops.api.Api;
 import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.api.GitOpsSourceStatus.InvalidApp;
 import ch.qos.logback.classic.Logger;
@@ -252,7 +253,8 @@ class GitOpsSourceFailuresTest extends OperatorTestBase {
     repo.write("apps/api/app.yaml", app("api", "1.0"));
     repo.commit("two apps");
     try (GitHttpServer http = GitHttpServer.basicAuth(repo, "git", "right-password-1")) {
-      client.resource(new SecretBuilder().withNewMetadata().withName("git-creds").withNamespace(ns).endMetadata()
+      client.resource(new SecretBuilder().withNewMetadata().withName("git-creds").withNamespace(ns)
+          .addToLabels(Api.CREDENTIALS_LABEL, "true").endMetadata()
           .addToData("username", base64("git")).addToData("password", base64("right-password-1")).build()).create();
       startOperator(false);
       operator.createSource(ns, "shop", http.url(), s -> s.setSecretRef(new LocalObjectReference("git-creds")));
@@ -344,6 +346,27 @@ class GitOpsSourceFailuresTest extends OperatorTestBase {
     await().pollDelay(java.time.Duration.ofMillis(500)).atMost(OperatorHarness.WAIT).until(() -> true);
 
     assertTrue(OperatorHarness.writes(operator.drainRequests()).stream().noneMatch(w -> w.startsWith("DELETE")));
+  }
+
+  @Test
+  void aSecretNotLabelledAsCredentialsIsNeitherReadNorSent() throws Exception {
+    repo = TestRepo.create(tmp.resolve("repo"));
+    repo.write("apps/db/app.yaml", app("db", "1.0")).commit("one app");
+    try (GitHttpServer http = GitHttpServer.basicAuth(repo, "git", "db-admin-password")) {
+      // Someone who may edit GitOpsSources, not read Secrets, names the database's Secret.
+      client.resource(new SecretBuilder().withNewMetadata().withName("db-admin").withNamespace(ns).endMetadata()
+          .addToData("username", base64("git")).addToData("password", base64("db-admin-password")).build()).create();
+      startOperator(false);
+
+      operator.createSource(ns, "shop", http.url(), s -> s.setSecretRef(new LocalObjectReference("db-admin")));
+
+      GitOpsSource source = operator.awaitReady(ns, "shop", "AuthenticationFailed");
+      assertEquals("Secret 'db-admin' named by spec.secretRef is not labelled bcgitops.io/credentials=true, which"
+          + " allows its use as credentials: kubectl label secret db-admin -n " + ns + " bcgitops.io/credentials=true",
+          condition(source, "Ready").orElseThrow().getMessage());
+      assertEquals(0, http.uploadPackRequests() + http.unauthorizedRequests(), "nothing was sent to the server");
+      assertTrue(operator.apps(ns).isEmpty());
+    }
   }
 
   @Test

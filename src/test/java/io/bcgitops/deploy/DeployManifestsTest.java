@@ -292,7 +292,10 @@ class DeployManifestsTest {
   @Test
   void everyEmptyDirIsBoundedAndEveryContainerHasEphemeralStorage() {
     long logs = 100L * 1024 * 1024;
-    for (PodSpec pod : podSpecs()) {
+    List<PodSpec> pods = new java.util.ArrayList<>(podSpecs());
+    pods.add(new KubernetesSerialization().convertValue(manifests.get("Deployment", OPERATOR)
+        .at("/spec/template/spec"), PodSpec.class));
+    for (PodSpec pod : pods) {
       long volumes = 0;
       for (Volume volume : pod.getVolumes()) {
         assertNotNull(volume.getEmptyDir(), volume.getName());

@@ -288,7 +288,8 @@ class RbacTest {
     OperatorHarness.registerCrds(client);
     answerSelfSubjectRulesReviews(rules);
     // What exists before the operator starts.
-    client.resource(new SecretBuilder().withNewMetadata().withName("shop-git").withNamespace(NS).endMetadata()
+    client.resource(new SecretBuilder().withNewMetadata().withName("shop-git").withNamespace(NS)
+        .addToLabels(Api.CREDENTIALS_LABEL, "true").endMetadata()
         .addToData("username", base64("git")).addToData("password", base64("secret")).build()).create();
     client.resource(new SecretBuilder().withNewMetadata().withName(RuntimePools.tokenSecretName("default"))
         .withNamespace(NS).endMetadata()
