@@ -25,7 +25,7 @@ import org.eclipse.jgit.lib.ObjectId;
  * one after the other: a tree bomb, 400 specs of 1 MiB, a git server that trickles, a 300 MB body
  * and stalled connections on its HTTP port. After each, its live heap (after a full GC) against its
  * idle heap: an attack must leave nothing behind. Then the noisy neighbour: while a tree bomb and a
- * tarpit are fetched at every interval, another source's new commit must be applied within its own.
+ * tarpit are fetched at every interval, another source's new commit must be applied at its own.
  */
 final class AttackBenchmark implements Benchmark {
   private static final String NAMESPACE = "bench";
@@ -43,8 +43,17 @@ final class AttackBenchmark implements Benchmark {
     try (MockCluster cluster = MockCluster.start(); OperatorProcess operator = OperatorProcess.start(cluster, work);
         Tarpit tarpit = new Tarpit(Tarpit.Mode.HTTP_BODY, Duration.ofMillis(1500))) {
       Thread.sleep(SETTLE.toMillis());
+      long empty = operator.memory().liveHeapBytes();
+      // Idle is after a first ordinary source: its informers, JGit and the rest that any source loads.
+      TestRepo good = TestRepo.create(work.resolve("good"));
+      good.write("apps/shop/app.yaml", spec("shop")).commit("shop 1.0");
+      cluster.createSource(NAMESPACE, "good", good.fileUrl(), INTERVAL, "10s");
+      awaitOutcome(cluster, "good");
+      Thread.sleep(SETTLE.toMillis());
       long idle = operator.memory().liveHeapBytes();
       List<Figure> figures = new ArrayList<>();
+      figures.add(Figure.info("Operator live heap idle with one ordinary source (against no source at all)",
+          Units.mib(idle) + " (" + Units.mib(empty) + ")"));
 
       long started = System.nanoTime();
       TestRepo bombed = TestRepo.create(work.resolve("bomb"));
@@ -96,7 +105,7 @@ final class AttackBenchmark implements Benchmark {
           + " connections stalled mid-body", flood.statusLine() + " after " + Units.count(flood.bytesSent() / 1024)
           + " KiB sent; /healthz meanwhile " + (live ? "200" : "failed"), started));
 
-      figures.add(noisyNeighbour(cluster, work));
+      figures.add(noisyNeighbour(cluster, good));
       if (!operator.live()) {
         throw new IllegalStateException("the operator's /healthz fails after the attacks");
       }
@@ -105,18 +114,14 @@ final class AttackBenchmark implements Benchmark {
   }
 
   /** A third source's new commit, while the tree bomb and the tarpit keep being fetched at every interval. */
-  private static Figure noisyNeighbour(MockCluster cluster, Path work) {
-    TestRepo good = TestRepo.create(work.resolve("good"));
-    good.write("apps/shop/app.yaml", spec("shop")).commit("shop 1.0");
-    cluster.createSource(NAMESPACE, "good", good.fileUrl(), INTERVAL, "10s");
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> good.head().equals(applied(cluster)));
+  private static Figure noisyNeighbour(MockCluster cluster, TestRepo good) {
     good.write("apps/shop/app.yaml", spec("shop").replace("\"1.0\"", "\"1.1\"")).commit("shop 1.1");
     long committed = System.nanoTime();
     await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> good.head().equals(applied(cluster)));
     Duration took = Duration.ofNanos(System.nanoTime() - committed);
     return Figure.checked("Noisy neighbour: a commit to a third source applied, while a tree bomb and a tarpit are"
-            + " fetched every " + INTERVAL, "within its interval (" + INTERVAL + ")", Units.millis(took.toNanos()),
-        took.compareTo(INTERVAL_DURATION) <= 0);
+            + " fetched every " + INTERVAL, "its interval (" + INTERVAL + ") and the apply after its fetch (< 1 s)",
+        Units.millis(took.toNanos()), took.compareTo(INTERVAL_DURATION.plusSeconds(1)) <= 0);
   }
 
   private static String applied(MockCluster cluster) {
