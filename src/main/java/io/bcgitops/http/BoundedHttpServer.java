@@ -227,6 +227,11 @@ public final class BoundedHttpServer implements AutoCloseable {
     return port;
   }
 
+  /** Whether it serves: started, and not closed. */
+  public boolean isRunning() {
+    return server.isRunning();
+  }
+
   /** Stops serving at once: the port is released, open connections are closed (a request in progress gets no answer). */
   @Override
   public void close() {

@@ -75,7 +75,10 @@ final class ReceiveDeadlines implements Connection.Listener {
     disarm(connection);
   }
 
-  /** What {@code connection} waits for from its client (a head, a body, the reading of an answer) must be done within the deadline from now. */
+  /**
+   * What {@code connection} waits for from its client (a head, a body, the reading of an answer) must be done within
+   * the deadline from now.
+   */
   void arm(Connection connection) {
     if (!connection.getEndPoint().isOpen()) {
       return;
@@ -145,7 +148,7 @@ final class ReceiveDeadlines implements Connection.Listener {
         ? address.getAddress() : null;
   }
 
-  /** One line a minute at most while connections are closed at the limit: a flood of slow clients, or a limit too low. */
+  /** One line a minute at most while connections are closed at the limit: a flood of slow clients, or a low limit. */
   private void report() {
     int reaped = reapedSinceReport.incrementAndGet();
     long last = lastReport.get();

@@ -39,6 +39,12 @@ import java.util.Map;
 public final class RuntimeApi {
   public static final int HOST_PORT = 9090;
   public static final int LOADER_PORT = 9091;
+  /**
+   * Where each container answers its kubelet's probes ({@code GET /healthz}, {@code GET /readyz}, no token): a
+   * listener of its own, in no Service, so that nothing sent to the APIs delays them.
+   */
+  public static final int HOST_HEALTH_PORT = 9092;
+  public static final int LOADER_HEALTH_PORT = 9093;
   /** The folder the loader writes jars into and the host reads them from: {@code <dir>/<name>/<version>/app.jar}. */
   public static final String SHARED_DIR = "/apps";
   /**

@@ -47,7 +47,7 @@ import org.junit.jupiter.api.Test;
 class LoaderProcessTest {
   private static final String TOKEN = "test-token-4f1c2a";
   private static final ObjectMapper JSON = JsonMapper.builder().build();
-  private static final Pattern SERVING = Pattern.compile("loader: serving .* on [^ ]*:(\\d+),");
+  private static final Pattern SERVING = Pattern.compile("loader: serving .* on [^ ]*:(\\d+) \\(probes on (\\d+)\\),");
   private static final Duration STARTUP = Duration.ofSeconds(20);
   private static final byte[] JAR = TestJars.runnable();
   private static final String JAR_SHA = TestJars.sha256(JAR);
@@ -59,7 +59,7 @@ class LoaderProcessTest {
   private static Loader loader;
 
   /** A loader child process and everything it printed so far. */
-  record Loader(Process process, int port, StringBuffer output) implements AutoCloseable {
+  record Loader(Process process, int port, int healthPort, StringBuffer output) implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
       process.destroy();
@@ -79,8 +79,8 @@ class LoaderProcessTest {
   static void startLoader() throws Exception {
     dir = Files.createTempDirectory("loader-process-test");
     upstream = new ArtifactServer();
-    loader = start(Map.of(RuntimeApi.TOKEN_ENV, TOKEN), "--port", "0", "--dir", dir.toString(), "--bind",
-        "127.0.0.1", "--maven-repository", upstream.url("/repo").toString(), "--timeout", "2s", "--retries", "0");
+    loader = start(Map.of(RuntimeApi.TOKEN_ENV, TOKEN), "--port", "0", "--health-port", "0", "--dir", dir.toString(),
+        "--bind", "127.0.0.1", "--maven-repository", upstream.url("/repo").toString(), "--timeout", "2s", "--retries", "0");
   }
 
   @AfterAll
@@ -112,7 +112,7 @@ class LoaderProcessTest {
       while (System.nanoTime() < deadline) {
         Matcher matcher = SERVING.matcher(output);
         if (matcher.find()) {
-          return new Loader(process, Integer.parseInt(matcher.group(1)), output);
+          return new Loader(process, Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2)), output);
         }
         if (!process.isAlive()) {
           reader.join(2_000);
@@ -265,8 +265,8 @@ class LoaderProcessTest {
     ApiServer host = new ApiServer(new java.net.InetSocketAddress("127.0.0.1", 0), TOKEN)
         .route("GET", "/v1/apps", r -> ApiServer.Response.ok(new RuntimeApi.AppList(List.copyOf(running))))
         .start();
-    try (Loader cleaning = start(Map.of(RuntimeApi.TOKEN_ENV, TOKEN), "--port", "0", "--dir", own.toString(),
-        "--bind", "127.0.0.1", "--maven-repository", upstream.url("/repo").toString(), "--host-url",
+    try (Loader cleaning = start(Map.of(RuntimeApi.TOKEN_ENV, TOKEN), "--port", "0", "--health-port", "0", "--dir",
+        own.toString(), "--bind", "127.0.0.1", "--maven-repository", upstream.url("/repo").toString(), "--host-url",
         "http://127.0.0.1:" + host.port(), "--cleanup-interval", "1s", "--unused-grace", "1ms")) {
       for (String version : List.of("1.0", "2.0")) {
         HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cleaning.port()
@@ -426,11 +426,25 @@ class LoaderProcessTest {
     return answer.as(JarList.class).jars().stream().filter(jar -> jar.name().equals(name)).toList();
   }
 
+  /** The kubelet's probes, on a port of their own and with no token: the API's port is in the pool's Service. */
+  @Test
+  void theProbesAnswerOnTheirOwnPortWithoutAToken() throws Exception {
+    for (String path : List.of("/healthz", "/readyz")) {
+      HttpResponse<String> probe = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + loader.healthPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, probe.statusCode(), path);
+      assertEquals("ok", probe.body(), path);
+    }
+    HttpResponse<String> api = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + loader.healthPort()
+        + "/v1/jars")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(404, api.statusCode(), "the API is not on the probes' port");
+  }
+
   @Test
   void refusesToStartWithoutAToken() throws Exception {
     for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of(RuntimeApi.TOKEN_ENV, " "))) {
-      ProcessBuilder builder = command("--port", "0", "--bind", "127.0.0.1", "--dir", dir.resolve("never").toString())
-          .redirectErrorStream(true);
+      ProcessBuilder builder = command("--port", "0", "--health-port", "0", "--bind", "127.0.0.1", "--dir",
+          dir.resolve("never").toString()).redirectErrorStream(true);
       builder.environment().remove(RuntimeApi.TOKEN_ENV);
       builder.environment().putAll(env);
       Process process = builder.start();
@@ -449,8 +463,8 @@ class LoaderProcessTest {
   @Test
   void stopsOnSigterm() throws Exception {
     Path own = Files.createTempDirectory("loader-sigterm");
-    Loader stopping = start(Map.of(RuntimeApi.TOKEN_ENV, TOKEN), "--port", "0", "--bind", "127.0.0.1", "--dir",
-        own.toString());
+    Loader stopping = start(Map.of(RuntimeApi.TOKEN_ENV, TOKEN), "--port", "0", "--health-port", "0", "--bind",
+        "127.0.0.1", "--dir", own.toString());
     try {
       // SIGTERM through the handle: Process.destroy() would also close the pipe the last lines come through.
       assertTrue(stopping.process().toHandle().destroy());
