@@ -33,15 +33,15 @@ public final class LoaderCommand {
 
   public static final String USAGE = """
       usage: loader [--port 9091] [--health-port 9093] [--dir /apps] [--bind 0.0.0.0] [--maven-repository <url>]
-                    [--timeout 30s] [--retries 3] [--max-bytes N] [--max-total-bytes N]
+                    [--timeout 5m] [--retries 3] [--max-bytes N] [--max-total-bytes N]
                     [--host-url http://127.0.0.1:9090] [--cleanup-interval 1m] [--unused-grace 10m]
         --port              where the loader API listens (default 9091; 0 picks a free port)
         --health-port       where GET /healthz and /readyz answer the kubelet, with no token (default 9093)
         --dir               the folder shared with the runtime host; jars go to <dir>/<name>/<version>/app.jar
         --bind              the address to listen on (default 0.0.0.0)
         --maven-repository  Maven 2 repository of requests that name none (default https://repo.maven.apache.org/maven2)
-        --timeout           bounds connecting, the wait for the response, and any pause in the body (default 30s)
-        --retries           attempts after the first on connection errors, timeouts, 5xx and 429 (default 3)
+        --timeout           a deadline for the whole download, retries included (default 5m)
+        --retries           attempts after the first on connection errors, broken downloads, 5xx and 429 (default 3)
         --max-bytes         the largest jar accepted (default 268435456)
         --max-total-bytes   the most the jars in --dir may take together (default 2080374784: the pod's 2Gi less 64Mi)
         --host-url          the runtime host of this pod, asked which apps it runs (default http://127.0.0.1:9090)
@@ -51,8 +51,8 @@ public final class LoaderCommand {
       exit: 0 stopped (SIGTERM), 1 cannot serve, 2 bad arguments or no token
       """;
 
-  private static final Set<String> OPTIONS = Set.of("--port", "--health-port", "--dir", "--bind", "--maven-repository", "--timeout",
-      "--retries", "--max-bytes", "--max-total-bytes", "--host-url", "--cleanup-interval", "--unused-grace");
+  private static final Set<String> OPTIONS = Set.of("--port", "--health-port", "--dir", "--bind", "--maven-repository",
+      "--timeout", "--retries", "--max-bytes", "--max-total-bytes", "--host-url", "--cleanup-interval", "--unused-grace");
   static final Duration DEFAULT_CLEANUP_INTERVAL = Duration.ofMinutes(1);
 
   private LoaderCommand() {
@@ -111,6 +111,7 @@ public final class LoaderCommand {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       cleanup.shutdownNow();
       server.close();
+      loader.close();
       probes.close();
       out.println("loader: stopped");
       out.flush();
