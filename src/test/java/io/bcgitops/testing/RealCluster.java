@@ -133,7 +133,7 @@ public final class RealCluster {
 
   /**
    * The recording's operator set no emptyDir sizeLimit and no ephemeral-storage request or limit;
-   * this one does, in canonical quantities (512Mi, 1Gi: DeployManifestsTest checks the form), which
+   * this one does, in canonical quantities (512Mi, 1Gi: StorageQuantitiesTest checks the form), which
    * the API server stores and returns as written, with nothing defaulted around them. So the
    * recording gets the desired object's values for exactly these fields, and every other field
    * stays as the server returned it.
