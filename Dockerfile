@@ -44,9 +44,9 @@ COPY --from=build --chown=0:0 /build/target/bc-gitops-operator.jar /opt/bc-gitop
 WORKDIR /var/lib/bcgitops
 USER 65532:65532
 
-# 8080: the operator's /metrics, /healthz, /readyz and /hook/; 9090 and 9091: a runtime pool's
-# host and loader APIs.
-EXPOSE 8080 9090 9091
+# The operator: 8080 /metrics, 8081 /hook/ (git webhooks), 8082 /healthz and /readyz (the kubelet's).
+# A runtime pool: 9090 and 9091 the host's and the loader's APIs, 9092 and 9093 their probes.
+EXPOSE 8080 8081 8082 9090 9091 9092 9093
 
 # -XX:+ExitOnOutOfMemoryError: a JVM out of heap exits (code 3) and Kubernetes restarts the
 # container, instead of living on with the threads that failed dead (a reconcile pool, an HTTP

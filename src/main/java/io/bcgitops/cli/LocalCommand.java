@@ -6,7 +6,7 @@ import io.bcgitops.api.GitRef;
 import io.bcgitops.controller.BcGitopsOperator;
 import io.bcgitops.controller.Liveness;
 import io.bcgitops.controller.OperatorConfig;
-import io.bcgitops.http.OperatorHttpServer;
+import io.bcgitops.http.MonitoringServer;
 import io.bcgitops.local.AppTable;
 import io.bcgitops.local.FolderServer;
 import io.bcgitops.local.LocalApiServer;
@@ -162,7 +162,7 @@ final class LocalCommand {
     LocalNode node = new LocalNode(client, state.node(), env);
     OperatorConfig config = new OperatorConfig(Set.of(), state.gitCache(), true,
         new VmImages(VmImages.DEFAULTS.operatorImage(), VmImages.DEFAULTS.jreImage(), mavenRepository), node,
-        new OperatorConfig.Service(-1, -1, NAMESPACE, false, null, false));
+        new OperatorConfig.Service(-1, -1, -1, NAMESPACE, false, null, false));
     OperatorMetrics metrics = OperatorMetrics.prometheus();
     Liveness liveness = new Liveness();
     Operator operator = BcGitopsOperator.create(client, config, metrics, liveness);
@@ -171,14 +171,14 @@ final class LocalCommand {
     // nothing may restart them.
     running.push(node);
     node.start();
-    OperatorHttpServer http = null;
+    MonitoringServer http = null;
     if (line.has("--http-port")) {
       int httpPort = (int) line.number("--http-port", 0, 0, 65535);
       try {
-        http = OperatorCommand.httpServer(new InetSocketAddress("127.0.0.1", httpPort), metrics, liveness::isLive,
-            () -> operator.getRuntimeInfo().isStarted());
+        http = MonitoringServer.metricsAndProbes(new InetSocketAddress("127.0.0.1", httpPort), metrics,
+            liveness::isLive, () -> operator.getRuntimeInfo().isStarted());
       } catch (IOException e) {
-        throw ListenFailure.of(OperatorCommand.ENDPOINTS, httpPort, "--http-port", e);
+        throw ListenFailure.of(OperatorCommand.METRICS + ", " + OperatorCommand.PROBES, httpPort, "--http-port", e);
       }
       running.push(http);
     }
@@ -236,7 +236,7 @@ final class LocalCommand {
   }
 
   private static void banner(PrintStream out, RepositoryLocation location, GitRef ref, Duration interval,
-      String mavenRepository, Path repositoryFolder, Path kubeconfig, StateFolder state, OperatorHttpServer http) {
+      String mavenRepository, Path repositoryFolder, Path kubeconfig, StateFolder state, MonitoringServer http) {
     String revision = ref == null ? "branch main" : ref.getBranch() != null ? "branch " + ref.getBranch()
         : ref.getTag() != null ? "tag " + ref.getTag() : ref.getSemver() != null ? "semver " + ref.getSemver()
         : "commit " + ref.getCommit();

@@ -30,7 +30,7 @@ public final class Main {
                                  download and verify an app's jar (vm init container)
         runtime-host [--port 9090] [--dir /apps] [--bind 0.0.0.0] [--backoff 1s] ...
                                  run a runtime pool's app host (embedded apps); token in BCGITOPS_RUNTIME_TOKEN
-        loader [--port 9091] [--dir /apps] [--bind 0.0.0.0] [--maven-repository <url>] [--timeout 30s] [--retries 3]
+        loader [--port 9091] [--dir /apps] [--bind 0.0.0.0] [--maven-repository <url>] [--timeout 5m] [--retries 3]
                                  serve a runtime pool's jar loader (embedded sidecar); token in BCGITOPS_RUNTIME_TOKEN
         local <repo-url-or-dir> [--path apps] [--interval 10s] [--state-dir .bcgitops-local] ...
                                  the whole GitOps loop on this machine, no cluster: apps run here, kubectl works

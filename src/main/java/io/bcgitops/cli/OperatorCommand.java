@@ -6,7 +6,7 @@ import io.bcgitops.controller.Liveness;
 import io.bcgitops.controller.OperatorConfig;
 import io.bcgitops.http.BoundedHttpServer;
 import io.bcgitops.http.HttpLimits;
-import io.bcgitops.http.OperatorHttpServer;
+import io.bcgitops.http.MonitoringServer;
 import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.webhook.WebhookReceiver;
 import io.fabric8.kubernetes.client.Config;
@@ -17,10 +17,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,15 +37,15 @@ final class OperatorCommand {
         Runs the operator until SIGTERM (or Ctrl-C), against the cluster of the current kubeconfig context
         (KUBECONFIG, else ~/.kube/config) or, in a pod, of its service account. It takes no arguments:
         BCGITOPS_ environment variables configure it (README, "Run the operator"), such as BCGITOPS_HTTP_PORT
-        (8080) for /metrics, /healthz and /readyz, BCGITOPS_WEBHOOK_PORT (8081) for /hook/, and
-        BCGITOPS_LEADER_ELECTION (true).
+        (8080) for /metrics, BCGITOPS_WEBHOOK_PORT (8081) for /hook/, BCGITOPS_HEALTH_PORT (8082) for /healthz
+        and /readyz, and BCGITOPS_LEADER_ELECTION (true).
       exit: 1 it cannot start (a port taken, no cluster, the CRDs missing: the line says which), 2 an argument
             or a setting is wrong
       """;
   private static final Logger LOG = LoggerFactory.getLogger(OperatorCommand.class);
-  static final String ENDPOINTS = "/metrics, /healthz and /readyz";
+  static final String METRICS = "/metrics";
+  static final String PROBES = "/healthz and /readyz";
   static final String WEBHOOKS = "webhooks (/hook/)";
-  /** /healthz: the operator is alive while it serves; a check of its own work plugs in here. */
   /** How often a missing namespace for the Lease is looked for again. */
   private static final Duration LEASE_NAMESPACE_POLL = Duration.ofSeconds(5);
 
@@ -52,17 +53,14 @@ final class OperatorCommand {
   }
 
   /**
-   * The operator, its HTTP endpoints (metrics and probes; webhooks) and its client, running; closing stops them (the
+   * The operator, its HTTP listeners (metrics, probes, webhooks) and its client, running; closing stops them (the
    * leader hands its Lease back).
    */
-  record Running(Operator operator, OperatorHttpServer http, BoundedHttpServer webhooks, KubernetesClient client)
-      implements AutoCloseable {
+  record Running(Operator operator, List<AutoCloseable> listeners, KubernetesClient client) implements AutoCloseable {
     @Override
     public void close() {
       operator.stop();
-      webhooks.close();
-      http.close();
-      client.close();
+      closeAll(listeners, client);
     }
   }
 
@@ -123,56 +121,75 @@ final class OperatorCommand {
     OperatorMetrics metrics = OperatorMetrics.prometheus();
     Liveness liveness = new Liveness();
     AtomicReference<Operator> operator = new AtomicReference<>();
-    OperatorHttpServer http;
-    BoundedHttpServer webhooks;
-    int port = config.service().httpPort();
-    int webhookPort = config.service().webhookPort();
+    OperatorConfig.Service service = config.service();
+    List<AutoCloseable> listeners = new ArrayList<>();
     // First, as they are the quickest to find taken; /healthz answers while the rest starts.
     try {
-      // First, as it is the quickest to find taken; /healthz answers while the rest starts.
-      http = httpServer(new InetSocketAddress(port), metrics, liveness::isLive,
-          () -> operator.get() != null && operator.get().getRuntimeInfo().isStarted());
-    } catch (IOException e) {
-      client.close();
-      throw ListenFailure.of(ENDPOINTS, port, "BCGITOPS_HTTP_PORT", e);
-    }
-    try {
-      webhooks = new BoundedHttpServer("bcgitops-webhooks", new InetSocketAddress(webhookPort), HttpLimits.WEBHOOKS,
-          WebhookReceiver.create(client, config));
-    } catch (IOException e) {
-      http.close();
-      client.close();
-      throw ListenFailure.of(WEBHOOKS, webhookPort, "BCGITOPS_WEBHOOK_PORT", e);
-    }
-    try {
-      http.start();
+      MonitoringServer probes = listen(listeners, client, PROBES, service.healthPort(), "BCGITOPS_HEALTH_PORT",
+          address -> MonitoringServer.probes(address, liveness::isLive,
+              () -> operator.get() != null && operator.get().getRuntimeInfo().isStarted()));
+      MonitoringServer scrapes = listen(listeners, client, METRICS, service.httpPort(), "BCGITOPS_HTTP_PORT",
+          address -> MonitoringServer.metrics(address, metrics));
+      BoundedHttpServer webhooks = listen(listeners, client, WEBHOOKS, service.webhookPort(), "BCGITOPS_WEBHOOK_PORT",
+          address -> new BoundedHttpServer("bcgitops-webhooks", address, HttpLimits.WEBHOOKS,
+              WebhookReceiver.create(client, config)));
+      probes.start();
+      scrapes.start();
       webhooks.start();
     } catch (IOException e) {
-      webhooks.close();
-      http.close();
-      client.close();
+      closeAll(listeners, client);
       throw new StartupFailure("cannot serve HTTP: " + rootMessage(e));
     }
     try {
       ClusterCheck.check(kubeconfig);
-      if (config.service().leaderElection()) {
-        awaitLeaseNamespace(client, config.service().ownNamespace(), leaseNamespacePoll);
+      if (service.leaderElection()) {
+        awaitLeaseNamespace(client, service.ownNamespace(), leaseNamespacePoll);
       }
       operator.set(BcGitopsOperator.create(client, config, metrics, liveness));
       operator.get().start();
-      return new Running(operator.get(), http, webhooks, client);
+      return new Running(operator.get(), listeners, client);
     } catch (StartupFailure | InterruptedException e) {
-      webhooks.close();
-      http.close();
-      client.close();
+      closeAll(listeners, client);
       throw e;
     } catch (RuntimeException e) {
       // JOSDK has stopped what it started; this is what it could not (no permission to list, say).
-      webhooks.close();
-      http.close();
-      client.close();
+      closeAll(listeners, client);
       throw new StartupFailure("cannot start: " + rootMessage(e));
     }
+  }
+
+  /** A listener that binds an address. */
+  @FunctionalInterface
+  private interface Listener<T extends AutoCloseable> {
+    T bind(InetSocketAddress address) throws IOException;
+  }
+
+  /**
+   * Binds {@code what} on {@code port} and adds it to {@code listeners}; when the port cannot be bound, closes what
+   * was bound before and says which setting picks another port.
+   */
+  private static <T extends AutoCloseable> T listen(List<AutoCloseable> listeners, KubernetesClient client,
+      String what, int port, String setting, Listener<T> listener) throws StartupFailure {
+    try {
+      T bound = listener.bind(new InetSocketAddress(port));
+      listeners.add(bound);
+      return bound;
+    } catch (IOException e) {
+      closeAll(listeners, client);
+      throw ListenFailure.of(what, port, setting, e);
+    }
+  }
+
+  /** Closes the listeners, the last bound first, then the client. */
+  private static void closeAll(List<AutoCloseable> listeners, KubernetesClient client) {
+    for (int i = listeners.size() - 1; i >= 0; i--) {
+      try {
+        listeners.get(i).close();
+      } catch (Exception e) {
+        LOG.debug("closing a listener", e);
+      }
+    }
+    client.close();
   }
 
   /**
@@ -203,11 +220,5 @@ final class OperatorCommand {
       root = root.getCause();
     }
     return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-  }
-
-  /** /metrics, /healthz (failing while {@code live} says the operator is wedged) and /readyz (ready once it started). */
-  static OperatorHttpServer httpServer(InetSocketAddress address, OperatorMetrics metrics, BooleanSupplier live,
-      BooleanSupplier ready) throws IOException {
-    return new OperatorHttpServer(address, metrics, live, ready);
   }
 }

@@ -101,9 +101,12 @@ final class EmbeddedAppRunner {
       }
       RuntimeApi.LoadRequest wanted = loadRequest(app.getSpec(), null);
       if (running == null || !wanted.digest().equals(state.get().requestDigest())) {
-        JarInfo jar = client.fetchJar(name, version, jarRequest(app.getSpec(), artifactCredentials(app, context)));
+        Optional<JarInfo> jar = client.jar(name, version, jarRequest(app.getSpec(), artifactCredentials(app, context)));
+        if (jar.isEmpty()) {
+          return fetchingJar(version, state, status);
+        }
         announce(app, running, status);
-        state = Optional.of(client.load(name, loadRequest(app.getSpec(), jar.path())));
+        state = Optional.of(client.load(name, loadRequest(app.getSpec(), jar.get().path())));
       }
       return outcomeOf(app, state.orElseThrow(), status);
     } catch (RuntimeApiException e) {
@@ -203,6 +206,17 @@ final class EmbeddedAppRunner {
       tokens.put(namespace + "/" + runtime, token);
     }
     return new RuntimeClient(http, address.host(namespace, runtime), address.loader(namespace, runtime), token);
+  }
+
+  /**
+   * The loader fetches the jar in the background; the reconcile returns at once and asks again at the next poll (a
+   * download may take minutes: a reconcile thread waiting for it would be one less for every other app).
+   */
+  private static AppOutcome fetchingJar(String version, Optional<AppState> state, AppDeploymentStatus status) {
+    boolean upgrade = status.getDeployedVersion() != null && !version.equals(status.getDeployedVersion());
+    boolean healthy = state.filter(s -> "healthy".equals(s.health())).isPresent();
+    return AppOutcome.progressing(upgrade ? Phase.Upgrading : Phase.Deploying, Reasons.PROGRESSING,
+        "fetching the jar of version " + version, healthy ? Health.healthy : Health.unknown);
   }
 
   /** An upgrade waiting for the app's dependencies: the version the host runs keeps running. */

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class Liveness {
   private static final Logger LOG = LoggerFactory.getLogger(Liveness.class);
   /**
-   * Far past every deadline a reconcile waits on (the longest, an embedded app's jar through its
-   * pool's loader, is 3 minutes; git is never waited on) and a few seconds' work for 1,000 apps,
+   * Far past every deadline a reconcile waits on (the longest, a call to a runtime pool's API, is
+   * 10 s: jars and git are fetched in the background) and a few seconds' work for 1,000 apps,
    * with room for a reconcile queued behind a few such slow ones.
    */
   public static final Duration MAX_RECONCILE = Duration.ofMinutes(10);

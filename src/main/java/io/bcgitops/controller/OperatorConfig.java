@@ -85,17 +85,19 @@ public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allo
   }
 
   /**
-   * @param httpPort where /metrics, /healthz and /readyz are served
+   * @param httpPort where /metrics is served (the Service's port {@code http})
    * @param webhookPort where /hook/ (git webhooks) is served: a listener of its own, so that deliveries never
    *     reach the probes
+   * @param healthPort where /healthz and /readyz are served: a listener of their own, in no Service, so that
+   *     nothing sent to the other ports delays the kubelet's probes
    * @param ownNamespace the namespace the operator runs in: its Lease, and its webhook Secret
    * @param leaderElection whether replicas elect a leader with a Lease (off for a single local process)
    * @param webhookSecret the Secret (in ownNamespace) whose key "token" verifies webhook deliveries; null for none
    * @param jsonLogs one JSON object per log line
    */
-  public record Service(int httpPort, int webhookPort, String ownNamespace, boolean leaderElection,
+  public record Service(int httpPort, int webhookPort, int healthPort, String ownNamespace, boolean leaderElection,
       String webhookSecret, boolean jsonLogs) {
-    public static final Service LOCAL = new Service(8080, 8081, "default", false, null, false);
+    public static final Service LOCAL = new Service(8080, 8081, 8082, "default", false, null, false);
   }
 
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
@@ -111,6 +113,7 @@ public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allo
     Service service = new Service(
         port("BCGITOPS_HTTP_PORT", env.getOrDefault("BCGITOPS_HTTP_PORT", "8080")),
         port("BCGITOPS_WEBHOOK_PORT", env.getOrDefault("BCGITOPS_WEBHOOK_PORT", "8081")),
+        port("BCGITOPS_HEALTH_PORT", env.getOrDefault("BCGITOPS_HEALTH_PORT", "8082")),
         env.getOrDefault("BCGITOPS_OPERATOR_NAMESPACE", "bc-gitops-system"),
         Boolean.parseBoolean(env.getOrDefault("BCGITOPS_LEADER_ELECTION", "true")),
         env.get("BCGITOPS_WEBHOOK_SECRET"),

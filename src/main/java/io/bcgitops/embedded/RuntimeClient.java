@@ -20,9 +20,8 @@ import java.util.Optional;
 /** The operator's side of a runtime pool's APIs: the host's apps and the loader's jars. */
 public final class RuntimeClient {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
+  /** Every call: the loader answers a jar request at once, and fetches in the background. */
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
-  /** A jar download may take a while; the loader has its own timeouts and retries inside this. */
-  private static final Duration FETCH_TIMEOUT = Duration.ofMinutes(3);
 
   /** The pool answered 401: the token the operator holds is not the pool's (the Secret was replaced). */
   public static final String UNAUTHORIZED = "Unauthorized";
@@ -56,10 +55,16 @@ public final class RuntimeClient {
     sendIgnoringNotFound(request(host, "/v1/apps/" + name, CALL_TIMEOUT).DELETE(), "remove " + name);
   }
 
-  /** Has the loader fetch and verify a jar into the shared folder; the failure's reason is the app's condition. */
-  public JarInfo fetchJar(String name, String version, JarRequest jar) throws RuntimeApiException {
-    return send(request(loader, "/v1/jars/" + name + "/" + version, FETCH_TIMEOUT).PUT(body(jar)), JarInfo.class,
-        "fetch the jar of " + name + " " + version);
+  /**
+   * Asks the loader for a jar in the shared folder, and returns at once: the jar once the loader fetched and verified
+   * it; empty while it fetches (ask again later, with the same request). A failed fetch is thrown, its reason the app's
+   * condition.
+   */
+  public Optional<JarInfo> jar(String name, String version, JarRequest jar) throws RuntimeApiException {
+    String what = "fetch the jar of " + name + " " + version;
+    HttpResponse<byte[]> response = exchange(request(loader, "/v1/jars/" + name + "/" + version, CALL_TIMEOUT)
+        .PUT(body(jar)), what);
+    return response.statusCode() == 202 ? Optional.empty() : Optional.of(read(response, JarInfo.class, what));
   }
 
   public void deleteJar(String name, String version) throws RuntimeApiException {
@@ -81,7 +86,11 @@ public final class RuntimeClient {
   }
 
   private <T> T send(HttpRequest.Builder request, Class<T> type, String what) throws RuntimeApiException {
-    HttpResponse<byte[]> response = exchange(request, what);
+    return read(exchange(request, what), type, what);
+  }
+
+  /** A 2xx answer's body as {@code type}; another answer thrown as what it says. */
+  private static <T> T read(HttpResponse<byte[]> response, Class<T> type, String what) throws RuntimeApiException {
     try {
       if (response.statusCode() / 100 == 2) {
         return JSON.readValue(response.body(), type);

@@ -39,6 +39,8 @@ public final class RuntimePools {
   /** The loader's /tmp: its JVM's hsperfdata, nothing more (downloads go to /apps). */
   static final String LOADER_TMP_SIZE_LIMIT = "64Mi";
   private static final String EPHEMERAL_STORAGE = "ephemeral-storage";
+  /** An answer, not only a connect: a JVM's pause (a full GC of the host's heap) may take more than the default 1 s. */
+  private static final int PROBE_TIMEOUT_SECONDS = 3;
 
   private RuntimePools() {
   }
@@ -107,13 +109,15 @@ public final class RuntimePools {
                 .withFsGroup(NON_ROOT_UID).withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
               .endSecurityContext()
               .withContainers(
-                  container("host", images.operatorImage(), RuntimeApi.HOST_PORT, true, runtime,
-                      List.of("runtime-host", "--port", String.valueOf(RuntimeApi.HOST_PORT), "--dir", RuntimeApi.SHARED_DIR),
+                  container("host", images.operatorImage(), RuntimeApi.HOST_PORT, RuntimeApi.HOST_HEALTH_PORT, true,
+                      runtime, List.of("runtime-host", "--port", String.valueOf(RuntimeApi.HOST_PORT), "--dir",
+                          RuntimeApi.SHARED_DIR, "--health-port", String.valueOf(RuntimeApi.HOST_HEALTH_PORT)),
                       "512Mi", "256Mi", "1Gi"),
                   // The loader writes /apps: its limit carries the folder's 2Gi in the pod's sum of limits.
-                  container("loader", images.operatorImage(), RuntimeApi.LOADER_PORT, false, runtime,
-                      List.of("loader", "--port", String.valueOf(RuntimeApi.LOADER_PORT), "--dir", RuntimeApi.SHARED_DIR,
-                          "--maven-repository", images.mavenRepository()),
+                  container("loader", images.operatorImage(), RuntimeApi.LOADER_PORT, RuntimeApi.LOADER_HEALTH_PORT,
+                      false, runtime, List.of("loader", "--port", String.valueOf(RuntimeApi.LOADER_PORT), "--dir",
+                          RuntimeApi.SHARED_DIR, "--maven-repository", images.mavenRepository(), "--health-port",
+                          String.valueOf(RuntimeApi.LOADER_HEALTH_PORT)),
                       "256Mi", "512Mi", "2Gi"))
               // Every emptyDir bounded: past its sizeLimit the kubelet evicts the pod. The loader keeps
               // /apps under its own limit (RuntimeApi.APPS_MAX_TOTAL_BYTES), so one app's jar fails
@@ -136,12 +140,14 @@ public final class RuntimePools {
   }
 
   /**
+   * @param healthPort where the container answers its probes: {@code GET /readyz} and {@code /healthz}, with no token
+   *     (the API needs the pool's, which a probe cannot carry), on a listener in no Service
    * @param storageRequest its ephemeral storage requested: its logs, and its share of the pod's emptyDirs
    * @param storageLimit its most: the pod is evicted once its containers and emptyDirs use more than
    *     the sum of its containers' limits (3Gi: /apps 2Gi, /tmp 256Mi and 64Mi, and the logs)
    */
-  private static Container container(String name, String image, int port, boolean readOnlyApps, String runtime,
-      List<String> args, String memory, String storageRequest, String storageLimit) {
+  private static Container container(String name, String image, int port, int healthPort, boolean readOnlyApps,
+      String runtime, List<String> args, String memory, String storageRequest, String storageLimit) {
     return new ContainerBuilder()
         .withName(name)
         .withImage(image)
@@ -149,13 +155,16 @@ public final class RuntimePools {
         .withImagePullPolicy("IfNotPresent")
         .withArgs(args)
         .addNewPort().withName(name).withContainerPort(port).withProtocol("TCP").endPort()
+        .addNewPort().withName(name + "-health").withContainerPort(healthPort).withProtocol("TCP").endPort()
         .withEnv(new EnvVarBuilder().withName(RuntimeApi.TOKEN_ENV).withNewValueFrom().withNewSecretKeyRef()
             .withName(tokenSecretName(runtime)).withKey(TOKEN_KEY).endSecretKeyRef().endValueFrom().build())
-        // The API needs the token, which a probe must not carry: a TCP probe says the server listens.
-        .withReadinessProbe(new ProbeBuilder().withNewTcpSocket().withNewPort(port).endTcpSocket()
-            .withPeriodSeconds(5).build())
-        .withLivenessProbe(new ProbeBuilder().withNewTcpSocket().withNewPort(port).endTcpSocket()
-            .withPeriodSeconds(10).withFailureThreshold(3).build())
+        // Not a TCP connect to the API's port: a flood of slow connections there (it is in the Service) would fail
+        // it, and the kubelet would restart the container and every app of the pool.
+        .withReadinessProbe(new ProbeBuilder().withNewHttpGet().withPath("/readyz").withNewPort(healthPort)
+            .endHttpGet().withPeriodSeconds(5).withTimeoutSeconds(PROBE_TIMEOUT_SECONDS).build())
+        .withLivenessProbe(new ProbeBuilder().withNewHttpGet().withPath("/healthz").withNewPort(healthPort)
+            .endHttpGet().withPeriodSeconds(10).withTimeoutSeconds(PROBE_TIMEOUT_SECONDS).withFailureThreshold(3)
+            .build())
         .withResources(new ResourceRequirementsBuilder()
             .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity(memory),
                 EPHEMERAL_STORAGE, new Quantity(storageRequest)))

@@ -34,7 +34,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -42,9 +41,11 @@ import java.util.function.Consumer;
  * container of vm pods and, later, the loader sidecar of runtime pools both use it.
  *
  * <p>Guarantees: a file at dest is always a complete, verified jar (bytes go to a temporary file in
- * the same folder, are fsynced, checked, then renamed over dest); transient failures (connection
- * errors, timeouts, 5xx, 429, 408, a body cut short) are retried with exponential backoff, while
- * answers that would not change (other 4xx, checksum mismatch, not a jar, too large) fail at once.
+ * the same folder, are fsynced, checked, then renamed over dest); a fetch ends within its timeout,
+ * however slowly the server answers (a byte every few seconds trips no per-read timeout, so the
+ * timeout is a deadline for the whole fetch); transient failures (connection errors, 5xx, 429,
+ * 408, a body cut short) are retried with exponential backoff while time is left, while answers
+ * that would not change (other 4xx, checksum mismatch, not a jar, too large) fail at once.
  * Thread-safe: one fetcher can serve concurrent fetches to different dest files.
  *
  * <p>What may travel where ({@link SafeUrls#protectedInTransit}: https, or http to loopback): a jar
@@ -58,14 +59,15 @@ public final class ArtifactFetcher {
   /**
    * How hard to try.
    *
-   * @param timeout bounds connecting, waiting for the response headers, and any pause in the body
-   *     (a whole download may take longer: a large jar on a slow link is not a failure)
-   * @param retries attempts after the first one, for transient failures only
+   * @param timeout a deadline for the whole fetch: connecting, the response, the body, and the retries and the waits
+   *     between them; at it the connection is closed and the fetch fails
+   * @param retries attempts after the first one, for transient failures only, while the timeout leaves time
    * @param initialBackoff the wait before the first retry; it doubles for each next one, up to 30s
    * @param maxBytes the largest jar accepted
    */
   public record Settings(Duration timeout, int retries, Duration initialBackoff, long maxBytes) {
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** The largest jar ({@link #DEFAULT_MAX_BYTES}) at a little under 1 MB/s. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
     public static final int DEFAULT_RETRIES = 3;
     public static final Duration DEFAULT_BACKOFF = Duration.ofMillis(500);
     public static final long DEFAULT_MAX_BYTES = 256L * 1024 * 1024;
@@ -128,7 +130,7 @@ public final class ArtifactFetcher {
   /** As the JDK client's own limit. */
   private static final int MAX_REDIRECTS = 5;
 
-  // Watches for a body that stops arriving: the client's request timeout ends with the headers.
+  // Ends a body still arriving at the deadline: the client's request timeout ends with the headers.
   private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "artifact-fetch-watchdog");
     thread.setDaemon(true);
@@ -168,6 +170,7 @@ public final class ArtifactFetcher {
 
   /** As {@link #fetch(FetchRequest)}, with a download bound of this call's own (never above the settings'). */
   public FetchResult fetch(FetchRequest request, SizeLimit limit) throws ArtifactFetchException {
+    Deadline deadline = new Deadline(System.nanoTime() + settings.timeout().toNanos(), settings.timeout());
     SizeLimit bound = limit.bytes() > settings.maxBytes() ? SizeLimit.of(settings.maxBytes()) : limit;
     ArtifactSource source = request.source();
     if (source.snapshot()) {
@@ -194,11 +197,16 @@ public final class ArtifactFetcher {
     Duration backoff = settings.initialBackoff();
     for (int attempt = 1; ; attempt++) {
       try {
-        return attempt(url, request, dest, shown, bound);
+        return attempt(url, request, dest, shown, bound, deadline);
       } catch (TransientFailure failure) {
         if (attempt >= attempts) {
           throw new ArtifactFetchException(Reason.ARTIFACT_FETCH_FAILED, "downloading " + shown + " failed"
               + (attempts > 1 ? " after " + attempts + " attempts" : "") + ": " + failure.getMessage());
+        }
+        if (deadline.left().compareTo(backoff) <= 0) {
+          throw new ArtifactFetchException(Reason.ARTIFACT_FETCH_FAILED, "downloading " + shown + " failed"
+              + (attempt > 1 ? " after " + attempt + " attempts" : "") + ": " + failure.getMessage()
+              + "; no time left for another within the timeout of " + deadline.shown());
         }
         notes.accept("attempt " + attempt + " of " + attempts + " to download " + shown + " failed: "
             + failure.getMessage() + "; retrying in " + Durations.format(backoff));
@@ -257,9 +265,26 @@ public final class ArtifactFetcher {
     return new Downloaded(size, HexFormat.of().formatHex(digest.digest()));
   }
 
+  /** When a fetch must be over, and its timeout as a message names it. */
+  private record Deadline(long atNanos, Duration timeout) {
+    Duration left() {
+      return Duration.ofNanos(Math.max(0, atNanos - System.nanoTime()));
+    }
+
+    String shown() {
+      return Durations.format(timeout);
+    }
+
+    /** The failure of a fetch past its deadline: nothing is retried. */
+    ArtifactFetchException passed(String shown, String what) {
+      return new ArtifactFetchException(Reason.ARTIFACT_FETCH_FAILED, "downloading " + shown + " did not finish"
+          + " within the timeout of " + shown() + ": " + what);
+    }
+  }
+
   /** One download into a fresh temporary file, moved onto dest only once verified. */
-  private FetchResult attempt(URI url, FetchRequest request, Path dest, String shown, SizeLimit limit)
-      throws TransientFailure, ArtifactFetchException {
+  private FetchResult attempt(URI url, FetchRequest request, Path dest, String shown, SizeLimit limit,
+      Deadline deadline) throws TransientFailure, ArtifactFetchException {
     Path temp;
     try {
       // Same folder as dest: a rename is only atomic within one file system.
@@ -269,7 +294,7 @@ public final class ArtifactFetcher {
           "cannot write to " + dest.getParent() + ": " + describe(e));
     }
     try {
-      Downloaded downloaded = download(url, request, temp, shown, limit);
+      Downloaded downloaded = download(url, request, temp, shown, limit, deadline);
       if (request.sha256() != null && !request.sha256().equals(downloaded.sha256())) {
         throw new ArtifactFetchException(Reason.CHECKSUM_MISMATCH, shown + " has sha256 " + downloaded.sha256()
             + " but the spec expects " + request.sha256() + "; fix source.sha256, or check what the server serves");
@@ -289,9 +314,9 @@ public final class ArtifactFetcher {
   record Downloaded(long size, String sha256) {
   }
 
-  private Downloaded download(URI url, FetchRequest request, Path temp, String shown, SizeLimit limit)
-      throws TransientFailure, ArtifactFetchException {
-    HttpResponse<InputStream> response = follow(url, request, shown);
+  private Downloaded download(URI url, FetchRequest request, Path temp, String shown, SizeLimit limit,
+      Deadline deadline) throws TransientFailure, ArtifactFetchException {
+    HttpResponse<InputStream> response = follow(url, request, shown, deadline);
     InputStream body = response.body();
     try {
       int status = response.statusCode();
@@ -306,7 +331,7 @@ public final class ArtifactFetcher {
       if (length.isPresent() && length.getAsLong() > limit.bytes()) {
         throw tooLarge(shown, length.getAsLong() + " bytes", limit);
       }
-      return stream(body, length, temp, shown, limit);
+      return stream(body, length, temp, shown, limit, deadline);
     } finally {
       // Closing an unread body drops the connection instead of reading it to the end.
       closeQuietly(body);
@@ -317,16 +342,20 @@ public final class ArtifactFetcher {
    * GETs url and follows its redirects: each hop gets the credentials only when it is the URL's
    * own origin over a protected transport, and a hop the jar may not travel over is refused.
    */
-  private HttpResponse<InputStream> follow(URI url, FetchRequest request, String shown)
+  private HttpResponse<InputStream> follow(URI url, FetchRequest request, String shown, Deadline deadline)
       throws TransientFailure, ArtifactFetchException {
     URI hop = url;
     for (int redirects = 0; ; redirects++) {
-      HttpRequest.Builder get = HttpRequest.newBuilder(hop).GET().timeout(settings.timeout())
+      Duration left = deadline.left();
+      if (left.isZero()) {
+        throw deadline.passed(shown, "no response yet");
+      }
+      HttpRequest.Builder get = HttpRequest.newBuilder(hop).GET().timeout(left)
           .header("User-Agent", USER_AGENT);
       if (request.credentials().present() && sameOrigin(hop, url) && SafeUrls.protectedInTransit(hop)) {
         get.header("Authorization", request.credentials().authorization());
       }
-      HttpResponse<InputStream> response = send(get.build(), shown);
+      HttpResponse<InputStream> response = send(get.build(), shown, deadline);
       int status = response.statusCode();
       if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) {
         return response;
@@ -369,14 +398,15 @@ public final class ArtifactFetcher {
     return next;
   }
 
-  private HttpResponse<InputStream> send(HttpRequest get, String shown) throws TransientFailure,
+  private HttpResponse<InputStream> send(HttpRequest get, String shown, Deadline deadline) throws TransientFailure,
       ArtifactFetchException {
     try {
       return client.send(get, HttpResponse.BodyHandlers.ofInputStream());
     } catch (HttpConnectTimeoutException e) {
-      throw new TransientFailure("could not connect within " + Durations.format(settings.timeout()));
+      // The request's timeout is the time left: it ran out.
+      throw deadline.passed(shown, "could not connect to " + get.uri().getHost() + ":" + port(get.uri()));
     } catch (HttpTimeoutException e) {
-      throw new TransientFailure("no response within " + Durations.format(settings.timeout()));
+      throw deadline.passed(shown, "no response");
     } catch (ConnectException e) {
       // The JDK client's ConnectException carries no message: say what it means.
       throw new TransientFailure("cannot connect to " + get.uri().getHost() + ":" + port(get.uri())
@@ -394,20 +424,16 @@ public final class ArtifactFetcher {
         && port(a) == port(b);
   }
 
-  /** Copies the body into temp, hashing as it goes, and aborts past maxBytes or after a pause longer than the timeout. */
-  private Downloaded stream(InputStream body, OptionalLong length, Path temp, String shown, SizeLimit limit)
-      throws TransientFailure, ArtifactFetchException {
+  /** Copies the body into temp, hashing as it goes, and aborts past maxBytes or at the deadline. */
+  private Downloaded stream(InputStream body, OptionalLong length, Path temp, String shown, SizeLimit limit,
+      Deadline deadline) throws TransientFailure, ArtifactFetchException {
     MessageDigest digest = sha256();
-    long timeoutNanos = settings.timeout().toNanos();
-    AtomicLong lastProgress = new AtomicLong(System.nanoTime());
-    AtomicBoolean stalled = new AtomicBoolean();
-    long period = Math.max(10, Math.min(1_000, settings.timeout().toMillis() / 4));
-    ScheduledFuture<?> watch = WATCHDOG.scheduleAtFixedRate(() -> {
-      if (System.nanoTime() - lastProgress.get() > timeoutNanos && stalled.compareAndSet(false, true)) {
-        // Closing the stream wakes the blocked read with an IOException.
-        closeQuietly(body);
-      }
-    }, period, period, TimeUnit.MILLISECONDS);
+    AtomicBoolean expired = new AtomicBoolean();
+    ScheduledFuture<?> watch = WATCHDOG.schedule(() -> {
+      expired.set(true);
+      // Closing the stream wakes the blocked read with an IOException.
+      closeQuietly(body);
+    }, deadline.left().toNanos(), TimeUnit.NANOSECONDS);
     long size = 0;
     try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
       byte[] buffer = new byte[64 * 1024];
@@ -416,16 +442,17 @@ public final class ArtifactFetcher {
         try {
           n = body.read(buffer);
         } catch (IOException e) {
-          if (stalled.get()) {
-            throw new TransientFailure("no data for " + Durations.format(settings.timeout()) + " after "
-                + received(size, length));
+          if (expired.get()) {
+            throw deadline.passed(shown, received(size, length) + " arrived");
           }
           throw new TransientFailure("the connection broke after " + received(size, length) + ": " + describe(e));
         }
         if (n < 0) {
+          if (expired.get()) {
+            throw deadline.passed(shown, received(size, length) + " arrived");
+          }
           break;
         }
-        lastProgress.set(System.nanoTime());
         size += n;
         if (size > limit.bytes()) {
           throw tooLarge(shown, "more than " + limit.bytes() + " bytes", limit);

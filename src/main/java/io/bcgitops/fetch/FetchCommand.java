@@ -22,7 +22,7 @@ import java.util.Set;
 public final class FetchCommand {
   public static final String USAGE = """
       usage: fetch --dest <file> (--url <http(s) url> | --maven <group:artifact:version> [--repository <url>])
-                   [--sha256 <64 hex>] [--main-class <class>] [--max-bytes N] [--timeout 30s] [--retries 3]
+                   [--sha256 <64 hex>] [--main-class <class>] [--max-bytes N] [--timeout 5m] [--retries 3]
                    [--termination-log /dev/termination-log]
         --dest             where the jar goes; written atomically, kept as is when it already has --sha256
         --url              the jar's http(s) URL (no user:password@ in it: credentials come from the environment)
@@ -31,8 +31,8 @@ public final class FetchCommand {
         --sha256           the sha256 the jar must have; required for a plain http URL other than loopback
         --main-class       the class the app runs; without it the manifest must name a Main-Class
         --max-bytes        the largest jar accepted (default 268435456)
-        --timeout          bounds connecting, the wait for the response, and any pause in the body (default 30s)
-        --retries          attempts after the first on connection errors, timeouts, 5xx and 429 (default 3)
+        --timeout          a deadline for the whole download, retries included (default 5m)
+        --retries          attempts after the first on connection errors, broken downloads, 5xx and 429 (default 3)
         --termination-log  where the failure line goes (default /dev/termination-log, skipped when not there)
       environment: BCGITOPS_ARTIFACT_USERNAME and BCGITOPS_ARTIFACT_PASSWORD, or BCGITOPS_ARTIFACT_BEARER_TOKEN:
                    credentials sent to the URL's own host only, over https only (or loopback)

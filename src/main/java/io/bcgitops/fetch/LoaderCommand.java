@@ -1,6 +1,7 @@
 package io.bcgitops.fetch;
 
 import io.bcgitops.cli.CommandLine;
+import io.bcgitops.http.MonitoringServer;
 import io.bcgitops.runtime.ApiServer;
 import io.bcgitops.runtime.RuntimeApi;
 import io.bcgitops.spec.Durations;
@@ -31,15 +32,16 @@ public final class LoaderCommand {
   private static final Logger LOG = LoggerFactory.getLogger(LoaderCommand.class);
 
   public static final String USAGE = """
-      usage: loader [--port 9091] [--dir /apps] [--bind 0.0.0.0] [--maven-repository <url>]
-                    [--timeout 30s] [--retries 3] [--max-bytes N] [--max-total-bytes N]
+      usage: loader [--port 9091] [--health-port 9093] [--dir /apps] [--bind 0.0.0.0] [--maven-repository <url>]
+                    [--timeout 5m] [--retries 3] [--max-bytes N] [--max-total-bytes N]
                     [--host-url http://127.0.0.1:9090] [--cleanup-interval 1m] [--unused-grace 10m]
         --port              where the loader API listens (default 9091; 0 picks a free port)
+        --health-port       where GET /healthz and /readyz answer the kubelet, with no token (default 9093)
         --dir               the folder shared with the runtime host; jars go to <dir>/<name>/<version>/app.jar
         --bind              the address to listen on (default 0.0.0.0)
         --maven-repository  Maven 2 repository of requests that name none (default https://repo.maven.apache.org/maven2)
-        --timeout           bounds connecting, the wait for the response, and any pause in the body (default 30s)
-        --retries           attempts after the first on connection errors, timeouts, 5xx and 429 (default 3)
+        --timeout           a deadline for the whole download, retries included (default 5m)
+        --retries           attempts after the first on connection errors, broken downloads, 5xx and 429 (default 3)
         --max-bytes         the largest jar accepted (default 268435456)
         --max-total-bytes   the most the jars in --dir may take together (default 2080374784: the pod's 2Gi less 64Mi)
         --host-url          the runtime host of this pod, asked which apps it runs (default http://127.0.0.1:9090)
@@ -49,15 +51,15 @@ public final class LoaderCommand {
       exit: 0 stopped (SIGTERM), 1 cannot serve, 2 bad arguments or no token
       """;
 
-  private static final Set<String> OPTIONS = Set.of("--port", "--dir", "--bind", "--maven-repository", "--timeout",
-      "--retries", "--max-bytes", "--max-total-bytes", "--host-url", "--cleanup-interval", "--unused-grace");
+  private static final Set<String> OPTIONS = Set.of("--port", "--health-port", "--dir", "--bind", "--maven-repository",
+      "--timeout", "--retries", "--max-bytes", "--max-total-bytes", "--host-url", "--cleanup-interval", "--unused-grace");
   static final Duration DEFAULT_CLEANUP_INTERVAL = Duration.ofMinutes(1);
 
   private LoaderCommand() {
   }
 
   /** What the arguments ask for. */
-  record Arguments(InetSocketAddress address, Path dir, String mavenRepository, ArtifactFetcher.Settings settings,
+  record Arguments(InetSocketAddress address, InetSocketAddress healthAddress, Path dir, String mavenRepository, ArtifactFetcher.Settings settings,
       long maxTotalBytes, URI hostUrl, Duration cleanupInterval, Duration unusedGrace) {
   }
 
@@ -92,18 +94,32 @@ public final class LoaderCommand {
           + ArtifactFetcher.describe(e));
       return 1;
     }
+    MonitoringServer probes;
+    try {
+      probes = MonitoringServer.probes(arguments.healthAddress(), server::isRunning, server::isRunning);
+      probes.start();
+    } catch (IOException e) {
+      server.close();
+      err.println("loader: cannot serve /healthz and /readyz on "
+          + arguments.healthAddress().getAddress().getHostAddress() + ":" + arguments.healthAddress().getPort() + ": "
+          + ArtifactFetcher.describe(e));
+      return 1;
+    }
     ScheduledExecutorService cleanup = removeUnusedJars(loader, new HostApps(arguments.hostUrl(), token),
         arguments.cleanupInterval());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       cleanup.shutdownNow();
       server.close();
+      loader.close();
+      probes.close();
       out.println("loader: stopped");
       out.flush();
       stopped.countDown();
     }, "shutdown"));
     out.println("loader: serving " + arguments.dir().toAbsolutePath() + " on "
-        + arguments.address().getAddress().getHostAddress() + ":" + server.port() + ", maven repository "
+        + arguments.address().getAddress().getHostAddress() + ":" + server.port() + " (probes on " + probes.port()
+        + "), maven repository "
         + LoaderServer.describeRepository(arguments.mavenRepository()));
     out.flush();
     stopped.await();
@@ -136,6 +152,7 @@ public final class LoaderCommand {
   static Arguments parse(String[] args) {
     CommandLine options = CommandLine.parse(args, OPTIONS);
     int port = (int) options.number("--port", RuntimeApi.LOADER_PORT, 0, 65535);
+    int healthPort = (int) options.number("--health-port", RuntimeApi.LOADER_HEALTH_PORT, 0, 65535);
     String bind = options.text("--bind", "0.0.0.0");
     InetAddress address;
     try {
@@ -173,7 +190,7 @@ public final class LoaderCommand {
           + Durations.format(cleanupInterval));
     }
     Duration unusedGrace = options.duration("--unused-grace", LoaderServer.DEFAULT_UNUSED_GRACE);
-    return new Arguments(new InetSocketAddress(address, port), Path.of(dir), repository,
+    return new Arguments(new InetSocketAddress(address, port), new InetSocketAddress(address, healthPort), Path.of(dir), repository,
         ArtifactFetcher.Settings.defaults().withTimeout(timeout).withRetries((int) retries).withMaxBytes(maxBytes),
         maxTotalBytes, host, cleanupInterval, unusedGrace);
   }

@@ -27,7 +27,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -39,8 +46,16 @@ import org.slf4j.LoggerFactory;
  * with the same {@link ArtifactFetcher} as the vm init container. Serves the loader routes of
  * {@link RuntimeApi} over an {@link ApiServer}.
  *
- * <p>Requests for one name/version are serialized (one download at a time into a file), and a
- * request that waited for an identical one which completed meanwhile gets that one's result
+ * <p>A request for a jar is answered at once ({@link #request}): the jar when a fetch of that same
+ * request put it in the folder, else 202 while it is fetched in the background, on a few threads of
+ * the loader's own ({@value #DOWNLOADS} at once); the caller asks again until the jar, or the
+ * fetch's failure, is the answer. A failure stays the answer to that same request for
+ * {@link #DEFAULT_RETRY_AFTER}, then the next request fetches again (the failure is still the
+ * answer while it runs). Nobody waits for a download: not the operator's reconcile threads, nor
+ * the API's.
+ *
+ * <p>Fetches of one name/version are serialized (one download at a time into a file), and a
+ * fetch that waited for an identical one which completed meanwhile gets that one's result
  * instead of a second download. Different name/versions are fetched concurrently.
  *
  * <p>What the folder may hold is bounded twice: the downloads together never exceed
@@ -73,6 +88,44 @@ public final class LoaderServer {
 
   /** How long a jar just asked for is kept even if the host does not run it: the operator loads it right after. */
   public static final Duration DEFAULT_UNUSED_GRACE = Duration.ofMinutes(10);
+  /** How long a failed fetch is the answer to the same request before that request fetches again. */
+  public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(30);
+  /** Downloads that run at once. */
+  static final int DOWNLOADS = 4;
+  /** Fetches that may wait for a download thread; past it a request is answered 503, to be asked again. */
+  static final int QUEUE = 1024;
+
+  /** What a request for a jar is answered at once. */
+  public sealed interface JarAnswer {
+    /** The jar is in the folder, fetched for this same request. */
+    record Ready(JarInfo jar) implements JarAnswer {
+    }
+
+    /** It is being fetched (or waits for a download thread): ask again. */
+    record Fetching(String name, String version) implements JarAnswer {
+    }
+
+    /** The last fetch of this same request failed. */
+    record Failed(ArtifactFetchException failure) implements JarAnswer {
+    }
+
+    /** Every download thread is busy and the queue is full: ask again. */
+    record Busy(String message) implements JarAnswer {
+    }
+  }
+
+  /** The latest fetch asked for a name/version, its outcome once done, and the failure it tries again after. */
+  private static final class Fetch {
+    final FetchRequest request;
+    final CompletableFuture<FetchResult> outcome = new CompletableFuture<>();
+    final ArtifactFetchException retrying;
+    volatile long finishedNanos;
+
+    Fetch(FetchRequest request, ArtifactFetchException retrying) {
+      this.request = request;
+      this.retrying = retrying;
+    }
+  }
 
   /** What the last fetch of a name/version asked and got, and when it ended. */
   private record Completed(FetchRequest request, FetchResult result, long finishedNanos) {
@@ -87,6 +140,10 @@ public final class LoaderServer {
   private final String defaultRepository;
   private final ArtifactFetcher fetcher;
   private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+  /** The latest fetch asked for, by name/version; guarded by itself. */
+  private final Map<String, Fetch> fetches = new HashMap<>();
+  private final ThreadPoolExecutor downloads;
+  private final Duration retryAfter;
   private final Map<String, Object> nameLocks = new ConcurrentHashMap<>();
   private final Map<Path, Known> known = new ConcurrentHashMap<>();
   /** When each name/version was last asked for (System.nanoTime); the loader's start for jars found on disk. */
@@ -113,6 +170,12 @@ public final class LoaderServer {
    */
   public LoaderServer(Path dir, String defaultRepository, ArtifactFetcher fetcher, long maxTotalBytes,
       Duration unusedGrace) throws IOException {
+    this(dir, defaultRepository, fetcher, maxTotalBytes, unusedGrace, DEFAULT_RETRY_AFTER);
+  }
+
+  /** @param retryAfter how long a failed fetch is the answer to the same request (tests shorten it) */
+  LoaderServer(Path dir, String defaultRepository, ArtifactFetcher fetcher, long maxTotalBytes,
+      Duration unusedGrace, Duration retryAfter) throws IOException {
     if (maxTotalBytes <= 0) {
       throw new IllegalArgumentException("the folder's byte limit must be positive");
     }
@@ -123,8 +186,23 @@ public final class LoaderServer {
     // Fails here, at startup, rather than on every maven request.
     ArtifactSource.ofMaven("a:b:1", defaultRepository);
     this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+    this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
     Files.createDirectories(this.dir);
     removePartialDownloads();
+    AtomicInteger threads = new AtomicInteger();
+    downloads = new ThreadPoolExecutor(DOWNLOADS, DOWNLOADS, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(QUEUE),
+        runnable -> {
+          Thread thread = new Thread(runnable, "loader-fetch-" + threads.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+    // Idle threads end: a loader with nothing to fetch holds none.
+    downloads.allowCoreThreadTimeOut(true);
+  }
+
+  /** Stops the downloads under way (their jars are not put in place) and the threads. */
+  public void close() {
+    downloads.shutdownNow();
   }
 
   public Path dir() {
@@ -187,27 +265,102 @@ public final class LoaderServer {
     if (body == null) {
       throw new IllegalArgumentException("the body must be a JarRequest JSON object");
     }
-    try {
-      return Response.ok(put(name, version, body));
-    } catch (ArtifactFetchException e) {
-      return new Response(422, new Problem(e.reason().conditionReason(), e.getMessage()));
+    JarAnswer answer = request(name, version, body);
+    if (answer instanceof JarAnswer.Ready ready) {
+      return Response.ok(ready.jar());
     }
+    if (answer instanceof JarAnswer.Fetching fetching) {
+      return new Response(202, new RuntimeApi.JarFetching(fetching.name(), fetching.version()));
+    }
+    if (answer instanceof JarAnswer.Failed failed) {
+      return new Response(422, new Problem(failed.failure().reason().conditionReason(), failed.failure().getMessage()));
+    }
+    return new Response(503, new Problem("Busy", ((JarAnswer.Busy) answer).message()));
+  }
+
+  /**
+   * Asks for {@code <dir>/<name>/<version>/app.jar} to hold the requested jar, and answers at once
+   * where that stands; a fetch it needs runs in the background.
+   *
+   * @throws IllegalArgumentException when the request is malformed (nothing is fetched)
+   */
+  public JarAnswer request(String name, String version, JarRequest body) {
+    Path folder = folder(name, version);
+    FetchRequest request = fetchRequest(folder.resolve(JAR_FILE), body);
+    String key = name + "/" + version;
+    // A removal of unused jars sees the jar is wanted.
+    lastAsked.put(key, System.nanoTime());
+    synchronized (fetches) {
+      Fetch last = fetches.get(key);
+      if (last != null && last.request.equals(request)) {
+        if (!last.outcome.isDone()) {
+          return last.retrying != null ? new JarAnswer.Failed(last.retrying) : new JarAnswer.Fetching(name, version);
+        }
+        try {
+          FetchResult result = last.outcome.join();
+          if (unchanged(result)) {
+            return new JarAnswer.Ready(info(name, version, result));
+          }
+        } catch (CompletionException e) {
+          ArtifactFetchException failure = (ArtifactFetchException) e.getCause();
+          if (System.nanoTime() - last.finishedNanos < retryAfter.toNanos()) {
+            return new JarAnswer.Failed(failure);
+          }
+          return start(key, name, version, request, failure);
+        }
+      }
+      return start(key, name, version, request, null);
+    }
+  }
+
+  /** Queues a fetch of {@code request}; the answer meanwhile is {@code retrying}, the failure it tries again after. */
+  private JarAnswer start(String key, String name, String version, FetchRequest request,
+      ArtifactFetchException retrying) {
+    Fetch fetch = new Fetch(request, retrying);
+    try {
+      downloads.execute(() -> {
+        FetchResult result = null;
+        ArtifactFetchException failure = null;
+        try {
+          result = fetchNow(name, version, request);
+        } catch (ArtifactFetchException e) {
+          failure = e;
+        } catch (RuntimeException e) {
+          LOG.warn("fetching {} failed", key, e);
+          failure = new ArtifactFetchException(ArtifactFetchException.Reason.ARTIFACT_FETCH_FAILED,
+              "the loader failed: " + ArtifactFetcher.describe(e));
+        }
+        // Before the outcome: whoever sees it done sees when.
+        fetch.finishedNanos = System.nanoTime();
+        if (failure == null) {
+          fetch.outcome.complete(result);
+        } else {
+          fetch.outcome.completeExceptionally(failure);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      return new JarAnswer.Busy("the loader has " + QUEUE + " fetches waiting for its " + DOWNLOADS
+          + " download threads; asked again shortly");
+    }
+    fetches.put(key, fetch);
+    return retrying != null ? new JarAnswer.Failed(retrying) : new JarAnswer.Fetching(name, version);
+  }
+
+  /** Fetches {@code body}'s jar now, on this thread (tests; the API goes through {@link #request}). */
+  JarInfo fetchNow(String name, String version, JarRequest body) throws ArtifactFetchException {
+    return info(name, version, fetchNow(name, version, fetchRequest(folder(name, version).resolve(JAR_FILE), body)));
   }
 
   /**
    * Makes {@code <dir>/<name>/<version>/app.jar} hold the requested jar.
    *
-   * @throws IllegalArgumentException when the request is malformed (nothing was fetched)
    * @throws ArtifactFetchException when the jar could not be fetched or verified; a jar already
    *     there is kept as it was
    */
-  public JarInfo put(String name, String version, JarRequest body) throws ArtifactFetchException {
+  private FetchResult fetchNow(String name, String version, FetchRequest request) throws ArtifactFetchException {
     Path folder = folder(name, version);
-    FetchRequest request = fetchRequest(folder.resolve(JAR_FILE), body);
     String shown = describe(request.source());
     long arrived = System.nanoTime();
-    // Before the slot's lock: a removal of unused jars waiting for it sees the jar is wanted.
-    lastAsked.put(name + "/" + version, arrived);
     Slot slot = slots.computeIfAbsent(name + "/" + version, key -> new Slot());
     synchronized (slot) {
       Completed last = slot.last;
@@ -216,7 +369,7 @@ public final class LoaderServer {
         // An identical request completed while this one waited: its jar is what this one asks for.
         LOG.info("kept {}/{} from {} (fetched for a concurrent request): {} bytes, sha256 {}", name, version, shown,
             last.result().size(), last.result().sha256());
-        return info(name, version, last.result());
+        return last.result();
       }
       FetchResult result;
       ArtifactFetcher.SizeLimit room = null;
@@ -243,7 +396,7 @@ public final class LoaderServer {
       slot.last = new Completed(request, result, System.nanoTime());
       LOG.info("{} {}/{} from {}: {} bytes, sha256 {}", result.downloaded() ? "fetched" : "kept (already verified)",
           name, version, shown, result.size(), result.sha256());
-      return info(name, version, result);
+      return result;
     }
   }
 
@@ -348,6 +501,9 @@ public final class LoaderServer {
   /** Removes {@code <dir>/<name>/<version>} and everything in it; nothing to do when it is absent. */
   public void delete(String name, String version) throws IOException {
     Path folder = folder(name, version);
+    synchronized (fetches) {
+      fetches.remove(name + "/" + version);
+    }
     Slot slot = slots.computeIfAbsent(name + "/" + version, key -> new Slot());
     synchronized (slot) {
       slot.last = null;

@@ -40,8 +40,11 @@ import org.slf4j.LoggerFactory;
  *   <li>a body over the limit: 413 (from {@link Handler#refusal}), the connection closed, at most the limit read:
  *       a declared Content-Length over it is refused before any of the body is read;
  *   <li>a request line and headers over their limit: 431;
- *   <li>a head, or then a body, that has not arrived whole within the receive deadline: its connection closed;
- *   <li>more connections than the limit: the others wait to be accepted.
+ *   <li>a head, or then a body, that has not arrived whole within the receive deadline, or an answer it does not
+ *       take within it: its connection closed;
+ *   <li>a connection over the limit: the open connection that has waited longest on its client (its head or body
+ *       not sent, its answer not read) is closed for it; when every open one is being answered, new ones wait to be
+ *       accepted.
  * </ul>
  *
  * <p>Jetty's core server does the HTTP: its reads are asynchronous, so a slow client holds a connection, never a
@@ -55,6 +58,8 @@ public final class BoundedHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BoundedHttpServer.class);
   /** Jetty's acceptor and selector threads, beside the handlers'. */
   private static final int IO_THREADS = 2;
+  /** Connections the kernel holds until they are accepted (Linux caps it at net.core.somaxconn, 4096). */
+  private static final int ACCEPT_QUEUE = 1024;
 
   /** What a handler answers. */
   public record Reply(int status, String contentType, byte[] body, Map<String, String> headers) {
@@ -184,10 +189,16 @@ public final class BoundedHttpServer implements AutoCloseable {
     connector.setHost(address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress());
     connector.setPort(address.getPort());
     connector.setIdleTimeout(limits.idleTimeout().toMillis());
-    deadlines = new ReceiveDeadlines(server::getScheduler, limits.receiveDeadline().toMillis());
+    // The kernel's queue of connections not yet accepted: while a flood of them churns through the limit, a new
+    // one waits there for a moment instead of having its SYN dropped (and resent a second later).
+    connector.setAcceptQueueSize(ACCEPT_QUEUE);
+    deadlines = new ReceiveDeadlines(name, server::getScheduler, limits.receiveDeadline().toMillis(),
+        limits.maxConnections());
     connector.addEventListener(deadlines);
     server.addConnector(connector);
-    server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
+    // One more than the limit is accepted, and closes one that waits on its client (ReceiveDeadlines); when none
+    // waits, every open connection being answered, Jetty stops accepting until one closes.
+    server.addBean(new NetworkConnectionLimit(limits.maxConnections() + 1, connector));
     server.setHandler(new Dispatch());
     server.setErrorHandler(BoundedHttpServer::malformed);
     try {
@@ -214,6 +225,11 @@ public final class BoundedHttpServer implements AutoCloseable {
   /** The bound port. */
   public int port() {
     return port;
+  }
+
+  /** Whether it serves: started, and not closed. */
+  public boolean isRunning() {
+    return server.isRunning();
   }
 
   /** Stops serving at once: the port is released, open connections are closed (a request in progress gets no answer). */
@@ -302,6 +318,8 @@ public final class BoundedHttpServer implements AutoCloseable {
       ByteBuffer content = HttpMethod.HEAD.is(request.getMethod()) ? ByteBuffer.allocate(0)
           : ByteBuffer.wrap(reply.body());
       Connection connection = request.getConnectionMetaData().getConnection();
+      // The client's turn: it takes the answer within the deadline (one that reads nothing would hold the connection).
+      deadlines.arm(connection);
       response.write(true, content, Callback.from(() -> {
         deadlines.arm(connection);
         callback.succeeded();

@@ -10,10 +10,11 @@ import java.time.Duration;
  * @param maxBodyBytes the largest request body read; a larger one is answered 413 and its connection closed
  * @param maxHeaderBytes the largest request line and headers; larger ones are answered 431
  * @param receiveDeadline how long a request's head (request line and headers) may take to arrive, from the
- *     connection's opening or the end of the previous response on it, and then its body; past it the connection
- *     is closed
+ *     connection's opening or the end of the previous response on it, then its body, then the client's reading of
+ *     the answer; past it the connection is closed
  * @param idleTimeout how long a connection may send and receive nothing before it is closed
- * @param maxConnections how many connections are open at once; past it new ones wait to be accepted
+ * @param maxConnections how many connections are open at once; one more closes the open connection that has waited
+ *     longest on its client (when every open one is being answered, new ones wait to be accepted)
  * @param threads how many requests are handled at once (slow clients hold none: reading is asynchronous)
  */
 public record HttpLimits(int maxBodyBytes, int maxHeaderBytes, Duration receiveDeadline, Duration idleTimeout,
@@ -24,10 +25,16 @@ public record HttpLimits(int maxBodyBytes, int maxHeaderBytes, Duration receiveD
   private static final Duration DEADLINE = Duration.ofSeconds(10);
 
   /**
-   * The operator's /metrics, /healthz and /readyz: GETs with no body, from the kubelet and Prometheus. The
-   * deadline also ends a kept-alive connection between scrapes; Prometheus opens another.
+   * The operator's /metrics: GETs with no body, from Prometheus. The deadline also ends a kept-alive connection
+   * between scrapes; Prometheus opens another.
    */
-  public static final HttpLimits PROBES_AND_METRICS = new HttpLimits(0, HEADERS, DEADLINE, DEADLINE, 64, 4);
+  public static final HttpLimits METRICS = new HttpLimits(0, HEADERS, DEADLINE, DEADLINE, 64, 4);
+
+  /**
+   * /healthz and /readyz on a listener of their own (the operator's, a runtime pool container's): GETs with no body
+   * from the kubelet, a few at a time.
+   */
+  public static final HttpLimits PROBES = new HttpLimits(0, HEADERS, DEADLINE, DEADLINE, 64, 2);
 
   /**
    * Git webhooks: pushes of at most 1 MiB, from the internet. Fewer connections than the probes' listener, as

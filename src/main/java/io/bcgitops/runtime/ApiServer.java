@@ -88,6 +88,11 @@ public final class ApiServer implements AutoCloseable {
     return server.port();
   }
 
+  /** Whether it serves: started, and not closed (what the container's probes answer). */
+  public boolean isRunning() {
+    return server.isRunning();
+  }
+
   /** The token, then the route (401, 404, 405) before the body is read; then the route's handler. */
   private final class Dispatch implements BoundedHttpServer.Handler {
     @Override

@@ -28,9 +28,14 @@ import java.util.Map;
  *
  * <p>Loader sidecar ({@link #LOADER_PORT}):
  * <ul>
- *   <li>{@code PUT /v1/jars/{name}/{version}} with a {@link JarRequest}: fetch and verify the jar into
- *       the shared folder (as the fetch command does); 200 with {@link JarInfo}, or 422 with
- *       {@link Problem} (reason ArtifactFetchFailed, ChecksumMismatch or InvalidArtifact)</li>
+ *   <li>{@code PUT /v1/jars/{name}/{version}} with a {@link JarRequest}: have the jar fetched and
+ *       verified into the shared folder (as the fetch command does), answered at once: 200 with
+ *       {@link JarInfo} once a fetch of this same request put it there; 202 with {@link JarFetching}
+ *       while it is fetched in the background (PUT the same request again to know more: nothing
+ *       waits for a download); 422 with {@link Problem} (reason ArtifactFetchFailed,
+ *       ChecksumMismatch or InvalidArtifact) when its last fetch failed, which stays the answer to
+ *       that request for 30 s before a PUT fetches again; 503 with {@link Problem} (reason Busy)
+ *       when too many fetches wait already</li>
  *   <li>{@code GET /v1/jars}: {@link JarList}</li>
  *   <li>{@code DELETE /v1/jars/{name}/{version}}: 204</li>
  *   <li>{@code GET /v1/health}: 200</li>
@@ -39,6 +44,12 @@ import java.util.Map;
 public final class RuntimeApi {
   public static final int HOST_PORT = 9090;
   public static final int LOADER_PORT = 9091;
+  /**
+   * Where each container answers its kubelet's probes ({@code GET /healthz}, {@code GET /readyz}, no token): a
+   * listener of its own, in no Service, so that nothing sent to the APIs delays them.
+   */
+  public static final int HOST_HEALTH_PORT = 9092;
+  public static final int LOADER_HEALTH_PORT = 9093;
   /** The folder the loader writes jars into and the host reads them from: {@code <dir>/<name>/<version>/app.jar}. */
   public static final String SHARED_DIR = "/apps";
   /**
@@ -129,6 +140,10 @@ public final class RuntimeApi {
   }
 
   public record JarInfo(String name, String version, String path, long size, String sha256) {
+  }
+
+  /** A jar being fetched: ask again. */
+  public record JarFetching(String name, String version) {
   }
 
   public record JarList(List<JarInfo> jars) {

@@ -1,6 +1,7 @@
 package io.bcgitops.runtime;
 
 import io.bcgitops.cli.CommandLine;
+import io.bcgitops.http.MonitoringServer;
 import io.bcgitops.spec.Durations;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,9 +20,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class RuntimeHostCommand {
   public static final String USAGE = """
-      usage: runtime-host [--port 9090] [--dir /apps] [--bind 0.0.0.0] [--backoff 1s] [--backoff-max 60s]
-                          [--startup-window 30s] [--stop-timeout 5s]
+      usage: runtime-host [--port 9090] [--health-port 9092] [--dir /apps] [--bind 0.0.0.0] [--backoff 1s]
+                          [--backoff-max 60s] [--startup-window 30s] [--stop-timeout 5s]
         --port            the API's port (0 picks a free one, logged at start)
+        --health-port     where GET /healthz and /readyz answer the kubelet, with no token (0 picks a free one)
         --dir             the folder the loader sidecar writes jars into; a jar outside it is refused
         --bind            the address the API listens on
         --backoff         the wait before the first restart of a crashed app; doubled at each crash in a row
@@ -32,14 +34,15 @@ public final class RuntimeHostCommand {
       the API token comes from the environment variable BCGITOPS_RUNTIME_TOKEN (required)
       """;
   private static final Logger LOG = LoggerFactory.getLogger(RuntimeHostCommand.class);
-  private static final Set<String> OPTIONS = Set.of("--port", "--dir", "--bind", "--backoff", "--backoff-max",
+  private static final Set<String> OPTIONS = Set.of("--port", "--health-port", "--dir", "--bind", "--backoff",
+      "--backoff-max",
       "--startup-window", "--stop-timeout");
 
   private RuntimeHostCommand() {
   }
 
   /** What the arguments ask for. */
-  record Options(int port, String bind, HostSettings settings) {
+  record Options(int port, int healthPort, String bind, HostSettings settings) {
   }
 
   /** Runs the host; returns only when the arguments are wrong or the API cannot start, or at shutdown. */
@@ -59,6 +62,7 @@ public final class RuntimeHostCommand {
     }
     RuntimeHost host;
     ApiServer server;
+    MonitoringServer probes;
     try {
       host = new RuntimeHost(options.settings());
       server = host.routes(new ApiServer(new InetSocketAddress(options.bind(), options.port()), token)).start();
@@ -67,9 +71,21 @@ public final class RuntimeHostCommand {
           + options.settings().dir() + ": " + e);
       return 1;
     }
+    try {
+      probes = MonitoringServer.probes(new InetSocketAddress(options.bind(), options.healthPort()), server::isRunning,
+          server::isRunning);
+      probes.start();
+    } catch (IOException e) {
+      server.close();
+      host.close();
+      err.println("runtime-host: cannot serve /healthz and /readyz on " + options.bind() + ":" + options.healthPort()
+          + ": " + e);
+      return 1;
+    }
     HostSettings settings = host.settings();
-    LOG.info("runtime host listening on {}:{}, apps from {} (back-off {} to {}, startup window {}, stop timeout {})",
-        options.bind(), server.port(), host.dir(), Durations.format(settings.backoff().base()),
+    LOG.info("runtime host listening on {}:{} (probes on {}), apps from {} (back-off {} to {}, startup window {},"
+        + " stop timeout {})", options.bind(), server.port(), probes.port(), host.dir(),
+        Durations.format(settings.backoff().base()),
         Durations.format(settings.backoff().max()), Durations.format(settings.startupWindow()),
         Durations.format(settings.stopTimeout()));
     CountDownLatch stopped = new CountDownLatch(1);
@@ -77,6 +93,7 @@ public final class RuntimeHostCommand {
       LOG.info("runtime host stopping: stopping every app");
       server.close(); // no new request while the apps stop
       host.close();
+      probes.close();
       LOG.info("runtime host stopped");
       stopped.countDown();
     }, "runtime-host-shutdown"));
@@ -97,21 +114,27 @@ public final class RuntimeHostCommand {
       throw new IllegalArgumentException(e.problem() == CommandLine.Problem.MISSING_VALUE
           ? e.option() + " needs a value" : "unknown argument " + e.argument());
     }
-    String portText = line.text("--port", String.valueOf(RuntimeApi.HOST_PORT));
-    int port;
-    try {
-      port = Integer.parseInt(portText);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--port must be a number, got " + portText);
-    }
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("--port must be 0-65535, got " + port);
-    }
+    int port = port(line, "--port", RuntimeApi.HOST_PORT);
+    int healthPort = port(line, "--health-port", RuntimeApi.HOST_HEALTH_PORT);
     Backoff backoff = new Backoff(line.duration("--backoff", Backoff.DEFAULT.base()),
         line.duration("--backoff-max", Backoff.DEFAULT.max()));
-    return new Options(port, line.text("--bind", "0.0.0.0"), new HostSettings(
+    return new Options(port, healthPort, line.text("--bind", "0.0.0.0"), new HostSettings(
         Path.of(line.text("--dir", RuntimeApi.SHARED_DIR)), backoff,
         line.duration("--startup-window", HostSettings.DEFAULT_STARTUP_WINDOW),
         line.duration("--stop-timeout", HostSettings.DEFAULT_STOP_TIMEOUT)));
+  }
+
+  private static int port(CommandLine line, String option, int byDefault) {
+    String text = line.text(option, String.valueOf(byDefault));
+    int port;
+    try {
+      port = Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " must be a number, got " + text);
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(option + " must be 0-65535, got " + port);
+    }
+    return port;
   }
 }

@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  *   <li>500 when the API server refused to list or annotate sources.
  * </ul>
  * Nothing is triggered unless the delivery is verified, and no body is read before the method, the path and the
- * Secret are known to be right. Each delivery logs one line (provider, repository,
+ * Secret (and GitLab's token) are known to be right. Each delivery logs one line (provider, repository,
  * ref, and the sources triggered or why it was rejected); the secret and signatures never appear.
  *
  * <p>The handler is thread-safe and needs no leader: any replica can annotate the sources. It needs RBAC
@@ -110,7 +110,10 @@ public final class WebhookReceiver implements BoundedHttpServer.Handler {
     }
   }
 
-  /** 405, 404 and 503 before the body is read: a delivery that cannot be verified costs no more than its head. */
+  /**
+   * 405, 404, 503, and GitLab's 401, before the body is read: a delivery that cannot be verified costs no more than
+   * its head.
+   */
   @Override
   public BoundedHttpServer.Reply admit(Head head) {
     Reply refused = refuse(head);
@@ -145,7 +148,25 @@ public final class WebhookReceiver implements BoundedHttpServer.Handler {
       return Reply.error(404, "no webhook receiver here: use " + PATH + GITHUB + " or " + PATH + GITLAB);
     }
     String unavailable = secret.unavailable();
-    return unavailable == null ? null : Reply.error(503, unavailable);
+    if (unavailable != null) {
+      return Reply.error(503, unavailable);
+    }
+    // GitLab's token is a header: it is checked before a byte of the body is read. GitHub's signature is the body's.
+    return GITLAB.equals(provider) ? gitlabToken(head) : null;
+  }
+
+  /** 401 (or 503) for a GitLab delivery without the Secret's token; null when it has it. */
+  private Reply gitlabToken(Head head) {
+    String header = head.header("X-Gitlab-Token");
+    if (header == null) {
+      return Reply.error(401, "no X-Gitlab-Token header: set a secret token on the GitLab webhook");
+    }
+    byte[] given = header.getBytes(StandardCharsets.UTF_8);
+    WebhookSecret.Check check = secret.verify(token -> WebhookSecret.sameSecret(token, given));
+    if (check.unavailable() != null) {
+      return Reply.error(503, check.unavailable());
+    }
+    return check.verified() ? null : Reply.error(401, "the X-Gitlab-Token does not match the webhook Secret's token");
   }
 
   private Reply github(Head head, byte[] body) {
@@ -178,19 +199,8 @@ public final class WebhookReceiver implements BoundedHttpServer.Handler {
     return push(payload, List.of("repository"), List.of("clone_url", "ssh_url", "git_url", "html_url", "svn_url", "url"));
   }
 
+  /** A delivery whose token admit() verified. */
   private Reply gitlab(Head head, byte[] body) {
-    String header = head.header("X-Gitlab-Token");
-    if (header == null) {
-      return Reply.error(401, "no X-Gitlab-Token header: set a secret token on the GitLab webhook");
-    }
-    byte[] given = header.getBytes(StandardCharsets.UTF_8);
-    WebhookSecret.Check check = secret.verify(token -> WebhookSecret.sameSecret(token, given));
-    if (check.unavailable() != null) {
-      return Reply.error(503, check.unavailable());
-    }
-    if (!check.verified()) {
-      return Reply.error(401, "the X-Gitlab-Token does not match the webhook Secret's token");
-    }
     JsonNode payload;
     try {
       payload = parse(body);

@@ -89,12 +89,12 @@ final class AttackBenchmark implements Benchmark {
           started));
 
       started = System.nanoTime();
-      HostileClients.Flood flood = HostileClients.flood(operator.httpPort(),
+      HostileClients.Flood flood = HostileClients.flood(operator.healthPort(),
           "POST /healthz HTTP/1.1\r\nHost: operator\r\nContent-Length: 314572800\r\n\r\n", 300L * 1024 * 1024,
           Duration.ofSeconds(60));
       List<Socket> stalled = new ArrayList<>();
       for (int i = 0; i < STALLED_CONNECTIONS; i++) {
-        stalled.add(HostileClients.stalled(operator.httpPort(),
+        stalled.add(HostileClients.stalled(operator.healthPort(),
             "POST /healthz HTTP/1.1\r\nHost: operator\r\nContent-Length: 1000\r\n\r\nhalf"));
       }
       boolean live = operator.live();

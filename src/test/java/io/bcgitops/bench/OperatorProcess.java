@@ -30,15 +30,18 @@ final class OperatorProcess implements AutoCloseable {
 
   private final ChildJvm jvm;
   private final int httpPort;
+  private final int healthPort;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private OperatorProcess(ChildJvm jvm, int httpPort) {
+  private OperatorProcess(ChildJvm jvm, int httpPort, int healthPort) {
     this.jvm = jvm;
     this.httpPort = httpPort;
+    this.healthPort = healthPort;
   }
 
   static OperatorProcess start(MockCluster cluster, Path work) throws Exception {
     int port = Ports.free();
+    int healthPort = Ports.free();
     Map<String, String> env = new java.util.HashMap<>(ChildJvm.OPERATOR_POD_ENV);
     env.putAll(Map.of(
         "KUBERNETES_MASTER", cluster.url(),
@@ -47,12 +50,13 @@ final class OperatorProcess implements AutoCloseable {
         "KUBERNETES_USER_AGENT", CLIENT,
         "BCGITOPS_HTTP_PORT", String.valueOf(port),
         "BCGITOPS_WEBHOOK_PORT", String.valueOf(Ports.free()),
+        "BCGITOPS_HEALTH_PORT", String.valueOf(healthPort),
         "BCGITOPS_CACHE_DIR", work.resolve("cache").toString(),
         "BCGITOPS_ALLOW_FILE_URLS", "true",
         "BCGITOPS_LEADER_ELECTION", "false"));
     ChildJvm jvm = ChildJvm.start(work.resolve("operator.log"), ChildJvm.IN_512MI_POD,
         List.of("-cp", System.getProperty("java.class.path"), "io.bcgitops.cli.Main", "operator"), env);
-    OperatorProcess operator = new OperatorProcess(jvm, port);
+    OperatorProcess operator = new OperatorProcess(jvm, port, healthPort);
     try {
       // Connection refused until it serves: that is waited out, an exit is not.
       await().atMost(START).pollInterval(Duration.ofMillis(200)).ignoreExceptionsInstanceOf(IOException.class)
@@ -64,15 +68,15 @@ final class OperatorProcess implements AutoCloseable {
     return operator;
   }
 
-  /** The port of its /metrics and probes. */
-  int httpPort() {
-    return httpPort;
+  /** The port of its /healthz and /readyz. */
+  int healthPort() {
+    return healthPort;
   }
 
   /** Whether /healthz answers 200 within 5 s (what a liveness probe asks). */
   boolean live() {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/healthz"))
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/healthz"))
           .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
     } catch (IOException e) {
       return false;
@@ -87,7 +91,7 @@ final class OperatorProcess implements AutoCloseable {
     if (!jvm.isAlive()) {
       throw new IllegalStateException("the operator exited:\n" + jvm.log());
     }
-    return get("/readyz").statusCode() == 200;
+    return get(healthPort, "/readyz").statusCode() == 200;
   }
 
   /** The resident set as it is, then the heap that survives a full collection (jcmd GC.run). */
@@ -95,7 +99,7 @@ final class OperatorProcess implements AutoCloseable {
     long resident = jvm.residentBytes();
     Command.run(null, List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
         String.valueOf(jvm.pid()), "GC.run"));
-    return new Memory(resident, heapUsed(get("/metrics").body()));
+    return new Memory(resident, heapUsed(get(httpPort, "/metrics").body()));
   }
 
   /** The sum of jvm_memory_used_bytes over the heap's pools, from Prometheus text. */
@@ -106,8 +110,8 @@ final class OperatorProcess implements AutoCloseable {
         .sum());
   }
 
-  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+  private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 

@@ -99,7 +99,7 @@ class LocalCommandTest {
       try {
         assertTrue(local.waitFor(60, TimeUnit.SECONDS), "local exits");
         assertEquals(1, local.exitValue(), () -> read(errors) + read(console));
-        String what = option.equals("--api-port") ? "the local Kubernetes API" : OperatorCommand.ENDPOINTS;
+        String what = option.equals("--api-port") ? "the local Kubernetes API" : OperatorCommand.METRICS + ", " + OperatorCommand.PROBES;
         assertEquals(List.of("local: cannot serve " + what + " on port " + port + ": another process listens there;"
             + " stop it, or set " + option + " to a free port"), Files.readAllLines(errors));
         assertFalse(read(console).contains("Exception"), () -> read(console));

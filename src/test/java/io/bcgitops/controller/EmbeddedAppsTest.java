@@ -260,6 +260,33 @@ class EmbeddedAppsTest extends OperatorTestBase {
     assertFalse(pool.apps.containsKey("greeter"));
   }
 
+  /**
+   * The loader fetches a jar in the background and answers at once: the app shows that it waits for its jar, the
+   * reconcile asks again at the next poll instead of waiting for the download, and other apps go on meanwhile. Before,
+   * a reconcile waited up to 3 minutes for each download, and about 50 apps whose servers trickled held every thread
+   * both controllers share.
+   */
+  @Test
+  void aJarStillBeingFetchedHoldsNoReconcile() {
+    runningPoolFirst();
+    pool.fetchingJars.add("greeter/1.0");
+    create("greeter", "1.0", spec -> { });
+
+    AppDeployment fetching = awaitPhase("greeter", Phase.Deploying, "Progressing");
+    assertEquals("fetching the jar of version 1.0", message(fetching));
+    await().atMost(OperatorHarness.WAIT).until(() -> pool.calls.stream().filter("fetch greeter/1.0"::equals).count()
+        >= 2);
+    assertFalse(pool.calls.contains("load greeter 1.0"), "not loaded before its jar is there");
+    create("clock", "3.0", spec -> { });
+    awaitPhase("clock", Phase.Running, "Succeeded");
+
+    pool.fetchingJars.remove("greeter/1.0");
+
+    AppDeployment running = awaitPhase("greeter", Phase.Running, "Succeeded");
+    assertEquals("1.0", running.getStatus().getDeployedVersion());
+    assertEquals("/apps/greeter/1.0/app.jar", pool.loads.get("greeter").jar());
+  }
+
   @Test
   void anAppThatKeepsCrashingIsReported() {
     runningPoolFirst();

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bcgitops.api.AppDeployment;
-import io.bcgitops.http.OperatorHttpServer;
+import io.bcgitops.http.MonitoringServer;
 import io.bcgitops.metrics.OperatorMetrics;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.api.reconciler.Constants;
@@ -95,8 +95,8 @@ class LivenessTest {
 
   @Test
   void healthzAnswers503WhileWedged() throws Exception {
-    try (OperatorHttpServer server = new OperatorHttpServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        new OperatorMetrics(new SimpleMeterRegistry()), liveness::isLive, () -> true)) {
+    try (MonitoringServer server = MonitoringServer.probes(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        liveness::isLive, () -> true)) {
       server.start();
       HttpClient http = HttpClient.newHttpClient();
       HttpRequest healthz = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/healthz")).build();

@@ -23,6 +23,8 @@ public final class ScriptedRuntimePool implements RuntimePoolAddress, AutoClosea
   final Map<String, RuntimeApi.LoadRequest> loads = new ConcurrentHashMap<>();
   /** Versions that fail to start: an upgrade to one falls back to the running version. */
   final Set<String> failingVersions = ConcurrentHashMap.newKeySet();
+  /** Jars the loader is still fetching, by "name/version": it answers 202 until they are taken out. */
+  final Set<String> fetchingJars = ConcurrentHashMap.newKeySet();
   /** Jar fetches that fail, by "name/version": the loader's Problem. */
   final Map<String, RuntimeApi.Problem> failingJars = new ConcurrentHashMap<>();
   final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -74,6 +76,10 @@ public final class ScriptedRuntimePool implements RuntimePoolAddress, AutoClosea
           String key = r.pathParams().get(0) + "/" + r.pathParams().get(1);
           calls.add("fetch " + key);
           jarRequests.put(key, r.bodyAs(RuntimeApi.JarRequest.class));
+          if (fetchingJars.contains(key)) {
+            return new ApiServer.Response(202, new RuntimeApi.JarFetching(r.pathParams().get(0),
+                r.pathParams().get(1)));
+          }
           RuntimeApi.Problem problem = failingJars.get(key);
           return problem != null ? new ApiServer.Response(422, problem)
               : ApiServer.Response.ok(new RuntimeApi.JarInfo(r.pathParams().get(0), r.pathParams().get(1),

@@ -15,7 +15,7 @@ import io.bcgitops.api.AppSource;
 import io.bcgitops.api.Isolation;
 import io.bcgitops.controller.OperatorConfig;
 import io.bcgitops.embedded.RuntimePools;
-import io.bcgitops.http.OperatorHttpServer;
+import io.bcgitops.http.MonitoringServer;
 import io.bcgitops.local.LocalApiServer;
 import io.bcgitops.local.StateFolder;
 import io.bcgitops.metrics.OperatorMetrics;
@@ -234,6 +234,7 @@ class DeployManifestsTest {
     assertEquals(VmImages.DEFAULTS.mavenRepository(), config.images().mavenRepository());
     assertEquals(8080, config.service().httpPort());
     assertEquals(8081, config.service().webhookPort());
+    assertEquals(8082, config.service().healthPort());
     assertEquals(DeployManifests.NAMESPACE, config.service().ownNamespace());
     assertTrue(config.service().leaderElection(), "two replicas elect a leader");
     assertEquals("bc-gitops-webhook", config.service().webhookSecret());
@@ -245,6 +246,7 @@ class DeployManifestsTest {
     assertTrue(mountPaths().contains(CACHE_DIR), "an emptyDir at the git cache");
     assertEquals(8080, port(container, "http"));
     assertEquals(8081, port(container, "webhooks"));
+    assertEquals(8082, port(container, "health"));
   }
 
   @Test
@@ -341,21 +343,23 @@ class DeployManifestsTest {
   /** What deploy/deployment.yaml gives the operator's JVM. */
   static final String OPERATOR_JVM_FLAGS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
-  /** The probes on the metrics' listener; the Service has it and the webhooks' (a listener of their own). */
+  /**
+   * The probes on a listener of their own, which no Service has: what any pod can send the metrics' and the
+   * webhooks' ports (the Service's) never delays them.
+   */
   @Test
   void probesAndTheServiceUseTheOperatorsHttpPorts() throws Exception {
     JsonNode container = operatorContainer();
     assertEquals("/readyz", container.at("/readinessProbe/httpGet/path").asText());
     assertEquals("/healthz", container.at("/livenessProbe/httpGet/path").asText());
-    assertEquals(8080, port(container, container.at("/readinessProbe/httpGet/port").asText()));
-    assertEquals(8080, port(container, container.at("/livenessProbe/httpGet/port").asText()));
-    if (!container.path("startupProbe").isMissingNode()) {
-      assertEquals(8080, port(container, container.at("/startupProbe/httpGet/port").asText()));
+    assertEquals("/healthz", container.at("/startupProbe/httpGet/path").asText());
+    for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
+      assertEquals(8082, port(container, container.at("/" + probe + "/httpGet/port").asText()), probe);
     }
 
     JsonNode service = manifests.get("Service", OPERATOR);
     JsonNode port = service.at("/spec/ports/0");
-    assertEquals(2, service.at("/spec/ports").size());
+    assertEquals(2, service.at("/spec/ports").size(), "http and webhooks, not health");
     assertEquals("http", port.path("name").asText());
     assertEquals(8080, port.path("port").asInt());
     assertEquals(8080, port(container, port.path("targetPort").asText()));
@@ -371,17 +375,22 @@ class DeployManifestsTest {
     assertEquals("8080", annotations.path("prometheus.io/port").asText());
     String metricsPath = annotations.path("prometheus.io/path").asText("/metrics");
 
-    // The operator's HTTP server answers the probes' and Prometheus's paths.
-    try (OperatorHttpServer http = new OperatorHttpServer(new InetSocketAddress("127.0.0.1", 0),
-        OperatorMetrics.prometheus(), () -> true, () -> true)) {
-      http.start();
+    // The operator's listeners answer the probes' and Prometheus's paths.
+    try (MonitoringServer probes = MonitoringServer.probes(new InetSocketAddress("127.0.0.1", 0), () -> true,
+        () -> true); MonitoringServer metrics = MonitoringServer.metrics(new InetSocketAddress("127.0.0.1", 0),
+        OperatorMetrics.prometheus())) {
+      probes.start();
+      metrics.start();
       HttpClient client = HttpClient.newHttpClient();
-      for (String path : List.of(container.at("/readinessProbe/httpGet/path").asText(),
-          container.at("/livenessProbe/httpGet/path").asText(), metricsPath)) {
+      for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
+        String path = container.at("/" + probe + "/httpGet/path").asText();
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + http.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
+            URI.create("http://127.0.0.1:" + probes.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), path + ": " + response.body());
       }
+      HttpResponse<String> scrape = client.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + metrics.port() + metricsPath)).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, scrape.statusCode(), scrape.body());
     }
   }
 

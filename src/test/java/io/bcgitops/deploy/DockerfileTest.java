@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bcgitops.controller.OperatorConfig;
+import io.bcgitops.runtime.RuntimeApi;
 import io.fabric8.kubernetes.api.model.Container;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -105,6 +107,19 @@ class DockerfileTest {
   }
 
   /** `local` keeps its state folder in the working directory by default: the image's user can write there. */
+  /** EXPOSE documents every port a command of the image listens on by default, and no other. */
+  @Test
+  void theImageExposesThePortsItsCommandsListenOn() {
+    Stage runtime = stages.get(stages.size() - 1);
+    Set<Integer> exposed = new TreeSet<>();
+    runtime.all("EXPOSE").forEach(ports -> List.of(ports.trim().split("\\s+")).forEach(p -> exposed.add(
+        Integer.parseInt(p))));
+    OperatorConfig.Service operator = OperatorConfig.fromEnvironment(java.util.Map.of()).service();
+    assertEquals(new TreeSet<>(List.of(operator.httpPort(), operator.webhookPort(), operator.healthPort(),
+        RuntimeApi.HOST_PORT, RuntimeApi.LOADER_PORT, RuntimeApi.HOST_HEALTH_PORT, RuntimeApi.LOADER_HEALTH_PORT)),
+        exposed);
+  }
+
   @Test
   void theImagesUserCanWriteItsWorkingDirectory() {
     Stage runtime = stages.get(stages.size() - 1);

@@ -329,7 +329,7 @@ class RbacTest {
               }
             })))) {
       OperatorConfig config = new OperatorConfig(Set.of(), tmp.resolve("cache"), true, VmImages.DEFAULTS, pool,
-          new OperatorConfig.Service(Ports.free(), Ports.free(), DeployManifests.NAMESPACE, true, WEBHOOK_SECRET, false));
+          new OperatorConfig.Service(Ports.free(), Ports.free(), Ports.free(), DeployManifests.NAMESPACE, true, WEBHOOK_SECRET, false));
       Operator operator = BcGitopsOperator.create(operatorClient, config);
       // The operator command serves webhooks next to the operator, with the same client.
       BoundedHttpServer hooks = new BoundedHttpServer("hooks", new InetSocketAddress("127.0.0.1", 0),

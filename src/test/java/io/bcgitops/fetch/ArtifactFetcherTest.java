@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bcgitops.fetch.ArtifactFetchException.Reason;
+import io.bcgitops.testing.Tarpit;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -175,7 +177,7 @@ class ArtifactFetcherTest {
   }
 
   @Test
-  void slowResponseTimesOutAndIsRetried() throws Exception {
+  void aResponseThatDoesNotComeFailsAtTheDeadline() throws Exception {
     server.on("/slow.jar", (exchange, attempt) -> {
       Thread.sleep(10_000);
       ArtifactServer.send(exchange, 200, JAR);
@@ -186,14 +188,15 @@ class ArtifactFetcherTest {
     ArtifactFetchException e = fails(quick, request("/slow.jar", null), Reason.ARTIFACT_FETCH_FAILED);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-    assertTrue(e.getMessage().contains("no response within 300ms"), e.getMessage());
-    assertEquals(3, server.requests("/slow.jar"), "1 attempt + 2 retries");
-    assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "took " + took);
+    assertEquals("downloading " + server.url("/slow.jar") + " did not finish within the timeout of 300ms: no response",
+        e.getMessage());
+    assertEquals(1, server.requests("/slow.jar"), "no time left to try again");
+    assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "took " + took);
     assertNothingWritten();
   }
 
   @Test
-  void bodyThatStopsArrivingTimesOut() throws Exception {
+  void aBodyThatStopsArrivingFailsAtTheDeadline() throws Exception {
     server.on("/stalls.jar", (exchange, attempt) -> {
       exchange.sendResponseHeaders(200, JAR.length);
       OutputStream out = exchange.getResponseBody();
@@ -207,10 +210,52 @@ class ArtifactFetcherTest {
     ArtifactFetchException e = fails(quick, request("/stalls.jar", null), Reason.ARTIFACT_FETCH_FAILED);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-    assertTrue(e.getMessage().contains("no data for 300ms after 100 of " + JAR.length + " bytes"), e.getMessage());
-    assertEquals(2, server.requests("/stalls.jar"));
-    assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "took " + took);
+    assertEquals("downloading " + server.url("/stalls.jar") + " did not finish within the timeout of 300ms: 100 of "
+        + JAR.length + " bytes arrived", e.getMessage());
+    assertEquals(1, server.requests("/stalls.jar"));
+    assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "took " + took);
     assertNothingWritten();
+  }
+
+  /**
+   * The reviewer's attack: a server that sends a byte every so often never trips a timeout of each pause (one every
+   * 20 s against one of 30 s), so a download held its thread forever. The timeout is the whole fetch's.
+   */
+  @Test
+  void aServerThatTricklesItsBodyIsCutOffAtTheDeadline() throws Exception {
+    try (Tarpit tarpit = new Tarpit(Tarpit.Mode.HTTP_BODY, Duration.ofMillis(50))) {
+      ArtifactFetcher quick = new ArtifactFetcher(FAST.withTimeout(Duration.ofSeconds(1)).withRetries(3));
+      FetchRequest trickled = new FetchRequest(ArtifactSource.ofUrl(tarpit.url()), dest, null, null);
+
+      long start = System.nanoTime();
+      ArtifactFetchException e = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> fails(quick, trickled,
+          Reason.ARTIFACT_FETCH_FAILED));
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+      assertTrue(e.getMessage().startsWith("downloading " + tarpit.url() + " did not finish within the timeout of 1s: "),
+          e.getMessage());
+      assertTrue(took.compareTo(Duration.ofMillis(900)) > 0 && took.compareTo(Duration.ofSeconds(3)) < 0,
+          "took " + took);
+      assertEquals(1, tarpit.connections(), "no retry past the deadline");
+      assertNothingWritten();
+    }
+  }
+
+  @Test
+  void retriesStopWhenTheDeadlineLeavesNoTimeForAnother() throws Exception {
+    server.on("/busy.jar", (exchange, attempt) -> ArtifactServer.send(exchange, 503, new byte[0]));
+    ArtifactFetcher patient = new ArtifactFetcher(new ArtifactFetcher.Settings(Duration.ofMillis(700), 10,
+        Duration.ofMillis(200), ArtifactFetcher.Settings.DEFAULT_MAX_BYTES), notes::add);
+
+    long start = System.nanoTime();
+    ArtifactFetchException e = fails(patient, request("/busy.jar", null), Reason.ARTIFACT_FETCH_FAILED);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    // Waits of 200 and 400 ms fit in 700 ms; the next one, 800 ms, does not.
+    assertEquals(3, server.requests("/busy.jar"));
+    assertEquals("downloading " + server.url("/busy.jar") + " failed after 3 attempts: the server answered HTTP 503;"
+        + " no time left for another within the timeout of 700ms", e.getMessage());
+    assertTrue(took.compareTo(Duration.ofMillis(700)) < 0, "took " + took);
   }
 
   @Test

@@ -47,7 +47,7 @@ import org.junit.jupiter.api.Test;
 class LoaderProcessTest {
   private static final String TOKEN = "test-token-4f1c2a";
   private static final ObjectMapper JSON = JsonMapper.builder().build();
-  private static final Pattern SERVING = Pattern.compile("loader: serving .* on [^ ]*:(\\d+),");
+  private static final Pattern SERVING = Pattern.compile("loader: serving .* on [^ ]*:(\\d+) \\(probes on (\\d+)\\),");
   private static final Duration STARTUP = Duration.ofSeconds(20);
   private static final byte[] JAR = TestJars.runnable();
   private static final String JAR_SHA = TestJars.sha256(JAR);
@@ -59,7 +59,7 @@ class LoaderProcessTest {
   private static Loader loader;
 
   /** A loader child process and everything it printed so far. */
-  record Loader(Process process, int port, StringBuffer output) implements AutoCloseable {
+  record Loader(Process process, int port, int healthPort, StringBuffer output) implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
       process.destroy();
@@ -79,8 +79,8 @@ class LoaderProcessTest {
   static void startLoader() throws Exception {
     dir = Files.createTempDirectory("loader-process-test");
     upstream = new ArtifactServer();
-    loader = start(Map.of(RuntimeApi.TOKEN_ENV, TOKEN), "--port", "0", "--dir", dir.toString(), "--bind",
-        "127.0.0.1", "--maven-repository", upstream.url("/repo").toString(), "--timeout", "2s", "--retries", "0");
+    loader = start(Map.of(RuntimeApi.TOKEN_ENV, TOKEN), "--port", "0", "--health-port", "0", "--dir", dir.toString(),
+        "--bind", "127.0.0.1", "--maven-repository", upstream.url("/repo").toString(), "--timeout", "2s", "--retries", "0");
   }
 
   @AfterAll
@@ -112,7 +112,7 @@ class LoaderProcessTest {
       while (System.nanoTime() < deadline) {
         Matcher matcher = SERVING.matcher(output);
         if (matcher.find()) {
-          return new Loader(process, Integer.parseInt(matcher.group(1)), output);
+          return new Loader(process, Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2)), output);
         }
         if (!process.isAlive()) {
           reader.join(2_000);
@@ -168,6 +168,20 @@ class LoaderProcessTest {
     return call(method, path, body, TOKEN);
   }
 
+  /**
+   * PUTs a jar request, answered 202 at once (the loader fetches in the background), then again until the jar or
+   * the fetch's failure is the answer, as the operator does at each poll.
+   */
+  private static Answer fetched(String path, Object body) throws Exception {
+    Answer answer = call("PUT", path, body);
+    assertEquals(202, answer.status(), "answered at once, before the download: " + answer.body());
+    for (long until = System.nanoTime() + STARTUP.toNanos(); answer.status() == 202 && System.nanoTime() < until; ) {
+      Thread.sleep(20);
+      answer = call("PUT", path, body);
+    }
+    return answer;
+  }
+
   private static JarRequest url(String url, String sha256) {
     return new JarRequest(url, null, null, sha256, null, null);
   }
@@ -185,7 +199,7 @@ class LoaderProcessTest {
   void fetchesByUrl() throws Exception {
     upstream.on("/byurl/app.jar", ArtifactServer.bytes(JAR));
 
-    Answer answer = call("PUT", "/v1/jars/byurl/1.0.0", url(upstream.url("/byurl/app.jar").toString(), JAR_SHA));
+    Answer answer = fetched("/v1/jars/byurl/1.0.0", url(upstream.url("/byurl/app.jar").toString(), JAR_SHA));
 
     assertEquals(200, answer.status(), answer.body());
     JarInfo info = answer.as(JarInfo.class);
@@ -195,7 +209,7 @@ class LoaderProcessTest {
     assertTrue(loader.output().toString().contains("fetched byurl/1.0.0 from " + upstream.url("/byurl/app.jar")),
         loader.output().toString());
 
-    // Again with the pinned sha256: kept, not downloaded again.
+    // Again: the jar fetched for this same request, at once.
     Answer again = call("PUT", "/v1/jars/byurl/1.0.0", url(upstream.url("/byurl/app.jar").toString(), JAR_SHA));
     assertEquals(200, again.status(), again.body());
     assertEquals(info, again.as(JarInfo.class));
@@ -206,7 +220,7 @@ class LoaderProcessTest {
   void fetchesByMavenCoordinatesFromTheDefaultRepository() throws Exception {
     upstream.on("/repo/com/example/bymaven/2.1.0/bymaven-2.1.0.jar", ArtifactServer.bytes(JAR));
 
-    Answer answer = call("PUT", "/v1/jars/bymaven/2.1.0",
+    Answer answer = fetched("/v1/jars/bymaven/2.1.0",
         new JarRequest(null, "com.example:bymaven:2.1.0", null, null, "com.example.Main", null));
 
     assertEquals(200, answer.status(), answer.body());
@@ -233,9 +247,9 @@ class LoaderProcessTest {
     String repository = "http://127.0.0.1:" + upstream.port() + "/private";
     RuntimeApi.Credentials credentials = new RuntimeApi.Credentials("deployer", password, null);
 
-    Answer answer = call("PUT", "/v1/jars/withauth/1.0", new JarRequest(null, "org.acme:withauth:1.0", repository,
+    Answer answer = fetched("/v1/jars/withauth/1.0", new JarRequest(null, "org.acme:withauth:1.0", repository,
         JAR_SHA, null, credentials));
-    Answer missing = call("PUT", "/v1/jars/withauth/1.1", new JarRequest(null, "org.acme:withauth:1.1", repository,
+    Answer missing = fetched("/v1/jars/withauth/1.1", new JarRequest(null, "org.acme:withauth:1.1", repository,
         null, null, credentials));
     Answer inUrl = call("PUT", "/v1/jars/withauth/1.2", new JarRequest(null, "org.acme:withauth:1.2",
         "http://deployer:" + password + "@127.0.0.1:" + upstream.port() + "/private", null, null, null));
@@ -265,15 +279,20 @@ class LoaderProcessTest {
     ApiServer host = new ApiServer(new java.net.InetSocketAddress("127.0.0.1", 0), TOKEN)
         .route("GET", "/v1/apps", r -> ApiServer.Response.ok(new RuntimeApi.AppList(List.copyOf(running))))
         .start();
-    try (Loader cleaning = start(Map.of(RuntimeApi.TOKEN_ENV, TOKEN), "--port", "0", "--dir", own.toString(),
-        "--bind", "127.0.0.1", "--maven-repository", upstream.url("/repo").toString(), "--host-url",
+    try (Loader cleaning = start(Map.of(RuntimeApi.TOKEN_ENV, TOKEN), "--port", "0", "--health-port", "0", "--dir",
+        own.toString(), "--bind", "127.0.0.1", "--maven-repository", upstream.url("/repo").toString(), "--host-url",
         "http://127.0.0.1:" + host.port(), "--cleanup-interval", "1s", "--unused-grace", "1ms")) {
       for (String version : List.of("1.0", "2.0")) {
-        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cleaning.port()
-            + "/v1/jars/web/" + version)).header("Authorization", "Bearer " + TOKEN)
-            .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(url(upstream.url("/cleanup/app.jar")
-                .toString(), JAR_SHA)))).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, put.statusCode(), put.body());
+        HttpRequest put = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cleaning.port() + "/v1/jars/web/"
+            + version)).header("Authorization", "Bearer " + TOKEN).PUT(HttpRequest.BodyPublishers.ofByteArray(
+            JSON.writeValueAsBytes(url(upstream.url("/cleanup/app.jar").toString(), JAR_SHA)))).build();
+        HttpResponse<String> answer = HTTP.send(put, HttpResponse.BodyHandlers.ofString());
+        for (long until = System.nanoTime() + STARTUP.toNanos(); answer.statusCode() == 202
+            && System.nanoTime() < until; ) {
+          Thread.sleep(20);
+          answer = HTTP.send(put, HttpResponse.BodyHandlers.ofString());
+        }
+        assertEquals(200, answer.statusCode(), answer.body());
       }
 
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -294,7 +313,7 @@ class LoaderProcessTest {
   void checksumMismatchIs422AndLeavesNoFile() throws Exception {
     upstream.on("/mismatch/app.jar", ArtifactServer.bytes(JAR));
 
-    Answer answer = call("PUT", "/v1/jars/mismatch/1.0.0", url(upstream.url("/mismatch/app.jar").toString(),
+    Answer answer = fetched("/v1/jars/mismatch/1.0.0", url(upstream.url("/mismatch/app.jar").toString(),
         "0".repeat(64)));
 
     assertProblem(answer, "ChecksumMismatch");
@@ -305,7 +324,7 @@ class LoaderProcessTest {
 
   @Test
   void missingUpstreamIs422ArtifactFetchFailed() throws Exception {
-    Answer answer = call("PUT", "/v1/jars/missing/1.0.0", url(upstream.url("/nothing-here.jar").toString(), null));
+    Answer answer = fetched("/v1/jars/missing/1.0.0", url(upstream.url("/nothing-here.jar").toString(), null));
 
     assertProblem(answer, "ArtifactFetchFailed");
     assertTrue(answer.as(Problem.class).message().contains("404"), answer.body());
@@ -317,9 +336,9 @@ class LoaderProcessTest {
     upstream.on("/notajar/app.jar", ArtifactServer.bytes("<html>login</html>".getBytes(StandardCharsets.UTF_8)));
     upstream.on("/nomain/app.jar", ArtifactServer.bytes(TestJars.jar(null, "com.example.Main")));
 
-    assertProblem(call("PUT", "/v1/jars/notajar/1.0.0", url(upstream.url("/notajar/app.jar").toString(), null)),
+    assertProblem(fetched("/v1/jars/notajar/1.0.0", url(upstream.url("/notajar/app.jar").toString(), null)),
         "InvalidArtifact");
-    assertProblem(call("PUT", "/v1/jars/nomain/1.0.0", url(upstream.url("/nomain/app.jar").toString(), null)),
+    assertProblem(fetched("/v1/jars/nomain/1.0.0", url(upstream.url("/nomain/app.jar").toString(), null)),
         "InvalidArtifact");
     assertFalse(Files.exists(dir.resolve("notajar")));
     assertFalse(Files.exists(dir.resolve("nomain")));
@@ -388,9 +407,9 @@ class LoaderProcessTest {
     upstream.on("/listed/one.jar", ArtifactServer.bytes(JAR));
     byte[] other = TestJars.jar("com.example.Other", "com.example.Other");
     upstream.on("/listed/two.jar", ArtifactServer.bytes(other));
-    assertEquals(200, call("PUT", "/v1/jars/listed/1.0.0", url(upstream.url("/listed/one.jar").toString(), null))
+    assertEquals(200, fetched("/v1/jars/listed/1.0.0", url(upstream.url("/listed/one.jar").toString(), null))
         .status());
-    assertEquals(200, call("PUT", "/v1/jars/listed/2.0.0", url(upstream.url("/listed/two.jar").toString(), null))
+    assertEquals(200, fetched("/v1/jars/listed/2.0.0", url(upstream.url("/listed/two.jar").toString(), null))
         .status());
 
     List<JarInfo> listed = listedUnder("listed");
@@ -426,11 +445,25 @@ class LoaderProcessTest {
     return answer.as(JarList.class).jars().stream().filter(jar -> jar.name().equals(name)).toList();
   }
 
+  /** The kubelet's probes, on a port of their own and with no token: the API's port is in the pool's Service. */
+  @Test
+  void theProbesAnswerOnTheirOwnPortWithoutAToken() throws Exception {
+    for (String path : List.of("/healthz", "/readyz")) {
+      HttpResponse<String> probe = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + loader.healthPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, probe.statusCode(), path);
+      assertEquals("ok", probe.body(), path);
+    }
+    HttpResponse<String> api = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + loader.healthPort()
+        + "/v1/jars")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(404, api.statusCode(), "the API is not on the probes' port");
+  }
+
   @Test
   void refusesToStartWithoutAToken() throws Exception {
     for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of(RuntimeApi.TOKEN_ENV, " "))) {
-      ProcessBuilder builder = command("--port", "0", "--bind", "127.0.0.1", "--dir", dir.resolve("never").toString())
-          .redirectErrorStream(true);
+      ProcessBuilder builder = command("--port", "0", "--health-port", "0", "--bind", "127.0.0.1", "--dir",
+          dir.resolve("never").toString()).redirectErrorStream(true);
       builder.environment().remove(RuntimeApi.TOKEN_ENV);
       builder.environment().putAll(env);
       Process process = builder.start();
@@ -449,8 +482,8 @@ class LoaderProcessTest {
   @Test
   void stopsOnSigterm() throws Exception {
     Path own = Files.createTempDirectory("loader-sigterm");
-    Loader stopping = start(Map.of(RuntimeApi.TOKEN_ENV, TOKEN), "--port", "0", "--bind", "127.0.0.1", "--dir",
-        own.toString());
+    Loader stopping = start(Map.of(RuntimeApi.TOKEN_ENV, TOKEN), "--port", "0", "--health-port", "0", "--bind",
+        "127.0.0.1", "--dir", own.toString());
     try {
       // SIGTERM through the handle: Process.destroy() would also close the pipe the last lines come through.
       assertTrue(stopping.process().toHandle().destroy());

@@ -1,5 +1,6 @@
 package io.bcgitops.fetch;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,6 +14,7 @@ import io.bcgitops.runtime.RuntimeApi;
 import io.bcgitops.runtime.RuntimeApi.AppState;
 import io.bcgitops.runtime.RuntimeApi.JarInfo;
 import io.bcgitops.runtime.RuntimeApi.JarRequest;
+import io.bcgitops.testing.Tarpit;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -87,7 +89,7 @@ class LoaderServerTest {
       for (int i = 0; i < count; i++) {
         futures.add(pool.submit(() -> {
           go.await();
-          return loader.put(name, version, request);
+          return loader.fetchNow(name, version, request);
         }));
       }
       go.countDown();
@@ -131,11 +133,11 @@ class LoaderServerTest {
     try {
       Future<JarInfo> one = pool.submit(() -> {
         go.await();
-        return loader.put("web", "1", url("/v1.jar", null));
+        return loader.fetchNow("web", "1", url("/v1.jar", null));
       });
       Future<JarInfo> two = pool.submit(() -> {
         go.await();
-        return loader.put("web", "2", url("/v2.jar", null));
+        return loader.fetchNow("web", "2", url("/v2.jar", null));
       });
       go.countDown();
       assertEquals(JAR_SHA, one.get().sha256());
@@ -150,8 +152,8 @@ class LoaderServerTest {
   void aSequentialUnpinnedPutDownloadsAgain() throws Exception {
     upstream.on("/app.jar", ArtifactServer.bytes(JAR));
 
-    loader.put("web", "1.0.0", url("/app.jar", null));
-    loader.put("web", "1.0.0", url("/app.jar", null));
+    loader.fetchNow("web", "1.0.0", url("/app.jar", null));
+    loader.fetchNow("web", "1.0.0", url("/app.jar", null));
 
     assertEquals(2, upstream.requests("/app.jar"), "without a sha256 nothing tells the old file is right");
   }
@@ -159,10 +161,10 @@ class LoaderServerTest {
   @Test
   void aFailedRefetchKeepsTheJarThatWasThere() throws Exception {
     upstream.on("/app.jar", ArtifactServer.bytes(JAR));
-    loader.put("web", "1.0.0", url("/app.jar", JAR_SHA));
+    loader.fetchNow("web", "1.0.0", url("/app.jar", JAR_SHA));
 
     ArtifactFetchException failure = assertThrows(ArtifactFetchException.class,
-        () -> loader.put("web", "1.0.0", url("/app.jar", "1".repeat(64))));
+        () -> loader.fetchNow("web", "1.0.0", url("/app.jar", "1".repeat(64))));
 
     assertEquals(ArtifactFetchException.Reason.CHECKSUM_MISMATCH, failure.reason());
     assertArrayEquals(JAR, Files.readAllBytes(dir.resolve("web/1.0.0/app.jar")));
@@ -219,7 +221,7 @@ class LoaderServerTest {
   @Test
   void snapshotsAre422NotDownloads() {
     ArtifactFetchException failure = assertThrows(ArtifactFetchException.class,
-        () -> loader.put("web", "1.0-SNAPSHOT", new JarRequest(null, "com.example:web:1.0-SNAPSHOT", null, null,
+        () -> loader.fetchNow("web", "1.0-SNAPSHOT", new JarRequest(null, "com.example:web:1.0-SNAPSHOT", null, null,
             null, null)));
 
     assertEquals(ArtifactFetchException.Reason.ARTIFACT_FETCH_FAILED, failure.reason());
@@ -232,10 +234,15 @@ class LoaderServerTest {
     try (ApiServer api = loader.serve(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "tok")) {
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + api.port();
-      HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/jars/web/1.0.0"))
+      HttpRequest jar = HttpRequest.newBuilder(URI.create(base + "/v1/jars/web/1.0.0"))
           .header("Authorization", "Bearer tok")
-          .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(url("/app.jar", null)))).build(),
-          HttpResponse.BodyHandlers.ofString());
+          .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(url("/app.jar", null)))).build();
+      HttpResponse<String> accepted = http.send(jar, HttpResponse.BodyHandlers.ofString());
+      assertEquals(202, accepted.statusCode(), accepted.body());
+      assertEquals(new RuntimeApi.JarFetching("web", "1.0.0"), JSON.readValue(accepted.body(),
+          RuntimeApi.JarFetching.class));
+      HttpResponse<String> put = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+          .until(() -> http.send(jar, HttpResponse.BodyHandlers.ofString()), answer -> answer.statusCode() != 202);
       HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/health"))
           .header("Authorization", "Bearer tok").build(), HttpResponse.BodyHandlers.ofString());
       HttpResponse<String> empty = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/jars/web/2.0.0"))
@@ -248,6 +255,79 @@ class LoaderServerTest {
       assertEquals(new LoaderServer.Health("ok", 1), JSON.readValue(health.body(), LoaderServer.Health.class));
       assertEquals(400, empty.statusCode(), empty.body());
     }
+  }
+
+  /** A request for a jar, answered at once, until the jar or the failure is the answer. */
+  private LoaderServer.JarAnswer settled(String name, String version, JarRequest request) {
+    return await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+        .until(() -> loader.request(name, version, request), answer -> !(answer instanceof LoaderServer.JarAnswer.Fetching));
+  }
+
+  /**
+   * The reviewer's attack: a server that sends a byte every so often kept a PUT (and the operator's reconcile thread
+   * behind it) waiting for minutes. The request is answered at once; the download runs on the loader's own threads,
+   * until its deadline.
+   */
+  @Test
+  void aJarRequestIsAnsweredAtOnceWhileTheServerTrickles() throws Exception {
+    try (Tarpit tarpit = new Tarpit(Tarpit.Mode.HTTP_BODY, Duration.ofMillis(100))) {
+      JarRequest trickled = new JarRequest(tarpit.url(), null, null, null, null, null);
+      for (int i = 0; i < 3; i++) {
+        long start = System.nanoTime();
+        assertEquals(new LoaderServer.JarAnswer.Fetching("slow", "1.0"), loader.request("slow", "1.0", trickled));
+        long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        assertTrue(took < 500, "answered after " + took + " ms");
+      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> tarpit.connections() == 1);
+      assertEquals(new LoaderServer.JarAnswer.Fetching("slow", "1.0"), loader.request("slow", "1.0", trickled));
+      assertEquals(1, tarpit.connections(), "one download, however often it is asked for");
+
+      // At the fetch's deadline (2 s here) the failure is the answer.
+      LoaderServer.JarAnswer failed = settled("slow", "1.0", trickled);
+      assertTrue(failed instanceof LoaderServer.JarAnswer.Failed, failed.toString());
+      assertTrue(((LoaderServer.JarAnswer.Failed) failed).failure().getMessage()
+          .contains("did not finish within the timeout of 2s"), failed.toString());
+    }
+  }
+
+  @Test
+  void aFetchedJarIsTheAnswerToTheSameRequestWithoutAnotherDownload() throws Exception {
+    upstream.on("/app.jar", ArtifactServer.bytes(JAR));
+    JarRequest unpinned = url("/app.jar", null);
+
+    JarInfo expected = new JarInfo("web", "1.0.0", dir.resolve("web/1.0.0/app.jar").toString(), JAR.length, JAR_SHA);
+    assertEquals(new LoaderServer.JarAnswer.Ready(expected), settled("web", "1.0.0", unpinned));
+    assertEquals(new LoaderServer.JarAnswer.Ready(expected), loader.request("web", "1.0.0", unpinned));
+    assertEquals(1, upstream.requests("/app.jar"));
+
+    // Another request for the same version (a sha256 now) is fetched again.
+    assertEquals(new LoaderServer.JarAnswer.Fetching("web", "1.0.0"), loader.request("web", "1.0.0",
+        url("/app.jar", JAR_SHA)));
+  }
+
+  /**
+   * A failure stays the answer to the same request for a while (the operator asks every 2 s), then that request
+   * fetches again; meanwhile the failure is still the answer, so the app does not flip between failed and fetching.
+   */
+  @Test
+  void aFailedFetchIsTheAnswerUntilItIsTriedAgain() throws Exception {
+    loader = new LoaderServer(dir, upstream.url("/repo").toString(), new ArtifactFetcher(ArtifactFetcher.Settings
+        .defaults().withTimeout(Duration.ofSeconds(2)).withRetries(0)), RuntimeApi.APPS_MAX_TOTAL_BYTES,
+        LoaderServer.DEFAULT_UNUSED_GRACE, Duration.ofMillis(500));
+    JarRequest request = url("/late.jar", null);
+
+    LoaderServer.JarAnswer failed = settled("late", "1.0", request);
+    assertTrue(failed instanceof LoaderServer.JarAnswer.Failed, failed.toString());
+    assertTrue(((LoaderServer.JarAnswer.Failed) failed).failure().getMessage().contains("HTTP 404"), failed.toString());
+    assertEquals(failed, loader.request("late", "1.0", request));
+    assertEquals(1, upstream.requests("/late.jar"), "not fetched again yet");
+
+    upstream.on("/late.jar", ArtifactServer.bytes(JAR));
+    Thread.sleep(600);
+    assertEquals(failed, loader.request("late", "1.0", request), "fetched again; the failure is the answer meanwhile");
+    await().atMost(Duration.ofSeconds(10)).until(() -> loader.request("late", "1.0", request)
+        instanceof LoaderServer.JarAnswer.Ready);
+    assertEquals(2, upstream.requests("/late.jar"));
   }
 
   private LoaderServer loaderWith(long maxTotalBytes, Duration unusedGrace) throws Exception {
@@ -274,7 +354,7 @@ class LoaderServerTest {
     upstream.on("/app.jar", ArtifactServer.bytes(JAR));
     loader = loaderWith(RuntimeApi.APPS_MAX_TOTAL_BYTES, Duration.ZERO);
     for (String jar : List.of("web/1.0", "web/1.1", "api/1.0", "old/0.9")) {
-      loader.put(jar.split("/")[0], jar.split("/")[1], url("/app.jar", JAR_SHA));
+      loader.fetchNow(jar.split("/")[0], jar.split("/")[1], url("/app.jar", JAR_SHA));
     }
 
     // web is being upgraded to 1.1: the host may fall back to 1.0, and restart either from its jar.
@@ -292,7 +372,7 @@ class LoaderServerTest {
   void aJarJustAskedForIsKeptUntilTheHostCouldHaveLoadedIt() throws Exception {
     upstream.on("/app.jar", ArtifactServer.bytes(JAR));
     loader = loaderWith(RuntimeApi.APPS_MAX_TOTAL_BYTES, Duration.ofMinutes(10));
-    loader.put("web", "2.0", url("/app.jar", JAR_SHA));
+    loader.fetchNow("web", "2.0", url("/app.jar", JAR_SHA));
 
     // The operator fetches the jar, then loads it: in between, the host does not have it yet.
     assertEquals(List.of(), loader.removeUnused(List.of()));
@@ -312,20 +392,20 @@ class LoaderServerTest {
     upstream.on("/app.jar", ArtifactServer.bytes(JAR));
     long limit = 2L * JAR.length + JAR.length / 2;
     loader = loaderWith(limit, Duration.ZERO);
-    loader.put("one", "1.0", url("/app.jar", JAR_SHA));
-    loader.put("two", "1.0", url("/app.jar", JAR_SHA));
+    loader.fetchNow("one", "1.0", url("/app.jar", JAR_SHA));
+    loader.fetchNow("two", "1.0", url("/app.jar", JAR_SHA));
 
     ArtifactFetchException full = assertThrows(ArtifactFetchException.class,
-        () -> loader.put("three", "1.0", url("/app.jar", JAR_SHA)));
+        () -> loader.fetchNow("three", "1.0", url("/app.jar", JAR_SHA)));
 
     assertEquals(ArtifactFetchException.Reason.ARTIFACT_FETCH_FAILED, full.reason());
     assertTrue(full.getMessage().contains("over the " + (limit - 2L * JAR.length) + " bytes left of the " + limit
         + " this runtime pool's jars may take together"), full.getMessage());
     assertEquals(List.of("one/1.0", "two/1.0"), jars());
     // A jar already there needs no room.
-    assertEquals(JAR_SHA, loader.put("two", "1.0", url("/app.jar", JAR_SHA)).sha256());
+    assertEquals(JAR_SHA, loader.fetchNow("two", "1.0", url("/app.jar", JAR_SHA)).sha256());
 
     loader.removeUnused(List.of(app("two", "1.0", "Running")));
-    assertEquals(JAR_SHA, loader.put("three", "1.0", url("/app.jar", JAR_SHA)).sha256());
+    assertEquals(JAR_SHA, loader.fetchNow("three", "1.0", url("/app.jar", JAR_SHA)).sha256());
   }
 }

@@ -1,7 +1,9 @@
 package io.bcgitops.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,12 +18,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +33,7 @@ import org.junit.jupiter.api.Test;
 /** The limits of one listener, each shown with the attack it stops and what that client sees. */
 class BoundedHttpServerTest {
   private static final long HUGE = 300L << 20;
+  private static final int BIG = 32 << 20;
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final HttpLimits LIMITS = new HttpLimits(1024, 1024, Duration.ofSeconds(1), Duration.ofSeconds(10),
       8, 1);
@@ -53,6 +58,9 @@ class BoundedHttpServerTest {
       handled.incrementAndGet();
       if (head.path().equals("/fail")) {
         throw new IllegalStateException("the handler broke");
+      }
+      if (head.path().equals("/big")) {
+        return new Reply(200, "application/octet-stream", new byte[BIG], Map.of());
       }
       return Reply.text(200, head.method() + " " + head.path() + " " + head.query() + " " + body.length);
     }
@@ -229,21 +237,68 @@ class BoundedHttpServerTest {
     assertTrue(took < 2000, "answered after " + took + " ms");
   }
 
+  /** One connection over the limit closes the one that has waited longest on its client, and is served at once. */
   @Test
-  void connectionsOverTheLimitWaitUntilOneCloses() throws Exception {
-    serve(LIMITS);
+  void aConnectionOverTheLimitClosesTheLongestWaiting() throws Exception {
+    serve(LIMITS.withDeadlines(Duration.ofSeconds(30), Duration.ofSeconds(30)));
     for (int i = 0; i < LIMITS.maxConnections(); i++) {
       stalled("GET /x HTTP/1.1\r\nHost: x\r\nX-Hal");
+      // Each one waits longer than the next.
+      Thread.sleep(20);
     }
-    Thread.sleep(100);
     long start = System.nanoTime();
     HttpResponse<String> response = get("/ok");
     long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
     assertEquals(200, response.statusCode());
-    // Accepted once the deadline (1 s) closed the stalled ones.
-    assertTrue(took >= 500 && took < 5000, "answered after " + took + " ms");
-    for (Socket socket : sockets) {
-      assertEquals("", HostileClients.untilClosed(socket, WAIT));
+    assertTrue(took < 1000, "answered after " + took + " ms");
+    assertEquals("", HostileClients.untilClosed(sockets.get(0), WAIT), "the longest waiting, closed unanswered");
+    for (Socket socket : sockets.subList(1, sockets.size())) {
+      assertNull(HostileClients.untilClosed(socket, Duration.ofMillis(50)), "the others wait on");
+    }
+  }
+
+  /**
+   * The reviewer's attack: slow connections, three times the limit, each reopened as soon as it is closed. Before,
+   * every slot stayed taken and a new connection waited in the accept queue for a receive deadline (10 s here) to
+   * free one: the kubelet's probes (3 s) failed, and it restarted the container. Now the flood's own connections
+   * make room; the attackers come from another address, as another pod than the kubelet's node does.
+   */
+  @Test
+  void slowClientsThatReopenAtOnceDoNotKeepNewConnectionsOut() throws Exception {
+    serve(LIMITS.withDeadlines(Duration.ofSeconds(10), Duration.ofSeconds(10)));
+    try (HostileClients.Reopening flood = HostileClients.reopening(server.port(), 3 * LIMITS.maxConnections(),
+        HostileClients.otherLoopback(), "GET /x HTTP/1.1\r\nHost: x\r\nX-Hal")) {
+      await().atMost(WAIT).until(() -> flood.opened() > 3 * LIMITS.maxConnections());
+      for (int i = 0; i < 10; i++) {
+        long start = System.nanoTime();
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+            + server.port() + "/ok")).timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+        long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        assertEquals(200, response.statusCode());
+        assertTrue(took < 2000, "request " + i + " answered after " + took + " ms");
+      }
+      assertTrue(flood.opened() > 4 * LIMITS.maxConnections(), "the flood went on: " + flood.opened() + " opened");
+    }
+  }
+
+  /** A client that reads nothing of its answer holds its connection until the deadline, not the idle timeout. */
+  @Test
+  void anAnswerNotReadInTimeClosesTheConnection() throws Exception {
+    serve(LIMITS);
+    try (Socket socket = new Socket()) {
+      // Small buffers: the answer (32 MiB) cannot be taken by them alone.
+      socket.setReceiveBufferSize(4096);
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
+      socket.getOutputStream().write("GET /big HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      long start = System.nanoTime();
+      Thread.sleep(LIMITS.receiveDeadline().toMillis() * 2);
+      String answer = HostileClients.untilClosed(socket, WAIT);
+      long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
+      assertNotNull(answer);
+      assertTrue(answer.startsWith("HTTP/1.1 200 "), answer.substring(0, Math.min(100, answer.length())));
+      assertTrue(answer.length() < BIG, "closed before the whole answer: " + answer.length() + " bytes");
+      // The idle timeout (10 s) would have closed it later.
+      assertTrue(took < 6000, "closed after " + took + " ms");
     }
   }
 

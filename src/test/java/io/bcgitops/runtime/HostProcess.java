@@ -41,20 +41,24 @@ public final class HostProcess implements AutoCloseable {
       "--stop-timeout", "3s");
   static final long CHECK_INTERVAL_MILLIS = 200;
   private static final ObjectMapper JSON = JsonMapper.builder().build();
-  private static final Pattern LISTENING = Pattern.compile("runtime host listening on [^ ]+:(\\d+),");
+  private static final Pattern LISTENING =
+      Pattern.compile("runtime host listening on [^ ]+:(\\d+) \\(probes on (\\d+)\\),");
 
   final Path dir;
   final Path log;
   private final Process process;
   private final int port;
+  /** Where the kubelet's probes are answered. */
+  final int healthPort;
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(2)).build();
 
-  private HostProcess(Path dir, Path log, Process process, int port) {
+  private HostProcess(Path dir, Path log, Process process, int port, int healthPort) {
     this.dir = dir;
     this.log = log;
     this.process = process;
     this.port = port;
+    this.healthPort = healthPort;
   }
 
   /** Starts a host on a free port and waits until its API answers. */
@@ -70,7 +74,7 @@ public final class HostProcess implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.bcgitops.cli.Main", "runtime-host",
-        "--port", "0", "--bind", "127.0.0.1", "--dir", dir.toString()));
+        "--port", "0", "--health-port", "0", "--bind", "127.0.0.1", "--dir", dir.toString()));
     command.addAll(FAST);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put(RuntimeApi.TOKEN_ENV, TOKEN);
@@ -80,7 +84,8 @@ public final class HostProcess implements AutoCloseable {
       while (System.nanoTime() < deadline) {
         Matcher listening = LISTENING.matcher(Files.readString(log));
         if (listening.find()) {
-          return new HostProcess(dir, log, process, Integer.parseInt(listening.group(1)));
+          return new HostProcess(dir, log, process, Integer.parseInt(listening.group(1)),
+              Integer.parseInt(listening.group(2)));
         }
         if (!process.isAlive()) {
           fail("the runtime host exited with " + process.exitValue() + ":\n" + Files.readString(log));

@@ -96,6 +96,20 @@ class RuntimeHostTest {
     assertTrue(host.app("intruder").isEmpty(), "nothing may be loaded without the token");
   }
 
+  /**
+   * The kubelet's probes, on a port of their own with no token (the pod's Deployment probes it there): the API's port
+   * is in the pool's Service, where a flood of slow connections could delay them.
+   */
+  @Test
+  void theProbesAnswerOnTheirOwnPortWithoutAToken() throws Exception {
+    for (String path : List.of("/healthz", "/readyz")) {
+      HttpResponse<String> probe = host.get(host.healthPort, path);
+      assertEquals(200, probe.statusCode(), path);
+      assertEquals("ok", probe.body(), path);
+    }
+    assertEquals(404, host.get(host.healthPort, "/v1/apps").statusCode(), "the API is not on the probes' port");
+  }
+
   @Test
   void badRequestsAre400AndLoadNothing() throws Exception {
     Path outside = HostProcess.exampleJar("hello"); // exists, but not in the host's folder

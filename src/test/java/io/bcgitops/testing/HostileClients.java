@@ -5,11 +5,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** HTTP clients that misbehave on purpose, on plain loopback sockets: what the servers' limits are tested with. */
@@ -74,6 +80,77 @@ public final class HostileClients {
       int end = answer.indexOf("\r\n");
       return end < 0 ? answer : answer.substring(0, end);
     }
+  }
+
+  /**
+   * Slow clients that reopen their connection as soon as the server closes it (the reviewer's flood.py): each sends
+   * {@code bytes} (part of a head, say) and waits for the close. Closing stops them.
+   */
+  public static final class Reopening implements AutoCloseable {
+    private final List<Thread> clients = new ArrayList<>();
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger opened = new AtomicInteger();
+    private volatile boolean stopped;
+
+    private Reopening(int port, int count, InetAddress from, String bytes) {
+      byte[] sent = bytes.getBytes(StandardCharsets.ISO_8859_1);
+      for (int i = 0; i < count; i++) {
+        Thread client = new Thread(() -> {
+          while (!stopped) {
+            try (Socket socket = new Socket()) {
+              open.add(socket);
+              socket.bind(new InetSocketAddress(from, 0));
+              socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+              opened.incrementAndGet();
+              socket.getOutputStream().write(sent);
+              socket.getOutputStream().flush();
+              socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+            } catch (IOException refusedOrReset) {
+              // Open it again.
+            } finally {
+              open.removeIf(Socket::isClosed);
+            }
+          }
+        }, "reopening-" + i);
+        client.setDaemon(true);
+        clients.add(client);
+        client.start();
+      }
+    }
+
+    /** How many connections the clients opened so far. */
+    public int opened() {
+      return opened.get();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stopped = true;
+      // Again until every client is gone: one may have opened a socket while the others were closed.
+      while (clients.stream().anyMatch(Thread::isAlive)) {
+        for (Socket socket : open) {
+          try {
+            socket.close();
+          } catch (IOException e) {
+            // Closing.
+          }
+        }
+        Thread.sleep(10);
+      }
+    }
+  }
+
+  /**
+   * {@code count} slow clients on {@code port}, each from {@code from} (another loopback address, such as 127.0.0.2,
+   * stands for another pod than the kubelet's node), reopening as soon as closed.
+   */
+  public static Reopening reopening(int port, int count, InetAddress from, String bytes) {
+    return new Reopening(port, count, from, bytes);
+  }
+
+  /** 127.0.0.2: a loopback address other than the one a test's own client connects from (Linux answers all of 127/8). */
+  public static InetAddress otherLoopback() throws IOException {
+    return InetAddress.getByAddress(new byte[] {127, 0, 0, 2});
   }
 
   public static Flood flood(int port, String head, long bodyBytes, Duration timeout) throws Exception {

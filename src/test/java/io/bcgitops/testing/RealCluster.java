@@ -5,9 +5,13 @@ import io.bcgitops.api.AppDeployment;
 import io.bcgitops.embedded.RuntimePools;
 import io.bcgitops.vm.VmDeployments;
 import io.bcgitops.vm.VmImages;
+import io.bcgitops.runtime.RuntimeApi;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.HTTPGetActionBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -53,8 +57,9 @@ public final class RealCluster {
   /**
    * The recorded runtime pool's Deployment, as the server returns the one this version writes.
    * The recording's operator gave the host and the loader one /tmp; this one gives each its own
-   * (emptyDirs, which the server leaves as written). And it bounds what the pod may write
-   * (see {@link #withStorageBounds}). The recording is adapted here, in one place.
+   * (emptyDirs, which the server leaves as written). It bounds what the pod may write
+   * (see {@link #withStorageBounds}). And each container answers its probes on a port of its own
+   * (see {@link #withHealthPorts}). The recording is adapted here, in one place.
    */
   public static Deployment runtimePoolDeployment() {
     Deployment pool = object("deployment-runtime-pool.json", Deployment.class);
@@ -67,7 +72,34 @@ public final class RealCluster {
           .forEach(m -> m.setName("tmp-" + container.getName()));
     }
     withStorageBounds(spec, RuntimePools.deployment(pool.getMetadata().getNamespace(), "default", VmImages.DEFAULTS));
+    withHealthPorts(spec);
     return pool;
+  }
+
+  /**
+   * The recording's operator probed each pool container with a TCP connect to its API's port (9090, 9091), and the
+   * server stored those probes with its defaults ({@code timeoutSeconds: 1}, {@code successThreshold: 1},
+   * {@code failureThreshold: 3}). This one has each container serve {@code /healthz} and {@code /readyz} on a port
+   * of its own ({@code --health-port}, a second container port) and probes them with httpGet, with a timeout of 3 s:
+   * the recording gets those, with what the server adds to them as it did to the vm app's httpGet probes in
+   * deployment-vm-app.json ({@code scheme: HTTP}) and to every container port ({@code protocol: TCP}); the
+   * thresholds it recorded stay.
+   */
+  private static void withHealthPorts(PodSpec have) {
+    for (Container container : have.getContainers()) {
+      int healthPort = container.getName().equals("host") ? RuntimeApi.HOST_HEALTH_PORT : RuntimeApi.LOADER_HEALTH_PORT;
+      List<String> args = new ArrayList<>(container.getArgs());
+      args.addAll(List.of("--health-port", String.valueOf(healthPort)));
+      container.setArgs(args);
+      container.getPorts().add(new ContainerPortBuilder().withName(container.getName() + "-health")
+          .withContainerPort(healthPort).withProtocol("TCP").build());
+      for (Probe probe : List.of(container.getReadinessProbe(), container.getLivenessProbe())) {
+        probe.setTcpSocket(null);
+        probe.setHttpGet(new HTTPGetActionBuilder().withPath(probe == container.getReadinessProbe() ? "/readyz"
+            : "/healthz").withNewPort(healthPort).withScheme("HTTP").build());
+        probe.setTimeoutSeconds(3);
+      }
+    }
   }
 
   /**
@@ -101,7 +133,7 @@ public final class RealCluster {
 
   /**
    * The recording's operator set no emptyDir sizeLimit and no ephemeral-storage request or limit;
-   * this one does, in canonical quantities (512Mi, 1Gi: DeployManifestsTest checks the form), which
+   * this one does, in canonical quantities (512Mi, 1Gi: StorageQuantitiesTest checks the form), which
    * the API server stores and returns as written, with nothing defaulted around them. So the
    * recording gets the desired object's values for exactly these fields, and every other field
    * stays as the server returned it.

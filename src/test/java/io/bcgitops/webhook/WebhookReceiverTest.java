@@ -308,6 +308,29 @@ class WebhookReceiverTest {
         "rejected (413): the body is larger than 1048576 bytes")), logs.list::toString);
   }
 
+  /**
+   * GitLab's token is a header: a delivery without the right one is refused on its head, and its body (announced,
+   * never sent) is not waited for. Before, the body was read first: the delivery held its connection until the
+   * receive deadline, and got no answer.
+   */
+  @Test
+  void aGitlabDeliveryWithAWrongTokenIsRefusedBeforeItsBody() throws Exception {
+    for (String token : List.of("X-Gitlab-Token: wrong\r\n", "")) {
+      long start = System.nanoTime();
+      try (Socket socket = HostileClients.stalled(hooks.port(), "POST /hook/gitlab HTTP/1.1\r\nHost: x\r\n"
+          + "X-Gitlab-Event: Push Hook\r\n" + token + "Content-Length: 1048576\r\n\r\n{\"object_kind\":")) {
+        String answer = HostileClients.untilClosed(socket, Duration.ofSeconds(20));
+        long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
+
+        assertTrue(answer != null && answer.startsWith("HTTP/1.1 401 "), String.valueOf(answer));
+        assertTrue(answer.contains("Connection: close"), answer);
+        assertTrue(answer.contains(token.isEmpty() ? "no X-Gitlab-Token header" : "the X-Gitlab-Token does not match"),
+            answer);
+        assertTrue(took < 2000, "answered after " + took + " ms");
+      }
+    }
+  }
+
   /** Deliveries that stall (mid-head, mid-body) are closed at the deadline and delay no other one. */
   @Test
   void stalledDeliveriesDelayNoOther() throws Exception {

@@ -55,7 +55,7 @@ class WebhookTriggersReconcileTest {
     String ns = "shop";
     Hooks.createSecret(client, "bc-gitops-system", "webhook", TOKEN);
     OperatorConfig config = new OperatorConfig(Set.of(ns), tmp.resolve("cache"), true, VmImages.DEFAULTS,
-        RuntimePoolAddress.CLUSTER_DNS, new OperatorConfig.Service(0, 0, "bc-gitops-system", false, "webhook", false));
+        RuntimePoolAddress.CLUSTER_DNS, new OperatorConfig.Service(0, 0, 0, "bc-gitops-system", false, "webhook", false));
     Operator operator = BcGitopsOperator.newOperator(client, null);
     BcGitopsOperator.registerGitOpsSources(operator, config);
     try (TestRepo repo = TestRepo.create(tmp.resolve("repo"));
