@@ -2,7 +2,9 @@ package io.bcgitops.controller;
 
 import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
-import io.bcgitops.fetch.ArtifactCredentials;
+import io.bcgitops.api.GitOpsSource;
+import io.bcgitops.source.GitCredentials;
+import io.bcgitops.spec.HttpCredentials;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -47,23 +49,48 @@ final class CredentialsSecrets {
    * The credentials an app's jar download presents: none without source.secretRef, else the keys of
    * that Secret, which must be usable and hold username (with password) or bearerToken.
    */
-  static ArtifactCredentials artifactCredentials(AppDeployment app, KubernetesClient client) throws Unusable {
+  static HttpCredentials artifactCredentials(AppDeployment app, KubernetesClient client) throws Unusable {
     LocalObjectReference ref = app.getSpec().getSource() == null ? null : app.getSpec().getSource().getSecretRef();
     if (ref == null || ref.getName() == null) {
-      return ArtifactCredentials.NONE;
+      return HttpCredentials.NONE;
     }
     String field = "source.secretRef";
     Secret secret = get(client, app.getMetadata().getNamespace(), ref.getName(), field);
-    ArtifactCredentials credentials;
+    HttpCredentials credentials;
     try {
-      credentials = ArtifactCredentials.fromSecretData(secret.getData());
+      credentials = HttpCredentials.fromSecretData(secret.getData());
     } catch (IllegalArgumentException e) {
       throw new Unusable("Secret '" + ref.getName() + "' named by " + field + ": " + e.getMessage());
     }
     if (!credentials.present()) {
       throw new Unusable("Secret '" + ref.getName() + "' named by " + field + " has neither the key "
-          + ArtifactCredentials.USERNAME_KEY + " (with " + ArtifactCredentials.PASSWORD_KEY + ") nor "
-          + ArtifactCredentials.BEARER_TOKEN_KEY);
+          + HttpCredentials.USERNAME_KEY + " (with " + HttpCredentials.PASSWORD_KEY + ") nor "
+          + HttpCredentials.BEARER_TOKEN_KEY);
+    }
+    return credentials;
+  }
+
+  /**
+   * The credentials a source's git fetches present: none without spec.secretRef, else the keys of
+   * that Secret, which must be usable and hold username (with password), bearerToken or identity.
+   */
+  static GitCredentials gitCredentials(GitOpsSource source, KubernetesClient client) throws Unusable {
+    LocalObjectReference ref = source.getSpec().getSecretRef();
+    if (ref == null || ref.getName() == null) {
+      return GitCredentials.NONE;
+    }
+    String field = "spec.secretRef";
+    Secret secret = get(client, source.getMetadata().getNamespace(), ref.getName(), field);
+    GitCredentials credentials;
+    try {
+      credentials = GitCredentials.fromSecretData(secret.getData());
+    } catch (IllegalArgumentException e) {
+      throw new Unusable("Secret '" + ref.getName() + "' named by " + field + ": " + e.getMessage());
+    }
+    if (!credentials.present()) {
+      throw new Unusable("Secret '" + ref.getName() + "' has none of the keys " + HttpCredentials.USERNAME_KEY
+          + " (with " + HttpCredentials.PASSWORD_KEY + "), " + HttpCredentials.BEARER_TOKEN_KEY + " or "
+          + GitCredentials.IDENTITY_KEY + " (with " + GitCredentials.KNOWN_HOSTS_KEY + ")");
     }
     return credentials;
   }

@@ -10,7 +10,6 @@ import io.bcgitops.api.AppSource;
 import io.bcgitops.api.Conditions.Reasons;
 import io.bcgitops.api.HealthCheck;
 import io.bcgitops.embedded.RuntimeApiException;
-import io.bcgitops.fetch.ArtifactCredentials;
 import io.bcgitops.embedded.RuntimeClient;
 import io.bcgitops.embedded.RuntimePoolAddress;
 import io.bcgitops.embedded.RuntimePools;
@@ -21,6 +20,7 @@ import io.bcgitops.runtime.RuntimeApi.AppState;
 import io.bcgitops.runtime.RuntimeApi.JarInfo;
 import io.bcgitops.runtime.RuntimeApi;
 import io.bcgitops.spec.Durations;
+import io.bcgitops.spec.HttpCredentials;
 import io.bcgitops.vm.VmImages;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -254,19 +254,18 @@ final class EmbeddedAppRunner {
    * The app's artifact credentials, for the loader: read from the Secret here (the loader has no
    * access to the API) and sent in the jar request, over the pool's token-authenticated API.
    */
-  private static RuntimeApi.Credentials artifactCredentials(AppDeployment app, Context<AppDeployment> context)
+  private static HttpCredentials artifactCredentials(AppDeployment app, Context<AppDeployment> context)
       throws RuntimeApiException {
-    ArtifactCredentials credentials;
+    HttpCredentials credentials;
     try {
       credentials = CredentialsSecrets.artifactCredentials(app, context.getClient());
     } catch (CredentialsSecrets.Unusable e) {
       throw new RuntimeApiException(Reasons.AUTHENTICATION_FAILED, e.getMessage());
     }
-    return credentials.present() ? new RuntimeApi.Credentials(credentials.username(), credentials.password(),
-        credentials.bearerToken()) : null;
+    return credentials.present() ? credentials : null;
   }
 
-  private static RuntimeApi.JarRequest jarRequest(AppDeploymentSpec spec, RuntimeApi.Credentials credentials) {
+  private static RuntimeApi.JarRequest jarRequest(AppDeploymentSpec spec, HttpCredentials credentials) {
     AppSource source = spec.getSource();
     return source.getType() == AppSource.Type.release
         ? new RuntimeApi.JarRequest(source.getUrl(), null, null, source.getSha256(), source.getMainClass(),

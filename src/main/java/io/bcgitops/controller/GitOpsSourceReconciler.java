@@ -11,6 +11,7 @@ import io.bcgitops.api.GitOpsSourceStatus.AppSummary;
 import io.bcgitops.api.GitOpsSourceStatus.Artifact;
 import io.bcgitops.api.GitOpsSourceStatus.InvalidApp;
 import io.bcgitops.metrics.OperatorMetrics;
+import io.bcgitops.source.CredentialScope;
 import io.bcgitops.source.FetchedRevision;
 import io.bcgitops.source.GitCredentials;
 import io.bcgitops.source.GitFetcher;
@@ -19,7 +20,6 @@ import io.bcgitops.spec.DesiredState;
 import io.bcgitops.spec.Durations;
 import io.bcgitops.spec.ParsedApp;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -67,7 +67,10 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
   private static final Duration MIN_REQUEUE = Duration.ofMillis(200);
   private static final int MAX_LABEL_VALUE = 63;
 
-  /** How soon a source looks again for a fetch thread when every one is busy and the queue is full. */
+  /**
+   * How soon a source looks again when it has no fetch outcome to wait for: its namespace's queue
+   * was full (it is woken in its turn; this is in case that is missed).
+   */
   private static final Duration QUEUE_FULL_RETRY = Duration.ofSeconds(5);
 
   private final OperatorConfig config;
@@ -93,8 +96,7 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     this.events = events;
     this.metrics = metrics;
     this.clock = clock;
-    this.fetches = new SourceFetches(fetcher, config.git().read(), (int) config.git().fetchThreads().value(),
-        (int) config.git().fetchQueue().value(), metrics, clock);
+    this.fetches = new SourceFetches(fetcher, config.git(), metrics, clock);
     fetches.whenDone(fetchesEnded::propagateEvent);
     liveness.watch(fetches::stuck);
   }
@@ -130,7 +132,7 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
       if (fetched == null) {
         // This spec (or reconcile request) has no fetch yet: one runs, and its end reconciles the
         // source again. The status is left as it is (observedGeneration says it is not done yet).
-        return UpdateControl.<GitOpsSource>noUpdate().rescheduleAfter(untilNextFetch(source, interval));
+        return UpdateControl.<GitOpsSource>noUpdate().rescheduleAfter(untilNextFetch(source));
       }
       FetchedRevision revision = fetched.revision();
       recordArtifact(source, status, revision);
@@ -152,7 +154,7 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     metrics.reconciled(OperatorMetrics.KIND_GITOPS_SOURCE, took, succeeded);
     LOG.debug("reconciled GitOpsSource {}/{} in {} ms", source.getMetadata().getNamespace(),
         source.getMetadata().getName(), took.toMillis());
-    return finish(source, status, conditions, context, untilNextFetch(source, interval));
+    return finish(source, status, conditions, context, untilNextFetch(source));
   }
 
   /**
@@ -188,7 +190,7 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
 
   @Override
   public DeleteControl cleanup(GitOpsSource source, Context<GitOpsSource> context) {
-    fetches.forget(source.getMetadata().getUid(), cacheDirOf(source));
+    fetches.forget(ResourceID.fromResource(source), source.getMetadata().getUid(), cacheDirOf(source));
     events.forget(source);
     return DeleteControl.defaultDelete();
   }
@@ -210,6 +212,10 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     if (url.startsWith("file:") && !config.allowFileUrls()) {
       throw StepFailure.stalled(Reasons.INVALID_SOURCE, "file URLs are not allowed: they read the operator's own"
           + " disk (set BCGITOPS_ALLOW_FILE_URLS=true to allow them, for tests and local use)");
+    }
+    Optional<String> exposed = CredentialScope.refusal(url, source.getSpec().getSecretRef() != null);
+    if (exposed.isPresent()) {
+      throw StepFailure.stalled(Reasons.INVALID_SOURCE, exposed.get());
     }
     Duration timeout = duration("spec.timeout", source.getSpec().getTimeout());
     if (timeout.compareTo(config.git().longestTimeout()) > 0) {
@@ -234,7 +240,7 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
    * the reconciler in between without a fetch, and must not push the next fetch back. While a
    * fetch runs, its end wakes the source; the time returned is only in case that is missed.
    */
-  private Duration untilNextFetch(GitOpsSource source, Duration interval) {
+  private Duration untilNextFetch(GitOpsSource source) {
     String uid = source.getMetadata().getUid();
     Optional<Duration> running = fetches.running(uid);
     if (running.isPresent()) {
@@ -244,7 +250,7 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     if (last == null) {
       return QUEUE_FULL_RETRY;
     }
-    Duration left = Duration.between(clock.instant(), last.at().plus(interval));
+    Duration left = Duration.between(clock.instant(), last.due());
     // Due now, yet not running: the queue was full.
     return left.compareTo(MIN_REQUEUE) < 0 ? QUEUE_FULL_RETRY : left;
   }
@@ -265,9 +271,9 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     boolean current = last != null && last.generation() == generation
         && Objects.equals(last.requestedAt(), requestedAt);
     // A timer set for the interval may fire a little early: a fetch that is nearly due is due.
-    boolean due = !current || Duration.between(last.at(), now).plus(MIN_REQUEUE).compareTo(interval) >= 0;
+    boolean due = !current || !now.plus(MIN_REQUEUE).isBefore(last.due());
     if (due) {
-      SourceFetches.Request request = request(source, generation, requestedAt);
+      SourceFetches.Request request = request(source, generation, requestedAt, interval);
       try {
         request = request.withCredentials(credentialsOf(source, context));
       } catch (StepFailure failure) {
@@ -276,8 +282,9 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
         throw failure;
       }
       if (fetches.start(request) == SourceFetches.Start.QUEUE_FULL) {
-        LOG.warn("{}: every fetch thread is busy and {} fetches wait ({}); trying again in {}s", request,
-            config.git().fetchQueue().value(), config.git().fetchQueue().setting(), QUEUE_FULL_RETRY.toSeconds());
+        LOG.warn("{}: {} fetches of namespace {} wait for a fetch thread already ({}); it waits in line for its"
+            + " turn", request, config.git().fetchQueue().value(), request.namespace(),
+            config.git().fetchQueue().setting());
       }
     }
     if (!current) {
@@ -289,31 +296,21 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     return last;
   }
 
-  private SourceFetches.Request request(GitOpsSource source, long generation, String requestedAt) {
+  private SourceFetches.Request request(GitOpsSource source, long generation, String requestedAt,
+      Duration interval) {
     GitOpsSourceSpec spec = source.getSpec();
     return new SourceFetches.Request(ResourceID.fromResource(source), source.getMetadata().getUid(), generation,
         requestedAt, spec.getUrl(), GitReference.of(spec.getRef()), GitCredentials.NONE,
-        Durations.parse(spec.getTimeout()), cacheDirOf(source), spec.getPath());
+        Durations.parse(spec.getTimeout()), interval, cacheDirOf(source), spec.getPath());
   }
 
-  private GitCredentials credentialsOf(GitOpsSource source, Context<GitOpsSource> context) throws StepFailure {
-    var secretRef = source.getSpec().getSecretRef();
-    if (secretRef == null || secretRef.getName() == null) {
-      return GitCredentials.NONE;
-    }
-    Secret secret;
+  private static GitCredentials credentialsOf(GitOpsSource source, Context<GitOpsSource> context)
+      throws StepFailure {
     try {
-      secret = CredentialsSecrets.get(context.getClient(), source.getMetadata().getNamespace(), secretRef.getName(),
-          "spec.secretRef");
+      return CredentialsSecrets.gitCredentials(source, context.getClient());
     } catch (CredentialsSecrets.Unusable e) {
       throw StepFailure.authentication(e.getMessage());
     }
-    GitCredentials credentials = GitCredentials.fromSecretData(secret.getData());
-    if (credentials.username() == null && credentials.bearerToken() == null && credentials.identity() == null) {
-      throw StepFailure.authentication("Secret '" + secretRef.getName()
-          + "' has none of the keys username (with password), bearerToken or identity (with known_hosts)");
-    }
-    return credentials;
   }
 
   private void recordArtifact(GitOpsSource source, GitOpsSourceStatus status, FetchedRevision revision) {

@@ -46,18 +46,31 @@ public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allo
    * @param fetch what one fetch may bring into the cache
    * @param maxTimeout the longest spec.timeout a source may ask for: a fetch holds one of the fetch threads that long
    * @param fetchThreads fetches that run at once
-   * @param fetchQueue fetches that may wait for a thread; a source finding the queue full tries again shortly
+   * @param fetchThreadsPerNamespace fetches of one namespace that run at once: by default half the threads, so
+   *     that one namespace's slow servers leave the other half to the others
+   * @param fetchQueue fetches one namespace may have waiting for a thread; a source past it waits in line
+   * @param namespaceAppBytes the heap the apps of one namespace's sources may take, as {@link
+   *     io.bcgitops.spec.GitOpsRepository#heldBytes} counts it: the operator keeps each source's between fetches
    */
   public record Git(RepositoryLimits read, FetchLimits fetch, Limit maxTimeout, Limit fetchThreads,
-      Limit fetchQueue) {
+      Limit fetchThreadsPerNamespace, Limit fetchQueue, Limit namespaceAppBytes) {
+    private static final int THREADS = 4;
     public static final Git DEFAULTS = new Git(RepositoryLimits.DEFAULTS, FetchLimits.DEFAULTS,
-        Limit.count("BCGITOPS_GIT_MAX_TIMEOUT", Duration.ofMinutes(5).toSeconds()),
-        Limit.count("BCGITOPS_GIT_FETCH_THREADS", 4), Limit.count("BCGITOPS_GIT_FETCH_QUEUE", 1024));
+        Limit.count("BCGITOPS_GIT_MAX_TIMEOUT", Duration.ofMinutes(2).toSeconds()),
+        Limit.count("BCGITOPS_GIT_FETCH_THREADS", THREADS),
+        Limit.count("BCGITOPS_GIT_FETCH_THREADS_PER_NAMESPACE", half(THREADS)),
+        Limit.count("BCGITOPS_GIT_FETCH_QUEUE", 1024), Limit.bytes("BCGITOPS_MAX_NAMESPACE_APP_BYTES", 32L << 20));
 
     /** @throws IllegalArgumentException naming the variable whose value is not one */
     public static Git fromEnvironment(Map<String, String> env) {
+      Limit threads = DEFAULTS.fetchThreads.from(env);
       return new Git(RepositoryLimits.fromEnvironment(env), FetchLimits.fromEnvironment(env),
-          maxTimeout(env), DEFAULTS.fetchThreads.from(env), DEFAULTS.fetchQueue.from(env));
+          maxTimeout(env), threads, DEFAULTS.fetchThreadsPerNamespace.withValue(half(threads.value())).from(env),
+          DEFAULTS.fetchQueue.from(env), DEFAULTS.namespaceAppBytes.from(env));
+    }
+
+    private static long half(long threads) {
+      return Math.max(1, threads / 2);
     }
 
     /** The longest spec.timeout allowed. */

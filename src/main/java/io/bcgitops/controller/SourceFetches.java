@@ -11,6 +11,7 @@ import io.bcgitops.source.GitReference;
 import io.bcgitops.spec.DesiredState;
 import io.bcgitops.spec.Durations;
 import io.bcgitops.spec.GitOpsRepository;
+import io.bcgitops.spec.Limit;
 import io.bcgitops.spec.PathNotFoundException;
 import io.bcgitops.spec.RepositoryLimits;
 import io.bcgitops.spec.RepositoryTooLargeException;
@@ -20,11 +21,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * on a bounded pool of its own: a reconcile hands a fetch over and returns, so a slow or hostile
  * repository never holds one of JOSDK's threads, which both controllers share. At most one fetch
  * per source is queued or running; when one ends, its source is reconciled again.
+ *
+ * <p>The pool is shared fairly between namespaces ({@link FetchQueue}): the threads take from the
+ * namespaces in turn, none runs more than its share at once, and a source whose fetch ran for its
+ * whole spec.timeout rests at least that long (and at least its interval) before the next, so a
+ * namespace of slow servers mostly waits on itself.
  */
 final class SourceFetches {
   private static final Logger LOG = LoggerFactory.getLogger(SourceFetches.class);
@@ -46,9 +55,14 @@ final class SourceFetches {
 
   /** What to fetch and read for one source, as its spec said when the fetch was asked for. */
   record Request(ResourceID source, String uid, long generation, String requestedAt, String url, GitReference ref,
-      GitCredentials credentials, Duration timeout, Path cache, String path) {
+      GitCredentials credentials, Duration timeout, Duration interval, Path cache, String path) {
     Request withCredentials(GitCredentials newCredentials) {
-      return new Request(source, uid, generation, requestedAt, url, ref, newCredentials, timeout, cache, path);
+      return new Request(source, uid, generation, requestedAt, url, ref, newCredentials, timeout, interval, cache,
+          path);
+    }
+
+    String namespace() {
+      return source.getNamespace().orElse("");
     }
 
     @Override
@@ -61,22 +75,33 @@ final class SourceFetches {
    * What a fetch found, and for which spec: a revision and its desired state, a revision whose
    * apps could not be read ({@code failure} with a revision), or no revision ({@code failure} alone).
    *
-   * @param at when the fetch was asked for: the next one is due an interval later
+   * @param due when the next fetch is due: an interval after this one was asked for, or, when this
+   *     one ran for its whole timeout, the longer of the interval and the timeout after it ended
    */
-  record Outcome(long generation, String requestedAt, Instant at, String path, FetchedRevision revision,
+  record Outcome(long generation, String requestedAt, Instant due, String path, FetchedRevision revision,
       DesiredState state, StepFailure failure) {
   }
 
   /** What {@link #start} did. */
-  enum Start { STARTED, ALREADY_RUNNING, QUEUE_FULL }
+  enum Start {
+    STARTED,
+    ALREADY_RUNNING,
+    /** The namespace's queue is full: the source now waits in line, and is woken in its turn. */
+    QUEUE_FULL,
+    /** The source was waiting in line already. */
+    WAITING
+  }
 
   private static final class Running {
     final Request request;
+    /** When the fetch was asked for: the next one is due an interval later. */
+    final Instant asked;
     volatile Instant startedAt;
     volatile boolean forgotten;
 
-    Running(Request request) {
+    Running(Request request, Instant asked) {
       this.request = request;
+      this.asked = asked;
     }
   }
 
@@ -85,19 +110,33 @@ final class SourceFetches {
   private final RepositoryLimits limits;
   private final OperatorMetrics metrics;
   private final Clock clock;
+  private final int threads;
+  private final Limit namespaceAppBytes;
   private final ThreadPoolExecutor pool;
+  /** Written under this lock, with {@link #held}. */
   private final Map<String, Outcome> outcomes = new ConcurrentHashMap<>();
+  /** What the outcomes of each namespace's sources hold (their apps' heldBytes); guarded by this. */
+  private final Map<String, Long> held = new HashMap<>();
+  /** Fetches queued or running, by source. */
   private final Map<String, Running> running = new ConcurrentHashMap<>();
+  /** Guarded by this. */
+  private final FetchQueue<Running> queue;
+  /** Fetches handed to the pool and not ended yet; guarded by this. */
+  private int busy;
   private volatile Consumer<ResourceID> whenDone = id -> { };
 
-  SourceFetches(GitFetcher fetcher, RepositoryLimits limits, int threads, int queue, OperatorMetrics metrics,
-      Clock clock) {
+  SourceFetches(GitFetcher fetcher, OperatorConfig.Git git, OperatorMetrics metrics, Clock clock) {
     this.fetcher = fetcher;
-    this.limits = limits;
+    this.limits = git.read();
     this.metrics = metrics;
     this.clock = clock;
+    this.threads = (int) git.fetchThreads().value();
+    this.namespaceAppBytes = git.namespaceAppBytes();
+    this.queue = new FetchQueue<>((int) git.fetchThreadsPerNamespace().value(), (int) git.fetchQueue().value(),
+        clock);
     AtomicInteger count = new AtomicInteger();
-    this.pool = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(queue), r -> {
+    // Never more tasks than threads (see dispatch): the queue that matters is the FetchQueue.
+    this.pool = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), r -> {
       Thread thread = new Thread(r, "bcgitops-fetch-" + count.incrementAndGet());
       thread.setDaemon(true);
       return thread;
@@ -121,26 +160,99 @@ final class SourceFetches {
   }
 
   /** Records a failure found before any fetch (no usable credentials, say), reused as a fetch's. */
-  void failed(Request request, Instant at, StepFailure failure) {
-    outcomes.put(request.uid(), new Outcome(request.generation(), request.requestedAt(), at, request.path(), null,
-        null, failure));
+  synchronized void failed(Request request, Instant at, StepFailure failure) {
+    record(request.namespace(), request.uid(), new Outcome(request.generation(), request.requestedAt(),
+        at.plus(request.interval()), request.path(), null, null, failure));
   }
 
-  /** Queues a fetch for the source, unless one is queued or running. */
-  synchronized Start start(Request request) {
-    if (running.containsKey(request.uid())) {
-      return Start.ALREADY_RUNNING;
+  /** Keeps a source's outcome (null: none), and counts what it holds for its namespace. Under this lock. */
+  private void record(String namespace, String uid, Outcome outcome) {
+    Outcome previous = outcome == null ? outcomes.remove(uid) : outcomes.put(uid, outcome);
+    long total = held.getOrDefault(namespace, 0L) - heldBy(previous) + heldBy(outcome);
+    if (total == 0) {
+      held.remove(namespace);
+    } else {
+      held.put(namespace, total);
     }
-    Running job = new Running(request);
-    Instant asked = clock.instant();
-    running.put(request.uid(), job);
-    try {
-      pool.execute(() -> run(job, asked));
-    } catch (RejectedExecutionException full) {
-      running.remove(request.uid());
-      return Start.QUEUE_FULL;
+  }
+
+  private static long heldBy(Outcome outcome) {
+    return outcome == null || outcome.state() == null ? 0 : outcome.state().heldBytes();
+  }
+
+  /**
+   * The outcome as kept: when its apps would take what its namespace's sources hold past {@link
+   * OperatorConfig.Git#namespaceAppBytes}, a failure that keeps none of them (and changes no
+   * AppDeployment), so that however many sources a namespace has, the operator's heap is not theirs.
+   * Under this lock.
+   */
+  private Outcome withinBudget(Request request, Outcome outcome) {
+    if (outcome.state() == null) {
+      return outcome;
     }
-    return Start.STARTED;
+    long others = held.getOrDefault(request.namespace(), 0L) - heldBy(outcomes.get(request.uid()));
+    long total = others + outcome.state().heldBytes();
+    if (total <= namespaceAppBytes.value()) {
+      return outcome;
+    }
+    String message = "the apps of " + outcome.revision().revision() + " would take about "
+        + Limit.size(outcome.state().heldBytes()) + " of the operator's memory, and the other sources of namespace "
+        + request.namespace() + " hold " + Limit.size(others) + ": together past " + namespaceAppBytes.amount()
+        + ", the limit " + namespaceAppBytes.setting() + " sets; no AppDeployment was changed";
+    LOG.warn("{}: {}", request, message);
+    return new Outcome(outcome.generation(), outcome.requestedAt(), outcome.due(), outcome.path(),
+        outcome.revision(), null, StepFailure.stalled(Reasons.REPOSITORY_TOO_LARGE, message));
+  }
+
+  /**
+   * Queues a fetch for the source, unless one is queued or running; when its namespace's queue is
+   * full, the source waits in line and is reconciled again (through {@link #whenDone}) in its turn.
+   */
+  Start start(Request request) {
+    List<Runnable> toWake = new ArrayList<>();
+    Start started;
+    synchronized (this) {
+      if (running.containsKey(request.uid())) {
+        return Start.ALREADY_RUNNING;
+      }
+      boolean waited = queue.waits(request.namespace(), request.uid());
+      Running job = new Running(request, clock.instant());
+      FetchQueue.Offer offer = queue.offer(request.namespace(), request.uid(), job,
+          () -> whenDone.accept(request.source()), toWake);
+      if (offer == FetchQueue.Offer.QUEUED) {
+        running.put(request.uid(), job);
+        started = Start.STARTED;
+      } else {
+        started = waited ? Start.WAITING : Start.QUEUE_FULL;
+      }
+    }
+    toWake.forEach(Runnable::run);
+    dispatch();
+    return started;
+  }
+
+  /** Hands the fetches that may run now to free threads. */
+  private void dispatch() {
+    List<Runnable> toWake = new ArrayList<>();
+    List<Running> toRun = new ArrayList<>();
+    synchronized (this) {
+      while (busy < threads) {
+        Optional<Running> next = queue.next(toWake);
+        if (next.isEmpty()) {
+          break;
+        }
+        busy++;
+        toRun.add(next.get());
+      }
+    }
+    toWake.forEach(Runnable::run);
+    for (Running job : toRun) {
+      try {
+        pool.execute(() -> run(job));
+      } catch (RejectedExecutionException stopped) {
+        return; // the operator stops
+      }
+    }
   }
 
   /** How long stopping waits for the fetches that run to end (they are interrupted). */
@@ -161,9 +273,15 @@ final class SourceFetches {
     }
   }
 
-  /** The source is gone: its outcome and its cache go (once its fetch, if one runs, has ended). */
-  synchronized void forget(String uid, Path cache) {
-    outcomes.remove(uid);
+  /**
+   * The source is gone: its outcome, its place in the queue and its cache go (once its fetch, if
+   * one runs, has ended).
+   */
+  synchronized void forget(ResourceID source, String uid, Path cache) {
+    String namespace = source.getNamespace().orElse("");
+    record(namespace, uid, null);
+    Optional<Running> notStarted = queue.remove(namespace, uid);
+    notStarted.ifPresent(job -> running.remove(uid));
     Running job = running.get(uid);
     if (job != null) {
       job.forgotten = true;
@@ -186,61 +304,78 @@ final class SourceFetches {
     return Optional.empty();
   }
 
-  private void run(Running job, Instant asked) {
+  private void run(Running job) {
     job.startedAt = clock.instant();
     Request request = job.request;
-    Outcome outcome;
+    Outcome outcome = null;
     try {
-      outcome = fetchAndRead(request, asked);
+      outcome = fetchAndRead(request, job.asked);
     } catch (RuntimeException | Error e) {
       LOG.error("fetching {} failed unexpectedly", request, e);
-      outcome = new Outcome(request.generation(), request.requestedAt(), asked, request.path(), null, null,
-          StepFailure.fetchFailed("fetching failed unexpectedly: " + e));
-    }
-    synchronized (this) {
-      running.remove(request.uid());
-      if (job.forgotten) {
-        deleteCache(request.cache());
-        return;
+      outcome = new Outcome(request.generation(), request.requestedAt(), job.asked.plus(request.interval()),
+          request.path(), null, null, StepFailure.fetchFailed("fetching failed unexpectedly: " + e));
+    } finally {
+      synchronized (this) {
+        busy--;
+        queue.done(request.namespace());
+        running.remove(request.uid());
+        if (job.forgotten) {
+          deleteCache(request.cache());
+          outcome = null;
+        } else if (outcome != null) {
+          outcome = withinBudget(request, outcome);
+          record(request.namespace(), request.uid(), outcome);
+        }
       }
-      outcomes.put(request.uid(), outcome);
+      dispatch();
     }
-    whenDone.accept(request.source());
+    if (outcome != null) {
+      whenDone.accept(request.source());
+    }
   }
 
   private Outcome fetchAndRead(Request request, Instant asked) {
     long started = System.nanoTime();
+    Instant due = asked.plus(request.interval());
     FetchedRevision revision;
     try {
       revision = fetcher.fetch(request.url(), request.ref(), request.credentials(), request.timeout(),
           request.cache());
     } catch (GitFetchException e) {
-      metrics.fetched(Duration.ofNanos(System.nanoTime() - started), false);
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      metrics.fetched(took, false);
       LOG.warn("{}: {}", request, e.getMessage());
-      return new Outcome(request.generation(), request.requestedAt(), asked, request.path(), null, null, failure(e));
+      if (took.compareTo(request.timeout()) >= 0) {
+        // It held a fetch thread for its whole timeout (a server that trickles, say): it rests at
+        // least as long before the next, so that its namespace's share of threads is not all its.
+        Duration rest = request.interval().compareTo(request.timeout()) > 0 ? request.interval() : request.timeout();
+        Instant rested = clock.instant().plus(rest);
+        due = rested.isAfter(due) ? rested : due;
+      }
+      return new Outcome(request.generation(), request.requestedAt(), due, request.path(), null, null, failure(e));
     }
     metrics.fetched(Duration.ofNanos(System.nanoTime() - started), true);
     Outcome previous = outcomes.get(request.uid());
     if (previous != null && previous.state() != null && previous.revision().commit().equals(revision.commit())
         && Objects.equals(previous.path(), request.path())) {
       // The same commit and path: its apps were read already.
-      return new Outcome(request.generation(), request.requestedAt(), asked, request.path(), revision,
+      return new Outcome(request.generation(), request.requestedAt(), due, request.path(), revision,
           previous.state(), null);
     }
     try (GitCommitTree tree = revision.open()) {
       DesiredState state = repository.scan(tree, request.path(), limits);
-      return new Outcome(request.generation(), request.requestedAt(), asked, request.path(), revision, state, null);
+      return new Outcome(request.generation(), request.requestedAt(), due, request.path(), revision, state, null);
     } catch (PathNotFoundException e) {
-      return new Outcome(request.generation(), request.requestedAt(), asked, request.path(), revision, null,
+      return new Outcome(request.generation(), request.requestedAt(), due, request.path(), revision, null,
           StepFailure.stalled(Reasons.PATH_NOT_FOUND, e.getMessage() + " at " + revision.revision()
               + "; no AppDeployment was changed"));
     } catch (RepositoryTooLargeException e) {
       LOG.warn("{}: {}", request, e.getMessage());
-      return new Outcome(request.generation(), request.requestedAt(), asked, request.path(), revision, null,
+      return new Outcome(request.generation(), request.requestedAt(), due, request.path(), revision, null,
           StepFailure.stalled(Reasons.REPOSITORY_TOO_LARGE, e.getMessage() + " at " + revision.revision()
               + "; no AppDeployment was changed"));
     } catch (IOException e) {
-      return new Outcome(request.generation(), request.requestedAt(), asked, request.path(), null, null,
+      return new Outcome(request.generation(), request.requestedAt(), due, request.path(), null, null,
           StepFailure.fetchFailed("reading the fetched revision " + revision.revision() + " failed: "
               + e.getMessage()));
     }

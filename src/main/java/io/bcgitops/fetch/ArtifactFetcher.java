@@ -352,7 +352,7 @@ public final class ArtifactFetcher {
       }
       HttpRequest.Builder get = HttpRequest.newBuilder(hop).GET().timeout(left)
           .header("User-Agent", USER_AGENT);
-      if (request.credentials().present() && sameOrigin(hop, url) && SafeUrls.protectedInTransit(hop)) {
+      if (request.credentials().present() && SafeUrls.mayCarryCredentials(hop, url)) {
         get.header("Authorization", request.credentials().authorization());
       }
       HttpResponse<InputStream> response = send(get.build(), shown, deadline);
@@ -417,11 +417,6 @@ public final class ArtifactFetcher {
       Thread.currentThread().interrupt();
       throw new ArtifactFetchException(Reason.ARTIFACT_FETCH_FAILED, "downloading " + shown + " was interrupted");
     }
-  }
-
-  private static boolean sameOrigin(URI a, URI b) {
-    return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
-        && port(a) == port(b);
   }
 
   /** Copies the body into temp, hashing as it goes, and aborts past maxBytes or at the deadline. */

@@ -2,6 +2,7 @@ package io.bcgitops.fetch;
 
 import io.bcgitops.cli.CommandLine;
 import io.bcgitops.fetch.ArtifactFetchException.Reason;
+import io.bcgitops.spec.HttpCredentials;
 import io.bcgitops.spec.SafeUrls;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -112,7 +113,7 @@ public final class FetchCommand {
     if (mainClass != null && !mainClass.matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*")) {
       throw new IllegalArgumentException("--main-class '" + mainClass + "' is not a Java class name");
     }
-    ArtifactCredentials credentials;
+    HttpCredentials credentials;
     try {
       credentials = ArtifactCredentials.fromEnv(env);
     } catch (IllegalArgumentException e) {

@@ -1,5 +1,6 @@
 package io.bcgitops.fetch;
 
+import io.bcgitops.spec.HttpCredentials;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
@@ -12,7 +13,7 @@ import java.util.regex.Pattern;
  * (never part of the URL).
  */
 public record FetchRequest(ArtifactSource source, Path dest, String sha256, String mainClass,
-    ArtifactCredentials credentials) {
+    HttpCredentials credentials) {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
 
   public FetchRequest {
@@ -30,11 +31,11 @@ public record FetchRequest(ArtifactSource source, Path dest, String sha256, Stri
     if (mainClass != null && mainClass.isBlank()) {
       throw new IllegalArgumentException("main class must not be blank");
     }
-    credentials = credentials == null ? ArtifactCredentials.NONE : credentials;
+    credentials = credentials == null ? HttpCredentials.NONE : credentials;
   }
 
   /** A download that needs no credentials. */
   public FetchRequest(ArtifactSource source, Path dest, String sha256, String mainClass) {
-    this(source, dest, sha256, mainClass, ArtifactCredentials.NONE);
+    this(source, dest, sha256, mainClass, HttpCredentials.NONE);
   }
 }

@@ -10,6 +10,7 @@ import io.bcgitops.runtime.RuntimeApi.JarInfo;
 import io.bcgitops.runtime.RuntimeApi.JarList;
 import io.bcgitops.runtime.RuntimeApi.JarRequest;
 import io.bcgitops.runtime.RuntimeApi.Problem;
+import io.bcgitops.spec.HttpCredentials;
 import io.bcgitops.spec.SafeUrls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -564,9 +565,7 @@ public final class LoaderServer {
     }
     ArtifactSource source = body.url() != null ? ArtifactSource.ofUrl(body.url())
         : ArtifactSource.ofMaven(body.maven(), body.repository() == null ? defaultRepository : body.repository());
-    ArtifactCredentials credentials = body.credentials() == null ? ArtifactCredentials.NONE
-        : new ArtifactCredentials(body.credentials().username(), body.credentials().password(),
-            body.credentials().bearerToken());
+    HttpCredentials credentials = body.credentials() == null ? HttpCredentials.NONE : body.credentials();
     return new FetchRequest(source, dest, body.sha256(), body.mainClass(), credentials);
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.bcgitops.spec.HttpCredentials;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -127,16 +128,7 @@ public final class RuntimeApi {
    * read and the loader presents to that URL's host only.
    */
   public record JarRequest(String url, String maven, String repository, String sha256, String mainClass,
-      Credentials credentials) {
-  }
-
-  /** The keys of an artifact Secret: username and password, or bearerToken. Never printed. */
-  public record Credentials(String username, String password, String bearerToken) {
-    @Override
-    public String toString() {
-      return "Credentials[" + (bearerToken != null ? "bearerToken" : username != null ? "username/password"
-          : "none") + "]";
-    }
+      HttpCredentials credentials) {
   }
 
   public record JarInfo(String name, String version, String path, long size, String sha256) {

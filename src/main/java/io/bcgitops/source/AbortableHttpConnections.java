@@ -1,5 +1,6 @@
 package io.bcgitops.source;
 
+import io.bcgitops.spec.SafeUrls;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import java.net.Proxy;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -29,6 +31,7 @@ import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
+import org.eclipse.jgit.errors.TransportException;
 import org.eclipse.jgit.transport.http.HttpConnection;
 import org.eclipse.jgit.transport.http.HttpConnectionFactory2;
 
@@ -39,8 +42,11 @@ import org.eclipse.jgit.transport.http.HttpConnectionFactory2;
  * ({@link java.net.HttpURLConnection}) cannot be closed while a read waits for the server's next
  * byte, which is how a slow server holds a fetch past any deadline.
  *
- * <p>Redirects, authentication, cookies and gzip stay JGit's own work, as with its default
- * connection; request bodies (a fetch's negotiation, a few KB) are sent once complete.
+ * <p>Redirects, cookies and gzip stay JGit's own work, as with its default connection; request
+ * bodies (a fetch's negotiation, a few KB) are sent once complete. Credentials are this class's
+ * work: each request carries an Authorization header exactly when the fetch's {@link
+ * CredentialScope} covers its URL, whoever else set one, and with credentials a redirect to
+ * another origin is refused rather than followed.
  */
 final class AbortableHttpConnections implements HttpConnectionFactory2 {
   /** One client per proxy, shared by every fetch: each client holds a selector thread. */
@@ -48,20 +54,27 @@ final class AbortableHttpConnections implements HttpConnectionFactory2 {
   /** Headers the JDK's client sets itself and refuses from callers. */
   private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
 
-  private final FetchAbort abort;
+  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
-  AbortableHttpConnections(FetchAbort abort) {
+  private final FetchAbort abort;
+  private final CredentialScope credentials;
+
+  /**
+   * @param credentials where the fetch's credentials may go; null when it presents none
+   */
+  AbortableHttpConnections(FetchAbort abort, CredentialScope credentials) {
     this.abort = abort;
+    this.credentials = credentials;
   }
 
   @Override
   public HttpConnection create(URL url) {
-    return new Connection(url, Proxy.NO_PROXY, abort);
+    return new Connection(url, Proxy.NO_PROXY, abort, credentials);
   }
 
   @Override
   public HttpConnection create(URL url, Proxy proxy) {
-    return new Connection(url, proxy == null ? Proxy.NO_PROXY : proxy, abort);
+    return new Connection(url, proxy == null ? Proxy.NO_PROXY : proxy, abort, credentials);
   }
 
   @Override
@@ -110,6 +123,7 @@ final class AbortableHttpConnections implements HttpConnectionFactory2 {
     private final URL url;
     private final Proxy proxy;
     private final FetchAbort abort;
+    private final CredentialScope credentials;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private String method = "GET";
     private ByteArrayOutputStream body;
@@ -117,27 +131,36 @@ final class AbortableHttpConnections implements HttpConnectionFactory2 {
     private SSLContext ssl;
     private HttpResponse<InputStream> response;
 
-    Connection(URL url, Proxy proxy, FetchAbort abort) {
+    Connection(URL url, Proxy proxy, FetchAbort abort, CredentialScope credentials) {
       this.url = url;
       this.proxy = proxy;
       this.abort = abort;
+      this.credentials = credentials;
     }
 
     private HttpResponse<InputStream> send() throws IOException {
       if (response != null) {
         return response;
       }
+      URI target;
       HttpRequest.Builder request;
       try {
-        request = HttpRequest.newBuilder(url.toURI());
+        target = url.toURI();
+        request = HttpRequest.newBuilder(target);
       } catch (URISyntaxException | IllegalArgumentException e) {
         throw new IOException("not a URL: " + e.getMessage(), e);
       }
       headers.forEach((name, value) -> {
-        if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        // An Authorization header goes only where the scope allows, whoever set it: JGit adds one
+        // to every request after a challenge, and a gitconfig's http.extraHeader to all of them.
+        if (!RESTRICTED.contains(lower) && !lower.equals("authorization")) {
           request.setHeader(name, value);
         }
       });
+      if (credentials != null) {
+        credentials.authorizationFor(target).ifPresent(value -> request.setHeader("Authorization", value));
+      }
       request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
           : HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
       if (timeout != null) {
@@ -153,7 +176,32 @@ final class AbortableHttpConnections implements HttpConnectionFactory2 {
       }
       InputStream stream = response.body();
       abort.closeOnAbort(stream);
+      refuseRedirectElsewhere(target);
       return response;
+    }
+
+    /**
+     * With credentials, a redirect to another origin is not followed: the repository's host is the
+     * one spec.url names, and following would fetch from a host the user never named (without the
+     * credentials, which go to spec.url's origin only, or with them, to whoever redirects).
+     */
+    private void refuseRedirectElsewhere(URI target) throws IOException {
+      if (credentials == null || !REDIRECTS.contains(response.statusCode())) {
+        return;
+      }
+      URI next;
+      try {
+        next = target.resolve(response.headers().firstValue("Location").orElse(""));
+      } catch (IllegalArgumentException e) {
+        return; // JGit says what is wrong with the Location
+      }
+      if (!credentials.sameOrigin(next)) {
+        abort.closed(response.body());
+        response.body().close();
+        throw new TransportException(SafeUrls.display(target) + " redirected to " + SafeUrls.display(next)
+            + ", another origin (scheme, host and port); credentials go only to spec.url's own origin, so the"
+            + " redirect is not followed: set spec.url to the repository's address there");
+      }
     }
 
     @Override

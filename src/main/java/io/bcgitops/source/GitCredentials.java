@@ -1,29 +1,50 @@
 package io.bcgitops.source;
 
+import io.bcgitops.spec.HttpCredentials;
 import io.bcgitops.spec.SafeUrls;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Credentials for a git remote, read from the keys of a Secret (DESIGN.md section 3): username and
- * password, or bearerToken, or identity (SSH private key) with known_hosts. Never printed.
+ * Credentials for a git remote, read from the keys of a Secret (DESIGN.md section 3): for HTTP,
+ * {@link HttpCredentials} (username and password, or bearerToken: the same keys, and the same
+ * checks, as an app's artifact Secret); for SSH, identity (a private key) with known_hosts. Never
+ * printed.
  */
-public record GitCredentials(String username, String password, String bearerToken, String identity,
-    String knownHosts) {
+public record GitCredentials(HttpCredentials http, String identity, String knownHosts) {
+  public static final String IDENTITY_KEY = "identity";
+  public static final String KNOWN_HOSTS_KEY = "known_hosts";
 
-  public static final GitCredentials NONE = new GitCredentials(null, null, null, null, null);
+  public static final GitCredentials NONE = new GitCredentials(HttpCredentials.NONE, null, null);
 
-  /** Reads the credentials out of a Secret's base64-encoded data. */
-  public static GitCredentials fromSecretData(Map<String, String> data) {
-    Map<String, String> values = data == null ? Map.of() : data;
-    return new GitCredentials(decode(values.get("username")), decode(values.get("password")),
-        decode(values.get("bearerToken")), decode(values.get("identity")), decode(values.get("known_hosts")));
+  public GitCredentials {
+    http = http == null ? HttpCredentials.NONE : http;
+    identity = identity == null || identity.isEmpty() ? null : identity;
+    knownHosts = knownHosts == null || knownHosts.isEmpty() ? null : knownHosts;
   }
 
-  private static String decode(String base64) {
-    return base64 == null ? null : new String(Base64.getMimeDecoder().decode(base64), StandardCharsets.UTF_8);
+  /**
+   * Each key as given (tests, and a URL's user info).
+   *
+   * @throws IllegalArgumentException when the HTTP ones cannot make a header
+   */
+  public GitCredentials(String username, String password, String bearerToken, String identity, String knownHosts) {
+    this(new HttpCredentials(username, password, bearerToken), identity, knownHosts);
+  }
+
+  /**
+   * Reads the credentials out of a Secret's base64-encoded data.
+   *
+   * @throws IllegalArgumentException when the HTTP ones cannot make a header (the message names the key, never a value)
+   */
+  public static GitCredentials fromSecretData(Map<String, String> data) {
+    return new GitCredentials(HttpCredentials.fromSecretData(data), HttpCredentials.secretValue(data, IDENTITY_KEY),
+        HttpCredentials.secretValue(data, KNOWN_HOSTS_KEY));
+  }
+
+  /** Whether there is anything to present: HTTP credentials or an SSH key. */
+  public boolean present() {
+    return http.present() || identity != null;
   }
 
   /** Replaces every credential value found in a text (an error message, say) by "***". */
@@ -32,7 +53,8 @@ public record GitCredentials(String username, String password, String bearerToke
       return null;
     }
     String out = SafeUrls.redact(text);
-    for (String secret : Stream.of(password, bearerToken, identity).filter(s -> s != null && s.length() >= 4).toList()) {
+    for (String secret : Stream.of(http.password(), http.bearerToken(), identity)
+        .filter(s -> s != null && s.length() >= 4).toList()) {
       out = out.replace(secret, "***");
     }
     return out;
@@ -40,7 +62,7 @@ public record GitCredentials(String username, String password, String bearerToke
 
   @Override
   public String toString() {
-    return "GitCredentials[" + (username != null ? "username/password" : bearerToken != null ? "bearerToken"
-        : identity != null ? "identity" : "none") + "]";
+    return "GitCredentials[" + (http.username() != null ? "username/password" : http.bearerToken() != null
+        ? "bearerToken" : identity != null ? "identity" : "none") + "]";
   }
 }

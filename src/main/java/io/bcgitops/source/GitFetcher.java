@@ -45,6 +45,7 @@ import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.CredentialItem;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.PackParser;
@@ -57,7 +58,6 @@ import org.eclipse.jgit.transport.TrackingRefUpdate;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.TransportHttp;
 import org.eclipse.jgit.transport.URIish;
-import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
 import org.eclipse.jgit.util.FS;
@@ -148,7 +148,7 @@ public final class GitFetcher {
    * @param safeUrl the URL for messages: its user info redacted
    */
   private record Remote(String url, String safeUrl, GitCredentials credentials) {
-    static Remote of(String url, GitCredentials credentials) {
+    static Remote of(String url, GitCredentials credentials) throws GitFetchException {
       String safe = credentials.redact(url);
       URIish uri;
       try {
@@ -161,8 +161,13 @@ public final class GitFetcher {
         return new Remote(url, safe, credentials); // at most an SSH login name, which is no secret
       }
       GitCredentials effective = credentials;
-      if (!ssh && credentials.username() == null && credentials.bearerToken() == null) {
-        effective = new GitCredentials(uri.getUser(), uri.getPass(), null, null, null);
+      if (!ssh && !credentials.http().present()) {
+        try {
+          effective = new GitCredentials(uri.getUser(), uri.getPass(), null, null, null);
+        } catch (IllegalArgumentException e) {
+          throw new GitFetchException(GitFetchException.Kind.AUTHENTICATION, "the user info of " + safe + ": "
+              + e.getMessage());
+        }
       }
       URIish stripped = ssh ? uri.setPass(null) : uri.setUser(null).setPass(null);
       return new Remote(stripped.toString(), effective.redact(safe), effective);
@@ -184,8 +189,8 @@ public final class GitFetcher {
     }
     try (Repository repository = openOrInit(directory, remote.url());
         Git git = new Git(repository);
-        Authentication auth = new Authentication(remote.credentials(),
-            directory.resolveSibling(directory.getFileName() + ".ssh"))) {
+        Authentication auth = new Authentication(remote.credentials(), CredentialScope.of(remote.url(),
+            remote.credentials().http()), directory.resolveSibling(directory.getFileName() + ".ssh"))) {
       FetchResult fetched = fetchBounded(git, remote, ref, auth, timeout, left);
       for (TrackingRefUpdate update : fetched.getTrackingRefUpdates()) {
         if (!UPDATED.contains(update.getResult())) {
@@ -577,32 +582,55 @@ public final class GitFetcher {
   }
 
   /**
-   * How to authenticate one fetch: a credentials provider for HTTP basic auth, a bearer header, or
-   * an SSH session factory that knows only the Secret's key and known_hosts (never ~/.ssh).
+   * How to authenticate one fetch: HTTP connections that present the credentials (basic or bearer)
+   * to spec.url's own origin only ({@link CredentialScope}), or an SSH session factory that knows
+   * only the Secret's key and known_hosts (never ~/.ssh).
    */
   private static final class Authentication implements AutoCloseable {
+    /**
+     * JGit's provider, which it asks after a 401 (for any URI it was redirected to) and for SSH
+     * prompts: it answers nothing. The connections present the credentials themselves, so a 401
+     * means they were refused ("not authorized"), and nothing is asked interactively.
+     */
+    private static final CredentialsProvider NOTHING_TO_ASK = new CredentialsProvider() {
+      @Override
+      public boolean isInteractive() {
+        return false;
+      }
+
+      @Override
+      public boolean supports(CredentialItem... items) {
+        return false;
+      }
+
+      @Override
+      public boolean get(URIish uri, CredentialItem... items) {
+        return false;
+      }
+    };
+
     private final GitCredentials credentials;
+    private final CredentialScope scope;
     /** Beside the cache, not in /tmp: a key file left by a killed process is removed by the next fetch. */
     private final Path sshDirectory;
     private SshdSessionFactory sshSessions;
 
-    Authentication(GitCredentials credentials, Path sshDirectory) {
+    /**
+     * @param scope where the HTTP credentials may go; null when there are none
+     */
+    Authentication(GitCredentials credentials, CredentialScope scope, Path sshDirectory) {
       this.credentials = credentials;
+      this.scope = scope;
       this.sshDirectory = sshDirectory;
     }
 
-    UsernamePasswordCredentialsProvider credentialsProvider() {
-      return credentials.username() == null ? null
-          : new UsernamePasswordCredentialsProvider(credentials.username(),
-              credentials.password() == null ? "" : credentials.password());
+    CredentialsProvider credentialsProvider() {
+      return NOTHING_TO_ASK;
     }
 
     void configure(Transport transport, FetchAbort abort) {
       if (transport instanceof TransportHttp http) {
-        http.setHttpConnectionFactory(new AbortableHttpConnections(abort));
-        if (credentials.bearerToken() != null) {
-          http.setAdditionalHeaders(Map.of("Authorization", "Bearer " + credentials.bearerToken()));
-        }
+        http.setHttpConnectionFactory(new AbortableHttpConnections(abort, scope));
       }
       if (transport instanceof SshTransport ssh) {
         ssh.setSshSessionFactory(new AbortableSshSessions(sshSessions(), abort));

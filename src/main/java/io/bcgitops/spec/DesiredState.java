@@ -8,8 +8,11 @@ import java.util.stream.Stream;
 /**
  * What a GitOps repository asks for: its valid apps in dependency order (an app after the apps it
  * depends on), and its rejected spec files.
+ *
+ * @param heldBytes about what this takes of the heap while it is kept (the operator keeps each
+ *     source's between fetches): see {@link GitOpsRepository#heldBytes}
  */
-public record DesiredState(List<ParsedApp> apps, List<InvalidSpec> invalid) {
+public record DesiredState(List<ParsedApp> apps, List<InvalidSpec> invalid, long heldBytes) {
 
   /** Names whose AppDeployments must be kept as they are because their spec is broken. */
   public Set<String> protectedNames() {

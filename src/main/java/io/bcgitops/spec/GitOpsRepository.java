@@ -57,6 +57,13 @@ public final class GitOpsRepository {
     if (apps.kind() == RepositoryTree.Kind.OUTSIDE) {
       throw new PathNotFoundException("path '" + written + "' is a symlink that leaves the repository");
     }
+    if (apps.kind() == RepositoryTree.Kind.FILE) {
+      throw new PathNotFoundException("path '" + written + "' is a file, not a folder of apps");
+    }
+    if (apps.kind() == RepositoryTree.Kind.OTHER) {
+      throw new PathNotFoundException("path '" + written + "' is neither a folder nor a file (a git submodule?),"
+          + " not a folder of apps");
+    }
     if (apps.kind() != RepositoryTree.Kind.FOLDER) {
       throw new PathNotFoundException("path '" + written + "' does not exist in the repository");
     }
@@ -81,7 +88,8 @@ public final class GitOpsRepository {
     rejectDuplicateNames(valid, invalid);
     List<ParsedApp> ordered = orderRejectingCycles(valid, invalid);
     invalid.sort(Comparator.comparing(InvalidSpec::file));
-    return new DesiredState(ordered, List.copyOf(invalid));
+    long held = held(ordered, invalid);
+    return new DesiredState(ordered, List.copyOf(invalid), held);
   }
 
   /**
@@ -145,7 +153,7 @@ public final class GitOpsRepository {
       AppSpec parsed = parser.parse(file.substring(file.lastIndexOf('/') + 1), tree.read(spec));
       List<String> errors = validator.validate(parsed);
       if (errors.isEmpty()) {
-        valid.add(new ParsedApp(parsed, file));
+        valid.add(new ParsedApp(parsed, file, heldBytes(spec.size(), parsed)));
       } else {
         String name = SpecValidator.isDnsLabel(parsed.name()) ? parsed.name() : null;
         invalid.add(InvalidSpec.of(file, name, String.join("; ", errors)));
@@ -154,6 +162,40 @@ public final class GitOpsRepository {
       invalid.add(InvalidSpec.of(file, e.declaredName(), e.getMessage()));
     }
     return true;
+  }
+
+  /** Bytes counted for each app kept, whatever it holds: its records and the strings of its fields. */
+  static final long APP_BYTES = 1024;
+  /** Bytes counted for each env variable kept: a map entry and two strings. */
+  static final long ENV_ENTRY_BYTES = 160;
+  /** Bytes counted for each entry of a list kept (args, extraArgs, health.command, dependsOn): a string. */
+  static final long LIST_ENTRY_BYTES = 64;
+
+  /**
+   * About what a valid app takes of the heap once parsed (an upper bound, checked against the heap
+   * measured on specs at the validator's limits): twice its file's bytes (a byte of the file
+   * becomes at most two of a string, which is UTF-16 once it holds a character beyond Latin-1;
+   * YAML aliases are not expanded), and the objects its env and lists become, which for a spec of
+   * short entries are ten times its bytes.
+   */
+  public static long heldBytes(long fileBytes, AppSpec spec) {
+    long lists = size(spec.args()) + size(spec.dependencies())
+        + (spec.health() == null ? 0 : size(spec.health().command()))
+        + (spec.vmConfig() == null ? 0 : size(spec.vmConfig().extraArgs()));
+    return APP_BYTES + 2 * fileBytes + ENV_ENTRY_BYTES * (spec.env() == null ? 0 : spec.env().size())
+        + LIST_ENTRY_BYTES * lists;
+  }
+
+  private static long size(List<String> list) {
+    return list == null ? 0 : list.size();
+  }
+
+  private static long held(List<ParsedApp> valid, List<InvalidSpec> invalid) {
+    long held = valid.stream().mapToLong(ParsedApp::heldBytes).sum();
+    for (InvalidSpec spec : invalid) {
+      held += APP_BYTES + 2L * (spec.file().length() + spec.error().length());
+    }
+    return held;
   }
 
   private static void rejectDuplicateNames(List<ParsedApp> valid, List<InvalidSpec> invalid) {

@@ -44,12 +44,4 @@ public final class ReadBudget {
           + " folders deep, the limit " + limits.treeDepth().setting() + " sets");
     }
   }
-
-  public long bytesRead() {
-    return bytes;
-  }
-
-  public long entriesWalked() {
-    return entries;
-  }
 }

@@ -18,7 +18,8 @@ public record RepositoryLimits(Limit apps, Limit specBytes, Limit readBytes, Lim
   public static final RepositoryLimits DEFAULTS = new RepositoryLimits(
       Limit.count("BCGITOPS_MAX_APPS", 1000),
       Limit.bytes("BCGITOPS_MAX_SPEC_BYTES", GitOpsRepository.MAX_SPEC_BYTES),
-      Limit.bytes("BCGITOPS_MAX_READ_BYTES", 16L << 20),
+      // 1000 apps of 4 KiB: parsed, a revision takes up to about ten times what was read of it.
+      Limit.bytes("BCGITOPS_MAX_READ_BYTES", 4L << 20),
       Limit.count("BCGITOPS_MAX_TREE_DEPTH", 32),
       Limit.count("BCGITOPS_MAX_TREE_ENTRIES", 100_000));
 

@@ -62,6 +62,25 @@ public final class SafeUrls {
     return scheme.equals("https") || scheme.equals("http") && isLoopback(url.getHost());
   }
 
+  /**
+   * Whether a request to {@code target} may carry the credentials meant for {@code origin} (a
+   * source's or an artifact's URL): only to that URL's own origin (scheme, host and port), never
+   * to where it redirects elsewhere, and only {@link #protectedInTransit}.
+   */
+  public static boolean mayCarryCredentials(URI target, URI origin) {
+    return sameOrigin(target, origin) && protectedInTransit(target);
+  }
+
+  /** Same scheme, host and port (a default port written out or not). */
+  public static boolean sameOrigin(URI a, URI b) {
+    return a.getScheme() != null && a.getHost() != null && a.getScheme().equalsIgnoreCase(b.getScheme())
+        && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
+  }
+
+  private static int port(URI url) {
+    return url.getPort() != -1 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+  }
+
   /** localhost, 127.0.0.0/8 or ::1, read from the literal host: no name is looked up. */
   static boolean isLoopback(String host) {
     if (host == null) {

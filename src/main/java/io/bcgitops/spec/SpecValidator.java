@@ -21,6 +21,18 @@ public final class SpecValidator {
   private static final int MAX_NAME_LENGTH = 63;
   /** 63 minus "bcgitops-runtime-": the runtime pool's Service name is a DNS-1035 label. */
   public static final int MAX_RUNTIME_LENGTH = 46;
+  /**
+   * What one app may list, and how long each entry may be. Parsed, a spec costs the operator far
+   * more than its bytes (a map entry of "A: v" is about 150 bytes of heap), and the operator keeps
+   * each source's apps between fetches: these bound that, with room to spare for real apps.
+   */
+  public static final int MAX_ENV = 128;
+  public static final int MAX_ENV_NAME = 256;
+  public static final int MAX_ENV_VALUE = 32 * 1024;
+  /** Entries of args, vmConfig.extraArgs and health.command, each. */
+  public static final int MAX_ARGS = 64;
+  public static final int MAX_ARG = 4 * 1024;
+  public static final int MAX_DEPENDS_ON = 64;
 
   /** Returns every problem found, each as "field: what is wrong"; empty when the spec is valid. */
   public List<String> validate(AppSpec spec) {
@@ -29,24 +41,25 @@ public final class SpecValidator {
     if (spec.version() == null || spec.version().isBlank()) {
       errors.add("version: required (a string such as \"1.2.0\")");
     } else if (spec.version().chars().anyMatch(Character::isWhitespace)) {
-      errors.add("version: '" + spec.version() + "' must not contain spaces");
+      errors.add("version: '" + shown(spec.version()) + "' must not contain spaces");
     }
     String isolation = spec.isolationOrDefault();
     if (!isolation.equals(AppSpec.EMBEDDED) && !isolation.equals(AppSpec.VM)) {
-      errors.add("isolation: '" + isolation + "' is not one of embedded, vm");
+      errors.add("isolation: '" + shown(isolation) + "' is not one of embedded, vm");
     }
     checkSource(spec.source(), isolation, errors);
     checkHealth(spec.health(), isolation, errors);
     checkVmConfig(spec.vmConfig(), spec.name(), errors);
     checkDependencies(spec, errors);
     checkEnv(spec.env(), errors);
-    checkStrings("args", spec.args(), errors);
+    checkArgs("args", spec.args(), errors);
     checkIcon(spec.icon(), errors);
     if (spec.runtime() != null && !DNS_LABEL.matcher(spec.runtime()).matches()) {
-      errors.add("runtime: '" + spec.runtime() + "' must be a DNS-1123 label (lower case letters, digits and '-')");
+      errors.add("runtime: '" + shown(spec.runtime()) + "' must be a DNS-1123 label (lower case letters, digits and"
+          + " '-')");
     } else if (spec.runtime() != null && spec.runtime().length() > MAX_RUNTIME_LENGTH) {
-      errors.add("runtime: '" + spec.runtime() + "' is longer than " + MAX_RUNTIME_LENGTH + " characters: the pool's"
-          + " Service bcgitops-runtime-<runtime> must fit in 63");
+      errors.add("runtime: '" + shown(spec.runtime()) + "' is longer than " + MAX_RUNTIME_LENGTH + " characters: the"
+          + " pool's Service bcgitops-runtime-<runtime> must fit in 63");
     }
     return errors;
   }
@@ -60,7 +73,7 @@ public final class SpecValidator {
     if (name == null || name.isBlank()) {
       errors.add("name: required");
     } else if (!isDnsLabel(name)) {
-      errors.add("name: '" + name + "' must be a DNS-1123 label: at most 63 lower case letters, digits"
+      errors.add("name: '" + shown(name) + "' must be a DNS-1123 label: at most 63 lower case letters, digits"
           + " and '-', starting and ending with a letter or digit");
     }
   }
@@ -89,7 +102,7 @@ public final class SpecValidator {
         if (source.coordinates() == null) {
           errors.add("source.coordinates: required for a maven source (group:artifact[:version])");
         } else if (!COORDINATES.matcher(source.coordinates()).matches()) {
-          errors.add("source.coordinates: '" + source.coordinates() + "' is not group:artifact[:version]");
+          errors.add("source.coordinates: '" + shown(source.coordinates()) + "' is not group:artifact[:version]");
         }
         if (checkHttpUrl("source.repository", source.repository(), false, errors) && source.repository() != null) {
           checkTransport("source.repository", source, source.repository(), errors);
@@ -113,7 +126,7 @@ public final class SpecValidator {
       }
       case "hex", "mesh" -> errors.add("source.type: '" + type + "' is a BEAM (Erlang/Elixir) package source that"
           + " bc_gitops supports but a JVM app cannot use; use release, maven or image");
-      default -> errors.add("source.type: '" + type + "' is not one of release, maven, image");
+      default -> errors.add("source.type: '" + shown(type) + "' is not one of release, maven, image");
     }
     if (source.sha256() != null && !SHA256.matcher(source.sha256()).matches()) {
       errors.add("source.sha256: must be 64 hexadecimal characters");
@@ -138,7 +151,7 @@ public final class SpecValidator {
       }
       return !required;
     }
-    String shown = SafeUrls.redact(url);
+    String shown = shown(SafeUrls.redact(url));
     if (SafeUrls.hasUserInfo(url)) {
       errors.add(field + ": '" + shown + "' holds credentials (user info); take them out of the URL"
           + (field.startsWith("source.") ? " and name a Secret holding them in source.secretRef.name (keys"
@@ -167,7 +180,7 @@ public final class SpecValidator {
       return;
     }
     if (source.sha256() == null) {
-      errors.add(field + ": '" + url + "' is plain http and no source.sha256 pins the jar, so anyone on the"
+      errors.add(field + ": '" + shown(url) + "' is plain http and no source.sha256 pins the jar, so anyone on the"
           + " network path could replace it; add source.sha256, or use an https URL");
     }
     if (source.secretRef() != null) {
@@ -183,7 +196,8 @@ public final class SpecValidator {
     if (secretRef.name() == null || secretRef.name().isBlank()) {
       errors.add("source.secretRef.name: required (the Secret holding the download's credentials)");
     } else if (secretRef.name().length() > 253 || !DNS_SUBDOMAIN.matcher(secretRef.name()).matches()) {
-      errors.add("source.secretRef.name: '" + secretRef.name() + "' is not a Secret name (a DNS-1123 subdomain)");
+      errors.add("source.secretRef.name: '" + shown(secretRef.name()) + "' is not a Secret name (a DNS-1123"
+          + " subdomain)");
     }
   }
 
@@ -197,7 +211,7 @@ public final class SpecValidator {
       switch (health.type()) {
         case "http" -> {
           if (health.path() != null && !health.path().startsWith("/")) {
-            errors.add("health.path: '" + health.path() + "' must start with '/'");
+            errors.add("health.path: '" + shown(health.path()) + "' must start with '/'");
           }
         }
         case "tcp" -> {
@@ -210,7 +224,7 @@ public final class SpecValidator {
             errors.add("health.className: required for a custom health check of an embedded app");
           }
         }
-        default -> errors.add("health.type: '" + health.type() + "' is not one of http, tcp, custom");
+        default -> errors.add("health.type: '" + shown(health.type()) + "' is not one of http, tcp, custom");
       }
     }
     if (health.port() != null && (health.port() < 1 || health.port() > 65535)) {
@@ -222,7 +236,7 @@ public final class SpecValidator {
     if (health.timeout() != null && (health.timeout().isZero() || health.timeout().isNegative())) {
       errors.add("health.timeout: must be more than 0");
     }
-    checkStrings("health.command", health.command(), errors);
+    checkArgs("health.command", health.command(), errors);
   }
 
   private static void checkVmConfig(AppSpec.VmConfig vm, String name, List<String> errors) {
@@ -239,18 +253,22 @@ public final class SpecValidator {
     if (vm.nodePrefix() != null) {
       String deploymentName = vm.nodePrefix() + (name == null ? "" : name);
       if (!isDnsLabel(deploymentName)) {
-        errors.add("vmConfig.nodePrefix: '" + vm.nodePrefix() + "' with the app name gives '" + deploymentName
-            + "', which is not a DNS-1123 label of at most 63 characters");
+        errors.add("vmConfig.nodePrefix: '" + shown(vm.nodePrefix()) + "' with the app name gives '"
+            + shown(deploymentName) + "', which is not a DNS-1123 label of at most 63 characters");
       }
     }
-    checkStrings("vmConfig.extraArgs", vm.extraArgs(), errors);
+    checkArgs("vmConfig.extraArgs", vm.extraArgs(), errors);
   }
 
   private static void checkDependencies(AppSpec spec, List<String> errors) {
+    if (spec.dependencies().size() > MAX_DEPENDS_ON) {
+      errors.add("dependsOn: " + spec.dependencies().size() + " apps; an app may depend on at most " + MAX_DEPENDS_ON);
+      return;
+    }
     Set<String> seen = new HashSet<>();
     for (String dependency : spec.dependencies()) {
       if (!isDnsLabel(dependency)) {
-        errors.add("dependsOn: '" + dependency + "' is not an app name (a DNS-1123 label)");
+        errors.add("dependsOn: '" + shown(dependency) + "' is not an app name (a DNS-1123 label)");
       } else if (dependency.equals(spec.name())) {
         errors.add("dependsOn: the app depends on itself");
       } else if (!seen.add(dependency)) {
@@ -263,20 +281,49 @@ public final class SpecValidator {
     if (env == null) {
       return;
     }
+    if (env.size() > MAX_ENV) {
+      errors.add("env: " + env.size() + " variables; an app may have at most " + MAX_ENV);
+      return;
+    }
     env.forEach((key, value) -> {
-      if (!ENV_NAME.matcher(key).matches()) {
-        errors.add("env: '" + key + "' is not a valid environment variable name");
-      }
-      if (value == null) {
+      if (key.length() > MAX_ENV_NAME) {
+        errors.add("env: the name '" + shown(key) + "' is " + key.length() + " characters; a name may have at most "
+            + MAX_ENV_NAME);
+      } else if (!ENV_NAME.matcher(key).matches()) {
+        errors.add("env: '" + shown(key) + "' is not a valid environment variable name");
+      } else if (value == null) {
         errors.add("env." + key + ": has no value; write \"\" for an empty one");
+      } else if (value.length() > MAX_ENV_VALUE) {
+        errors.add("env." + key + ": the value is " + value.length() + " characters; a value may have at most "
+            + MAX_ENV_VALUE);
       }
     });
   }
 
-  private static void checkStrings(String field, List<String> values, List<String> errors) {
-    if (values != null && values.stream().anyMatch(v -> v == null)) {
-      errors.add(field + ": holds an empty entry");
+  /** A list of arguments: no empty entry, at most {@link #MAX_ARGS} of at most {@link #MAX_ARG} characters. */
+  private static void checkArgs(String field, List<String> values, List<String> errors) {
+    if (values == null) {
+      return;
     }
+    if (values.size() > MAX_ARGS) {
+      errors.add(field + ": " + values.size() + " entries; at most " + MAX_ARGS);
+      return;
+    }
+    for (int i = 0; i < values.size(); i++) {
+      String value = values.get(i);
+      if (value == null) {
+        errors.add(field + ": holds an empty entry");
+        return;
+      }
+      if (value.length() > MAX_ARG) {
+        errors.add(field + "[" + i + "]: " + value.length() + " characters; an entry may have at most " + MAX_ARG);
+      }
+    }
+  }
+
+  /** A value as a message quotes it: at most 200 characters of it, so that a long one cannot make the message long. */
+  static String shown(String value) {
+    return value.length() <= 200 ? value : value.substring(0, 200) + "...";
   }
 
   private static void checkIcon(AppSpec.Icon icon, List<String> errors) {
@@ -296,7 +343,7 @@ public final class SpecValidator {
       }
       case "identicon" -> {
       }
-      default -> errors.add("icon.type: '" + icon.type() + "' is not one of url, base64, identicon");
+      default -> errors.add("icon.type: '" + shown(icon.type()) + "' is not one of url, base64, identicon");
     }
   }
 }

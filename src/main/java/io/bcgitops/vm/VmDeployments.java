@@ -8,6 +8,7 @@ import io.bcgitops.api.HealthCheck;
 import io.bcgitops.api.VmConfig;
 import io.bcgitops.fetch.ArtifactCredentials;
 import io.bcgitops.spec.Durations;
+import io.bcgitops.spec.HttpCredentials;
 import io.bcgitops.spec.MemoryLimits;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
@@ -183,9 +184,9 @@ public final class VmDeployments {
     }
     String secret = source.getSecretRef().getName();
     return List.of(
-        secretKey(ArtifactCredentials.USERNAME_ENV, secret, ArtifactCredentials.USERNAME_KEY),
-        secretKey(ArtifactCredentials.PASSWORD_ENV, secret, ArtifactCredentials.PASSWORD_KEY),
-        secretKey(ArtifactCredentials.BEARER_TOKEN_ENV, secret, ArtifactCredentials.BEARER_TOKEN_KEY));
+        secretKey(ArtifactCredentials.USERNAME_ENV, secret, HttpCredentials.USERNAME_KEY),
+        secretKey(ArtifactCredentials.PASSWORD_ENV, secret, HttpCredentials.PASSWORD_KEY),
+        secretKey(ArtifactCredentials.BEARER_TOKEN_ENV, secret, HttpCredentials.BEARER_TOKEN_KEY));
   }
 
   private static EnvVar secretKey(String variable, String secret, String key) {

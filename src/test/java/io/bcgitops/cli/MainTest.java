@@ -110,7 +110,7 @@ class MainTest {
 
   @Test
   void validateStopsAtTheOperatorsLimitsAndSaysWhichOne() throws Exception {
-    // Issue 12: 400 specs of about 1 MiB exhausted validate's heap; it now stops at 16 MiB read.
+    // Issue 12: 400 specs of about 1 MiB exhausted validate's heap; it now stops at BCGITOPS_MAX_READ_BYTES (4 MiB) read.
     String padding = "# " + "x".repeat(1000) + "\n";
     String big = RepoFiles.yaml("big") + padding.repeat(1000);
     for (int i = 0; i < 20; i++) {
@@ -121,7 +121,7 @@ class MainTest {
 
     assertEquals(1, run.code(), run::toString);
     assertEquals("", run.out());
-    assertContains(run.err(), "validate: reading apps/big-", "past 16 MiB, the limit BCGITOPS_MAX_READ_BYTES sets");
+    assertContains(run.err(), "validate: reading apps/big-", "past 4 MiB, the limit BCGITOPS_MAX_READ_BYTES sets");
   }
 
   @Test

@@ -16,6 +16,7 @@ import io.bcgitops.api.AppDeploymentStatus.Phase;
 import io.bcgitops.api.Isolation;
 import io.bcgitops.embedded.RuntimePools;
 import io.bcgitops.runtime.RuntimeApi;
+import io.bcgitops.spec.HttpCredentials;
 import io.bcgitops.testing.FakeKubelet;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -158,7 +159,7 @@ class ArtifactCredentialsTest extends OperatorTestBase {
 
     assertEquals(Phase.Running, running.getStatus().getPhase());
     RuntimeApi.JarRequest sent = pool.jarRequests.get("greeter/1.0");
-    assertEquals(new RuntimeApi.Credentials("deployer", PASSWORD, null), sent.credentials());
+    assertEquals(new HttpCredentials("deployer", PASSWORD, null), sent.credentials());
     assertEquals("https://artifacts.example.com/greeter-1.0.jar", sent.url());
     assertFalse(sent.toString().contains(PASSWORD), "a request printed by mistake shows no password: " + sent);
     assertThePasswordShowsNowhere("greeter");

@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -387,9 +388,16 @@ class EmbeddedAppsTest extends OperatorTestBase {
   }
 
   private void edit(String name, Consumer<AppDeploymentSpec> change) {
-    client.resources(AppDeployment.class).inNamespace(ns).withName(name).edit(a -> {
-      change.accept(a.getSpec());
-      return a;
-    });
+    // The operator writes the object too (its status, its finalizer): an edit that raced one of
+    // those writes (409 Conflict) is made again on the object as it is now, as kubectl edit would.
+    await().atMost(OperatorHarness.WAIT).pollDelay(Duration.ZERO)
+        .ignoreExceptionsMatching(e -> e instanceof KubernetesClientException conflict && conflict.getCode() == 409)
+        .until(() -> {
+          client.resources(AppDeployment.class).inNamespace(ns).withName(name).edit(a -> {
+            change.accept(a.getSpec());
+            return a;
+          });
+          return true;
+        });
   }
 }

@@ -369,6 +369,50 @@ class GitOpsSourceFailuresTest extends OperatorTestBase {
     }
   }
 
+  /** Credentials never travel in clear text: the source says why, and nothing is read or sent. */
+  @Test
+  void aSecretRefWithAPlainHttpUrlIsAnInvalidSourceBeforeAnyRequest() throws Exception {
+    startOperator(false);
+    operator.drainRequests();
+
+    operator.createSource(ns, "shop", "http://git.example.com/shop.git",
+        s -> s.setSecretRef(new LocalObjectReference("git-creds")));
+
+    GitOpsSource source = operator.awaitReady(ns, "shop", "InvalidSource");
+    assertEquals("spec.secretRef names credentials, and spec.url 'http://git.example.com/shop.git' is plain http to"
+        + " git.example.com, where anyone on the network path could read the credentials; credentials are sent only"
+        + " over https, ssh, or http to this machine's loopback address: use an https or ssh URL",
+        condition(source, "Ready").orElseThrow().getMessage());
+    assertEquals("True", condition(source, "Stalled").orElseThrow().getStatus());
+    assertTrue(operator.drainRequests().stream().noneMatch(r -> r.getPath().contains("/secrets/")),
+        "the Secret was not even read");
+  }
+
+  /**
+   * A token stored with a trailing newline (kubectl create secret --from-file) reached JGit as
+   * "invalid header value: Bearer ***". Git's Secret is checked as an artifact Secret is: the source
+   * says which key, and the server is never asked.
+   */
+  @Test
+  void aTokenWithATrailingNewlineIsRefusedNamingTheKey() {
+    repo = TestRepo.create(tmp.resolve("repo"));
+    repo.write("apps/db/app.yaml", app("db", "1.0")).commit("one app");
+    try (GitHttpServer http = GitHttpServer.bearerToken(repo, "t0ken-value")) {
+      client.resource(new SecretBuilder().withNewMetadata().withName("git-creds").withNamespace(ns)
+          .addToLabels(Api.CREDENTIALS_LABEL, "true").endMetadata()
+          .addToData("bearerToken", base64("t0ken-value\n")).build()).create();
+      startOperator(false);
+
+      operator.createSource(ns, "shop", http.url(), s -> s.setSecretRef(new LocalObjectReference("git-creds")));
+
+      GitOpsSource source = operator.awaitReady(ns, "shop", "AuthenticationFailed");
+      assertEquals("Secret 'git-creds' named by spec.secretRef: the value of key bearerToken holds a line break or"
+          + " another control character (written from a file with a trailing newline?); store it without",
+          condition(source, "Ready").orElseThrow().getMessage());
+      assertEquals(0, http.uploadPackRequests() + http.unauthorizedRequests(), "nothing was sent to the server");
+    }
+  }
+
   @Test
   void aMissingSecretIsAnAuthenticationFailure() {
     Map<String, String> before = threeAppsApplied(spec -> { });

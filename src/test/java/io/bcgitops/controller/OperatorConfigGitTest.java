@@ -33,7 +33,20 @@ class OperatorConfigGitTest {
     assertEquals(1L << 30, git.fetch().fetchBytes().value());
     assertEquals(Duration.ofSeconds(90), git.longestTimeout());
     assertEquals(2, git.fetchThreads().value());
+    assertEquals(1, git.fetchThreadsPerNamespace().value(), "half the threads, unless set");
     assertEquals(10, git.fetchQueue().value());
+    assertEquals(3, OperatorConfig.fromEnvironment(Map.of("BCGITOPS_GIT_FETCH_THREADS", "8",
+        "BCGITOPS_GIT_FETCH_THREADS_PER_NAMESPACE", "3")).git().fetchThreadsPerNamespace().value());
+    assertEquals(4, OperatorConfig.fromEnvironment(Map.of("BCGITOPS_GIT_FETCH_THREADS", "8")).git()
+        .fetchThreadsPerNamespace().value());
+  }
+
+  /** A namespace of slow servers takes half the fetch threads at most; a fetch may hold one 2 minutes. */
+  @Test
+  void theDefaultsLeaveOtherNamespacesTheirShare() {
+    assertEquals(4, OperatorConfig.Git.DEFAULTS.fetchThreads().value());
+    assertEquals(2, OperatorConfig.Git.DEFAULTS.fetchThreadsPerNamespace().value());
+    assertEquals(Duration.ofMinutes(2), OperatorConfig.Git.DEFAULTS.longestTimeout());
   }
 
   @ParameterizedTest

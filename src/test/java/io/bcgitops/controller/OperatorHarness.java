@@ -52,14 +52,13 @@ public final class OperatorHarness implements AutoCloseable {
   /** What /healthz would answer for this operator. */
   final Liveness liveness = new Liveness();
   private final Operator operator;
-  private final AppsBecomeReady readyApps;
+  private final List<AppsBecomeReady> readyApps = new ArrayList<>();
 
   /** No operator of its own: the test runs its operators itself and uses this for the API helpers only. */
   OperatorHarness(KubernetesMockServer server, KubernetesClient client) {
     this.server = server;
     this.client = client;
     this.operator = null;
-    this.readyApps = null;
   }
 
   /** Starts an operator that watches only {@code namespace}, so tests sharing a mock server stay apart. */
@@ -71,18 +70,23 @@ public final class OperatorHarness implements AutoCloseable {
   /** As above, with these git limits and fetch pool. */
   OperatorHarness(KubernetesMockServer server, KubernetesClient client, String namespace, Path cacheDir,
       boolean allowFileUrls, Controllers controllers, RuntimePoolAddress pools, OperatorConfig.Git git) {
+    this(server, client, Set.of(namespace), cacheDir, allowFileUrls, controllers, pools, git);
+  }
+
+  /** Watching these namespaces (tenants sharing the operator). */
+  OperatorHarness(KubernetesMockServer server, KubernetesClient client, Set<String> namespaces, Path cacheDir,
+      boolean allowFileUrls, Controllers controllers, RuntimePoolAddress pools, OperatorConfig.Git git) {
     this.server = server;
     this.client = client;
-    OperatorConfig config = new OperatorConfig(Set.of(namespace), cacheDir, allowFileUrls, VmImages.DEFAULTS, pools,
+    OperatorConfig config = new OperatorConfig(namespaces, cacheDir, allowFileUrls, VmImages.DEFAULTS, pools,
         OperatorConfig.Service.LOCAL, git);
     OperatorMetrics metrics = new OperatorMetrics(new SimpleMeterRegistry());
     this.operator = BcGitopsOperator.newOperator(client, null, metrics, liveness);
     BcGitopsOperator.registerGitOpsSources(operator, config, metrics, liveness);
     if (controllers == Controllers.ALL) {
       BcGitopsOperator.registerAppDeployments(operator, config);
-      readyApps = null;
     } else {
-      readyApps = new AppsBecomeReady(client, namespace);
+      namespaces.forEach(namespace -> readyApps.add(new AppsBecomeReady(client, namespace)));
     }
     operator.start();
   }
@@ -189,8 +193,8 @@ public final class OperatorHarness implements AutoCloseable {
     if (operator != null) {
       operator.stop();
     }
-    if (readyApps != null) {
-      readyApps.close();
+    for (AppsBecomeReady ready : readyApps) {
+      ready.close();
     }
   }
 }

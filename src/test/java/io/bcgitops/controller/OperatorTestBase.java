@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +52,13 @@ abstract class OperatorTestBase {
 
   /** With these git limits and fetch pool. */
   OperatorHarness startOperator(OperatorHarness.Controllers controllers, OperatorConfig.Git git) {
-    operator = new OperatorHarness(server, client, ns, tmp.resolve("cache"), true, controllers,
+    return startOperator(controllers, git, Set.of(ns));
+  }
+
+  /** Watching these namespaces too (tenants sharing the operator). */
+  OperatorHarness startOperator(OperatorHarness.Controllers controllers, OperatorConfig.Git git,
+      Set<String> namespaces) {
+    operator = new OperatorHarness(server, client, namespaces, tmp.resolve("cache"), true, controllers,
         RuntimePoolAddress.CLUSTER_DNS, git);
     return operator;
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bcgitops.fetch.ArtifactFetchException.Reason;
+import io.bcgitops.spec.HttpCredentials;
 import io.bcgitops.testing.Tarpit;
 import java.io.EOFException;
 import java.io.IOException;
@@ -451,7 +452,7 @@ class ArtifactFetcherTest {
     assertEquals(0, server.requests("/app.jar"));
   }
 
-  private FetchRequest withCredentials(String path, String sha256, ArtifactCredentials credentials) {
+  private FetchRequest withCredentials(String path, String sha256, HttpCredentials credentials) {
     return new FetchRequest(ArtifactSource.ofUrl(server.url(path).toString()), dest, sha256, null, credentials);
   }
 
@@ -466,14 +467,14 @@ class ArtifactFetcherTest {
     });
 
     assertEquals(JAR_SHA, fetcher.fetch(withCredentials("/private/app.jar", JAR_SHA,
-        new ArtifactCredentials("deploy", "s3cr3t-pw", null))).sha256());
+        new HttpCredentials("deploy", "s3cr3t-pw", null))).sha256());
     Files.delete(dest);
     assertEquals(JAR_SHA, fetcher.fetch(withCredentials("/private/app.jar", JAR_SHA,
-        new ArtifactCredentials(null, null, "t0k3n-value"))).sha256());
+        new HttpCredentials(null, null, "t0k3n-value"))).sha256());
     Files.delete(dest);
 
     ArtifactFetchException wrong = fails(fetcher, withCredentials("/private/app.jar", null,
-        new ArtifactCredentials("deploy", "wr0ng-pw", null)), Reason.ARTIFACT_FETCH_FAILED);
+        new HttpCredentials("deploy", "wr0ng-pw", null)), Reason.ARTIFACT_FETCH_FAILED);
     assertEquals("downloading http://127.0.0.1:" + server.port() + "/private/app.jar failed: the server answered"
         + " HTTP 401 (unauthorized): the credentials of source.secretRef are wrong", wrong.getMessage());
     ArtifactFetchException none = fails(fetcher, request("/private/app.jar", null), Reason.ARTIFACT_FETCH_FAILED);
@@ -482,7 +483,7 @@ class ArtifactFetcherTest {
     assertEquals(4, server.requests("/private/app.jar"), "a refusal is not retried");
     assertNothingWritten();
     String shown = wrong.getMessage() + none.getMessage() + notes
-        + withCredentials("/x", null, new ArtifactCredentials("deploy", "s3cr3t-pw", null));
+        + withCredentials("/x", null, new HttpCredentials("deploy", "s3cr3t-pw", null));
     assertFalse(shown.contains("s3cr3t-pw") || shown.contains("wr0ng-pw"), shown);
   }
 
@@ -499,7 +500,7 @@ class ArtifactFetcherTest {
         }
       });
 
-      fetcher.fetch(withCredentials("/private/app.jar", JAR_SHA, new ArtifactCredentials(null, null, "t0k3n")));
+      fetcher.fetch(withCredentials("/private/app.jar", JAR_SHA, new HttpCredentials(null, null, "t0k3n")));
 
       assertEquals(List.of("Bearer t0k3n"), server.authorizations());
       assertEquals(1, cdn.requests("/blob/app.jar"));
@@ -526,7 +527,7 @@ class ArtifactFetcherTest {
   @Test
   void credentialsAreNeverSentOverPlainHttp() {
     FetchRequest request = new FetchRequest(ArtifactSource.ofUrl("http://artifacts.example.com/app.jar"), dest,
-        JAR_SHA, null, new ArtifactCredentials("deploy", "s3cr3t-pw", null));
+        JAR_SHA, null, new HttpCredentials("deploy", "s3cr3t-pw", null));
     ArtifactFetchException e = fails(fetcher, request, Reason.ARTIFACT_FETCH_FAILED);
     assertEquals("http://artifacts.example.com/app.jar is plain http: credentials are only sent over https; use an"
         + " https URL (or repository)", e.getMessage());

@@ -1,5 +1,6 @@
 package io.bcgitops.fetch;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,11 +11,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.bcgitops.runtime.ApiServer;
-import io.bcgitops.runtime.RuntimeApi;
 import io.bcgitops.runtime.RuntimeApi.JarInfo;
 import io.bcgitops.runtime.RuntimeApi.JarList;
 import io.bcgitops.runtime.RuntimeApi.JarRequest;
 import io.bcgitops.runtime.RuntimeApi.Problem;
+import io.bcgitops.runtime.RuntimeApi;
+import io.bcgitops.spec.HttpCredentials;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -206,8 +208,9 @@ class LoaderProcessTest {
     Path jar = jarPath("byurl", "1.0.0");
     assertEquals(new JarInfo("byurl", "1.0.0", jar.toString(), JAR.length, JAR_SHA), info);
     assertArrayEquals(JAR, Files.readAllBytes(jar));
-    assertTrue(loader.output().toString().contains("fetched byurl/1.0.0 from " + upstream.url("/byurl/app.jar")),
-        loader.output().toString());
+    // The loader logs before it answers; its output reaches this process on a thread of its own.
+    await().atMost(Duration.ofSeconds(5)).until(() -> loader.output().toString()
+        .contains("fetched byurl/1.0.0 from " + upstream.url("/byurl/app.jar")));
 
     // Again: the jar fetched for this same request, at once.
     Answer again = call("PUT", "/v1/jars/byurl/1.0.0", url(upstream.url("/byurl/app.jar").toString(), JAR_SHA));
@@ -245,7 +248,7 @@ class LoaderProcessTest {
       }
     });
     String repository = "http://127.0.0.1:" + upstream.port() + "/private";
-    RuntimeApi.Credentials credentials = new RuntimeApi.Credentials("deployer", password, null);
+    HttpCredentials credentials = new HttpCredentials("deployer", password, null);
 
     Answer answer = fetched("/v1/jars/withauth/1.0", new JarRequest(null, "org.acme:withauth:1.0", repository,
         JAR_SHA, null, credentials));
@@ -258,8 +261,9 @@ class LoaderProcessTest {
     assertProblem(missing, "ArtifactFetchFailed");
     assertEquals(400, inUrl.status(), inUrl.body());
     assertTrue(inUrl.body().contains("holds credentials"), inUrl.body());
+    await().atMost(Duration.ofSeconds(5)).until(() -> loader.output().toString()
+        .contains("fetched withauth/1.0 from org.acme:withauth:1.0 in http://127.0.0.1:"));
     String output = loader.output().toString();
-    assertTrue(output.contains("fetched withauth/1.0 from org.acme:withauth:1.0 in http://127.0.0.1:"), output);
     assertFalse(output.contains(password), output);
     assertFalse(answer.body().contains(password) || missing.body().contains(password)
         || inUrl.body().contains(password), missing.body());
@@ -398,6 +402,12 @@ class LoaderProcessTest {
       assertEquals(400, answer.status(), body + ": " + answer.body());
       assertEquals("BadRequest", answer.as(Problem.class).reason());
     }
+    // The keys of an artifact Secret are checked as the operator checks them: one model of them.
+    Answer newline = call("PUT", "/v1/jars/bad/1.0.0", Map.of("url", jarUrl,
+        "credentials", Map.of("bearerToken", "t0ken-value\n")));
+    assertEquals(400, newline.status(), newline.body());
+    assertTrue(newline.body().contains("the value of key bearerToken holds a line break"), newline.body());
+    assertFalse(newline.body().contains("t0ken-value"), newline.body());
     assertEquals(0, upstream.requests("/bad/app.jar"));
     assertFalse(Files.exists(dir.resolve("bad")));
   }

@@ -120,7 +120,7 @@ class GitCommitTreeTest {
     RepositoryTooLargeException e = assertThrows(RepositoryTooLargeException.class, this::scan);
 
     long took = (System.nanoTime() - started) / 1_000_000;
-    assertContains(e.getMessage(), "past 16 MiB, the limit BCGITOPS_MAX_READ_BYTES sets");
+    assertContains(e.getMessage(), "past 4 MiB, the limit BCGITOPS_MAX_READ_BYTES sets");
     assertTrue(took < 10_000, "took " + took + " ms");
     System.out.printf("400 specs of 1 MiB: RepositoryTooLarge after %d ms, heap %d MiB before, %d MiB after%n",
         took, heapBefore >> 20, usedHeap() >> 20);

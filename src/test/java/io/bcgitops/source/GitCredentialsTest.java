@@ -3,6 +3,7 @@ package io.bcgitops.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -24,15 +25,37 @@ class GitCredentialsTest {
     GitCredentials credentials = GitCredentials.fromSecretData(Map.of(
         "username", b64("alice"),
         "password", b64("pässwörd-123"),
-        "bearerToken", b64("tok-abcdef"),
         "identity", b64(KEY),
         "known_hosts", b64("[git.example.com]:2222 ssh-ed25519 AAAAC3Nza\n")));
 
-    assertEquals("alice", credentials.username());
-    assertEquals("pässwörd-123", credentials.password());
-    assertEquals("tok-abcdef", credentials.bearerToken());
+    assertEquals("alice", credentials.http().username());
+    assertEquals("pässwörd-123", credentials.http().password());
     assertEquals(KEY, credentials.identity());
     assertEquals("[git.example.com]:2222 ssh-ed25519 AAAAC3Nza\n", credentials.knownHosts());
+    assertEquals("tok-abcdef",
+        GitCredentials.fromSecretData(Map.of("bearerToken", b64("tok-abcdef"))).http().bearerToken());
+  }
+
+  /**
+   * The same keys and checks as an artifact Secret's: a token written with a trailing newline
+   * (kubectl create secret --from-file) is refused by key, with what to do, instead of reaching
+   * JGit as an invalid header; no value is in the message.
+   */
+  @Test
+  void aValueThatCannotBeAHeaderIsRefusedByKey() {
+    IllegalArgumentException newline = assertThrows(IllegalArgumentException.class,
+        () -> GitCredentials.fromSecretData(Map.of("bearerToken", b64("tok-abcdef\n"))));
+    assertEquals("the value of key bearerToken holds a line break or another control character (written from a"
+        + " file with a trailing newline?); store it without", newline.getMessage());
+
+    IllegalArgumentException both = assertThrows(IllegalArgumentException.class,
+        () -> GitCredentials.fromSecretData(Map.of("username", b64("alice"), "password", b64("pw-1234"),
+            "bearerToken", b64("tok-abcdef"))));
+    assertEquals("give username and password, or bearerToken, not both", both.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> GitCredentials.fromSecretData(Map.of("username", b64("alice\r"), "password", b64("pw-1234"))));
+    // An SSH key and known_hosts are files: their line breaks are theirs.
+    assertEquals(KEY, GitCredentials.fromSecretData(Map.of("identity", b64(KEY))).identity());
   }
 
   @Test
@@ -47,8 +70,8 @@ class GitCredentialsTest {
   void missingKeysAreNull() {
     GitCredentials credentials = GitCredentials.fromSecretData(Map.of("bearerToken", b64("tok-abcdef")));
 
-    assertNull(credentials.username());
-    assertNull(credentials.password());
+    assertNull(credentials.http().username());
+    assertNull(credentials.http().password());
     assertNull(credentials.identity());
     assertNull(credentials.knownHosts());
     assertEquals(GitCredentials.NONE, GitCredentials.fromSecretData(null));
@@ -57,7 +80,7 @@ class GitCredentialsTest {
 
   @Test
   void toStringNeverContainsValues() {
-    GitCredentials credentials = new GitCredentials("alice", "s3cret-pass", "tok-abcdef", KEY, "known-hosts-line");
+    GitCredentials credentials = new GitCredentials("alice", "s3cret-pass", null, KEY, "known-hosts-line");
 
     String text = credentials.toString();
 
@@ -70,14 +93,15 @@ class GitCredentialsTest {
 
   @Test
   void redactReplacesEveryValue() {
-    GitCredentials credentials = new GitCredentials("alice", "s3cret-pass", "tok-abcdef", KEY, null);
+    GitCredentials credentials = new GitCredentials("alice", "s3cret-pass", null, KEY, null);
+    GitCredentials token = new GitCredentials(null, null, "tok-abcdef", null, null);
 
-    String redacted = credentials.redact("denied: password s3cret-pass, token tok-abcdef, key " + KEY + " (twice: s3cret-pass)");
+    String redacted = credentials.redact("denied: password s3cret-pass, key " + KEY + " (twice: s3cret-pass)");
 
     assertFalse(redacted.contains("s3cret-pass"), redacted);
-    assertFalse(redacted.contains("tok-abcdef"), redacted);
     assertFalse(redacted.contains("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"), redacted);
-    assertTrue(redacted.startsWith("denied: password ***, token ***"), redacted);
+    assertTrue(redacted.startsWith("denied: password ***, key ***"), redacted);
+    assertEquals("denied: token ***", token.redact("denied: token tok-abcdef"));
     assertNull(credentials.redact(null));
   }
 

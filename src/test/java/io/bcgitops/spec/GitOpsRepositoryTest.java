@@ -55,7 +55,9 @@ class GitOpsRepositoryTest {
   void pathThatIsAFileIsPathNotFound() {
     repo.write("apps.yaml", "x: 1\n");
 
-    assertThrows(PathNotFoundException.class, () -> new GitOpsRepository().scan(repo.root(), "apps.yaml"));
+    PathNotFoundException e = assertThrows(PathNotFoundException.class,
+        () -> new GitOpsRepository().scan(repo.root(), "apps.yaml"));
+    assertEquals("path 'apps.yaml' is a file, not a folder of apps", e.getMessage());
   }
 
   @Test
