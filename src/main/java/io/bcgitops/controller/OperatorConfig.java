@@ -43,7 +43,7 @@ public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allo
    * What one GitOpsSource's repository may cost the operator (README, "Limits").
    *
    * @param read what reading a revision's apps may cost
-   * @param fetch what one fetch may bring into the cache
+   * @param fetch what one fetch may download, and hold in memory while it indexes what it downloaded
    * @param maxTimeout the longest spec.timeout a source may ask for: a fetch holds one of the fetch threads that long
    * @param fetchThreads fetches that run at once
    * @param fetchThreadsPerNamespace fetches of one namespace that run at once: by default half the threads, so
@@ -71,6 +71,11 @@ public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allo
 
     private static long half(long threads) {
       return Math.max(1, threads / 2);
+    }
+
+    /** These settings with other fetch limits. */
+    public Git withFetch(FetchLimits other) {
+      return new Git(read, other, maxTimeout, fetchThreads, fetchThreadsPerNamespace, fetchQueue, namespaceAppBytes);
     }
 
     /** The longest spec.timeout allowed. */

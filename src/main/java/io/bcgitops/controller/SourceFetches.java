@@ -337,6 +337,8 @@ final class SourceFetches {
   private Outcome fetchAndRead(Request request, Instant asked) {
     long started = System.nanoTime();
     Instant due = asked.plus(request.interval());
+    // Reading the commit's apps is part of the fetch, and ends at its deadline too.
+    Instant deadline = Instant.now().plus(request.timeout());
     FetchedRevision revision;
     try {
       revision = fetcher.fetch(request.url(), request.ref(), request.credentials(), request.timeout(),
@@ -362,7 +364,7 @@ final class SourceFetches {
       return new Outcome(request.generation(), request.requestedAt(), due, request.path(), revision,
           previous.state(), null);
     }
-    try (GitCommitTree tree = revision.open()) {
+    try (GitCommitTree tree = revision.open(deadline)) {
       DesiredState state = repository.scan(tree, request.path(), limits);
       return new Outcome(request.generation(), request.requestedAt(), due, request.path(), revision, state, null);
     } catch (PathNotFoundException e) {
@@ -392,7 +394,7 @@ final class SourceFetches {
 
   private static void deleteCache(Path cache) {
     try {
-      GitFetcher.deleteRecursively(cache);
+      GitFetcher.deleteCache(cache);
     } catch (IOException e) {
       // Only a cache on the operator's own disk: never keep a source from being deleted because of it.
       LOG.warn("could not delete the git cache {}: {}", cache, e.getMessage());

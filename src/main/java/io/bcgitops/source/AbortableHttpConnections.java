@@ -42,11 +42,13 @@ import org.eclipse.jgit.transport.http.HttpConnectionFactory2;
  * ({@link java.net.HttpURLConnection}) cannot be closed while a read waits for the server's next
  * byte, which is how a slow server holds a fetch past any deadline.
  *
- * <p>Redirects, cookies and gzip stay JGit's own work, as with its default connection; request
- * bodies (a fetch's negotiation, a few KB) are sent once complete. Credentials are this class's
- * work: each request carries an Authorization header exactly when the fetch's {@link
- * CredentialScope} covers its URL, whoever else set one, and with credentials a redirect to
- * another origin is refused rather than followed.
+ * <p>What the server sends is counted against the fetch's budget; it is asked to send nothing
+ * compressed (JGit would inflate it past the count), and a response compressed anyway is refused.
+ * Redirects and cookies stay JGit's own work, as with its default connection; request bodies (a
+ * fetch's negotiation, a few KB) are sent once complete. Credentials are this class's work: each
+ * request carries an Authorization header exactly when the fetch's {@link CredentialScope} covers
+ * its URL, whoever else set one, and with credentials a redirect to another origin is refused
+ * rather than followed.
  */
 final class AbortableHttpConnections implements HttpConnectionFactory2 {
   /** One client per proxy, shared by every fetch: each client holds a selector thread. */
@@ -154,7 +156,8 @@ final class AbortableHttpConnections implements HttpConnectionFactory2 {
         String lower = name.toLowerCase(Locale.ROOT);
         // An Authorization header goes only where the scope allows, whoever set it: JGit adds one
         // to every request after a challenge, and a gitconfig's http.extraHeader to all of them.
-        if (!RESTRICTED.contains(lower) && !lower.equals("authorization")) {
+        // No gzip either: what the server sends is counted as JGit reads it.
+        if (!RESTRICTED.contains(lower) && !lower.equals("authorization") && !lower.equals("accept-encoding")) {
           request.setHeader(name, value);
         }
       });
@@ -276,7 +279,12 @@ final class AbortableHttpConnections implements HttpConnectionFactory2 {
     @Override
     public InputStream getInputStream() throws IOException {
       InputStream in = send().body();
-      return new FilterInputStream(in) {
+      String encoding = response.headers().firstValue("Content-Encoding").orElse("identity");
+      if (!"identity".equalsIgnoreCase(encoding.strip())) {
+        // JGit would inflate it past the budget, which counts the bytes as they arrive.
+        throw new IOException(url + " answered with Content-Encoding " + encoding + ", which was not asked for");
+      }
+      return new FilterInputStream(abort.budget().fromServer(in)) {
         @Override
         public void close() throws IOException {
           abort.closed(in);

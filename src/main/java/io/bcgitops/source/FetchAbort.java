@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ends one fetch from outside, at its deadline or when it grows past a limit: everything its
+ * Ends one fetch, at its deadline or when it goes past a limit of its {@link #budget}: everything its
  * transport opened (an HTTP response, an SSH session) is closed and its thread interrupted, so a
  * server that trickles a byte now and then holds it no longer. JGit's own timeout is per read,
  * which such a server never trips.
@@ -18,13 +18,20 @@ final class FetchAbort {
   enum Reason { DEADLINE, TOO_LARGE }
 
   private final Thread fetching;
+  private final FetchBudget budget;
   private final List<AutoCloseable> open = new ArrayList<>();
   private Reason reason;
   private boolean finished;
 
-  /** For the fetch running on the calling thread. */
-  FetchAbort() {
+  /** For the fetch running on the calling thread, within {@code limits}. */
+  FetchAbort(FetchLimits limits) {
     this.fetching = Thread.currentThread();
+    this.budget = new FetchBudget(limits, this);
+  }
+
+  /** What the fetch may still take: its transport counts what it reads from the server there. */
+  FetchBudget budget() {
+    return budget;
   }
 
   /** Closes {@code resource} when the fetch is ended (at once, if it already was). */

@@ -15,9 +15,12 @@ public record FetchedRevision(String revision, String commit, Path repository) {
     return new FetchedRevision(revision, commit, repository);
   }
 
-  /** The commit's files, read from the cache as they are asked for; close it when done. */
-  public GitCommitTree open() throws java.io.IOException {
-    return GitCommitTree.open(repository, commit);
+  /**
+   * The commit's files, read from the cache as they are asked for, by {@code deadline} (the
+   * fetch's: a read after it fails); close it when done.
+   */
+  public GitCommitTree open(java.time.Instant deadline) throws java.io.IOException {
+    return GitCommitTree.open(repository, commit, deadline);
   }
 
   /** The revision with the hash cut to 7 characters: {@code main@a1b2c3d}. */

@@ -6,6 +6,7 @@ import io.bcgitops.spec.RepositoryTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -40,26 +41,31 @@ public final class GitCommitTree implements RepositoryTree, AutoCloseable {
   private final Repository repository;
   private final ObjectReader reader;
   private final ObjectId root;
+  /** When reading must have ended: the fetch's deadline, which the reading is part of. */
+  private final Instant deadline;
   /** Each folder listed so far, by its tree id; a tree shared by two folders is charged once. */
   private final Map<ObjectId, Map<String, Entry>> trees = new HashMap<>();
   /** Folders and files resolved so far, by their real path, for {@link #list} and {@link #read}. */
   private final Map<String, ObjectId> resolved = new HashMap<>();
 
-  private GitCommitTree(Repository repository, ObjectId root) {
+  private GitCommitTree(Repository repository, ObjectId root, Instant deadline) {
     this.repository = repository;
     this.reader = repository.newObjectReader();
     this.root = root;
+    this.deadline = deadline;
   }
 
   /**
-   * The tree of {@code commit} in the repository at {@code gitDir}.
+   * The tree of {@code commit} in the repository at {@code gitDir}, read by {@code deadline}: a
+   * folder listing or file read after it fails.
    *
    * @throws IOException when the repository cannot be opened or does not hold that commit
    */
-  public static GitCommitTree open(Path gitDir, String commit) throws IOException {
+  public static GitCommitTree open(Path gitDir, String commit, Instant deadline) throws IOException {
     Repository repository = new FileRepositoryBuilder().setGitDir(gitDir.toFile()).setMustExist(true).build();
     try (RevWalk walk = new RevWalk(repository)) {
-      return new GitCommitTree(repository, walk.parseCommit(ObjectId.fromString(commit)).getTree().getId());
+      return new GitCommitTree(repository, walk.parseCommit(ObjectId.fromString(commit)).getTree().getId(),
+          deadline);
     } catch (IOException | RuntimeException e) {
       repository.close();
       throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
@@ -137,6 +143,7 @@ public final class GitCommitTree implements RepositoryTree, AutoCloseable {
 
   @Override
   public byte[] read(Node file) throws IOException {
+    inTime();
     return reader.open(resolved.get(file.path()), Constants.OBJ_BLOB).getCachedBytes((int) file.size());
   }
 
@@ -163,6 +170,7 @@ public final class GitCommitTree implements RepositoryTree, AutoCloseable {
     if (known != null) {
       return known;
     }
+    inTime();
     budget.bytes(reader.getObjectSize(tree, Constants.OBJ_TREE), where.isEmpty() ? "the root folder"
         : "the folder '" + where + "'");
     Map<String, Entry> entries = new HashMap<>();
@@ -176,6 +184,12 @@ public final class GitCommitTree implements RepositoryTree, AutoCloseable {
     return entries;
   }
 
+  private void inTime() throws IOException {
+    if (Instant.now().isAfter(deadline)) {
+      throw new IOException("the deadline (spec.timeout) passed before the apps were read");
+    }
+  }
+
   /** Where a symlink points; null when its target is too long to be a path. */
   private String symlinkTarget(ObjectId link, ReadBudget budget) throws IOException, RepositoryTooLargeException {
     long size;
@@ -187,6 +201,7 @@ public final class GitCommitTree implements RepositoryTree, AutoCloseable {
     if (size > MAX_SYMLINK_BYTES) {
       return null;
     }
+    inTime();
     budget.bytes(size, "a symlink");
     return new String(reader.open(link, Constants.OBJ_BLOB).getCachedBytes(MAX_SYMLINK_BYTES),
         StandardCharsets.UTF_8);

@@ -9,7 +9,7 @@ public class GitFetchException extends Exception {
     INVALID_REF,
     /** The branch, tag, semver range or commit is not in the repository. */
     REF_NOT_FOUND,
-    /** The fetch went past a limit of {@link FetchLimits}: an object or the pack too large. */
+    /** The fetch went past a limit of {@link FetchLimits}: the refs listed, the pack, an object, what it rebuilds. */
     TOO_LARGE,
     /** Anything else: unreachable host, timeout, no such repository. */
     FETCH

@@ -6,17 +6,16 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
-import java.time.Instant;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Collection;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -27,59 +26,53 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.eclipse.jgit.api.FetchCommand;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.errors.TooLargeObjectInPackException;
 import org.eclipse.jgit.errors.TransportException;
 import org.eclipse.jgit.internal.storage.file.FileRepository;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectIdRef;
 import org.eclipse.jgit.lib.ObjectInserter;
-import org.eclipse.jgit.lib.ProgressMonitor;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevObject;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.BasePackFetchConnection;
 import org.eclipse.jgit.transport.CredentialItem;
 import org.eclipse.jgit.transport.CredentialsProvider;
-import org.eclipse.jgit.transport.FetchResult;
+import org.eclipse.jgit.transport.FetchConnection;
 import org.eclipse.jgit.transport.PackParser;
-import org.eclipse.jgit.transport.RefSpec;
-import org.eclipse.jgit.transport.RemoteSession;
-import org.eclipse.jgit.transport.SshSessionFactory;
 import org.eclipse.jgit.transport.SshTransport;
-import org.eclipse.jgit.transport.TagOpt;
-import org.eclipse.jgit.transport.TrackingRefUpdate;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.TransportHttp;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
-import org.eclipse.jgit.util.FS;
 import org.semver4j.Semver;
 
 /**
- * Fetches one ref of a remote repository into a local cache (a bare repository: nothing is checked
- * out; {@link GitCommitTree} reads what the operator needs straight from the commit). The cache is
- * kept between calls, so each fetch after the first transfers only new objects; the first fetch of
- * a branch or tag takes its tip without the history before it (a shallow clone).
+ * Fetches the tip of one ref of a remote repository into a local cache: a bare repository holding
+ * that commit and nothing else (no history, nothing checked out; {@link GitCommitTree} reads what
+ * the operator needs straight from the commit), as Flux's source-controller does. Each fetch first
+ * asks the remote where the ref points (protocol v2 lists only that ref); when the cache holds
+ * that already, nothing is downloaded. Otherwise the tip alone (a shallow clone, depth 1) is
+ * fetched into a new repository beside the cache, which replaces the cache once complete: the
+ * cache never holds more than one fetch's pack, never needs a gc, and a failed fetch leaves it as
+ * it was.
  *
  * <p>A fetch is bounded whatever the remote does: the timeout is a deadline for the whole fetch
- * (its transport is closed there, however slowly the server trickles), the pack it may download
- * and every object in it are capped by {@link FetchLimits}, and no credential is written to the
- * cache (the remote's URL, which JGit writes into FETCH_HEAD, is stored without user info).
+ * (its transport is closed there, however slowly the server trickles, and JGit's work on what it
+ * received stops there too), what the server may send is capped by {@link FetchLimits}, and no
+ * credential is written to the cache.
  */
 public final class GitFetcher {
-  /** The cache's own section of its config. */
+  /** The cache's own section of its config: where it was fetched from, and what. */
   private static final String CONFIG_SECTION = "bcgitops";
-  /** How often the pack being downloaded is measured against {@link FetchLimits#fetchBytes()}. */
-  private static final Duration SIZE_CHECK = Duration.ofMillis(100);
-  /** Fires every fetch's deadline and size checks; its tasks only flag and interrupt, never block. */
+  /** Fires every fetch's deadline; its tasks only flag and interrupt, never block. */
   private static final ScheduledThreadPoolExecutor TIMER = timer();
 
   static {
@@ -121,28 +114,43 @@ public final class GitFetcher {
           + " " + ref.problem());
     }
     Remote remote = Remote.of(url, credentials);
-    Instant deadline = Instant.now().plus(timeout);
+    FetchAbort abort = new FetchAbort(limits);
+    ScheduledFuture<?> atDeadline = TIMER.schedule(() -> abort.abort(FetchAbort.Reason.DEADLINE),
+        timeout.toMillis(), TimeUnit.MILLISECONDS);
+    Path next = sibling(directory, ".next");
+    FetchedRevision fetched = null;
+    Exception failure = null;
     try {
-      return fetchInto(remote, ref, timeout, deadline, directory);
-    } catch (BrokenCacheException broken) {
-      // A crash can leave the cache broken (a stale lock, a half-written ref); it is only a cache.
-      try {
-        deleteRecursively(directory);
-      } catch (IOException e) {
-        throw new GitFetchException(GitFetchException.Kind.FETCH, "cannot reset the git cache: " + e.getMessage());
-      }
-      try {
-        return fetchInto(remote, ref, timeout, deadline, directory);
-      } catch (BrokenCacheException again) {
-        throw new GitFetchException(GitFetchException.Kind.FETCH, "the git cache is unusable even after a fresh"
-            + " clone: " + remote.credentials().redact(again.getMessage()));
-      }
+      fetched = fetchWithin(remote, ref, timeout, directory, next, abort);
+    } catch (GitFetchException | IOException | RuntimeException e) {
+      failure = e;
+    } finally {
+      atDeadline.cancel(false);
     }
+    FetchAbort.Reason ended = abort.finish();
+    deleteQuietly(next); // moved into place when the fetch succeeded
+    if (failure == null) {
+      return fetched;
+    }
+    if (ended == FetchAbort.Reason.DEADLINE) {
+      throw new GitFetchException(GitFetchException.Kind.FETCH, "fetching " + ref + " from " + remote.safeUrl()
+          + " did not finish within " + Durations.format(timeout) + " (spec.timeout) and was stopped; the server is"
+          + " slow or not answering");
+    }
+    FetchBudget.Exceeded exceeded = abort.budget().exceeded();
+    if (ended == FetchAbort.Reason.TOO_LARGE && exceeded != null) {
+      throw new GitFetchException(GitFetchException.Kind.TOO_LARGE, "fetching " + ref + " from " + remote.safeUrl()
+          + " was stopped: " + exceeded.message());
+    }
+    if (failure instanceof GitFetchException e) {
+      throw e;
+    }
+    throw classify(failure, remote, ref);
   }
 
   /**
-   * The remote as JGit is given it: a URL without user info (JGit writes it into FETCH_HEAD), and
-   * the credentials, from the Secret or else from the URL's user info.
+   * The remote as JGit is given it: a URL without user info (JGit puts the URL into its messages),
+   * and the credentials, from the Secret or else from the URL's user info.
    *
    * @param url what JGit fetches from
    * @param safeUrl the URL for messages: its user info redacted
@@ -174,210 +182,217 @@ public final class GitFetcher {
     }
   }
 
-  /** The local side failed: the cache must be cloned again. */
-  private static final class BrokenCacheException extends Exception {
-    BrokenCacheException(String message, Throwable cause) {
-      super(message, cause);
-    }
-  }
-
-  private FetchedRevision fetchInto(Remote remote, GitReference ref, Duration timeout, Instant deadline,
-      Path directory) throws GitFetchException, BrokenCacheException {
-    Duration left = Duration.between(Instant.now(), deadline);
-    if (left.isNegative() || left.isZero()) {
-      throw timedOut(remote, ref, timeout);
-    }
-    try (Repository repository = openOrInit(directory, remote.url());
-        Git git = new Git(repository);
-        Authentication auth = new Authentication(remote.credentials(), CredentialScope.of(remote.url(),
-            remote.credentials().http()), directory.resolveSibling(directory.getFileName() + ".ssh"))) {
-      FetchResult fetched = fetchBounded(git, remote, ref, auth, timeout, left);
-      for (TrackingRefUpdate update : fetched.getTrackingRefUpdates()) {
-        if (!UPDATED.contains(update.getResult())) {
-          throw new BrokenCacheException("updating " + update.getLocalName() + " failed: " + update.getResult(), null);
-        }
+  /**
+   * Asks the remote where the ref points and, unless the cache holds that already, fetches its
+   * tip into {@code next}, which then replaces the cache. All of it runs before the deadline: at
+   * the deadline the transport is closed and JGit stops at its next object.
+   */
+  private FetchedRevision fetchWithin(Remote remote, GitReference ref, Duration timeout, Path directory, Path next,
+      FetchAbort abort) throws GitFetchException, IOException {
+    String urlHash = sha256(remote.url());
+    CachedTip cached = CachedTip.in(directory, urlHash);
+    deleteRecursively(next); // left by a crash
+    ObjectId commit;
+    Ref wanted;
+    try (Repository repository = repositoryAt(next, abort.budget());
+        Authentication auth = new Authentication(remote.credentials(),
+            CredentialScope.of(remote.url(), remote.credentials().http()), sibling(directory, ".ssh"));
+        Transport transport = open(repository, remote, auth, timeout, abort);
+        FetchConnection connection = transport.openFetch(List.of(), refPrefix(ref))) {
+      wanted = wanted(connection, ref, remote);
+      if (cached != null && cached.ref().equals(wanted.getName()) && cached.object().equals(wanted.getObjectId())) {
+        return FetchedRevision.of(revisionName(ref, wanted), cached.commit().name(), directory);
       }
+      if (!(connection instanceof BasePackFetchConnection)) {
+        throw new GitFetchException(GitFetchException.Kind.FETCH, remote.safeUrl() + " offers only git's \"dumb\""
+            + " HTTP protocol, which the operator does not fetch from (as Flux): serve the repository with git's"
+            + " smart HTTP protocol (git http-backend), or over SSH");
+      }
+      repository.create(true); // only now: a fetch with nothing new writes nothing
       try {
-        String refName = ref.kind() == GitReference.Kind.SEMVER ? highestTagIn(repository, ref.value()) : ref.value();
-        ObjectId commit = resolveCommit(repository, ref, refName, remote.safeUrl());
-        repackIfTooManyPacks(git);
-        return FetchedRevision.of(ref.kind() == GitReference.Kind.COMMIT ? null : refName, commit.name(), directory);
-      } catch (IOException | RuntimeException e) {
-        throw new BrokenCacheException("reading the fetched refs failed: " + e.getMessage(), e);
-      }
-    } catch (IOException | UncheckedIOException e) {
-      throw new BrokenCacheException("opening the cache failed: " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Runs the fetch on this thread, ended from the timer at the deadline or once the pack it
-   * downloads grows past {@link FetchLimits#fetchBytes()}.
-   */
-  private FetchResult fetchBounded(Git git, Remote remote, GitReference ref, Authentication auth, Duration timeout,
-      Duration left) throws GitFetchException, BrokenCacheException {
-    FetchAbort abort = new FetchAbort();
-    Path objects = git.getRepository().getDirectory().toPath().resolve("objects");
-    long packsBefore = bytesOf(objects.resolve("pack"), "*.pack");
-    ScheduledFuture<?> atDeadline = TIMER.schedule(() -> abort.abort(FetchAbort.Reason.DEADLINE),
-        left.toMillis(), TimeUnit.MILLISECONDS);
-    ScheduledFuture<?> sizeCheck = TIMER.scheduleWithFixedDelay(() -> {
-      if (bytesOf(objects, "incoming_*") > limits.fetchBytes().value()) {
-        abort.abort(FetchAbort.Reason.TOO_LARGE);
-      }
-    }, SIZE_CHECK.toMillis(), SIZE_CHECK.toMillis(), TimeUnit.MILLISECONDS);
-    FetchResult result = null;
-    Exception failure = null;
-    try {
-      result = fetchRefs(git, remote.url(), ref, auth, timeout, abort);
-    } catch (GitAPIException | IOException | RuntimeException e) {
-      failure = e;
-    } finally {
-      atDeadline.cancel(false);
-      sizeCheck.cancel(false);
-    }
-    FetchAbort.Reason ended = abort.finish();
-    if (ended == FetchAbort.Reason.DEADLINE) {
-      throw timedOut(remote, ref, timeout);
-    }
-    if (ended == FetchAbort.Reason.TOO_LARGE || failure == null
-        && bytesOf(objects.resolve("pack"), "*.pack") - packsBefore > limits.fetchBytes().value()) {
-      // Downloaded faster than measured while it ran: the pack is there, and is dropped with the cache.
-      deleteQuietly(git.getRepository().getDirectory().toPath());
-      throw new GitFetchException(GitFetchException.Kind.TOO_LARGE, "fetching " + ref + " from " + remote.safeUrl()
-          + " was stopped: its pack is larger than " + limits.fetchBytes().amount() + ", the limit "
-          + limits.fetchBytes().setting() + " sets");
-    }
-    if (failure == null) {
-      return result;
-    }
-    if (failure instanceof JGitInternalException
-        && String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT).contains("lock")) {
-      throw new BrokenCacheException(failure.getMessage(), failure);
-    }
-    throw classify(failure, remote, ref);
-  }
-
-  private static GitFetchException timedOut(Remote remote, GitReference ref, Duration timeout) {
-    return new GitFetchException(GitFetchException.Kind.FETCH, "fetching " + ref + " from " + remote.safeUrl()
-        + " did not finish within " + Durations.format(timeout) + " (spec.timeout) and was stopped; the server is"
-        + " slow or not answering");
-  }
-
-  /**
-   * The bytes of the files in a folder matching a glob: the packs being received (JGit writes
-   * them as objects/incoming_*.pack until complete), or those in objects/pack.
-   */
-  private static long bytesOf(Path folder, String glob) {
-    long total = 0;
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, glob)) {
-      for (Path file : files) {
-        try {
-          total += Files.size(file);
-        } catch (IOException gone) {
-          // Renamed into place, or removed, since listed.
+        connection.fetch(new FetchProgress(abort), List.of(wanted), Set.of(), null);
+      } catch (TransportException e) {
+        if (ref.kind() == GitReference.Kind.COMMIT && !abort.budget().packStarted()) {
+          // Refused before any pack: git says "not our ref", JGit's server only hangs up.
+          throw new GitFetchException(GitFetchException.Kind.REF_NOT_FOUND, ref + " not found in "
+              + remote.safeUrl() + ", or the server does not let clients fetch a commit by its id (that takes"
+              + " protocol v2, or uploadpack.allowReachableSHA1InWant): "
+              + remote.credentials().redact(rootMessage(e)));
         }
+        throw e;
       }
-    } catch (IOException | RuntimeException e) {
-      return total;
+      commit = commitOf(repository, wanted, ref, remote.safeUrl());
+      record(repository, urlHash, wanted, commit);
     }
-    return total;
+    deleteRecursively(directory);
+    Files.move(next, directory, StandardCopyOption.ATOMIC_MOVE);
+    return FetchedRevision.of(revisionName(ref, wanted), commit.name(), directory);
+  }
+
+  /**
+   * What the cache holds: the remote's ref and the object it pointed to when it was fetched, and
+   * that object's commit.
+   */
+  private record CachedTip(String ref, ObjectId object, ObjectId commit) {
+    /**
+     * The cache's tip, when it was fetched from this URL and its commit is there; null otherwise (no
+     * cache yet, one of another URL or of an earlier version, a crash's leftovers): a cache that
+     * cannot be read is only a cache, fetched again.
+     */
+    static CachedTip in(Path directory, String urlHash) {
+      if (!Files.isRegularFile(directory.resolve(Constants.CONFIG), LinkOption.NOFOLLOW_LINKS)) {
+        return null;
+      }
+      try (Repository repository = new FileRepositoryBuilder().setGitDir(directory.toFile()).setBare()
+          .setMustExist(true).build(); RevWalk walk = new RevWalk(repository)) {
+        StoredConfig config = repository.getConfig();
+        String ref = config.getString(CONFIG_SECTION, null, "ref");
+        String object = config.getString(CONFIG_SECTION, null, "object");
+        String commit = config.getString(CONFIG_SECTION, null, "commit");
+        if (!urlHash.equals(config.getString(CONFIG_SECTION, null, "url-sha256")) || ref == null
+            || !ObjectId.isId(object) || !ObjectId.isId(commit)) {
+          return null;
+        }
+        walk.parseCommit(ObjectId.fromString(commit));
+        return new CachedTip(ref, ObjectId.fromString(object), ObjectId.fromString(commit));
+      } catch (IOException | RuntimeException unreadable) {
+        return null;
+      }
+    }
+  }
+
+  /**
+   * The bare repository {@code directory} will be, whose fetches stay within the budget; not
+   * created yet (JGit reads nothing of it to list the remote's refs).
+   */
+  private Repository repositoryAt(Path directory, FetchBudget budget) throws IOException {
+    FileRepositoryBuilder builder = new FileRepositoryBuilder().setGitDir(directory.toFile()).setBare();
+    builder.setup();
+    return new LimitedRepository(builder, limits.objectBytes().value(), budget);
+  }
+
+  private static Transport open(Repository repository, Remote remote, Authentication auth, Duration timeout,
+      FetchAbort abort) throws IOException, GitFetchException {
+    URIish uri;
+    try {
+      uri = new URIish(remote.url());
+    } catch (URISyntaxException e) {
+      throw new GitFetchException(GitFetchException.Kind.FETCH, "'" + remote.safeUrl() + "' is not a git URL: "
+          + remote.credentials().redact(e.getMessage()));
+    }
+    Transport transport = Transport.open(repository, uri);
+    transport.setTimeout((int) Math.max(1, timeout.toSeconds())); // per read; the deadline is the fetch's
+    transport.setCredentialsProvider(auth.credentialsProvider());
+    // The tip alone: with the history, a fetch would cost time and disk in proportion to the repository's age.
+    transport.setDepth(1);
+    transport.setFetchThin(false); // a thin pack has deltas on objects the client has: a new repository has none
+    transport.setObjectChecker(abort.budget().checker());
+    auth.configure(transport, abort);
+    return transport;
+  }
+
+  /** What the remote lists, in protocol v2: the ref asked for; for a commit, HEAD alone (the list cannot be empty). */
+  private static String refPrefix(GitReference ref) {
+    return switch (ref.kind()) {
+      case BRANCH -> Constants.R_HEADS + ref.value();
+      case TAG -> Constants.R_TAGS + ref.value();
+      case SEMVER -> Constants.R_TAGS;
+      case COMMIT -> Constants.HEAD;
+    };
+  }
+
+  /** The remote's ref {@code ref} names (for semver, its highest tag in the range; a commit is asked for by id). */
+  private static Ref wanted(FetchConnection connection, GitReference ref, Remote remote) throws GitFetchException {
+    Ref found = switch (ref.kind()) {
+      case BRANCH -> connection.getRef(Constants.R_HEADS + ref.value());
+      case TAG -> connection.getRef(Constants.R_TAGS + ref.value());
+      case SEMVER -> highestTagIn(connection.getRefs(), ref.value());
+      case COMMIT -> new ObjectIdRef.Unpeeled(Ref.Storage.NETWORK, ref.value(), ObjectId.fromString(ref.value()));
+    };
+    if (found == null || found.getObjectId() == null) {
+      throw new GitFetchException(GitFetchException.Kind.REF_NOT_FOUND, ref + " not found in " + remote.safeUrl());
+    }
+    return found;
+  }
+
+  private static Ref highestTagIn(Collection<Ref> refs, String range) throws GitFetchException {
+    Optional<Map.Entry<Semver, Ref>> best = refs.stream()
+        .filter(r -> r.getName().startsWith(Constants.R_TAGS))
+        .flatMap(r -> {
+          String tag = r.getName().substring(Constants.R_TAGS.length());
+          Semver version = Semver.parse(tag.startsWith("v") ? tag.substring(1) : tag);
+          return version == null ? Stream.empty() : Stream.of(Map.entry(version, r));
+        })
+        .filter(entry -> entry.getKey().satisfies(range))
+        .max(Map.Entry.comparingByKey(Comparator.naturalOrder()));
+    return best.map(Map.Entry::getValue).orElseThrow(() -> new GitFetchException(GitFetchException.Kind.REF_NOT_FOUND,
+        "no tag matches the semver range '" + range + "'"));
+  }
+
+  /** The revision's name: the branch or tag (for semver, the tag picked); none for a commit. */
+  private static String revisionName(GitReference ref, Ref wanted) {
+    return switch (ref.kind()) {
+      case BRANCH, TAG -> ref.value();
+      case SEMVER -> wanted.getName().substring(Constants.R_TAGS.length());
+      case COMMIT -> null;
+    };
+  }
+
+  /** The commit the fetched ref points to (through an annotated tag, if it is one). */
+  private static ObjectId commitOf(Repository repository, Ref wanted, GitReference ref, String url)
+      throws IOException, GitFetchException {
+    try (RevWalk walk = new RevWalk(repository)) {
+      RevObject peeled = walk.peel(walk.parseAny(wanted.getObjectId()));
+      if (!(peeled instanceof RevCommit)) {
+        throw new GitFetchException(GitFetchException.Kind.REF_NOT_FOUND, ref + " in " + url + " is not a commit");
+      }
+      return peeled.getId();
+    }
+  }
+
+  /** Writes down what the repository holds, for the next fetch to compare with the remote. */
+  private static void record(Repository repository, String urlHash, Ref wanted, ObjectId commit) throws IOException {
+    RefUpdate head = repository.updateRef(Constants.HEAD, true);
+    head.setNewObjectId(commit);
+    RefUpdate.Result result = head.forceUpdate();
+    if (result != RefUpdate.Result.NEW && result != RefUpdate.Result.FORCED) {
+      throw new IOException("updating HEAD of the git cache failed: " + result);
+    }
+    StoredConfig config = repository.getConfig();
+    config.setString(CONFIG_SECTION, null, "url-sha256", urlHash);
+    config.setString(CONFIG_SECTION, null, "ref", wanted.getName());
+    config.setString(CONFIG_SECTION, null, "object", wanted.getObjectId().name());
+    config.setString(CONFIG_SECTION, null, "commit", commit.name());
+    config.save();
+  }
+
+  /** A folder beside the cache, named after it: the next fetch's repository, SSH keys. */
+  private static Path sibling(Path directory, String suffix) {
+    return directory.resolveSibling(directory.getFileName() + suffix);
   }
 
   private static void deleteQuietly(Path directory) {
     try {
       deleteRecursively(directory);
     } catch (IOException e) {
-      // The next fetch finds the cache unusable and starts it again.
+      // The next fetch deletes it first.
     }
   }
 
   /**
-   * Each fetch that brings something new writes a pack of its own, and every fetch and checkout
-   * loads and searches the index of every pack; JGit's own gc merges them only at 50
-   * (gc.autoPackLimit). The cache is repacked into one pack once it holds more than this many, so
-   * that an operator fetching new commits for months keeps a few packs, not dozens.
-   */
-  static final int MAX_PACKS = 4;
-
-  /** Repacks the cache into one pack when it holds more than {@link #MAX_PACKS}; housekeeping, so a failure is ignored. */
-  private static void repackIfTooManyPacks(Git git) {
-    Path packs = git.getRepository().getDirectory().toPath().resolve("objects").resolve("pack");
-    try (Stream<Path> files = Files.list(packs)) {
-      if (files.filter(f -> f.getFileName().toString().endsWith(".pack")).count() <= MAX_PACKS) {
-        return;
-      }
-    } catch (IOException | UncheckedIOException e) {
-      return;
-    }
-    try {
-      // JGit keeps replaced packs for an hour (gc.prunePackExpire) for readers that may still use
-      // them; this cache has one reader, the fetch that repacks it.
-      git.getRepository().getConfig().setString("gc", null, "prunePackExpire", "now");
-      // Bitmaps serve clones of this repository; nothing fetches from the cache.
-      git.getRepository().getConfig().setBoolean("pack", null, "buildBitmaps", false);
-      git.gc().setPreserveOldPacks(false).call();
-    } catch (GitAPIException | RuntimeException e) {
-      // The next fetch tries again; the checkout is done and the cache still valid.
-    }
-  }
-
-  /** Results of a ref update that leave the ref where the remote has it. */
-  private static final Set<RefUpdate.Result> UPDATED = EnumSet.of(RefUpdate.Result.NEW, RefUpdate.Result.FORCED,
-      RefUpdate.Result.FAST_FORWARD, RefUpdate.Result.NO_CHANGE, RefUpdate.Result.RENAMED);
-
-  /**
-   * Opens the cache, or starts an empty one. The URL itself is not stored, only its hash: a cache
-   * fetched from another URL is started again, so that nothing of the other repository (a commit
-   * of a fork, say) can be resolved. A cache of an earlier version (a checkout, with a .git folder)
-   * is started again too.
-   */
-  private Repository openOrInit(Path directory, String url) throws IOException {
-    String urlHash = sha256(url);
-    if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
-      if (Files.isRegularFile(directory.resolve("HEAD")) && Files.isDirectory(directory.resolve("objects"))) {
-        Repository repository = null;
-        try {
-          repository = open(directory);
-          repository.getRefDatabase().getRefs();
-          if (urlHash.equals(repository.getConfig().getString(CONFIG_SECTION, null, "url-sha256"))) {
-            return repository;
-          }
-        } catch (IOException | RuntimeException corrupt) {
-          // A cache that cannot be read (a crash mid-write, a full disk) is only a cache: start again.
-        }
-        if (repository != null) {
-          repository.close();
-        }
-      }
-      deleteRecursively(directory);
-    }
-    Files.createDirectories(directory);
-    Repository repository = open(directory);
-    repository.create(true);
-    StoredConfig config = repository.getConfig();
-    config.setString(CONFIG_SECTION, null, "url-sha256", urlHash);
-    config.save();
-    return repository;
-  }
-
-  private Repository open(Path directory) throws IOException {
-    FileRepositoryBuilder builder = new FileRepositoryBuilder().setGitDir(directory.toFile()).setBare();
-    builder.setup();
-    return new LimitedRepository(builder, limits.objectBytes().value());
-  }
-
-  /**
-   * The cache, whose fetches refuse a pack with an object over the limit before holding any of it:
-   * JGit inflates a folder listing, a commit, or the base of a delta whole into memory while it
-   * indexes a pack, so one object of a few GB (a few MB on the wire) would exhaust the heap.
+   * A repository whose fetches stay within the budget: a pack with an object over the limit is
+   * refused before any of it is held (JGit inflates a folder listing, a commit, or the base of a
+   * delta whole into memory while it indexes a pack), and the pack itself is read through the
+   * budget, which checks its object count and counts its bytes.
    */
   private static final class LimitedRepository extends FileRepository {
     private final long maxObjectBytes;
+    private final FetchBudget budget;
 
-    LimitedRepository(FileRepositoryBuilder options, long maxObjectBytes) throws IOException {
+    LimitedRepository(FileRepositoryBuilder options, long maxObjectBytes, FetchBudget budget) throws IOException {
       super(options);
       this.maxObjectBytes = maxObjectBytes;
+      this.budget = budget;
     }
 
     @Override
@@ -391,7 +406,7 @@ public final class GitFetcher {
 
         @Override
         public PackParser newPackParser(InputStream in) throws IOException {
-          PackParser parser = inserter.newPackParser(in);
+          PackParser parser = inserter.newPackParser(budget.pack(in));
           parser.setMaxObjectSizeLimit(maxObjectBytes);
           return parser;
         }
@@ -404,76 +419,6 @@ public final class GitFetcher {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
-    }
-  }
-
-  private static FetchResult fetchRefs(Git git, String url, GitReference ref, Authentication auth, Duration timeout,
-      FetchAbort abort) throws GitAPIException, IOException {
-    List<RefSpec> specs = switch (ref.kind()) {
-      case BRANCH -> List.of(new RefSpec("+refs/heads/" + ref.value() + ":refs/remotes/origin/" + ref.value()));
-      case TAG -> List.of(new RefSpec("+refs/tags/" + ref.value() + ":refs/tags/" + ref.value()));
-      case SEMVER -> List.of(new RefSpec("+refs/tags/*:refs/tags/*"));
-      case COMMIT -> List.of(new RefSpec("+refs/heads/*:refs/remotes/origin/*"), new RefSpec("+refs/tags/*:refs/tags/*"));
-    };
-    FetchCommand fetch = git.fetch()
-        .setRemote(url)
-        .setRefSpecs(specs)
-        .setTagOpt(TagOpt.NO_TAGS)
-        .setRemoveDeletedRefs(true)
-        .setTimeout((int) Math.max(1, timeout.toSeconds()))
-        .setProgressMonitor(new CancelledOnAbort(abort))
-        .setCredentialsProvider(auth.credentialsProvider())
-        .setTransportConfigCallback(transport -> auth.configure(transport, abort));
-    Repository repository = git.getRepository();
-    if (ref.kind() == GitReference.Kind.COMMIT) {
-      // Any commit of the history may be asked for, also one older than where a first clone stopped.
-      fetch.setUnshallow(!repository.getObjectDatabase().getShallowCommits().isEmpty());
-    } else if (repository.getRefDatabase().getRefsByPrefix(Constants.R_REFS).isEmpty()) {
-      // The first clone takes the tip alone. With the history, it would cost time and disk in
-      // proportion to the repository's age, and so would every later fetch: JGit walks all local
-      // commits while it negotiates over ssh, git:// and file://. Later fetches take no depth (with
-      // one, JGit transfers even when nothing changed) and bring only the commits since.
-      fetch.setDepth(1);
-    }
-    return fetch.call();
-  }
-
-  private static String highestTagIn(Repository repository, String range) throws IOException, GitFetchException {
-    Optional<Map.Entry<Semver, String>> best = repository.getRefDatabase().getRefsByPrefix("refs/tags/").stream()
-        .map(r -> r.getName().substring("refs/tags/".length()))
-        .flatMap(tag -> {
-          Semver version = Semver.parse(tag.startsWith("v") ? tag.substring(1) : tag);
-          return version == null ? Stream.empty() : Stream.of(Map.entry(version, tag));
-        })
-        .filter(entry -> entry.getKey().satisfies(range))
-        .max(Map.Entry.comparingByKey(Comparator.naturalOrder()));
-    return best.map(Map.Entry::getValue).orElseThrow(() -> new GitFetchException(GitFetchException.Kind.REF_NOT_FOUND,
-        "no tag matches the semver range '" + range + "'"));
-  }
-
-  private static ObjectId resolveCommit(Repository repository, GitReference ref, String refName, String url)
-      throws IOException, GitFetchException {
-    ObjectId id;
-    if (ref.kind() == GitReference.Kind.COMMIT) {
-      if (!ObjectId.isId(refName)) {
-        throw new GitFetchException(GitFetchException.Kind.REF_NOT_FOUND,
-            "commit '" + refName + "' is not a full 40-character sha1");
-      }
-      id = ObjectId.fromString(refName);
-    } else {
-      String local = (ref.kind() == GitReference.Kind.BRANCH ? "refs/remotes/origin/" : "refs/tags/") + refName;
-      Ref found = repository.exactRef(local);
-      Ref peeled = found == null ? null : repository.getRefDatabase().peel(found);
-      id = peeled == null ? null : peeled.getPeeledObjectId() != null ? peeled.getPeeledObjectId() : peeled.getObjectId();
-    }
-    if (id == null || !repository.getObjectDatabase().has(id)) {
-      throw new GitFetchException(GitFetchException.Kind.REF_NOT_FOUND, ref + " not found in " + url);
-    }
-    try (RevWalk walk = new RevWalk(repository)) {
-      RevCommit commit = walk.parseCommit(id);
-      return commit.getId();
-    } catch (org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
-      throw new GitFetchException(GitFetchException.Kind.REF_NOT_FOUND, ref + " in " + url + " is not a commit");
     }
   }
 
@@ -512,73 +457,6 @@ public final class GitFetcher {
     }
     String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     return message.equals(e.getMessage()) || e.getMessage() == null ? message : e.getMessage() + " (" + message + ")";
-  }
-
-  /**
-   * SSH sessions of one fetch, each closed when the fetch is ended: at the deadline the handshake
-   * (which JGit bounds only by sshd's own two minutes) is interrupted, and a session that trickles
-   * is disconnected.
-   */
-  private static final class AbortableSshSessions extends SshSessionFactory {
-    private final SshSessionFactory delegate;
-    private final FetchAbort abort;
-
-    AbortableSshSessions(SshSessionFactory delegate, FetchAbort abort) {
-      this.delegate = delegate;
-      this.abort = abort;
-    }
-
-    @Override
-    public RemoteSession getSession(URIish uri, CredentialsProvider credentialsProvider, FS fs, int tms)
-        throws TransportException {
-      RemoteSession session = delegate.getSession(uri, credentialsProvider, fs, tms);
-      abort.closeOnAbort(session::disconnect);
-      return session;
-    }
-
-    @Override
-    public String getType() {
-      return delegate.getType();
-    }
-
-    @Override
-    public void releaseSession(RemoteSession session) {
-      delegate.releaseSession(session);
-    }
-  }
-
-  /** Tells JGit's pack parser, which asks between objects, that the fetch was ended. */
-  private static final class CancelledOnAbort implements ProgressMonitor {
-    private final FetchAbort abort;
-
-    CancelledOnAbort(FetchAbort abort) {
-      this.abort = abort;
-    }
-
-    @Override
-    public boolean isCancelled() {
-      return abort.aborted();
-    }
-
-    @Override
-    public void start(int totalTasks) {
-    }
-
-    @Override
-    public void beginTask(String title, int totalWork) {
-    }
-
-    @Override
-    public void update(int completed) {
-    }
-
-    @Override
-    public void endTask() {
-    }
-
-    @Override
-    public void showDuration(boolean enabled) {
-    }
   }
 
   /**
@@ -680,6 +558,13 @@ public final class GitFetcher {
         deleteRecursively(sshDirectory);
       }
     }
+  }
+
+  /** Deletes a cache and what a fetch keeps beside it (the next fetch's repository, SSH keys), as a crash left them. */
+  public static void deleteCache(Path directory) throws IOException {
+    deleteRecursively(sibling(directory, ".next"));
+    deleteRecursively(sibling(directory, ".ssh"));
+    deleteRecursively(directory);
   }
 
   /** Deletes a folder and everything in it; a missing folder is fine. */

@@ -9,6 +9,7 @@ import io.bcgitops.spec.GitOpsRepository;
 import io.bcgitops.spec.RepositoryLimits;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -106,7 +107,7 @@ final class GitFetchBenchmark implements Benchmark {
     long started = System.nanoTime();
     FetchedRevision fetched = fetcher.fetch(origin.url(), GitReference.branch("main"), GitCredentials.NONE, TIMEOUT,
         cache);
-    try (GitCommitTree tree = fetched.open()) {
+    try (GitCommitTree tree = fetched.open(Instant.now().plus(TIMEOUT))) {
       // What a checkout gives git's side: the apps' files. GitFetcher checks nothing out.
       new GitOpsRepository().scan(tree, "apps", RepositoryLimits.DEFAULTS);
     }

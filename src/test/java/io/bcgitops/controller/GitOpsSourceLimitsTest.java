@@ -10,7 +10,6 @@ import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.source.FetchLimits;
 import io.bcgitops.spec.GitOpsRepository;
-import io.bcgitops.spec.Limit;
 import io.bcgitops.spec.RepositoryLimits;
 import io.bcgitops.testing.GitTrees;
 import io.bcgitops.testing.Tarpit;
@@ -113,11 +112,8 @@ class GitOpsSourceLimitsTest extends OperatorTestBase {
     repo = TestRepo.create(tmp.resolve("repo"));
     repo.write("apps/web/app.yaml", app("web", "1.0")).write("docs/manual.txt", "m".repeat(64 * 1024));
     repo.commit("a manual of 64 KiB");
-    OperatorConfig.Git defaults = OperatorConfig.Git.DEFAULTS;
-    startOperator(OperatorHarness.Controllers.SOURCES_WITH_READY_APPS, new OperatorConfig.Git(
-        RepositoryLimits.DEFAULTS, new FetchLimits(Limit.bytes("BCGITOPS_GIT_MAX_OBJECT_BYTES", 32 * 1024),
-        FetchLimits.DEFAULTS.fetchBytes()), defaults.maxTimeout(), defaults.fetchThreads(),
-        defaults.fetchThreadsPerNamespace(), defaults.fetchQueue(), defaults.namespaceAppBytes()));
+    startOperator(OperatorHarness.Controllers.SOURCES_WITH_READY_APPS,
+        OperatorConfig.Git.DEFAULTS.withFetch(FetchLimits.DEFAULTS.withObjectBytes(32 * 1024)));
 
     operator.createSource(ns, "docs", repo.fileUrl(), spec -> { });
 
@@ -126,6 +122,27 @@ class GitOpsSourceLimitsTest extends OperatorTestBase {
         .contains("larger than 32 KiB, the limit BCGITOPS_GIT_MAX_OBJECT_BYTES sets"));
     assertEquals("True", condition(source, "FetchFailed").orElseThrow().getStatus());
     assertEquals("True", condition(source, "Stalled").orElseThrow().getStatus());
+    assertEquals(List.of(), operator.apps(ns));
+  }
+
+  @Test
+  void aPackOfMoreObjectsThanTheLimitIsRepositoryTooLarge() {
+    repo = TestRepo.create(tmp.resolve("repo"));
+    repo.write("apps/web/app.yaml", app("web", "1.0"));
+    for (int i = 0; i < 20; i++) {
+      repo.write("junk/" + i, String.valueOf(i));
+    }
+    repo.commit("20 small files");
+    startOperator(OperatorHarness.Controllers.SOURCES_WITH_READY_APPS,
+        OperatorConfig.Git.DEFAULTS.withFetch(FetchLimits.DEFAULTS.withObjects(10)));
+
+    operator.createSource(ns, "junk", repo.fileUrl(), spec -> { });
+
+    GitOpsSource source = operator.awaitReady(ns, "junk", "RepositoryTooLarge");
+    assertTrue(condition(source, "Ready").orElseThrow().getMessage()
+        .contains("its pack holds 26 objects, more than 10, the limit BCGITOPS_GIT_MAX_OBJECTS sets"),
+        condition(source, "Ready").orElseThrow().getMessage());
+    assertEquals("True", condition(source, "FetchFailed").orElseThrow().getStatus());
     assertEquals(List.of(), operator.apps(ns));
   }
 

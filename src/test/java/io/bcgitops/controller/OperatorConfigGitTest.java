@@ -18,11 +18,14 @@ class OperatorConfigGitTest {
 
   @Test
   void everyLimitIsRead() {
-    OperatorConfig.Git git = OperatorConfig.fromEnvironment(Map.of(
-        "BCGITOPS_MAX_APPS", "50", "BCGITOPS_MAX_SPEC_BYTES", "64Ki", "BCGITOPS_MAX_READ_BYTES", "1048576",
-        "BCGITOPS_MAX_TREE_DEPTH", "8", "BCGITOPS_MAX_TREE_ENTRIES", "5000", "BCGITOPS_GIT_MAX_OBJECT_BYTES", "1Mi",
-        "BCGITOPS_GIT_MAX_FETCH_BYTES", "1Gi", "BCGITOPS_GIT_MAX_TIMEOUT", "90s", "BCGITOPS_GIT_FETCH_THREADS", "2",
-        "BCGITOPS_GIT_FETCH_QUEUE", "10")).git();
+    OperatorConfig.Git git = OperatorConfig.fromEnvironment(Map.ofEntries(
+        Map.entry("BCGITOPS_MAX_APPS", "50"), Map.entry("BCGITOPS_MAX_SPEC_BYTES", "64Ki"),
+        Map.entry("BCGITOPS_MAX_READ_BYTES", "1048576"), Map.entry("BCGITOPS_MAX_TREE_DEPTH", "8"),
+        Map.entry("BCGITOPS_MAX_TREE_ENTRIES", "5000"), Map.entry("BCGITOPS_GIT_MAX_OBJECT_BYTES", "1Mi"),
+        Map.entry("BCGITOPS_GIT_MAX_FETCH_BYTES", "1Gi"), Map.entry("BCGITOPS_GIT_MAX_OBJECTS", "5000"),
+        Map.entry("BCGITOPS_GIT_MAX_REFS_BYTES", "64Ki"), Map.entry("BCGITOPS_GIT_MAX_INFLATED_BYTES", "4Mi"),
+        Map.entry("BCGITOPS_GIT_MAX_TIMEOUT", "90s"), Map.entry("BCGITOPS_GIT_FETCH_THREADS", "2"),
+        Map.entry("BCGITOPS_GIT_FETCH_QUEUE", "10"))).git();
 
     assertEquals(50, git.read().apps().value());
     assertEquals(64 * 1024, git.read().specBytes().value());
@@ -31,6 +34,9 @@ class OperatorConfigGitTest {
     assertEquals(5000, git.read().treeEntries().value());
     assertEquals(1 << 20, git.fetch().objectBytes().value());
     assertEquals(1L << 30, git.fetch().fetchBytes().value());
+    assertEquals(5000, git.fetch().objects().value());
+    assertEquals(64 * 1024, git.fetch().refsBytes().value());
+    assertEquals(4 << 20, git.fetch().inflatedBytes().value());
     assertEquals(Duration.ofSeconds(90), git.longestTimeout());
     assertEquals(2, git.fetchThreads().value());
     assertEquals(1, git.fetchThreadsPerNamespace().value(), "half the threads, unless set");

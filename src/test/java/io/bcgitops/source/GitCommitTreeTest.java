@@ -18,6 +18,7 @@ import io.bcgitops.testing.TestRepo;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ class GitCommitTreeTest {
   private DesiredState scan(String path, RepositoryLimits limits) throws Exception {
     FetchedRevision fetched = new GitFetcher().fetch(repo.fileUrl(), GitReference.branch("main"),
         GitCredentials.NONE, Duration.ofSeconds(30), temp.resolve("cache"));
-    try (GitCommitTree tree = fetched.open()) {
+    try (GitCommitTree tree = fetched.open(Instant.MAX)) {
       return new GitOpsRepository().scan(tree, path, limits);
     }
   }
@@ -89,6 +90,20 @@ class GitCommitTreeTest {
     assertEquals(List.of(), state.problems());
     assertTrue(took < 5_000, "took " + took + " ms");
     System.out.printf("tree bomb (8 levels of 10): fetched and read in %d ms%n", took);
+  }
+
+  @Test
+  void readingStopsAtTheFetchsDeadline() throws Exception {
+    // Reading the apps is part of the fetch: a source's work ends at its spec.timeout.
+    trees.commit(map("apps", map("web", app("web"))), "one app");
+    FetchedRevision fetched = new GitFetcher().fetch(repo.fileUrl(), GitReference.branch("main"),
+        GitCredentials.NONE, Duration.ofSeconds(30), temp.resolve("cache"));
+
+    try (GitCommitTree tree = fetched.open(Instant.now().minusMillis(1))) {
+      java.io.IOException e = assertThrows(java.io.IOException.class,
+          () -> new GitOpsRepository().scan(tree, "apps", RepositoryLimits.DEFAULTS));
+      assertEquals("the deadline (spec.timeout) passed before the apps were read", e.getMessage());
+    }
   }
 
   @Test

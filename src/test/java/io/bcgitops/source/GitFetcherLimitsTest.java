@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bcgitops.spec.Limit;
 import io.bcgitops.testing.CommitFiles;
 import io.bcgitops.testing.GitHttpServer;
 import io.bcgitops.testing.Tarpit;
@@ -102,8 +101,7 @@ class GitFetcherLimitsTest {
   void anObjectOverTheLimitIsRefusedBeforeItIsHeld() {
     repo.write("apps/web/app.yaml", "name: web\n").write("big.bin", random(300 * 1024, 0));
     repo.commit("a big file");
-    GitFetcher fetcher = new GitFetcher(new FetchLimits(Limit.bytes("BCGITOPS_GIT_MAX_OBJECT_BYTES", 256 * 1024),
-        FetchLimits.DEFAULTS.fetchBytes()));
+    GitFetcher fetcher = new GitFetcher(FetchLimits.DEFAULTS.withObjectBytes(256 * 1024));
 
     GitFetchException e = assertThrows(GitFetchException.class,
         () -> fetcher.fetch(repo.fileUrl(), GitReference.branch("main"), GitCredentials.NONE, TIMEOUT, cache));
@@ -120,8 +118,7 @@ class GitFetcherLimitsTest {
       repo.write("data/" + i + ".bin", random(100 * 1024, i));
     }
     repo.commit("800 KiB that do not compress");
-    GitFetcher fetcher = new GitFetcher(new FetchLimits(FetchLimits.DEFAULTS.objectBytes(),
-        Limit.bytes("BCGITOPS_GIT_MAX_FETCH_BYTES", 256 * 1024)));
+    GitFetcher fetcher = new GitFetcher(FetchLimits.DEFAULTS.withFetchBytes(256 * 1024));
 
     GitFetchException e = assertThrows(GitFetchException.class,
         () -> fetcher.fetch(repo.fileUrl(), GitReference.branch("main"), GitCredentials.NONE, TIMEOUT, cache));
@@ -143,9 +140,6 @@ class GitFetcherLimitsTest {
           GitCredentials.NONE, Duration.ofSeconds(10), cache);
       assertEquals("main@sha1:" + sha, fetched.revision());
 
-      assertTrue(Files.exists(cache.resolve("FETCH_HEAD")), "JGit wrote FETCH_HEAD");
-      assertTrue(Files.readString(cache.resolve("FETCH_HEAD")).contains("127.0.0.1:" + http.port()),
-          "FETCH_HEAD names the remote, without its user info");
       try (Stream<Path> files = Files.walk(temp.resolve("cache").getParent())) {
         for (Path file : files.filter(Files::isRegularFile).filter(f -> !f.startsWith(repo.dir())).toList()) {
           String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);

@@ -121,6 +121,22 @@ class GitFetcherSshTest {
   }
 
   @Test
+  void aBranchIsFetchedListingOnlyThatBranch() throws Exception {
+    for (int i = 1; i <= 300; i++) {
+      repo.tag("ssh-v1.0." + i); // 16 KB of refs in protocol v0; v2 lists the branch alone
+    }
+    GitFetcher limited = new GitFetcher(FetchLimits.DEFAULTS.withRefsBytes(8 * 1024));
+
+    assertEquals("main@sha1:" + sha, limited.fetch(ssh.url(), GitReference.branch("main"),
+        identity(ssh.clientPrivateKey(), ssh.knownHosts()), TIMEOUT, cache).revision());
+    GitFetchException e = assertThrows(GitFetchException.class, () -> limited.fetch(ssh.url(),
+        new GitReference(GitReference.Kind.SEMVER, ">=1.0.0"), identity(ssh.clientPrivateKey(), ssh.knownHosts()),
+        TIMEOUT, temp.resolve("semver")));
+    assertEquals(GitFetchException.Kind.TOO_LARGE, e.kind(), e.getMessage());
+    assertTrue(e.getMessage().contains("the limit BCGITOPS_GIT_MAX_REFS_BYTES sets"), e.getMessage());
+  }
+
+  @Test
   void wrongKeyIsAuthenticationError() {
     String wrongKey = GitSshServer.generatePrivateKey();
 
