@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import io.bcgitops.testing.GitDaemonServer;
 import io.bcgitops.testing.GitHttpServer;
 import io.bcgitops.testing.HostileGitDaemon;
 import io.bcgitops.testing.HostilePacks;
@@ -19,11 +20,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
-import org.eclipse.jgit.transport.Daemon;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -189,21 +192,13 @@ class GitFetcherHostileServerTest {
   @Test
   void aBranchIsFetchedOverGitDaemonListingOnlyThatBranch() throws Exception {
     manyTags(500);
-    Daemon daemon = new Daemon(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    daemon.setRepositoryResolver((request, name) -> {
-      repo.repository().incrementOpen();
-      return repo.repository();
-    });
-    daemon.start();
-    try {
-      String url = "git://127.0.0.1:" + daemon.getAddress().getPort() + "/repo.git";
+    try (GitDaemonServer daemon = GitDaemonServer.of(repo)) {
+      String url = daemon.url();
       // 500 tags are 30 KB in protocol v0; in v2 the daemon lists refs/heads/main alone.
       GitFetcher fetcher = new GitFetcher(FetchLimits.DEFAULTS.withRefsBytes(8 * 1024));
 
       assertEquals("main@sha1:" + repo.head(), fetcher.fetch(url, GitReference.branch("main"), GitCredentials.NONE,
           TIMEOUT, cache).revision());
-    } finally {
-      daemon.stop();
     }
   }
 
@@ -294,17 +289,10 @@ class GitFetcherHostileServerTest {
       }
       gzip.write("0000".getBytes(StandardCharsets.US_ASCII));
     }
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", exchange -> {
-      exchange.getResponseHeaders().set("Content-Type", "application/x-git-upload-pack-advertisement");
-      exchange.getResponseHeaders().set("Content-Encoding", "gzip");
-      exchange.sendResponseHeaders(200, body.size());
-      exchange.getResponseBody().write(body.toByteArray());
-      exchange.close();
-    });
-    server.start();
+    HttpServer server = answering(Map.of("Content-Type", "application/x-git-upload-pack-advertisement",
+        "Content-Encoding", "gzip"), body.toByteArray(), new ArrayList<>());
     try {
-      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/repo.git";
+      String url = urlOf(server);
       GitFetchException e = refused(new GitFetcher(), url, GitReference.branch("main"), TIMEOUT, cache);
 
       assertEquals(GitFetchException.Kind.FETCH, e.kind(), e.getMessage());
@@ -318,19 +306,11 @@ class GitFetcherHostileServerTest {
   @Test
   void dumbHttpIsRefusedBeforeAnyObjectIsDownloaded() throws Exception {
     // Dumb HTTP downloads the remote's packs and objects as files, past the pack's limits.
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
-    server.createContext("/", exchange -> {
-      asked.add(exchange.getRequestURI().getPath());
-      byte[] refs = (HostileGitDaemon.MAIN + "\trefs/heads/main\n").getBytes(StandardCharsets.US_ASCII);
-      exchange.getResponseHeaders().set("Content-Type", "text/plain");
-      exchange.sendResponseHeaders(200, refs.length);
-      exchange.getResponseBody().write(refs);
-      exchange.close();
-    });
-    server.start();
+    List<String> asked = new CopyOnWriteArrayList<>();
+    HttpServer server = answering(Map.of("Content-Type", "text/plain"),
+        (HostileGitDaemon.MAIN + "\trefs/heads/main\n").getBytes(StandardCharsets.US_ASCII), asked);
     try {
-      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/repo.git";
+      String url = urlOf(server);
       GitFetchException e = refused(new GitFetcher(), url, GitReference.branch("main"), TIMEOUT, cache);
 
       assertEquals(GitFetchException.Kind.FETCH, e.kind(), e.getMessage());
@@ -339,6 +319,24 @@ class GitFetcherHostileServerTest {
     } finally {
       server.stop(0);
     }
+  }
+
+  /** A server answering every request with {@code body} and {@code headers}; each path asked is added to {@code asked}. */
+  private static HttpServer answering(Map<String, String> headers, byte[] body, List<String> asked) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", exchange -> {
+      asked.add(exchange.getRequestURI().getPath());
+      headers.forEach(exchange.getResponseHeaders()::set);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    return server;
+  }
+
+  private static String urlOf(HttpServer server) {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/repo.git";
   }
 
   private static byte[] pktLine(String payload) {

@@ -7,12 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bcgitops.testing.CommitFiles;
+import io.bcgitops.testing.GitDaemonServer;
 import io.bcgitops.testing.GitHttpServer;
 import io.bcgitops.testing.Tarpit;
 import io.bcgitops.testing.TestRepo;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.eclipse.jgit.transport.Daemon;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,22 +76,14 @@ class GitFetcherLimitsTest {
   void gitDaemonUrlsAreFetched() throws Exception {
     repo.write("apps/web/app.yaml", "name: web\n");
     String sha = repo.commit("first");
-    Daemon daemon = new Daemon(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    daemon.setRepositoryResolver((request, name) -> {
-      repo.repository().incrementOpen();
-      return repo.repository();
-    });
-    daemon.start();
-    try {
-      String url = "git://127.0.0.1:" + daemon.getAddress().getPort() + "/repo.git";
+    try (GitDaemonServer daemon = GitDaemonServer.of(repo)) {
+      String url = daemon.url();
 
       FetchedRevision fetched = new GitFetcher().fetch(url, GitReference.branch("main"), GitCredentials.NONE,
           Duration.ofSeconds(10), cache);
 
       assertEquals("main@sha1:" + sha, fetched.revision());
       assertEquals("name: web\n", CommitFiles.read(fetched, "apps/web/app.yaml"));
-    } finally {
-      daemon.stop();
     }
   }
 

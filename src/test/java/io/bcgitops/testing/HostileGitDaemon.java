@@ -4,95 +4,65 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A fake git daemon on 127.0.0.1 (protocol v0, whatever the client asks for) that lists
  * {@code refs/heads/main} and as many tags as it is told, and answers any fetch of main with the
  * pack it is given, as fast as the socket takes it: what a hostile server can send.
  */
-public final class HostileGitDaemon implements AutoCloseable {
+public final class HostileGitDaemon extends LoopbackSocketServer {
   /** The commit main points to: the pack need not hold it. */
   public static final String MAIN = "1111111111111111111111111111111111111111";
 
-  private final ServerSocket server;
   private final int tags;
   private final byte[] pack;
-  private final List<Socket> clients = new CopyOnWriteArrayList<>();
 
   /**
    * @param tags how many tags it lists besides main (refs/tags/t0000001 and on)
    * @param pack what it sends for a fetch, after its NAK
    */
   public HostileGitDaemon(int tags, byte[] pack) {
+    super("hostile-git-daemon", 50);
     this.tags = tags;
     this.pack = pack;
-    try {
-      server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    Thread acceptor = new Thread(this::accept, "hostile-git-daemon");
-    acceptor.setDaemon(true);
-    acceptor.start();
+    start();
   }
 
   public String url() {
-    return "git://127.0.0.1:" + server.getLocalPort() + "/repo.git";
+    return "git://127.0.0.1:" + port() + "/repo.git";
   }
 
-  private void accept() {
-    while (!server.isClosed()) {
-      try {
-        Socket client = server.accept();
-        clients.add(client);
-        Thread handler = new Thread(() -> serve(client), "hostile-git-daemon-client");
-        handler.setDaemon(true);
-        handler.start();
-      } catch (IOException closed) {
-        return;
-      }
+  @Override
+  void serve(Socket client) throws IOException {
+    DataInputStream in = new DataInputStream(client.getInputStream());
+    OutputStream out = new BufferedOutputStream(client.getOutputStream(), 64 * 1024);
+    readPacket(in); // git-upload-pack /repo.git\0host=...
+    writePacket(out, MAIN + " HEAD\0shallow no-progress\n");
+    writePacket(out, MAIN + " refs/heads/main\n");
+    for (int i = 1; i <= tags; i++) {
+      writePacket(out, MAIN + String.format(" refs/tags/t%07d", i) + "\n");
     }
-  }
-
-  private void serve(Socket client) {
-    try (client) {
-      DataInputStream in = new DataInputStream(client.getInputStream());
-      OutputStream out = new BufferedOutputStream(client.getOutputStream(), 64 * 1024);
-      readPacket(in); // git-upload-pack /repo.git\0host=...
-      writePacket(out, MAIN + " HEAD\0shallow no-progress\n");
-      writePacket(out, MAIN + " refs/heads/main\n");
-      for (int i = 1; i <= tags; i++) {
-        writePacket(out, MAIN + String.format(" refs/tags/t%07d", i) + "\n");
-      }
+    out.write("0000".getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    boolean deepen = false;
+    for (String line = readPacket(in); line != null && !line.isEmpty(); line = readPacket(in)) {
+      deepen |= line.startsWith("deepen");
+    }
+    if (deepen) {
+      writePacket(out, "shallow " + MAIN + "\n");
       out.write("0000".getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      boolean deepen = false;
-      for (String line = readPacket(in); line != null && !line.isEmpty(); line = readPacket(in)) {
-        deepen |= line.startsWith("deepen");
-      }
-      if (deepen) {
-        writePacket(out, "shallow " + MAIN + "\n");
-        out.write("0000".getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-      }
-      for (String line = readPacket(in); line != null && !line.startsWith("done"); line = readPacket(in)) {
-        // haves, and flushes between their batches
-      }
-      writePacket(out, "NAK\n");
-      out.write(pack);
-      out.flush();
-      while (in.read() >= 0) {
-        // until the client hangs up
-      }
-    } catch (IOException e) {
-      // the client hung up
+    }
+    for (String line = readPacket(in); line != null && !line.startsWith("done"); line = readPacket(in)) {
+      // haves, and flushes between their batches
+    }
+    writePacket(out, "NAK\n");
+    out.write(pack);
+    out.flush();
+    while (in.read() >= 0) {
+      // until the client hangs up
     }
   }
 
@@ -113,21 +83,5 @@ public final class HostileGitDaemon implements AutoCloseable {
     byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
     out.write(String.format("%04x", bytes.length + 4).getBytes(StandardCharsets.US_ASCII));
     out.write(bytes);
-  }
-
-  @Override
-  public void close() {
-    try {
-      server.close();
-    } catch (IOException e) {
-      // closing
-    }
-    for (Socket client : clients) {
-      try {
-        client.close();
-      } catch (IOException e) {
-        // closing
-      }
-    }
   }
 }

@@ -3,22 +3,16 @@ package io.bcgitops.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A server that never finishes answering: it accepts every connection and sends one byte every
  * {@code interval}, forever (as the slow git server of issue 12 did, a byte every 1.5 s). Enough
  * bytes arrive to trip no per-read timeout, never enough to end a request.
  */
-public final class Tarpit implements AutoCloseable {
+public final class Tarpit extends LoopbackSocketServer {
   /** What the trickled bytes are. */
   public enum Mode {
     /** An HTTP response whose status line and headers never end. */
@@ -38,70 +32,35 @@ public final class Tarpit implements AutoCloseable {
     }
   }
 
-  private final ServerSocket server;
   private final Mode mode;
   private final Duration interval;
-  private final List<Socket> clients = new CopyOnWriteArrayList<>();
-  private final AtomicInteger connections = new AtomicInteger();
 
   public Tarpit(Mode mode, Duration interval) {
+    super("tarpit", 200);
     this.mode = mode;
     this.interval = interval;
-    try {
-      server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    Thread acceptor = new Thread(this::accept, "tarpit-accept");
-    acceptor.setDaemon(true);
-    acceptor.start();
+    start();
   }
 
   /** A URL to a repository on it: http://127.0.0.1:port/repo.git, or git:// for {@link Mode#GIT_DAEMON}. */
   public String url() {
-    return (mode == Mode.GIT_DAEMON ? "git" : "http") + "://127.0.0.1:" + server.getLocalPort() + "/repo.git";
+    return (mode == Mode.GIT_DAEMON ? "git" : "http") + "://127.0.0.1:" + port() + "/repo.git";
   }
 
-  /** How many connections it accepted. */
-  public int connections() {
-    return connections.get();
-  }
-
-  /** How many connections are still open (a client that gave up has closed its own). */
-  public long open() {
-    return clients.stream().filter(s -> !s.isClosed()).count();
-  }
-
-  private void accept() {
-    while (!server.isClosed()) {
-      try {
-        Socket client = server.accept();
-        connections.incrementAndGet();
-        clients.add(client);
-        Thread trickle = new Thread(() -> trickle(client), "tarpit-" + connections.get());
-        trickle.setDaemon(true);
-        trickle.start();
-      } catch (IOException e) {
-        return;
-      }
+  @Override
+  void serve(Socket client) throws IOException, InterruptedException {
+    InputStream in = client.getInputStream();
+    OutputStream out = client.getOutputStream();
+    if (mode != Mode.GIT_DAEMON) {
+      skipHeaders(in);
     }
-  }
-
-  private void trickle(Socket client) {
-    try (client; InputStream in = client.getInputStream(); OutputStream out = client.getOutputStream()) {
-      if (mode != Mode.GIT_DAEMON) {
-        skipHeaders(in);
-      }
-      out.write(mode.sentAtOnce.getBytes(StandardCharsets.US_ASCII));
+    out.write(mode.sentAtOnce.getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    byte[] prefix = mode.trickledPrefix.getBytes(StandardCharsets.US_ASCII);
+    for (long i = 0; ; i++) {
+      out.write(i < prefix.length ? prefix[(int) i] : 'a');
       out.flush();
-      byte[] prefix = mode.trickledPrefix.getBytes(StandardCharsets.US_ASCII);
-      for (long i = 0; ; i++) {
-        out.write(i < prefix.length ? prefix[(int) i] : 'a');
-        out.flush();
-        Thread.sleep(interval.toMillis());
-      }
-    } catch (IOException | InterruptedException e) {
-      // The client gave up, or the tarpit was closed.
+      Thread.sleep(interval.toMillis());
     }
   }
 
@@ -115,22 +74,6 @@ public final class Tarpit implements AutoCloseable {
         throw new IOException("closed");
       }
       matched = b == end[matched] ? matched + 1 : b == '\r' ? 1 : 0;
-    }
-  }
-
-  @Override
-  public void close() {
-    try {
-      server.close();
-    } catch (IOException e) {
-      // Closing.
-    }
-    for (Socket client : clients) {
-      try {
-        client.close();
-      } catch (IOException e) {
-        // Closing.
-      }
     }
   }
 }
