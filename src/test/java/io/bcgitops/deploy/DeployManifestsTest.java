@@ -394,6 +394,32 @@ class DeployManifestsTest {
     }
   }
 
+  /**
+   * Only webhooks are open to everyone; metrics to the namespaces labelled for it; nothing else
+   * (the probes come from the node, which a NetworkPolicy always admits).
+   */
+  @Test
+  void theNetworkPolicyAdmitsWebhooksFromAnywhereAndMetricsFromLabelledNamespacesOnly() {
+    JsonNode policy = manifests.get("NetworkPolicy", OPERATOR);
+    JsonNode container = operatorContainer();
+    JsonNode podLabels = manifests.get("Deployment", OPERATOR).at("/spec/template/metadata/labels");
+    policy.at("/spec/podSelector/matchLabels").fields().forEachRemaining(e -> assertEquals(e.getValue().asText(),
+        podLabels.path(e.getKey()).asText(), "the policy selects the operator's pods: " + e.getKey()));
+    assertEquals("[\"Ingress\"]", policy.at("/spec/policyTypes").toString());
+
+    Map<Integer, JsonNode> fromByPort = new TreeMap<>();
+    for (JsonNode rule : policy.at("/spec/ingress")) {
+      for (JsonNode port : rule.path("ports")) {
+        fromByPort.put(port(container, port.path("port").asText()), rule.path("from"));
+      }
+    }
+    assertEquals(Set.of(8080, 8081), fromByPort.keySet(), "metrics and webhooks; not the probes' 8082");
+    assertTrue(fromByPort.get(8081).isMissingNode(), "webhooks from anywhere");
+    assertEquals("{\"namespaceSelector\":{\"matchLabels\":{\"bcgitops.io/metrics-scraper\":\"true\"}}}",
+        fromByPort.get(8080).get(0).toString());
+    assertEquals(1, fromByPort.get(8080).size(), "metrics from labelled namespaces only");
+  }
+
   @Test
   void theOperatorPodIsHardened() {
     JsonNode pod = manifests.get("Deployment", OPERATOR).at("/spec/template/spec");
