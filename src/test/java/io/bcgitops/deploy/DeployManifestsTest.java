@@ -546,6 +546,6 @@ class DeployManifestsTest {
     spec.setSource(source);
     app.setSpec(spec);
     return List.of(VmDeployments.desired(app, VmImages.DEFAULTS).getSpec().getTemplate().getSpec(),
-        RuntimePools.deployment("shop", "default", VmImages.DEFAULTS).getSpec().getTemplate().getSpec());
+        RuntimePools.deployment(RuntimePools.withDefaults("shop", "default"), VmImages.DEFAULTS).getSpec().getTemplate().getSpec());
   }
 }

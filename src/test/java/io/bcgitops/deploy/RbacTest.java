@@ -294,7 +294,7 @@ class RbacTest {
     client.resource(new SecretBuilder().withNewMetadata().withName(RuntimePools.tokenSecretName("default"))
         .withNamespace(NS).endMetadata()
         .addToData(RuntimePools.TOKEN_KEY, base64(TOKEN)).build()).create();
-    client.resource(new ServiceBuilder(RuntimePools.service(NS, "default")).build()).create();
+    client.resource(new ServiceBuilder(RuntimePools.service(RuntimePools.withDefaults(NS, "default"))).build()).create();
     client.resource(new DeploymentBuilder().withNewMetadata().withName(RuntimePools.name("legacy")).withNamespace(NS)
         .endMetadata().withNewSpec().withReplicas(1).endSpec().build()).create();
     client.resource(appDeployment("taken", "9.9", Isolation.vm, "default", true)).create();
