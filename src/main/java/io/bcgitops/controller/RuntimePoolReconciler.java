@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -91,6 +92,7 @@ public class RuntimePoolReconciler implements Reconciler<RuntimePool>, Cleaner<R
         .addDependentResource(token)
         .addDependentResource(service)
         .addDependentResourceAndConfigure(deployment).dependsOn(token)
+        .withThrowExceptionFurther(false)
         .build();
     List<EventSource<?, RuntimePool>> sources = new ArrayList<>(EventSourceUtils.eventSourcesFromWorkflow(context,
         workflow));
@@ -126,11 +128,19 @@ public class RuntimePoolReconciler implements Reconciler<RuntimePool>, Cleaner<R
         : JsonContent.copy(pool.getStatus());
     ConditionSet conditions = new ConditionSet(status.getConditions(), pool.getMetadata().getGeneration(), clock);
     List<String> problems = RuntimePools.problems(pool.getSpec());
+    String failed = null;
     if (problems.isEmpty()) {
-      workflow.reconcile(pool, context);
+      failed = workflow.reconcile(pool, context).getErroredDependents().values().stream().findFirst()
+          .map(RuntimePoolReconciler::oneLine).orElse(null);
       status.setMemoryLimit(RuntimePools.hostMemory(pool.getSpec()).toString());
     }
     boolean busy = observe(pool, context, status, conditions, problems);
+    if (failed != null) {
+      // Said, and tried again soon: an API server refusing a write (a name taken by an object of someone else's).
+      conditions.set(Conditions.READY, false, Reasons.RECONCILE_ERROR, failed)
+          .set(Conditions.RECONCILING, true, Reasons.RECONCILE_ERROR, failed);
+      busy = true;
+    }
     status.setConditions(conditions.toList());
     status.setObservedGeneration(pool.getMetadata().getGeneration());
     if (!sameToAReader(status, pool.getStatus())) {
@@ -208,6 +218,12 @@ public class RuntimePoolReconciler implements Reconciler<RuntimePool>, Cleaner<R
       }
     }
     return !starting.isEmpty();
+  }
+
+  private static String oneLine(Exception e) {
+    String message = e instanceof KubernetesClientException k && k.getStatus() != null
+        && k.getStatus().getMessage() != null ? k.getStatus().getMessage() : String.valueOf(e.getMessage());
+    return "cannot write the pool's objects: " + message.lines().findFirst().orElse("");
   }
 
   private static void unavailable(RuntimePool pool, Deployment deployment, String name, ConditionSet conditions) {
