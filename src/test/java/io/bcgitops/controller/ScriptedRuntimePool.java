@@ -92,6 +92,11 @@ public final class ScriptedRuntimePool implements RuntimePoolAddress, AutoClosea
         .start();
   }
 
+  /** How often the host was asked for its app list so far (the operator's polls of the pool). */
+  public int appListCalls() {
+    return appLists.get();
+  }
+
   /** The runtime pod restarted: the host holds no app any more. */
   void restart() {
     apps.clear();
