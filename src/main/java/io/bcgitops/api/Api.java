@@ -14,6 +14,12 @@ public final class Api {
   public static final String APP_LABEL = GROUP + "/app";
   /** Label on a runtime pool's objects (embedded isolation): the runtime's name. */
   public static final String RUNTIME_LABEL = GROUP + "/runtime";
+  /**
+   * Label on a RuntimePool the operator created for an embedded app that named a pool with none, value {@link
+   * #CREATED_BY_OPERATOR}: the only pools it deletes, once no AppDeployment names them.
+   */
+  public static final String CREATED_BY_LABEL = GROUP + "/created-by";
+  public static final String CREATED_BY_OPERATOR = "operator";
   /** Annotation on a vm app's pod template: the app version its pods run. */
   public static final String VERSION_ANNOTATION = GROUP + "/version";
   /**

@@ -3,7 +3,7 @@ package io.bcgitops.api;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 
-/** Condition types and reasons of both kinds, in one place (DESIGN.md section 5). */
+/** Condition types and reasons of every kind, in one place (DESIGN.md section 5). */
 public final class Conditions {
   public static final String READY = "Ready";
   public static final String RECONCILING = "Reconciling";
@@ -49,6 +49,11 @@ public final class Conditions {
     public static final String START_FAILED = "StartFailed";
     /** The embedded app's runtime pool is not running yet, or its API does not answer. */
     public static final String RUNTIME_UNAVAILABLE = "RuntimeUnavailable";
+
+    /** A runtime pool's JVM runs, but not every app in it: one is starting, crashed or failed to start. */
+    public static final String APPS_NOT_RUNNING = "AppsNotRunning";
+    /** A runtime pool's Deployment did not get an available pod before its progress deadline. */
+    public static final String PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
 
     /** Reasons the fetch command reports about an app's jar. */
     public static final java.util.Set<String> ARTIFACT_REASONS =

@@ -170,6 +170,18 @@ final class TolerantJson {
     }
   }
 
+  static final class RuntimePoolSpecReader extends SpecReader<RuntimePoolSpec> {
+    RuntimePoolSpecReader() {
+      super(RuntimePoolSpec.class, RuntimePoolSpec::new);
+    }
+
+    /** A pool written without a spec is one with every default: the spec is optional. */
+    @Override
+    RuntimePoolSpec missing() {
+      return new RuntimePoolSpec();
+    }
+  }
+
   /** An object read without a spec gets the stand-in for a missing one: code may rely on a spec being there. */
   abstract static class WithSpec<R extends CustomResource<S, ?>, S extends StoredSpec> extends StdConverter<R, R> {
     private final SpecReader<S> reader;
@@ -196,6 +208,12 @@ final class TolerantJson {
   static final class GitOpsSourceWithSpec extends WithSpec<GitOpsSource, GitOpsSourceSpec> {
     GitOpsSourceWithSpec() {
       super(new GitOpsSourceSpecReader());
+    }
+  }
+
+  static final class RuntimePoolWithSpec extends WithSpec<RuntimePool, RuntimePoolSpec> {
+    RuntimePoolWithSpec() {
+      super(new RuntimePoolSpecReader());
     }
   }
 
@@ -252,6 +270,12 @@ final class TolerantJson {
   static final class GitOpsSourceStatusReader extends StatusReader<GitOpsSourceStatus> {
     GitOpsSourceStatusReader() {
       super(GitOpsSourceStatus.class);
+    }
+  }
+
+  static final class RuntimePoolStatusReader extends StatusReader<RuntimePoolStatus> {
+    RuntimePoolStatusReader() {
+      super(RuntimePoolStatus.class);
     }
   }
 }

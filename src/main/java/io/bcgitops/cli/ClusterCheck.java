@@ -2,6 +2,7 @@ package io.bcgitops.cli;
 
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.GitOpsSource;
+import io.bcgitops.api.RuntimePool;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -18,7 +19,7 @@ import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
 
 /**
- * What the operator needs of the cluster before it starts: an API server that answers, and both
+ * What the operator needs of the cluster before it starts: an API server that answers, and its
  * CRDs installed. Asked once, without the client's retries (ten, over some 20 s), so that a wrong
  * kubeconfig or a cluster without the CRDs is said in one line within seconds instead of as
  * informers' stack traces after them.
@@ -26,12 +27,13 @@ import javax.net.ssl.SSLException;
 final class ClusterCheck {
   private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
   private static final int REQUEST_TIMEOUT_MILLIS = 10_000;
-  private static final List<Class<? extends HasMetadata>> KINDS = List.of(GitOpsSource.class, AppDeployment.class);
+  private static final List<Class<? extends HasMetadata>> KINDS = List.of(GitOpsSource.class, AppDeployment.class,
+      RuntimePool.class);
 
   private ClusterCheck() {
   }
 
-  /** Returns when the cluster at {@code config} serves both CRDs; otherwise says what is wrong and what to do. */
+  /** Returns when the cluster at {@code config} serves the CRDs; otherwise says what is wrong and what to do. */
   static void check(Config config) throws StartupFailure {
     Config once = new ConfigBuilder(config).withRequestRetryBackoffLimit(0)
         .withConnectionTimeout(CONNECT_TIMEOUT_MILLIS).withRequestTimeout(REQUEST_TIMEOUT_MILLIS).build();

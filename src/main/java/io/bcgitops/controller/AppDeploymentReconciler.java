@@ -8,6 +8,7 @@ import io.bcgitops.api.AppDeploymentStatus;
 import io.bcgitops.api.Conditions.Reasons;
 import io.bcgitops.api.Conditions;
 import io.bcgitops.api.Isolation;
+import io.bcgitops.api.RuntimePool;
 import io.bcgitops.embedded.RuntimePoolAddress;
 import io.bcgitops.kube.Drift;
 import io.bcgitops.kube.OwnedDeployments;
@@ -31,6 +32,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.time.Clock;
@@ -58,14 +60,17 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
   private static final Logger LOG = LoggerFactory.getLogger(AppDeploymentReconciler.class);
 
   private static final String RUNTIME_INDEX = "runtime";
-  /** How often the runtime host is asked about a running embedded app, and about one still on its way. */
-  private static final Duration EMBEDDED_POLL = Duration.ofSeconds(10);
-  private static final Duration EMBEDDED_POLL_BUSY = Duration.ofSeconds(2);
+  /**
+   * How soon an embedded app on its way (its jar being fetched, its pool starting) is looked at again. One that
+   * runs is not: its pool's status says when anything changes.
+   */
+  private static final Duration EMBEDDED_BUSY = RuntimePoolReconciler.POLL_BUSY;
   /** Secrets are not watched: a credentials Secret created or labelled later is seen at the next look. */
   private static final Duration CREDENTIALS_RECHECK = Duration.ofMinutes(1);
 
   private final VmImages images;
   private final RuntimePoolAddress poolAddress;
+  private final SimpleInboundEventSource<RuntimePool> pollRequests;
   private final Clock clock;
   private InformerEventSource<Deployment, AppDeployment> deployments;
   private InformerEventSource<Pod, AppDeployment> pods;
@@ -75,10 +80,12 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
   private final EventRecorder events;
   private final OperatorMetrics metrics;
 
-  AppDeploymentReconciler(VmImages images, RuntimePoolAddress poolAddress, EventRecorder events,
-      OperatorMetrics metrics, Clock clock) {
+  /** @param pollRequests where an embedded app asks its pool's controller for a poll now, after a load */
+  AppDeploymentReconciler(VmImages images, RuntimePoolAddress poolAddress,
+      SimpleInboundEventSource<RuntimePool> pollRequests, EventRecorder events, OperatorMetrics metrics, Clock clock) {
     this.images = images;
     this.poolAddress = poolAddress;
+    this.pollRequests = pollRequests;
     this.events = events;
     this.metrics = metrics;
     this.clock = clock;
@@ -93,17 +100,16 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
             ? List.of(app.getMetadata().getNamespace() + "/" + AppSpecs.runtime(app)) : List.of()));
     deployments = new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class, AppDeployment.class)
         .withName("vm-deployments").withLabelSelector(Api.APP_LABEL).build(), context);
-    // A runtime pool's Deployment changing (its pod restarted, say) wakes every app it holds.
-    InformerEventSource<Deployment, AppDeployment> pools = new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(Deployment.class, AppDeployment.class)
+    // A RuntimePool's status changing (its poll saw an app start, crash, or its pod restart) wakes every app it
+    // names; so does its creation or removal.
+    InformerEventSource<RuntimePool, AppDeployment> pools = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(RuntimePool.class, AppDeployment.class)
             .withName("runtime-pools")
-            .withLabelSelector(Api.RUNTIME_LABEL)
             .withSecondaryToPrimaryMapper(pool -> context.getPrimaryCache()
-                .byIndex(RUNTIME_INDEX, pool.getMetadata().getNamespace() + "/"
-                    + pool.getMetadata().getLabels().get(Api.RUNTIME_LABEL))
+                .byIndex(RUNTIME_INDEX, pool.getMetadata().getNamespace() + "/" + pool.getMetadata().getName())
                 .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
             .build(), context);
-    embedded = new EmbeddedAppRunner(images, poolAddress, pools, events, metrics);
+    embedded = new EmbeddedAppRunner(poolAddress, pools, pollRequests, events, metrics);
     metrics.trackAppPhases(() -> context.getPrimaryCache().list()
         .filter(app -> app.getStatus() != null && app.getStatus().getPhase() != null)
         .collect(Collectors.groupingBy(app -> app.getStatus().getPhase().name(), Collectors.counting())));
@@ -151,10 +157,10 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
       app.setStatus(status);
       context.resourceOperations().updatePrimaryStatus(app);
     }
-    // The runtime host reports nothing by itself: an embedded app's state is polled.
-    if (app.getSpec().getIsolation() == Isolation.embedded && !app.getSpec().isSuspend()) {
-      return UpdateControl.<AppDeployment>noUpdate()
-          .rescheduleAfter(outcome.ready() ? EMBEDDED_POLL : EMBEDDED_POLL_BUSY);
+    // A jar being fetched is asked for again; what the host does comes with its pool's status.
+    if (app.getSpec().getIsolation() == Isolation.embedded && !app.getSpec().isSuspend() && !outcome.ready()
+        && !outcome.stalled()) {
+      return UpdateControl.<AppDeployment>noUpdate().rescheduleAfter(EMBEDDED_BUSY);
     }
     return Reasons.AUTHENTICATION_FAILED.equals(outcome.reason())
         ? UpdateControl.<AppDeployment>noUpdate().rescheduleAfter(CREDENTIALS_RECHECK) : UpdateControl.noUpdate();

@@ -1,5 +1,6 @@
 package io.bcgitops.controller;
 
+import io.bcgitops.api.RuntimePool;
 import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.source.GitFetcher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -8,6 +9,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -132,10 +134,17 @@ public final class BcGitopsOperator {
     registerAppDeployments(operator, config, inMemoryMetrics());
   }
 
+  /**
+   * The AppDeployment controller, and the RuntimePool controller its embedded apps run under: an app that loads
+   * something into its pool asks the pool's controller for a poll now, through their shared event source.
+   */
   public static void registerAppDeployments(Operator operator, OperatorConfig config, OperatorMetrics metrics) {
     EventRecorder events = new EventRecorder(operator.getKubernetesClient(), Clock.systemUTC());
-    operator.register(new AppDeploymentReconciler(config.images(), config.poolAddress(), events, metrics,
-            Clock.systemUTC()),
+    SimpleInboundEventSource<RuntimePool> pollRequests = new SimpleInboundEventSource<>("poll-requests");
+    operator.register(new RuntimePoolReconciler(config.images(), config.poolAddress(), pollRequests,
+        Clock.systemUTC()), c -> watchNamespaces(c, config));
+    operator.register(new AppDeploymentReconciler(config.images(), config.poolAddress(), pollRequests, events,
+            metrics, Clock.systemUTC()),
         c -> watchNamespaces(c, config));
   }
 

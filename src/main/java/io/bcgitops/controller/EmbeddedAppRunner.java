@@ -7,28 +7,28 @@ import io.bcgitops.api.AppDeploymentStatus.Health;
 import io.bcgitops.api.AppDeploymentStatus.Phase;
 import io.bcgitops.api.AppDeploymentStatus;
 import io.bcgitops.api.AppSource;
+import io.bcgitops.api.Conditions;
 import io.bcgitops.api.Conditions.Reasons;
 import io.bcgitops.api.HealthCheck;
+import io.bcgitops.api.RuntimePool;
+import io.bcgitops.api.RuntimePoolStatus;
+import io.bcgitops.embedded.PoolApps;
 import io.bcgitops.embedded.RuntimeApiException;
 import io.bcgitops.embedded.RuntimeClient;
 import io.bcgitops.embedded.RuntimePoolAddress;
 import io.bcgitops.embedded.RuntimePools;
-import io.bcgitops.kube.Drift;
-import io.bcgitops.kube.OwnedDeployments;
 import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.runtime.RuntimeApi.AppState;
 import io.bcgitops.runtime.RuntimeApi.JarInfo;
 import io.bcgitops.runtime.RuntimeApi;
 import io.bcgitops.spec.Durations;
 import io.bcgitops.spec.HttpCredentials;
-import io.bcgitops.vm.VmImages;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.net.HttpURLConnection;
 import java.net.http.HttpClient;
@@ -42,31 +42,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs an embedded app: makes sure its runtime pool exists, has the loader fetch the jar and the
- * host load (or upgrade) it, and reads the host's state back. The host is asked again on every
- * poll, so a restarted runtime pod, which has lost its apps, gets them back. What the host runs is
- * told by the digest of the request it accepted, not by what this operator remembers: a new
- * leader loads nothing again.
+ * Runs an embedded app: makes sure its RuntimePool exists, has the loader fetch the jar and the host load (or
+ * upgrade) it, and reads the app's state from the pool's status, where the pool's one poll per interval puts what
+ * the host runs (RuntimePoolReconciler): no call to the pool or the API server while nothing changes. A restarted
+ * runtime pod, which has lost its apps, gets them back when its status says so. What the host runs is told by the
+ * digest of the request it accepted, not by what this operator remembers: a new leader loads nothing again.
  */
 final class EmbeddedAppRunner {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedAppRunner.class);
   private static final Duration HTTP_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-  private final VmImages images;
   private final RuntimePoolAddress address;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_CONNECT_TIMEOUT).build();
   /** Each pool's API token by namespace/runtime; never logged. */
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
-  private final InformerEventSource<Deployment, AppDeployment> pools;
+  private final InformerEventSource<RuntimePool, AppDeployment> pools;
+  private final SimpleInboundEventSource<RuntimePool> pollRequests;
+  /**
+   * What the host answered to a load, by app, until the pool's status is written again: a status from a poll
+   * before the load does not know of it, and the app would be loaded twice.
+   */
+  private final Map<ResourceID, Load> loads = new ConcurrentHashMap<>();
 
   private final EventRecorder events;
   private final OperatorMetrics metrics;
 
-  EmbeddedAppRunner(VmImages images, RuntimePoolAddress address, InformerEventSource<Deployment, AppDeployment> pools,
-      EventRecorder events, OperatorMetrics metrics) {
-    this.images = images;
+  /** A load's answer, and the pool's resourceVersion when it was made. */
+  private record Load(String poolVersion, AppState state) {
+  }
+
+  EmbeddedAppRunner(RuntimePoolAddress address, InformerEventSource<RuntimePool, AppDeployment> pools,
+      SimpleInboundEventSource<RuntimePool> pollRequests, EventRecorder events, OperatorMetrics metrics) {
     this.address = address;
     this.pools = pools;
+    this.pollRequests = pollRequests;
     this.events = events;
     this.metrics = metrics;
   }
@@ -79,16 +88,29 @@ final class EmbeddedAppRunner {
       boolean holdNewVersion) {
     String namespace = app.getMetadata().getNamespace();
     String runtime = app.getSpec().getRuntime();
-    Deployment pool = ensurePool(namespace, runtime, context);
-    if (!isAvailable(pool)) {
-      return AppOutcome.progressing(Phase.Deploying, Reasons.RUNTIME_UNAVAILABLE, "waiting for runtime pool "
-          + RuntimePools.name(runtime) + " to be ready", Health.unknown);
+    RuntimePool pool = pools.get(new ResourceID(runtime, namespace)).orElse(null);
+    if (pool == null) {
+      createPool(namespace, runtime, context);
     }
-    status.setNode(poolPod(namespace, runtime, context).orElse(null));
+    RuntimePoolStatus seen = pool == null || pool.isMarkedForDeletion() ? null : pool.getStatus();
+    if (seen == null || seen.getPod() == null || seen.getApps() == null) {
+      Condition ready = seen == null ? null : Conditions.find(seen.getConditions(), Conditions.READY);
+      return AppOutcome.progressing(status.getDeployedVersion() == null ? Phase.Deploying : Phase.Degraded,
+          Reasons.RUNTIME_UNAVAILABLE, "waiting for runtime pool " + RuntimePools.name(runtime) + " to be ready"
+          + (ready == null ? "" : ": " + ready.getMessage()), Health.unknown);
+    }
+    status.setNode(seen.getPod());
+    String name = app.getMetadata().getName();
+    ResourceID id = ResourceID.fromResource(app);
+    Optional<AppState> state = seen.getApps().stream().filter(a -> name.equals(a.getName())).findFirst()
+        .map(PoolApps::fromStatus);
+    Load load = loads.get(id);
+    if (load != null && load.poolVersion().equals(pool.getMetadata().getResourceVersion())) {
+      state = Optional.of(load.state());
+    } else if (load != null) {
+      loads.remove(id);
+    }
     try {
-      RuntimeClient client = client(namespace, runtime, context);
-      String name = app.getMetadata().getName();
-      Optional<AppState> state = client.app(name);
       String version = app.getSpec().getVersion();
       String running = state.filter(s -> !"Stopped".equals(s.state())).map(AppState::version).orElse(null);
       if (holdNewVersion && !version.equals(running)) {
@@ -101,12 +123,16 @@ final class EmbeddedAppRunner {
       }
       RuntimeApi.LoadRequest wanted = loadRequest(app.getSpec(), null);
       if (running == null || !wanted.digest().equals(state.get().requestDigest())) {
+        RuntimeClient client = client(namespace, runtime, context);
         Optional<JarInfo> jar = client.jar(name, version, jarRequest(app.getSpec(), artifactCredentials(app, context)));
         if (jar.isEmpty()) {
           return fetchingJar(version, state, status);
         }
         announce(app, running, status);
         state = Optional.of(client.load(name, loadRequest(app.getSpec(), jar.get().path())));
+        loads.put(id, new Load(pool.getMetadata().getResourceVersion(), state.get()));
+        // The pool's next poll, not in an interval: it tells this app, and every other of the pool, what came of it.
+        pollRequests.propagateEvent(ResourceID.fromResource(pool));
       }
       return outcomeOf(app, state.orElseThrow(), status);
     } catch (RuntimeApiException e) {
@@ -117,10 +143,11 @@ final class EmbeddedAppRunner {
     }
   }
 
-  /** Removes the app from its pool, and the pool when no other app uses it. */
+  /** Removes the app from its pool; the pool, when the operator created it and no app names it, goes by itself. */
   void remove(AppDeployment app, Context<AppDeployment> context) {
     String namespace = app.getMetadata().getNamespace();
     String runtime = AppSpecs.runtime(app);
+    loads.remove(ResourceID.fromResource(app));
     try {
       RuntimeClient client = client(namespace, runtime, context);
       client.remove(app.getMetadata().getName());
@@ -132,65 +159,23 @@ final class EmbeddedAppRunner {
       LOG.info("could not remove app {}/{} from its runtime pool: {}", namespace, app.getMetadata().getName(),
           e.getMessage());
     }
-    boolean stillUsed = context.getPrimaryCache().list(namespace).anyMatch(other -> !other.isMarkedForDeletion()
-        && !other.getMetadata().getName().equals(app.getMetadata().getName())
-        && AppSpecs.isEmbedded(other) && runtime.equals(AppSpecs.runtime(other)));
-    if (!stillUsed) {
-      tokens.remove(namespace + "/" + runtime);
-      LOG.info("removing runtime pool {}/{}: no app uses it any more", namespace, RuntimePools.name(runtime));
-      var client = context.getClient();
-      client.apps().deployments().inNamespace(namespace).withName(RuntimePools.name(runtime)).delete();
-      client.services().inNamespace(namespace).withName(RuntimePools.name(runtime)).delete();
-      client.secrets().inNamespace(namespace).withName(RuntimePools.tokenSecretName(runtime)).delete();
-    }
   }
 
-  /** The pool's Secret, Service and Deployment, created on first use; the Deployment kept as desired. */
-  private Deployment ensurePool(String namespace, String runtime, Context<AppDeployment> context) {
-    Deployment desired = RuntimePools.deployment(namespace, runtime, images);
-    Optional<Deployment> current = pools.get(new ResourceID(RuntimePools.name(runtime), namespace));
-    if (current.isEmpty()) {
-      LOG.info("creating runtime pool {}/{}", namespace, RuntimePools.name(runtime));
-      createIfAbsent(RuntimePools.tokenSecret(namespace, runtime), context);
-      createIfAbsent(RuntimePools.service(namespace, runtime), context);
-      return createIfAbsent(OwnedDeployments.forCreate(desired), context);
-    }
-    Optional<String> drift = Drift.of(desired, current.get());
-    if (drift.isPresent()) {
-      LOG.info("updating runtime pool {}/{}: {}", namespace, RuntimePools.name(runtime), drift.get());
-      try {
-        return context.resourceOperations().update(OwnedDeployments.onto(desired, current.get()), pools);
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-          throw e;
-        }
-        // The apps of a pool share its Deployment: another app's reconcile wrote it first.
-        return current.get();
-      }
-    }
-    return current.get();
-  }
-
-  private static <T extends HasMetadata> T createIfAbsent(T resource, Context<AppDeployment> context) {
+  /**
+   * A RuntimePool with every default, marked as the operator's: it deletes it again once no app names it. Another
+   * app's reconcile may have created it first.
+   */
+  private static void createPool(String namespace, String runtime, Context<AppDeployment> context) {
+    RuntimePool pool = RuntimePools.withDefaults(namespace, runtime);
+    pool.getMetadata().setLabels(Map.of(Api.CREATED_BY_LABEL, Api.CREATED_BY_OPERATOR));
     try {
-      return context.getClient().resource(resource).create();
+      context.getClient().resource(pool).create();
+      LOG.info("created RuntimePool {}/{} with defaults for the embedded apps that name it", namespace, runtime);
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
         throw e;
       }
-      return context.getClient().resource(resource).get();
     }
-  }
-
-  private static boolean isAvailable(Deployment pool) {
-    return pool != null && pool.getStatus() != null && pool.getStatus().getAvailableReplicas() != null
-        && pool.getStatus().getAvailableReplicas() > 0;
-  }
-
-  private static Optional<String> poolPod(String namespace, String runtime, Context<AppDeployment> context) {
-    return context.getClient().pods().inNamespace(namespace).withLabel(Api.RUNTIME_LABEL, runtime).list().getItems()
-        .stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-        .map(Pod::getMetadata).map(m -> m.getName()).sorted().findFirst();
   }
 
   /** A client with the pool's token, read from its Secret once and again only after the pool refused it. */

@@ -1,11 +1,20 @@
 package io.bcgitops.embedded;
 
 import io.bcgitops.api.Api;
+import io.bcgitops.api.RuntimePool;
+import io.bcgitops.api.RuntimePoolSpec;
 import io.bcgitops.runtime.RuntimeApi;
+import io.bcgitops.spec.MemoryLimits;
 import io.bcgitops.vm.VmImages;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -18,7 +27,9 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.nio.charset.StandardCharsets;
+import java.math.BigDecimal;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +37,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A runtime pool (DESIGN.md section 6): per namespace and runtime name, a Deployment
- * {@code bcgitops-runtime-<runtime>} whose pod runs the runtime host and the loader sidecar over a
- * shared folder, a Service in front of both APIs, and the Secret holding the pool's API token.
+ * A runtime pool (DESIGN.md sections 6 and 8): per RuntimePool, a Deployment {@code bcgitops-runtime-<name>}
+ * whose pod runs the runtime host and the loader sidecar over a shared folder, sized from the pool's spec, a
+ * Service in front of both APIs, and the Secret holding the pool's API token; each owned by the RuntimePool.
  */
 public final class RuntimePools {
   public static final String TOKEN_KEY = "token";
@@ -41,6 +52,14 @@ public final class RuntimePools {
   private static final String EPHEMERAL_STORAGE = "ephemeral-storage";
   /** An answer, not only a connect: a JVM's pause (a full GC of the host's heap) may take more than the default 1 s. */
   private static final int PROBE_TIMEOUT_SECONDS = 3;
+  /** The host's memory limit when the pool's spec sets none. */
+  public static final String DEFAULT_HOST_MEMORY = "512Mi";
+  private static final String DEFAULT_HOST_CPU_REQUEST = "100m";
+  /** The java launcher reads the JVM's extra arguments here: the image's entry point is {@code java ... -jar}. */
+  static final String JVM_OPTIONS_ENV = "JDK_JAVA_OPTIONS";
+  private static final int MAX_EXTRA_ARGS = 64;
+  private static final int MAX_EXTRA_ARG_LENGTH = 1024;
+  private static final BigDecimal MAX_CPUS = BigDecimal.valueOf(1024);
 
   private RuntimePools() {
   }
@@ -63,7 +82,13 @@ public final class RuntimePools {
   }
 
   /** A new token: 32 random bytes. Never logged; it reaches the containers from the Secret only. */
-  public static Secret tokenSecret(String namespace, String runtime) {
+  public static Secret tokenSecret(RuntimePool pool) {
+    Secret secret = tokenSecret(pool.getMetadata().getNamespace(), pool.getMetadata().getName());
+    secret.getMetadata().setOwnerReferences(List.of(ownerReference(pool)));
+    return secret;
+  }
+
+  private static Secret tokenSecret(String namespace, String runtime) {
     byte[] token = new byte[32];
     RANDOM.nextBytes(token);
     return new SecretBuilder()
@@ -81,9 +106,11 @@ public final class RuntimePools {
         : Optional.of(new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8));
   }
 
-  public static Service service(String namespace, String runtime) {
+  public static Service service(RuntimePool pool) {
+    String runtime = pool.getMetadata().getName();
     return new ServiceBuilder()
-        .withNewMetadata().withName(name(runtime)).withNamespace(namespace).withLabels(labels(runtime)).endMetadata()
+        .withNewMetadata().withName(name(runtime)).withNamespace(pool.getMetadata().getNamespace())
+          .withLabels(labels(runtime)).withOwnerReferences(ownerReference(pool)).endMetadata()
         .withNewSpec()
           .withSelector(Map.of(Api.RUNTIME_LABEL, runtime))
           .addNewPort().withName("host").withPort(RuntimeApi.HOST_PORT).withNewTargetPort("host").endPort()
@@ -92,12 +119,111 @@ public final class RuntimePools {
         .build();
   }
 
-  public static Deployment deployment(String namespace, String runtime, VmImages images) {
+  /** A RuntimePool with every default: what the operator creates for an embedded app naming a pool with none. */
+  public static RuntimePool withDefaults(String namespace, String runtime) {
+    RuntimePool pool = new RuntimePool();
+    pool.setMetadata(new ObjectMetaBuilder().withName(runtime).withNamespace(namespace).build());
+    pool.setSpec(new RuntimePoolSpec());
+    return pool;
+  }
+
+  /** The owner reference of each object a pool owns: deleting the RuntimePool deletes them. */
+  public static OwnerReference ownerReference(RuntimePool pool) {
+    return new OwnerReferenceBuilder().withApiVersion(HasMetadata.getApiVersion(RuntimePool.class))
+        .withKind(HasMetadata.getKind(RuntimePool.class)).withName(pool.getMetadata().getName())
+        .withUid(pool.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build();
+  }
+
+  /** The host container's memory limit: the spec's, or {@link #DEFAULT_HOST_MEMORY}. */
+  public static Quantity hostMemory(RuntimePoolSpec spec) {
+    return spec.getMemoryLimit() == null ? new Quantity(DEFAULT_HOST_MEMORY) : MemoryLimits.quantity(spec.getMemoryLimit());
+  }
+
+  /**
+   * What is wrong with a pool's spec, each "spec.field: why" in words a user can act on; empty when the pool can be
+   * sized from it. The API server checks types and patterns; these are the rules its schema cannot say.
+   */
+  public static List<String> problems(RuntimePoolSpec spec) {
+    List<String> problems = new ArrayList<>(spec.readErrors());
+    if (!problems.isEmpty()) {
+      return problems;
+    }
+    if (spec.getMemoryLimit() != null) {
+      String problem = MemoryLimits.problem(spec.getMemoryLimit());
+      if (problem != null) {
+        problems.add("spec.memoryLimit: " + problem);
+      }
+    }
+    if (spec.getCpuLimit() != null) {
+      try {
+        BigDecimal cpus = Quantity.getAmountInBytes(cpu(spec.getCpuLimit()));
+        if (cpus.signum() <= 0 || cpus.compareTo(MAX_CPUS) > 0) {
+          problems.add("spec.cpuLimit: " + shown(spec.getCpuLimit()) + " is outside 1m..1024 CPUs");
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add("spec.cpuLimit: " + shown(spec.getCpuLimit()) + " is not CPUs (an integer) or a quantity like 500m");
+      }
+    }
+    if (spec.getReplicas() != null && (spec.getReplicas() < 0 || spec.getReplicas() > 1)) {
+      problems.add("spec.replicas: " + spec.getReplicas() + " is not 0 or 1: a pool is one JVM, each app loaded into it");
+    }
+    List<String> args = spec.getExtraArgs() == null ? List.of() : spec.getExtraArgs();
+    if (args.size() > MAX_EXTRA_ARGS) {
+      problems.add("spec.extraArgs: " + args.size() + " arguments, at most " + MAX_EXTRA_ARGS);
+    }
+    for (int i = 0; i < Math.min(args.size(), MAX_EXTRA_ARGS); i++) {
+      String arg = args.get(i);
+      // The java launcher splits JDK_JAVA_OPTIONS at white space and reads quotes: an argument is kept whole only
+      // without them. Its value is not repeated (an argument may carry a secret).
+      if (arg == null || arg.isEmpty() || arg.length() > MAX_EXTRA_ARG_LENGTH || arg.chars().anyMatch(c ->
+          Character.isWhitespace(c) || c == '"' || c == '\'' || Character.isISOControl(c))) {
+        problems.add("spec.extraArgs[" + i + "]: a JVM argument must be 1 to " + MAX_EXTRA_ARG_LENGTH
+            + " characters without spaces or quotes");
+      }
+    }
+    return problems;
+  }
+
+  private static String shown(IntOrString value) {
+    return value.getIntVal() != null ? String.valueOf(value.getIntVal()) : "'" + value.getStrVal() + "'";
+  }
+
+  /** CPUs: the integer n is n CPUs, a string is read as a quantity. */
+  private static Quantity cpu(IntOrString limit) {
+    if (limit.getIntVal() != null) {
+      return new Quantity(String.valueOf(limit.getIntVal()));
+    }
+    if (limit.getStrVal() == null || !limit.getStrVal().matches(MemoryLimits.QUANTITY_PATTERN)) {
+      throw new IllegalArgumentException("not a quantity");
+    }
+    return Quantity.parse(limit.getStrVal());
+  }
+
+  /** The pool's Deployment, sized from its spec; call only with a spec {@link #problems} finds nothing in. */
+  public static Deployment deployment(RuntimePool pool, VmImages images) {
+    String namespace = pool.getMetadata().getNamespace();
+    String runtime = pool.getMetadata().getName();
+    RuntimePoolSpec spec = pool.getSpec();
+    String image = spec.getImage() == null || spec.getImage().isBlank() ? images.operatorImage() : spec.getImage();
     Map<String, String> labels = labels(runtime);
+    Container host = container("host", image, RuntimeApi.HOST_PORT, RuntimeApi.HOST_HEALTH_PORT, true,
+        runtime, List.of("runtime-host", "--port", String.valueOf(RuntimeApi.HOST_PORT), "--dir",
+            RuntimeApi.SHARED_DIR, "--health-port", String.valueOf(RuntimeApi.HOST_HEALTH_PORT)),
+        hostMemory(spec), "256Mi", "1Gi");
+    if (spec.getCpuLimit() != null) {
+      // Request what it is limited to, as a vm app's JVM: it is sized for its limit.
+      Quantity cpus = cpu(spec.getCpuLimit());
+      host.getResources().getRequests().put("cpu", cpus);
+      host.getResources().getLimits().put("cpu", cpus);
+    }
+    if (spec.getExtraArgs() != null && !spec.getExtraArgs().isEmpty()) {
+      host.getEnv().add(new EnvVar(JVM_OPTIONS_ENV, String.join(" ", spec.getExtraArgs()), null));
+    }
     return new DeploymentBuilder()
-        .withNewMetadata().withName(name(runtime)).withNamespace(namespace).withLabels(labels).endMetadata()
+        .withNewMetadata().withName(name(runtime)).withNamespace(namespace).withLabels(labels)
+          .withOwnerReferences(ownerReference(pool)).endMetadata()
         .withNewSpec()
-          .withReplicas(1)
+          .withReplicas(spec.getReplicas() == null ? 1 : spec.getReplicas())
           .withNewSelector().withMatchLabels(Map.of(Api.RUNTIME_LABEL, runtime)).endSelector()
           // One host at a time: the operator talks to "the" pool, and a second pod would hold other apps.
           .withNewStrategy().withType("Recreate").endStrategy()
@@ -108,17 +234,13 @@ public final class RuntimePools {
               .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(NON_ROOT_UID).withRunAsGroup(NON_ROOT_UID)
                 .withFsGroup(NON_ROOT_UID).withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
               .endSecurityContext()
-              .withContainers(
-                  container("host", images.operatorImage(), RuntimeApi.HOST_PORT, RuntimeApi.HOST_HEALTH_PORT, true,
-                      runtime, List.of("runtime-host", "--port", String.valueOf(RuntimeApi.HOST_PORT), "--dir",
-                          RuntimeApi.SHARED_DIR, "--health-port", String.valueOf(RuntimeApi.HOST_HEALTH_PORT)),
-                      "512Mi", "256Mi", "1Gi"),
+              .withContainers(host,
                   // The loader writes /apps: its limit carries the folder's 2Gi in the pod's sum of limits.
-                  container("loader", images.operatorImage(), RuntimeApi.LOADER_PORT, RuntimeApi.LOADER_HEALTH_PORT,
+                  container("loader", image, RuntimeApi.LOADER_PORT, RuntimeApi.LOADER_HEALTH_PORT,
                       false, runtime, List.of("loader", "--port", String.valueOf(RuntimeApi.LOADER_PORT), "--dir",
                           RuntimeApi.SHARED_DIR, "--maven-repository", images.mavenRepository(), "--health-port",
                           String.valueOf(RuntimeApi.LOADER_HEALTH_PORT)),
-                      "256Mi", "512Mi", "2Gi"))
+                      new Quantity("256Mi"), "512Mi", "2Gi"))
               // Every emptyDir bounded: past its sizeLimit the kubelet evicts the pod. The loader keeps
               // /apps under its own limit (RuntimeApi.APPS_MAX_TOTAL_BYTES), so one app's jar fails
               // instead of the pool being evicted.
@@ -147,7 +269,7 @@ public final class RuntimePools {
    *     the sum of its containers' limits (3Gi: /apps 2Gi, /tmp 256Mi and 64Mi, and the logs)
    */
   private static Container container(String name, String image, int port, int healthPort, boolean readOnlyApps,
-      String runtime, List<String> args, String memory, String storageRequest, String storageLimit) {
+      String runtime, List<String> args, Quantity memory, String storageRequest, String storageLimit) {
     return new ContainerBuilder()
         .withName(name)
         .withImage(image)
@@ -156,8 +278,8 @@ public final class RuntimePools {
         .withArgs(args)
         .addNewPort().withName(name).withContainerPort(port).withProtocol("TCP").endPort()
         .addNewPort().withName(name + "-health").withContainerPort(healthPort).withProtocol("TCP").endPort()
-        .withEnv(new EnvVarBuilder().withName(RuntimeApi.TOKEN_ENV).withNewValueFrom().withNewSecretKeyRef()
-            .withName(tokenSecretName(runtime)).withKey(TOKEN_KEY).endSecretKeyRef().endValueFrom().build())
+        .withEnv(new ArrayList<>(List.of(new EnvVarBuilder().withName(RuntimeApi.TOKEN_ENV).withNewValueFrom().withNewSecretKeyRef()
+            .withName(tokenSecretName(runtime)).withKey(TOKEN_KEY).endSecretKeyRef().endValueFrom().build())))
         // Not a TCP connect to the API's port: a flood of slow connections there (it is in the Service) would fail
         // it, and the kubelet would restart the container and every app of the pool.
         .withReadinessProbe(new ProbeBuilder().withNewHttpGet().withPath("/readyz").withNewPort(healthPort)
@@ -166,9 +288,9 @@ public final class RuntimePools {
             .endHttpGet().withPeriodSeconds(10).withTimeoutSeconds(PROBE_TIMEOUT_SECONDS).withFailureThreshold(3)
             .build())
         .withResources(new ResourceRequirementsBuilder()
-            .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity(memory),
-                EPHEMERAL_STORAGE, new Quantity(storageRequest)))
-            .withLimits(Map.of("memory", new Quantity(memory), EPHEMERAL_STORAGE, new Quantity(storageLimit)))
+            .withRequests(new TreeMap<>(Map.of("cpu", new Quantity(DEFAULT_HOST_CPU_REQUEST), "memory", memory,
+                EPHEMERAL_STORAGE, new Quantity(storageRequest))))
+            .withLimits(new TreeMap<>(Map.of("memory", memory, EPHEMERAL_STORAGE, new Quantity(storageLimit))))
             .build())
         .withVolumeMounts(new VolumeMountBuilder().withName("apps").withMountPath(RuntimeApi.SHARED_DIR)
                 // false is sent as nothing: the API server drops a false readOnly (a plain bool).

@@ -2,6 +2,7 @@ package io.bcgitops.local;
 
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.GitOpsSource;
+import io.bcgitops.api.RuntimePool;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionNames;
@@ -19,10 +20,10 @@ final class CustomResources {
   private CustomResources() {
   }
 
-  /** Both CRDs, read from the class path ({@code crds/<plural>.<group>.yaml}). */
+  /** The CRDs, read from the class path ({@code crds/<plural>.<group>.yaml}). */
   static List<CustomResourceDefinition> definitions() {
     List<CustomResourceDefinition> definitions = new ArrayList<>();
-    for (Class<? extends HasMetadata> kind : List.of(GitOpsSource.class, AppDeployment.class)) {
+    for (Class<? extends HasMetadata> kind : List.of(GitOpsSource.class, AppDeployment.class, RuntimePool.class)) {
       String resource = "crds/" + HasMetadata.getFullResourceName(kind) + ".yaml";
       try (InputStream in = CustomResources.class.getClassLoader().getResourceAsStream(resource)) {
         if (in == null) {

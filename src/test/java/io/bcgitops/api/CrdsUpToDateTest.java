@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CrdsUpToDateTest {
   static final Path CRDS = Path.of("crds");
   private static final Map<String, Class<? extends HasMetadata>> KINDS =
-      Map.of("gitopssources.bcgitops.io", GitOpsSource.class, "appdeployments.bcgitops.io", AppDeployment.class);
+      Map.of("gitopssources.bcgitops.io", GitOpsSource.class, "appdeployments.bcgitops.io", AppDeployment.class,
+          "runtimepools.bcgitops.io", RuntimePool.class);
 
   @Test
   void crdsMatchTheModel(@TempDir Path generated) throws IOException {
@@ -64,7 +65,7 @@ class CrdsUpToDateTest {
         .inOutputDir(dir)
         .forCRDVersions("v1")
         .withPostProcessor(new PostProcessing())
-        .customResourceClasses(GitOpsSource.class, AppDeployment.class)
+        .customResourceClasses(GitOpsSource.class, AppDeployment.class, RuntimePool.class)
         .detailedGenerate();
     for (String crd : KINDS.keySet()) {
       File out = new File(dir, CRDGenerator.getOutputName(crd, "v1") + ".yml");

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class Benchmarks {
   private static final List<Benchmark> ALL = List.of(new ParseBenchmark(), new GitFetchBenchmark(),
-      new ApplyBenchmark(), new IdleBenchmark(), new OperatorMemoryBenchmark(), new AttackBenchmark(),
+      new ApplyBenchmark(), new IdleBenchmark(), new PoolPollBenchmark(), new OperatorMemoryBenchmark(), new AttackBenchmark(),
       new DensityBenchmark());
 
   @TempDir

@@ -47,10 +47,11 @@ final class IdleBenchmark implements Benchmark {
         ScriptedRuntimePool pools = new ScriptedRuntimePool(TOKEN)) {
       KubernetesClient bench = cluster.bench();
       for (int pool = 0; pool < POOLS; pool++) {
-        // The operator creates a pool's token Secret unless there is one: here there is, with the scripted pools' token.
+        // A pool's token Secret is created with its pool unless there is one: here there is, with the scripted pools'
+        // token, labelled as a pool's objects are (what the pool finds it by).
         bench.resource(new SecretBuilder().withNewMetadata()
             .withName(RuntimePools.tokenSecretName(SpecFiles.runtime(pool, POOLS))).withNamespace(NAMESPACE)
-            .endMetadata().addToData(RuntimePools.TOKEN_KEY,
+            .withLabels(RuntimePools.labels(SpecFiles.runtime(pool, POOLS))).endMetadata().addToData(RuntimePools.TOKEN_KEY,
                 Base64.getEncoder().encodeToString(TOKEN.getBytes(StandardCharsets.UTF_8))).build()).create();
       }
       OperatorMetrics metrics = new OperatorMetrics(new TimerSamples());

@@ -288,7 +288,8 @@ class OperatorCommandTest {
 
       assertEquals(1, code, err::toString);
       assertEquals(List.of("operator: the Kubernetes API at " + cluster.getMasterUrl()
-          + " has no CRD gitopssources.bcgitops.io nor appdeployments.bcgitops.io; install them with:"
+          + " has no CRD gitopssources.bcgitops.io nor appdeployments.bcgitops.io nor runtimepools.bcgitops.io;"
+          + " install them with:"
           + " kubectl apply -f crds/ (kubectl apply -k deploy/ installs them with the operator)"), errLines());
       assertTrue(free(port), "port " + port + " is released");
     } finally {

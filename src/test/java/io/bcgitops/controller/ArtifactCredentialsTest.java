@@ -54,7 +54,7 @@ class ArtifactCredentialsTest extends OperatorTestBase {
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
     pool = new ScriptedRuntimePool(TOKEN);
     client.resource(new SecretBuilder().withNewMetadata().withName(RuntimePools.tokenSecretName("default"))
-        .withNamespace(ns).endMetadata().addToData(RuntimePools.TOKEN_KEY, base64(TOKEN)).build()).create();
+        .withNamespace(ns).withLabels(RuntimePools.labels("default")).endMetadata().addToData(RuntimePools.TOKEN_KEY, base64(TOKEN)).build()).create();
     startOperator(false, OperatorHarness.Controllers.ALL, pool);
     kubelet = new FakeKubelet(client, ns);
   }

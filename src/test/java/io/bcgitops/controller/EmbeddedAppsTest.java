@@ -44,9 +44,10 @@ class EmbeddedAppsTest extends OperatorTestBase {
   @BeforeEach
   void start() throws Exception {
     pool = new ScriptedRuntimePool(TOKEN);
-    // The operator creates the token Secret on first use; a test creates it first, to know the token.
+    // The operator creates the token Secret with the pool; a test creates it first, to know the token (labelled
+    // as the pool's objects are: the pool finds it, and creates none).
     client.resource(new SecretBuilder().withNewMetadata().withName(RuntimePools.tokenSecretName("default"))
-        .withNamespace(ns).endMetadata()
+        .withNamespace(ns).withLabels(RuntimePools.labels("default")).endMetadata()
         .addToData(RuntimePools.TOKEN_KEY, Base64.getEncoder().encodeToString(TOKEN.getBytes(StandardCharsets.UTF_8)))
         .build()).create();
     startOperator(false, OperatorHarness.Controllers.ALL, pool);

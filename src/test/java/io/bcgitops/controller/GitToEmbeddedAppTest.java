@@ -107,7 +107,7 @@ class GitToEmbeddedAppTest extends OperatorTestBase {
       }
     };
     client.resource(new SecretBuilder().withNewMetadata().withName(RuntimePools.tokenSecretName("default"))
-        .withNamespace(ns).endMetadata()
+        .withNamespace(ns).withLabels(RuntimePools.labels("default")).endMetadata()
         .addToData(RuntimePools.TOKEN_KEY, Base64.getEncoder().encodeToString(TOKEN.getBytes(StandardCharsets.UTF_8)))
         .build()).create();
     int greeterPort = Ports.free();

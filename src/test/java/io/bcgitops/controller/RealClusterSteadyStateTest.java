@@ -7,11 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.AppDeploymentStatus;
 import io.bcgitops.api.GitOpsSource;
+import io.bcgitops.api.RuntimePool;
+import io.bcgitops.api.RuntimePoolStatus;
+import io.bcgitops.embedded.PoolApps;
 import io.bcgitops.embedded.RuntimePools;
 import io.bcgitops.runtime.RuntimeApi.AppState;
 import io.bcgitops.testing.RealCluster;
 import io.bcgitops.testing.TestRepo;
 import io.bcgitops.vm.VmImages;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -47,7 +51,7 @@ class RealClusterSteadyStateTest {
   static KubernetesClient client;
   private static final String NS = "gitops-demo";
   private static final String TOKEN = "recorded-pool-token";
-  /** Longer than the embedded apps' poll (10 s), so every app is looked at again in it. */
+  /** Longer than the runtime pool's poll (10 s), so the pool is asked again in it. */
   private static final Duration STEADY = Duration.ofSeconds(12);
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
@@ -73,6 +77,10 @@ class RealClusterSteadyStateTest {
       source.getSpec().setUrl(repo.fileUrl());
       storeAsRecorded(source, source.getStatus());
       apps.forEach(app -> storeAsRecorded(app, app.getStatus()));
+      // The recording predates RuntimePools: the one this version keeps for it, with the status its poll writes.
+      RuntimePool runtimePool = RealCluster.runtimePool();
+      runtimePool.getMetadata().setFinalizers(List.of("runtimepools.bcgitops.io/finalizer"));
+      storeAsRecorded(runtimePool, poolStatus(apps));
       for (Deployment deployment : List.of(RealCluster.vmAppDeployment(),
           RealCluster.runtimePoolDeployment())) {
         storeAsRecorded(deployment, deployment.getStatus());
@@ -82,15 +90,13 @@ class RealClusterSteadyStateTest {
       RealCluster.items("pods-runtime-pool.json", Pod.class).forEach(pod -> storeAsRecorded(pod, pod.getStatus()));
       storeAsRecorded(RealCluster.object("service-runtime-pool.json", Service.class), null);
       client.resource(new SecretBuilder().withNewMetadata().withName(RuntimePools.tokenSecretName("default"))
-          .withNamespace(NS).endMetadata().addToData(RuntimePools.TOKEN_KEY,
+          .withNamespace(NS).withLabels(RuntimePools.labels("default")).endMetadata().addToData(RuntimePools.TOKEN_KEY,
               Base64.getEncoder().encodeToString(TOKEN.getBytes(StandardCharsets.UTF_8))).build()).create();
       // The runtime pool runs greeter and clock as the recorded statuses say.
       for (AppDeployment app : apps) {
         AppDeploymentStatus status = app.getStatus();
         if (app.getSpec().getIsolation() == io.bcgitops.api.Isolation.embedded) {
-          pool.apps.put(app.getMetadata().getName(), new AppState(app.getMetadata().getName(), status.getDeployedVersion(),
-              "Running", "healthy", status.getRestarts(), status.getStartedAt(), status.getLastHealthCheck(), null,
-              null, EmbeddedAppRunner.loadRequest(app.getSpec(), null).digest()));
+          pool.apps.put(app.getMetadata().getName(), runningAsRecorded(app));
         }
       }
       drain();
@@ -122,6 +128,30 @@ class RealClusterSteadyStateTest {
         operator.stop();
       }
     }
+  }
+
+  /** What the pool's poll finds: greeter and clock running as their recorded statuses say. */
+  private static RuntimePoolStatus poolStatus(List<AppDeployment> apps) {
+    RuntimePoolStatus status = new RuntimePoolStatus();
+    status.setObservedGeneration(1L);
+    String pod = RealCluster.items("pods-runtime-pool.json", Pod.class).get(0).getMetadata().getName();
+    status.setPod(pod);
+    status.setApps(apps.stream().filter(app -> app.getSpec().getIsolation() == io.bcgitops.api.Isolation.embedded)
+        .map(app -> PoolApps.toStatus(runningAsRecorded(app)))
+        .sorted(java.util.Comparator.comparing(RuntimePoolStatus.App::getName)).toList());
+    status.setAppCount(status.getApps().size());
+    status.setMemoryLimit("512Mi");
+    status.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus("True").withReason("Succeeded")
+        .withMessage("pod " + pod + " runs 2 apps").withObservedGeneration(1L)
+        .withLastTransitionTime("2026-12-04T19:05:00Z").build()));
+    return status;
+  }
+
+  private static AppState runningAsRecorded(AppDeployment app) {
+    AppDeploymentStatus status = app.getStatus();
+    return new AppState(app.getMetadata().getName(), status.getDeployedVersion(), "Running", "healthy",
+        status.getRestarts(), status.getStartedAt(), status.getLastHealthCheck(), null, null,
+        EmbeddedAppRunner.loadRequest(app.getSpec(), null).digest());
   }
 
   private static String commitOf(GitOpsSource source) {

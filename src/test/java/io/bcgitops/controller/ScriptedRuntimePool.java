@@ -28,6 +28,8 @@ public final class ScriptedRuntimePool implements RuntimePoolAddress, AutoClosea
   /** Jar fetches that fail, by "name/version": the loader's Problem. */
   final Map<String, RuntimeApi.Problem> failingJars = new ConcurrentHashMap<>();
   final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+  /** How often the host was asked for its app list: the operator's poll. */
+  final java.util.concurrent.atomic.AtomicInteger appLists = new java.util.concurrent.atomic.AtomicInteger();
   /** The last jar request the loader got, by "name/version": what the operator sent, credentials included. */
   final Map<String, RuntimeApi.JarRequest> jarRequests = new ConcurrentHashMap<>();
   private final ApiServer host;
@@ -39,6 +41,7 @@ public final class ScriptedRuntimePool implements RuntimePoolAddress, AutoClosea
     host = new ApiServer(loopback, token)
         // As the host, which checks each app every interval: a running app's lastHealthCheck moves on at every look.
         .route("GET", "/v1/apps", r -> {
+          appLists.incrementAndGet();
           apps.replaceAll((name, state) -> "Running".equals(state.state()) ? new AppState(name, state.version(),
               state.state(), state.health(), state.restarts(), state.startedAt(), Instant.now().toString(),
               state.failedVersion(), state.message(), state.requestDigest()) : state);
@@ -87,6 +90,11 @@ public final class ScriptedRuntimePool implements RuntimePoolAddress, AutoClosea
         })
         .route("DELETE", "/v1/jars/([a-z0-9-]+)/([^/]+)", r -> new ApiServer.Response(204, null))
         .start();
+  }
+
+  /** How often the host was asked for its app list so far (the operator's polls of the pool). */
+  public int appListCalls() {
+    return appLists.get();
   }
 
   /** The runtime pod restarted: the host holds no app any more. */

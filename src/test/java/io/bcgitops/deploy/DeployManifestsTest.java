@@ -105,7 +105,7 @@ class DeployManifestsTest {
     Set<String> listed = StreamSupport.stream(yaml.readTree(DeployManifests.kustomization(CRDS).toFile())
         .path("resources").spliterator(), false).map(JsonNode::asText).collect(Collectors.toCollection(TreeSet::new));
     assertEquals(crdFiles, listed, "crds/Kustomization lists every file of crds/ that kubectl apply -f crds/ reads");
-    assertEquals(Set.of("appdeployments.bcgitops.io", "gitopssources.bcgitops.io"),
+    assertEquals(Set.of("appdeployments.bcgitops.io", "gitopssources.bcgitops.io", "runtimepools.bcgitops.io"),
         manifests.ofKind("CustomResourceDefinition").stream().map(c -> c.path("metadata").path("name").asText())
             .collect(Collectors.toSet()));
     for (String file : crdFiles) {
@@ -126,7 +126,7 @@ class DeployManifestsTest {
   @Test
   void everyFileKubectlApplyReadsInCrdsIsACrd() throws IOException {
     List<Path> read = kubectlReads(CRDS);
-    assertEquals(2, read.size(), read::toString);
+    assertEquals(3, read.size(), read::toString);
     for (Path file : read) {
       for (JsonNode object : DeployManifests.parse(Files.readString(file, StandardCharsets.UTF_8))) {
         assertEquals("apiextensions.k8s.io/v1", object.path("apiVersion").asText(), file::toString);
@@ -153,7 +153,8 @@ class DeployManifestsTest {
 
       assertEquals(0, process.exitValue(), output);
       assertEquals(Set.of("customresourcedefinition.apiextensions.k8s.io/appdeployments.bcgitops.io",
-          "customresourcedefinition.apiextensions.k8s.io/gitopssources.bcgitops.io"), Set.copyOf(output.lines().toList()));
+          "customresourcedefinition.apiextensions.k8s.io/gitopssources.bcgitops.io",
+          "customresourcedefinition.apiextensions.k8s.io/runtimepools.bcgitops.io"), Set.copyOf(output.lines().toList()));
     }
   }
 
@@ -572,6 +573,6 @@ class DeployManifestsTest {
     spec.setSource(source);
     app.setSpec(spec);
     return List.of(VmDeployments.desired(app, VmImages.DEFAULTS).getSpec().getTemplate().getSpec(),
-        RuntimePools.deployment("shop", "default", VmImages.DEFAULTS).getSpec().getTemplate().getSpec());
+        RuntimePools.deployment(RuntimePools.withDefaults("shop", "default"), VmImages.DEFAULTS).getSpec().getTemplate().getSpec());
   }
 }

@@ -292,11 +292,14 @@ class RbacTest {
         .addToLabels(Api.CREDENTIALS_LABEL, "true").endMetadata()
         .addToData("username", base64("git")).addToData("password", base64("secret")).build()).create();
     client.resource(new SecretBuilder().withNewMetadata().withName(RuntimePools.tokenSecretName("default"))
-        .withNamespace(NS).endMetadata()
+        .withNamespace(NS).withLabels(RuntimePools.labels("default")).endMetadata()
         .addToData(RuntimePools.TOKEN_KEY, base64(TOKEN)).build()).create();
-    client.resource(new ServiceBuilder(RuntimePools.service(NS, "default")).build()).create();
+    client.resource(new ServiceBuilder(RuntimePools.service(RuntimePools.withDefaults(NS, "default"))).editMetadata()
+        .withOwnerReferences().endMetadata().build()).create();
+    // A pool's Deployment as an earlier version wrote it: labelled, owned by no RuntimePool. The pool adopts it.
     client.resource(new DeploymentBuilder().withNewMetadata().withName(RuntimePools.name("legacy")).withNamespace(NS)
-        .endMetadata().withNewSpec().withReplicas(1).endSpec().build()).create();
+        .withLabels(RuntimePools.labels("legacy")).endMetadata().withNewSpec().withReplicas(1).endSpec().build())
+        .create();
     client.resource(appDeployment("taken", "9.9", Isolation.vm, "default", true)).create();
     client.resource(new SecretBuilder().withNewMetadata().withName(WEBHOOK_SECRET)
         .withNamespace(DeployManifests.NAMESPACE).endMetadata().addToData("token", base64(WEBHOOK_TOKEN)).build())

@@ -23,9 +23,9 @@ class RuntimePoolsTest {
    */
   @Test
   void eachContainerIsProbedOverHttpOnAPortOfItsOwnThatNoServiceHas() {
-    List<Container> containers = RuntimePools.deployment("shop", "default", VmImages.DEFAULTS).getSpec().getTemplate()
+    List<Container> containers = RuntimePools.deployment(RuntimePools.withDefaults("shop", "default"), VmImages.DEFAULTS).getSpec().getTemplate()
         .getSpec().getContainers();
-    List<Integer> servicePorts = RuntimePools.service("shop", "default").getSpec().getPorts().stream()
+    List<Integer> servicePorts = RuntimePools.service(RuntimePools.withDefaults("shop", "default")).getSpec().getPorts().stream()
         .map(ServicePort::getPort).toList();
     assertEquals(List.of("host", "loader"), containers.stream().map(Container::getName).toList());
     for (Container container : containers) {

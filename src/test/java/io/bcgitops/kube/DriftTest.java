@@ -45,7 +45,7 @@ class DriftTest {
 
   @Test
   void aRuntimePoolsDeploymentAsTheServerReturnedItHoldsWhatTheOperatorWants() {
-    assertEquals(Optional.empty(), Drift.of(RuntimePools.deployment("gitops-demo", "default", RECORDED), livePool()));
+    assertEquals(Optional.empty(), Drift.of(RuntimePools.deployment(RealCluster.runtimePool(), RECORDED), livePool()));
   }
 
   @Test

@@ -195,7 +195,7 @@ class LocalApiServerTest {
   @Test
   void theCrdsAndTheDefaultNamespaceAreThere() {
     KubernetesClient client = api.client();
-    assertEquals(List.of("appdeployments.bcgitops.io", "gitopssources.bcgitops.io"),
+    assertEquals(List.of("appdeployments.bcgitops.io", "gitopssources.bcgitops.io", "runtimepools.bcgitops.io"),
         client.apiextensions().v1().customResourceDefinitions().list().getItems().stream()
             .map(crd -> crd.getMetadata().getName()).sorted().toList());
     assertNotNull(client.namespaces().withName("default").get());

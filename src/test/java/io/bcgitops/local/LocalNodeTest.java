@@ -214,9 +214,9 @@ class LocalNodeTest {
 
   @Test
   void aRuntimePoolRunsItsHostAndLoaderInThisJvmWithItsSecretsToken() throws Exception {
-    Secret token = RuntimePools.tokenSecret(ns, "default");
+    Secret token = RuntimePools.tokenSecret(RuntimePools.withDefaults(ns, "default"));
     client.resource(token).create();
-    client.resource(RuntimePools.deployment(ns, "default", images())).create();
+    client.resource(RuntimePools.deployment(RuntimePools.withDefaults(ns, "default"), images())).create();
 
     await().atMost(WAIT).until(() -> {
       Deployment pool = client.apps().deployments().inNamespace(ns).withName(RuntimePools.name("default")).get();

@@ -43,7 +43,7 @@ class TablesTest {
         }
       }
     }
-    assertEquals(12, columns.size(), "both CRDs' printer columns");
+    assertEquals(16, columns.size(), "every CRD's printer columns");
     for (CustomResourceColumnDefinition column : columns) {
       assertDoesNotThrow(() -> PrinterColumns.of(column), column.getName() + ": " + column.getJsonPath());
     }

@@ -1,7 +1,10 @@
 package io.bcgitops.testing;
 
+
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
+import io.bcgitops.api.RuntimePool;
 import io.bcgitops.embedded.RuntimePools;
 import io.bcgitops.vm.VmDeployments;
 import io.bcgitops.vm.VmImages;
@@ -63,6 +66,8 @@ public final class RealCluster {
    */
   public static Deployment runtimePoolDeployment() {
     Deployment pool = object("deployment-runtime-pool.json", Deployment.class);
+    // Recorded before pools were RuntimePools: this version's operator adopts it, owned by runtimePool().
+    pool.getMetadata().setOwnerReferences(java.util.List.of(RuntimePools.ownerReference(runtimePool())));
     var spec = pool.getSpec().getTemplate().getSpec();
     spec.getVolumes().removeIf(v -> v.getName().equals("tmp"));
     for (var container : spec.getContainers()) {
@@ -71,8 +76,19 @@ public final class RealCluster {
       container.getVolumeMounts().stream().filter(m -> m.getName().equals("tmp"))
           .forEach(m -> m.setName("tmp-" + container.getName()));
     }
-    withStorageBounds(spec, RuntimePools.deployment(pool.getMetadata().getNamespace(), "default", VmImages.DEFAULTS));
+    withStorageBounds(spec, RuntimePools.deployment(runtimePool(), VmImages.DEFAULTS));
     withHealthPorts(spec);
+    return pool;
+  }
+
+  /**
+   * The RuntimePool of the recorded runtime pool, as the operator creates it for the recorded embedded apps (the
+   * recording predates RuntimePools): every default, labelled as the operator's, with a uid of its own.
+   */
+  public static RuntimePool runtimePool() {
+    RuntimePool pool = RuntimePools.withDefaults("gitops-demo", "default");
+    pool.getMetadata().setLabels(java.util.Map.of(Api.CREATED_BY_LABEL, Api.CREATED_BY_OPERATOR));
+    pool.getMetadata().setUid("5f0c1d2e-0000-4000-8000-0000000000aa");
     return pool;
   }
 

@@ -32,7 +32,7 @@ class StorageQuantitiesTest {
     AppDeployment web = RealCluster.item("appdeployments.json", AppDeployment.class, "web");
     Map<String, Quantity> quantities = new LinkedHashMap<>();
     collect("vm app", VmDeployments.desired(web, VmImages.DEFAULTS), quantities);
-    collect("runtime pool", RuntimePools.deployment("shop", "default", VmImages.DEFAULTS), quantities);
+    collect("runtime pool", RuntimePools.deployment(RuntimePools.withDefaults("shop", "default"), VmImages.DEFAULTS), quantities);
 
     assertFalse(quantities.isEmpty());
     quantities.forEach((where, quantity) -> {

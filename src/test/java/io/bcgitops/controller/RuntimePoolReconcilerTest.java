@@ -1,0 +1,282 @@
+package io.bcgitops.controller;
+
+import static io.bcgitops.controller.AppDeploymentReconcilerTest.condition;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bcgitops.api.Api;
+import io.bcgitops.api.AppDeployment;
+import io.bcgitops.api.AppDeploymentSpec;
+import io.bcgitops.api.AppDeploymentStatus.Phase;
+import io.bcgitops.api.AppSource;
+import io.bcgitops.api.Conditions;
+import io.bcgitops.api.Isolation;
+import io.bcgitops.api.RuntimePool;
+import io.bcgitops.api.RuntimePoolSpec;
+import io.bcgitops.api.RuntimePoolStatus;
+import io.bcgitops.embedded.RuntimePools;
+import io.bcgitops.testing.FakeKubelet;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** RuntimePools: created, sized, owned, polled, reported and deleted, against the mock API server and a scripted pool. */
+class RuntimePoolReconcilerTest extends OperatorTestBase {
+  private static final String TOKEN = "pool-token-for-tests";
+  ScriptedRuntimePool pool;
+  FakeKubelet kubelet;
+
+  @BeforeEach
+  void start() throws Exception {
+    pool = new ScriptedRuntimePool(TOKEN);
+    startOperator(false, OperatorHarness.Controllers.ALL, pool);
+    kubelet = new FakeKubelet(client, ns);
+  }
+
+  @AfterEach
+  void stopPool() {
+    pool.close();
+  }
+
+  @Test
+  void anEmbeddedAppNamingAMissingPoolGetsOneWithDefaultsThatOwnsItsObjects() {
+    app("greeter", "fresh");
+
+    RuntimePool created = await().atMost(OperatorHarness.WAIT).until(() -> runtimePool("fresh"), p -> p != null);
+    assertEquals(Api.CREATED_BY_OPERATOR, created.getMetadata().getLabels().get(Api.CREATED_BY_LABEL));
+    assertEquals(1, created.getSpec().getReplicas());
+    assertNull(created.getSpec().getMemoryLimit());
+    Deployment deployment = kubelet.awaitDeployment(RuntimePools.name("fresh"));
+    assertEquals(new Quantity("512Mi"), host(deployment).getResources().getLimits().get("memory"));
+    assertEquals(io.bcgitops.vm.VmImages.DEFAULTS.operatorImage(), host(deployment).getImage());
+    await().atMost(OperatorHarness.WAIT).until(() -> client.secrets().inNamespace(ns)
+        .withName(RuntimePools.tokenSecretName("fresh")).get() != null);
+    for (HasMetadata owned : List.of(deployment,
+        client.services().inNamespace(ns).withName(RuntimePools.name("fresh")).get(),
+        client.secrets().inNamespace(ns).withName(RuntimePools.tokenSecretName("fresh")).get())) {
+      OwnerReference owner = owned.getMetadata().getOwnerReferences().get(0);
+      assertEquals("RuntimePool", owner.getKind(), owned.getKind());
+      assertEquals(created.getMetadata().getUid(), owner.getUid(), owned.getKind());
+      assertEquals(true, owner.getController(), owned.getKind());
+    }
+    RuntimePool waiting = awaitPool("fresh", p -> hasCondition(p, Conditions.READY, "False", "RuntimeUnavailable"));
+    assertEquals("512Mi", waiting.getStatus().getMemoryLimit());
+    assertTrue(hasCondition(waiting, Conditions.RECONCILING, "True", "Progressing"));
+    assertEquals("RuntimeUnavailable", condition(awaitApp("greeter", Phase.Deploying), "Ready").orElseThrow()
+        .getReason());
+  }
+
+  @Test
+  void aPoolAUserWroteIsSizedFromItsSpecAndNeverDeletedByTheOperator() {
+    RuntimePool written = RuntimePools.withDefaults(ns, "big");
+    RuntimePoolSpec spec = written.getSpec();
+    spec.setMemoryLimit(new IntOrString("2Gi"));
+    spec.setCpuLimit(new IntOrString("1500m"));
+    spec.setExtraArgs(List.of("-XX:+UseZGC", "-Xss512k"));
+    spec.setImage("registry.example/bc-gitops-operator:1.2");
+    client.resource(written).create();
+    token("big");
+
+    Deployment deployment = kubelet.awaitDeployment(RuntimePools.name("big"));
+    Container host = host(deployment);
+    assertEquals(new Quantity("2Gi"), host.getResources().getLimits().get("memory"));
+    assertEquals(new Quantity("1500m"), host.getResources().getLimits().get("cpu"));
+    assertEquals(new Quantity("1500m"), host.getResources().getRequests().get("cpu"));
+    assertEquals(Optional.of("-XX:+UseZGC -Xss512k"), host.getEnv().stream()
+        .filter(e -> "JDK_JAVA_OPTIONS".equals(e.getName())).map(e -> e.getValue()).findFirst());
+    assertTrue(deployment.getSpec().getTemplate().getSpec().getContainers().stream()
+        .allMatch(c -> "registry.example/bc-gitops-operator:1.2".equals(c.getImage())));
+    kubelet.startPool(RuntimePools.name("big"));
+
+    app("greeter", "big");
+    awaitApp("greeter", Phase.Running);
+    assertEquals("2Gi", awaitPool("big", p -> p.getStatus() != null && p.getStatus().getAppCount() != null
+        && p.getStatus().getAppCount() == 1).getStatus().getMemoryLimit());
+    client.resources(AppDeployment.class).inNamespace(ns).withName("greeter").delete();
+    await().atMost(OperatorHarness.WAIT).until(() -> app("greeter") == null);
+
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> runtimePool("big") != null
+        && kubelet.deployment(RuntimePools.name("big")) != null);
+    assertEquals("2Gi", runtimePool("big").getSpec().getMemoryLimit().getStrVal(), "its spec is the user's");
+    assertEquals(null, runtimePool("big").getMetadata().getLabels().get(Api.CREATED_BY_LABEL));
+  }
+
+  @Test
+  void aPoolWhoseSpecCannotBeMetIsStalledWithWhatIsWrong() {
+    RuntimePool written = RuntimePools.withDefaults(ns, "tiny");
+    written.getSpec().setMemoryLimit(new IntOrString(8));
+    written.getSpec().setExtraArgs(List.of("-Dgreeting=hello world"));
+    client.resource(written).create();
+
+    RuntimePool stalled = awaitPool("tiny", p -> hasCondition(p, Conditions.STALLED, "True", "InvalidSpec"));
+    String message = Conditions.find(stalled.getStatus().getConditions(), Conditions.READY).getMessage();
+    assertTrue(message.contains("spec.memoryLimit: 8 MiB is outside 32Mi..1Ti"), message);
+    assertTrue(message.contains("spec.extraArgs[0]: a JVM argument must be 1 to 1024 characters without spaces"),
+        message);
+    assertTrue(!message.contains("hello world"), "an argument's value is not repeated: " + message);
+    assertNull(kubelet.deployment(RuntimePools.name("tiny")), "nothing is run from a spec that cannot be");
+  }
+
+  @Test
+  void thePoolsStatusSaysWhatItsJvmRuns() {
+    token("default");
+    app("greeter", "default");
+    app("clock", "default");
+    Pod pod = kubelet.startPool(RuntimePools.name("default"));
+    awaitApp("greeter", Phase.Running);
+    awaitApp("clock", Phase.Running);
+
+    RuntimePool ready = awaitPool("default", p -> hasCondition(p, Conditions.READY, "True", "Succeeded"));
+    RuntimePoolStatus status = ready.getStatus();
+    assertEquals(pod.getMetadata().getName(), status.getPod());
+    assertEquals(2, status.getAppCount());
+    assertEquals(List.of("clock 1.0 Running healthy", "greeter 1.0 Running healthy"), status.getApps().stream()
+        .map(a -> a.getName() + " " + a.getVersion() + " " + a.getState() + " " + a.getHealth()).toList());
+    assertEquals(ready.getMetadata().getGeneration(), status.getObservedGeneration());
+    assertNull(Conditions.find(status.getConditions(), Conditions.RECONCILING));
+
+    // The host's back-off restarts it; the next poll sees it.
+    pool.apps.put("clock", new io.bcgitops.runtime.RuntimeApi.AppState("clock", "1.0", "Crashed", "unhealthy", 4,
+        null, null, null, "start() threw", pool.loads.get("clock").digest()));
+
+    RuntimePool crashed = awaitPool("default", p -> hasCondition(p, Conditions.READY, "False", "AppsNotRunning"));
+    assertTrue(Conditions.find(crashed.getStatus().getConditions(), Conditions.READY).getMessage()
+        .contains("clock (Crashed, unhealthy)"));
+    awaitApp("clock", Phase.Degraded);
+  }
+
+  @Test
+  void anOperatorCreatedPoolGoesOnceNoAppNamesItEvenWhenTwoLeaveAtOnce() {
+    token("default");
+    app("a", "default");
+    app("b", "default");
+    app("c", "default");
+    kubelet.startPool(RuntimePools.name("default"));
+    awaitApp("a", Phase.Running);
+    awaitApp("b", Phase.Running);
+    awaitApp("c", Phase.Running);
+
+    client.resources(AppDeployment.class).inNamespace(ns).withName("a").delete();
+    await().atMost(OperatorHarness.WAIT).until(() -> app("a") == null);
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> runtimePool("default") != null);
+
+    client.resources(AppDeployment.class).inNamespace(ns).withName("b").delete();
+    client.resources(AppDeployment.class).inNamespace(ns).withName("c").delete();
+
+    await().atMost(OperatorHarness.WAIT).until(() -> runtimePool("default") == null
+        && kubelet.deployment(RuntimePools.name("default")) == null
+        && client.services().inNamespace(ns).withName(RuntimePools.name("default")).get() == null
+        && client.secrets().inNamespace(ns).withName(RuntimePools.tokenSecretName("default")).get() == null);
+  }
+
+  @Test
+  void anAppMovedToVmLetsItsOperatorCreatedPoolGo() {
+    token("default");
+    app("greeter", "default");
+    kubelet.startPool(RuntimePools.name("default"));
+    awaitApp("greeter", Phase.Running);
+
+    client.resources(AppDeployment.class).inNamespace(ns).withName("greeter").edit(a -> {
+      a.getSpec().setIsolation(Isolation.vm);
+      return a;
+    });
+
+    await().atMost(OperatorHarness.WAIT).until(() -> runtimePool("default") == null
+        && kubelet.deployment(RuntimePools.name("default")) == null);
+    assertNotNull(kubelet.awaitDeployment("greeter"));
+  }
+
+  /**
+   * One call to the pool's API per interval feeds every app of the pool; the API server hears nothing (no pod list
+   * per app, no status write) while nothing changes.
+   */
+  @Test
+  void onePollPerPoolPerIntervalFeedsEveryAppAndNothingIsWritten() throws Exception {
+    token("default");
+    List<String> names = List.of("a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8");
+    names.forEach(name -> app(name, "default"));
+    kubelet.startPool(RuntimePools.name("default"));
+    names.forEach(name -> awaitApp(name, Phase.Running));
+    awaitPool("default", p -> hasCondition(p, Conditions.READY, "True", "Succeeded"));
+    Thread.sleep(3000); // the last loads' polls
+    operator.drainRequests();
+    int before = pool.appLists.get();
+
+    Thread.sleep(Duration.ofSeconds(21).toMillis()); // two intervals of 10 s
+
+    int polls = pool.appLists.get() - before;
+    assertTrue(polls >= 2 && polls <= 3, "one poll per interval for " + names.size() + " apps, got " + polls);
+    List<RecordedRequest> requests = operator.drainRequests();
+    assertEquals(List.of(), OperatorHarness.writes(requests));
+    assertEquals(List.of(), requests.stream().filter(r -> !r.getPath().contains("watch=true"))
+        .map(r -> r.getMethod() + " " + r.getPath()).toList(), "nothing is read from the API server either");
+  }
+
+  private void token(String runtime) {
+    client.resource(new SecretBuilder().withNewMetadata().withName(RuntimePools.tokenSecretName(runtime))
+        .withNamespace(ns).withLabels(RuntimePools.labels(runtime)).endMetadata()
+        .addToData(RuntimePools.TOKEN_KEY, Base64.getEncoder().encodeToString(TOKEN.getBytes(StandardCharsets.UTF_8)))
+        .build()).create();
+  }
+
+  private void app(String name, String runtime) {
+    AppDeployment app = new AppDeployment();
+    app.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
+    AppDeploymentSpec spec = new AppDeploymentSpec();
+    spec.setVersion("1.0");
+    spec.setIsolation(Isolation.embedded);
+    spec.setRuntime(runtime);
+    AppSource source = new AppSource();
+    source.setType(AppSource.Type.maven);
+    source.setCoordinates("io.example:" + name);
+    spec.setSource(source);
+    app.setSpec(spec);
+    client.resource(app).create();
+  }
+
+  private AppDeployment app(String name) {
+    return client.resources(AppDeployment.class).inNamespace(ns).withName(name).get();
+  }
+
+  private AppDeployment awaitApp(String name, Phase phase) {
+    return await().atMost(OperatorHarness.WAIT).until(() -> app(name),
+        a -> a != null && a.getStatus() != null && a.getStatus().getPhase() == phase);
+  }
+
+  private RuntimePool runtimePool(String name) {
+    return client.resources(RuntimePool.class).inNamespace(ns).withName(name).get();
+  }
+
+  private RuntimePool awaitPool(String name, java.util.function.Predicate<RuntimePool> until) {
+    return await().atMost(OperatorHarness.WAIT).until(() -> runtimePool(name), p -> p != null && until.test(p));
+  }
+
+  private static boolean hasCondition(RuntimePool pool, String type, String status, String reason) {
+    Condition condition = pool.getStatus() == null ? null : Conditions.find(pool.getStatus().getConditions(), type);
+    return condition != null && status.equals(condition.getStatus()) && reason.equals(condition.getReason());
+  }
+
+  private static Container host(Deployment deployment) {
+    return deployment.getSpec().getTemplate().getSpec().getContainers().stream()
+        .filter(c -> "host".equals(c.getName())).findFirst().orElseThrow();
+  }
+}
