@@ -19,7 +19,6 @@ import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.runtime.RuntimeApi.AppState;
 import io.bcgitops.runtime.RuntimeApi.JarInfo;
 import io.bcgitops.runtime.RuntimeApi;
-import io.bcgitops.spec.Durations;
 import io.bcgitops.spec.HttpCredentials;
 import io.bcgitops.vm.VmImages;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -278,8 +277,8 @@ final class EmbeddedAppRunner {
   static RuntimeApi.LoadRequest loadRequest(AppDeploymentSpec spec, String jar) {
     HealthCheck h = spec.getHealth();
     RuntimeApi.Health health = h == null ? null : new RuntimeApi.Health(h.getType().name(), h.getPort(),
-        h.getPath() == null ? "/" : h.getPath(), Durations.parse(h.getInterval()).toMillis(),
-        Durations.parse(h.getTimeout()).toMillis(), h.getClassName());
+        h.getPath() == null ? "/" : h.getPath(), h.interval().toMillis(),
+        h.timeout().toMillis(), h.getClassName());
     return new RuntimeApi.LoadRequest(spec.getVersion(), jar, spec.getSource().getMainClass(),
         Objects.requireNonNullElse(spec.getEnv(), Map.of()), Objects.requireNonNullElse(spec.getArgs(), List.of()),
         health);

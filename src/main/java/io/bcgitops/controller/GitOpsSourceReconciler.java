@@ -360,8 +360,8 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     }
     Set<String> rejectedFiles = applied.rejected().stream().map(InvalidApp::getFile).collect(Collectors.toSet());
     List<ParsedApp> inCluster = desired.apps().stream().filter(app -> !rejectedFiles.contains(app.file())).toList();
-    status.setApps(inCluster.stream().map(app -> new AppSummary(app.name(), app.spec().version(),
-        app.spec().isolationOrDefault(), app.file())).toList());
+    status.setApps(inCluster.stream().map(app -> new AppSummary(app.name(), app.spec().getVersion(),
+        app.spec().getIsolation().name(), app.file())).toList());
     status.setInvalidApps(invalidApps(desired, applied.rejected()));
     status.setAppCount(inCluster.size());
     Set<String> names = inCluster.stream().map(ParsedApp::name).collect(Collectors.toSet());
