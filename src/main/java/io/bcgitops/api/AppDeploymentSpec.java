@@ -104,6 +104,11 @@ public class AppDeploymentSpec extends StoredSpec {
     this.dependsOn = dependsOn;
   }
 
+  /** The apps this one waits for: dependsOn, or none. */
+  public List<String> dependencies() {
+    return dependsOn == null ? List.of() : dependsOn;
+  }
+
   public HealthCheck getHealth() {
     return health;
   }

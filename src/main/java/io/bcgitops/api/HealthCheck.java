@@ -6,7 +6,9 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.bcgitops.spec.Durations;
 import io.fabric8.generator.annotation.Required;
+import java.time.Duration;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -61,12 +63,22 @@ public class HealthCheck {
     return interval;
   }
 
+  /** The interval as a duration; the schema's pattern (and the operator's check) make it one. */
+  public Duration interval() {
+    return Durations.parse(interval);
+  }
+
   public void setInterval(String interval) {
     this.interval = interval;
   }
 
   public String getTimeout() {
     return timeout;
+  }
+
+  /** The timeout as a duration; the schema's pattern (and the operator's check) make it one. */
+  public Duration timeout() {
+    return Durations.parse(timeout);
   }
 
   public void setTimeout(String timeout) {

@@ -12,12 +12,16 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class VmConfig {
+  /** A Kubernetes quantity, as the API server's own schemas write it; {@link MemoryLimits} reads one with Fabric8's Quantity. */
+  static final String QUANTITY_PATTERN = "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]"
+      + "|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$";
+
   /**
    * MiB as an integer, or a Kubernetes quantity as a string ("512Mi", "1Gi"), kept in the form
    * written ({@link MemoryLimits} reads it). The CRD generator drops a pattern on an int-or-string;
    * CrdsUpToDateTest puts this one back (it applies to the string form only).
    */
-  @Pattern(MemoryLimits.QUANTITY_PATTERN)
+  @Pattern(QUANTITY_PATTERN)
   private IntOrString memoryLimit;
   /** CPUs: the container's CPU limit and the JVM's -XX:ActiveProcessorCount. */
   @Min(1)

@@ -2,14 +2,8 @@ package io.bcgitops.controller;
 
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.AppDeploymentSpec;
-import io.bcgitops.api.AppSource;
-import io.bcgitops.api.HealthCheck;
 import io.bcgitops.api.Isolation;
-import io.bcgitops.spec.AppSpec;
-import io.bcgitops.spec.Durations;
 import io.bcgitops.spec.SpecValidator;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -44,41 +38,6 @@ final class AppSpecs {
       // A stored spec this operator cannot read (a value it does not know): nothing of it is used.
       return app.getSpec().readErrors();
     }
-    List<String> problems = new ArrayList<>();
-    AppSpec spec = toAppSpec(app, problems);
-    problems.addAll(VALIDATOR.validate(spec));
-    return problems;
-  }
-
-  private static AppSpec toAppSpec(AppDeployment app, List<String> problems) {
-    AppDeploymentSpec spec = app.getSpec();
-    AppSource in = spec.getSource();
-    var source = in == null ? null : new AppSpec.Source(name(in.getType()), in.getUrl(), in.getSha256(),
-        in.getCoordinates(), in.getRepository(), in.getImage(), in.getMainClass(),
-        in.getSecretRef() == null ? null : new AppSpec.SecretRef(in.getSecretRef().getName()));
-    HealthCheck h = spec.getHealth();
-    var health = h == null ? null : new AppSpec.Health(name(h.getType()), h.getPort(), h.getPath(),
-        duration("health.interval", h.getInterval(), problems), duration("health.timeout", h.getTimeout(), problems),
-        h.getCommand(), h.getClassName());
-    var vm = spec.getVmConfig() == null ? null : new AppSpec.VmConfig(spec.getVmConfig().getMemoryLimit(),
-        spec.getVmConfig().getSchedulerLimit(), spec.getVmConfig().getNodePrefix(), spec.getVmConfig().getExtraArgs());
-    var icon = spec.getIcon() == null ? null
-        : new AppSpec.Icon(name(spec.getIcon().getType()), spec.getIcon().getValue(), spec.getIcon().getMimeType());
-    return new AppSpec(app.getMetadata().getName(), spec.getVersion(), spec.getDescription(), icon, source,
-        spec.getArgs(), spec.getEnv(), spec.getDependsOn(), health, name(spec.getIsolation()), vm, spec.getRuntime(),
-        spec.isSuspend());
-  }
-
-  private static Duration duration(String field, String value, List<String> problems) {
-    try {
-      return value == null ? null : Durations.parse(value);
-    } catch (IllegalArgumentException e) {
-      problems.add(field + ": " + e.getMessage());
-      return null;
-    }
-  }
-
-  private static String name(Enum<?> value) {
-    return value == null ? null : value.name();
+    return VALIDATOR.validate(app.getMetadata().getName(), app.getSpec());
   }
 }

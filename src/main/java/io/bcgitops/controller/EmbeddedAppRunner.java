@@ -21,7 +21,6 @@ import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.runtime.RuntimeApi.AppState;
 import io.bcgitops.runtime.RuntimeApi.JarInfo;
 import io.bcgitops.runtime.RuntimeApi;
-import io.bcgitops.spec.Durations;
 import io.bcgitops.spec.HttpCredentials;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -263,8 +262,8 @@ final class EmbeddedAppRunner {
   static RuntimeApi.LoadRequest loadRequest(AppDeploymentSpec spec, String jar) {
     HealthCheck h = spec.getHealth();
     RuntimeApi.Health health = h == null ? null : new RuntimeApi.Health(h.getType().name(), h.getPort(),
-        h.getPath() == null ? "/" : h.getPath(), Durations.parse(h.getInterval()).toMillis(),
-        Durations.parse(h.getTimeout()).toMillis(), h.getClassName());
+        h.getPath() == null ? "/" : h.getPath(), h.interval().toMillis(),
+        h.timeout().toMillis(), h.getClassName());
     return new RuntimeApi.LoadRequest(spec.getVersion(), jar, spec.getSource().getMainClass(),
         Objects.requireNonNullElse(spec.getEnv(), Map.of()), Objects.requireNonNullElse(spec.getArgs(), List.of()),
         health);

@@ -132,7 +132,8 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
       if (fetched == null) {
         // This spec (or reconcile request) has no fetch yet: one runs, and its end reconciles the
         // source again. The status is left as it is (observedGeneration says it is not done yet).
-        return UpdateControl.<GitOpsSource>noUpdate().rescheduleAfter(untilNextFetch(source));
+        // Or its status shows it handled by an earlier leader, and its next fetch is not due yet.
+        return UpdateControl.<GitOpsSource>noUpdate().rescheduleAfter(untilNextFetch(source, interval));
       }
       FetchedRevision revision = fetched.revision();
       recordArtifact(source, status, revision);
@@ -154,7 +155,7 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     metrics.reconciled(OperatorMetrics.KIND_GITOPS_SOURCE, took, succeeded);
     LOG.debug("reconciled GitOpsSource {}/{} in {} ms", source.getMetadata().getNamespace(),
         source.getMetadata().getName(), took.toMillis());
-    return finish(source, status, conditions, context, untilNextFetch(source));
+    return finish(source, status, conditions, context, untilNextFetch(source, interval));
   }
 
   /**
@@ -240,17 +241,20 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
    * the reconciler in between without a fetch, and must not push the next fetch back. While a
    * fetch runs, its end wakes the source; the time returned is only in case that is missed.
    */
-  private Duration untilNextFetch(GitOpsSource source) {
+  private Duration untilNextFetch(GitOpsSource source, Duration interval) {
     String uid = source.getMetadata().getUid();
     Optional<Duration> running = fetches.running(uid);
     if (running.isPresent()) {
       return running.get().plus(QUEUE_FULL_RETRY);
     }
     SourceFetches.Outcome last = fetches.last(uid);
-    if (last == null) {
+    Instant now = clock.instant();
+    Optional<Instant> recorded = last == null
+        ? RecordedFetch.nextDue(source, interval, fetches.firstLook(uid, now), now) : Optional.empty();
+    if (last == null && recorded.isEmpty()) {
       return QUEUE_FULL_RETRY;
     }
-    Duration left = Duration.between(clock.instant(), last.due());
+    Duration left = Duration.between(now, last == null ? recorded.get() : last.due());
     // Due now, yet not running: the queue was full.
     return left.compareTo(MIN_REQUEUE) < 0 ? QUEUE_FULL_RETRY : left;
   }
@@ -259,7 +263,9 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
    * Step 2: what git holds for this spec: the last fetch's outcome while it is for this spec and
    * reconcile request. A fetch is due when there is none yet for them, or the interval is up; it
    * runs on the fetch pool, and the outcome of the one before serves meanwhile. Null when there is
-   * none for this spec yet (its fetch runs).
+   * none for this spec yet (its fetch runs), or when this operator has fetched nothing yet and the
+   * status shows this spec handled, with the next fetch not due ({@link RecordedFetch}): a new
+   * leader leaves the status as the last one wrote it until then.
    */
   private SourceFetches.Outcome fetched(GitOpsSource source, Context<GitOpsSource> context, Duration interval)
       throws StepFailure {
@@ -270,6 +276,10 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     SourceFetches.Outcome last = fetches.last(uid);
     boolean current = last != null && last.generation() == generation
         && Objects.equals(last.requestedAt(), requestedAt);
+    if (last == null && RecordedFetch.nextDue(source, interval, fetches.firstLook(uid, now), now)
+        .filter(next -> now.plus(MIN_REQUEUE).isBefore(next)).isPresent()) {
+      return null;
+    }
     // A timer set for the interval may fire a little early: a fetch that is nearly due is due.
     boolean due = !current || !now.plus(MIN_REQUEUE).isBefore(last.due());
     if (due) {
@@ -360,8 +370,8 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     }
     Set<String> rejectedFiles = applied.rejected().stream().map(InvalidApp::getFile).collect(Collectors.toSet());
     List<ParsedApp> inCluster = desired.apps().stream().filter(app -> !rejectedFiles.contains(app.file())).toList();
-    status.setApps(inCluster.stream().map(app -> new AppSummary(app.name(), app.spec().version(),
-        app.spec().isolationOrDefault(), app.file())).toList());
+    status.setApps(inCluster.stream().map(app -> new AppSummary(app.name(), app.spec().getVersion(),
+        app.spec().getIsolation().name(), app.file())).toList());
     status.setInvalidApps(invalidApps(desired, applied.rejected()));
     status.setAppCount(inCluster.size());
     Set<String> names = inCluster.stream().map(ParsedApp::name).collect(Collectors.toSet());

@@ -117,6 +117,8 @@ final class SourceFetches {
   private final Map<String, Outcome> outcomes = new ConcurrentHashMap<>();
   /** What the outcomes of each namespace's sources hold (their apps' heldBytes); guarded by this. */
   private final Map<String, Long> held = new HashMap<>();
+  /** When this operator first looked at each source it has no outcome of yet ({@link RecordedFetch}). */
+  private final Map<String, Instant> firstLooks = new ConcurrentHashMap<>();
   /** Fetches queued or running, by source. */
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   /** Guarded by this. */
@@ -154,6 +156,11 @@ final class SourceFetches {
     return outcomes.get(uid);
   }
 
+  /** When this operator first looked at the source, which it has no outcome of: at {@code now} if not before. */
+  Instant firstLook(String uid, Instant now) {
+    return firstLooks.computeIfAbsent(uid, any -> now);
+  }
+
   /** The timeout of the source's fetch that is queued or running; empty when there is none. */
   Optional<Duration> running(String uid) {
     return Optional.ofNullable(running.get(uid)).map(job -> job.request.timeout());
@@ -167,6 +174,7 @@ final class SourceFetches {
 
   /** Keeps a source's outcome (null: none), and counts what it holds for its namespace. Under this lock. */
   private void record(String namespace, String uid, Outcome outcome) {
+    firstLooks.remove(uid);
     Outcome previous = outcome == null ? outcomes.remove(uid) : outcomes.put(uid, outcome);
     long total = held.getOrDefault(namespace, 0L) - heldBy(previous) + heldBy(outcome);
     if (total == 0) {

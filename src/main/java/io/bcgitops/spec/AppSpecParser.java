@@ -1,34 +1,75 @@
 package io.bcgitops.spec;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.bcgitops.api.AppDeploymentSpec;
+import io.bcgitops.api.AppSource;
+import io.bcgitops.api.HealthCheck;
+import io.bcgitops.api.Icon;
+import io.bcgitops.api.VmConfig;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
-/** Reads one spec file (YAML or JSON) into an {@link AppSpec}, with errors that name the field. */
+/**
+ * Reads one spec file (YAML or JSON) into an {@link AppFile}, the CRD's spec type with the app's
+ * name, with errors that name the field. The file's dialect lives here, not in the CRD's model:
+ * the bc_gitops snake_case names, integer milliseconds and MiB, and no unknown field anywhere
+ * (the model itself ignores fields a newer version adds).
+ */
 public final class AppSpecParser {
+  /** bc_gitops's BEAM-only source types: named, so that the message says why a JVM app cannot use them. */
+  private static final Set<String> BEAM_SOURCES = Set.of("hex", "mesh");
+  /** The mix-ins below, one per model class a spec file holds. */
+  private static final Map<Class<?>, Class<?>> MIX_INS = Map.of(AppDeploymentSpec.class, SpecFields.class,
+      AppSource.class, SourceFields.class, HealthCheck.class, HealthFields.class, VmConfig.class, VmFields.class,
+      Icon.class, IconFields.class, LocalObjectReference.class, SecretRefFields.class);
+  /** Each snake_case name a spec file may write, and the model's name for it, from the mix-ins' aliases. */
+  private static final Map<String, String> ALIASES = MIX_INS.values().stream()
+      .flatMap(mixIn -> Arrays.stream(mixIn.getDeclaredMethods()))
+      .filter(setter -> setter.isAnnotationPresent(JsonAlias.class))
+      .flatMap(setter -> Arrays.stream(setter.getAnnotation(JsonAlias.class).value())
+          .map(alias -> Map.entry(alias, Character.toLowerCase(setter.getName().charAt(3)) + setter.getName().substring(4))))
+      .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
   private final ObjectMapper yaml = configure(YAMLMapper.builder().build());
   private final ObjectMapper json = configure(JsonMapper.builder().build());
 
   private static ObjectMapper configure(ObjectMapper mapper) {
+    MIX_INS.forEach(mapper::addMixIn);
     mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    // A field written without a value ("suspend:") is a field not written: its default holds.
+    mapper.setDefaultSetterInfo(JsonSetter.Value.forValueNulls(Nulls.SKIP));
     mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     // A version or an env value written as a number is an error, not a silent conversion:
     // YAML reads 1.10 as the number 1.1, and the version would change.
@@ -44,7 +85,7 @@ public final class AppSpecParser {
    *
    * @param fileName the file's name, which tells JSON from YAML
    */
-  public AppSpec parse(String fileName, byte[] content) throws InvalidSpecException {
+  public AppFile parse(String fileName, byte[] content) throws InvalidSpecException {
     ObjectMapper mapper = fileName.endsWith(".json") ? json : yaml;
     String format = mapper == json ? "JSON" : "YAML";
     try (JsonParser parser = mapper.createParser(content)) {
@@ -52,7 +93,7 @@ public final class AppSpecParser {
       if (parser.nextToken() == null) {
         throw new InvalidSpecException("the file is empty", null);
       }
-      AppSpec spec = mapper.readValue(parser, AppSpec.class);
+      AppFile spec = mapper.readValue(parser, AppFile.class);
       if (spec == null) {
         throw new InvalidSpecException("the file is empty", null);
       }
@@ -124,6 +165,16 @@ public final class AppSpecParser {
       return "expected a mapping of fields (name: ..., version: ...) at the top of the file" + at(e.getLocation());
     }
     String expected = JsonShapes.expected(e.getTargetType());
+    if (e instanceof InvalidFormatException format && format.getValue() instanceof String value
+        && e.getTargetType() != null && e.getTargetType().isEnum()) {
+      // Worded as the checks of a value's meaning are: "isolation: 'container' is not one of embedded, vm".
+      String shown = "'" + SpecValidator.shown(value) + "'";
+      if (e.getTargetType() == AppSource.Type.class && BEAM_SOURCES.contains(value)) {
+        return field + ": " + shown + " is a BEAM (Erlang/Elixir) package source that bc_gitops supports but a JVM"
+            + " app cannot use; use release, maven or image";
+      }
+      return field + ": " + shown + " is not " + expected;
+    }
     String what = expected == null ? "" : "must be " + expected;
     if ("must be a string".equals(what)) {
       String hint = field.equals("version")
@@ -137,8 +188,13 @@ public final class AppSpecParser {
     return "field '" + field + "'" + at(e.getLocation()) + " " + what;
   }
 
+  /** Where the problem is, in the model's names: a file may write vm_config, a message says vmConfig. */
   private static String fieldPath(JsonMappingException e) {
-    return JsonShapes.path(e.getPath());
+    List<JsonMappingException.Reference> path = e.getPath().stream()
+        .map(ref -> ref.getFieldName() == null || !ALIASES.containsKey(ref.getFieldName()) ? ref
+            : new JsonMappingException.Reference(ref.getFrom(), ALIASES.get(ref.getFieldName())))
+        .toList();
+    return JsonShapes.path(path);
   }
 
   private static String at(JsonLocation location) {
@@ -171,5 +227,93 @@ public final class AppSpecParser {
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  /*
+   * The spec file's names for the model's fields: mix-ins, so that the CRD's classes stay as the
+   * API server stores them. Each also undoes the model's ignoreUnknown: a typo in a spec file is an
+   * error, not a setting silently dropped.
+   */
+
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  private abstract static class SpecFields {
+    @JsonAlias("depends_on")
+    abstract void setDependsOn(List<String> dependsOn);
+
+    @JsonAlias("vm_config")
+    abstract void setVmConfig(VmConfig vmConfig);
+  }
+
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  private abstract static class SourceFields {
+    @JsonAlias("main_class")
+    abstract void setMainClass(String mainClass);
+
+    @JsonAlias("secret_ref")
+    abstract void setSecretRef(LocalObjectReference secretRef);
+  }
+
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  private abstract static class HealthFields {
+    @JsonAlias("class_name")
+    abstract void setClassName(String className);
+
+    @JsonDeserialize(using = MillisOrDuration.class)
+    abstract void setInterval(String interval);
+
+    @JsonDeserialize(using = MillisOrDuration.class)
+    abstract void setTimeout(String timeout);
+  }
+
+  /**
+   * A duration as a spec file writes it: an integer is milliseconds (bc_gitops), written as the
+   * duration it is ("1m30s"); a string is kept for {@link SpecValidator} to check, as the CRD's is.
+   */
+  static final class MillisOrDuration extends StdDeserializer<String> {
+    MillisOrDuration() {
+      super(String.class);
+    }
+
+    @Override
+    public String deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+      if (parser.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+        long millis = parser.getLongValue();
+        return (millis < 0 ? "-" : "") + Durations.format(Duration.ofMillis(Math.abs(millis)));
+      }
+      if (parser.currentToken() == JsonToken.VALUE_STRING) {
+        return parser.getText();
+      }
+      return (String) context.handleUnexpectedToken(Duration.class, parser.currentToken(), parser,
+          "expected milliseconds (an integer) or a duration like 30s");
+    }
+  }
+
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  private abstract static class VmFields {
+    @JsonAlias("memory_limit")
+    @JsonDeserialize(using = MemoryLimitDeserializer.class)
+    abstract void setMemoryLimit(IntOrString memoryLimit);
+
+    @JsonAlias("scheduler_limit")
+    abstract void setSchedulerLimit(Integer schedulerLimit);
+
+    @JsonAlias("node_prefix")
+    abstract void setNodePrefix(String nodePrefix);
+
+    @JsonAlias("extra_args")
+    abstract void setExtraArgs(List<String> extraArgs);
+  }
+
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  private abstract static class IconFields {
+    @JsonAlias("mime_type")
+    abstract void setMimeType(String mimeType);
+  }
+
+  /** Fabric8's reference keeps unknown fields as "additional properties": a spec file's secretRef has only a name. */
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  private abstract static class SecretRefFields {
+    @JsonAnySetter(enabled = false)
+    abstract void setAdditionalProperty(String name, Object value);
   }
 }

@@ -150,12 +150,13 @@ public final class GitOpsRepository {
     }
     budget.bytes(spec.size(), file);
     try {
-      AppSpec parsed = parser.parse(file.substring(file.lastIndexOf('/') + 1), tree.read(spec));
+      AppFile parsed = parser.parse(file.substring(file.lastIndexOf('/') + 1), tree.read(spec));
       List<String> errors = validator.validate(parsed);
       if (errors.isEmpty()) {
+        parsed.complete();
         valid.add(new ParsedApp(parsed, file, heldBytes(spec.size(), parsed)));
       } else {
-        String name = SpecValidator.isDnsLabel(parsed.name()) ? parsed.name() : null;
+        String name = SpecValidator.isDnsLabel(parsed.getName()) ? parsed.getName() : null;
         invalid.add(InvalidSpec.of(file, name, String.join("; ", errors)));
       }
     } catch (InvalidSpecException e) {
@@ -178,11 +179,11 @@ public final class GitOpsRepository {
    * YAML aliases are not expanded), and the objects its env and lists become, which for a spec of
    * short entries are ten times its bytes.
    */
-  public static long heldBytes(long fileBytes, AppSpec spec) {
-    long lists = size(spec.args()) + size(spec.dependencies())
-        + (spec.health() == null ? 0 : size(spec.health().command()))
-        + (spec.vmConfig() == null ? 0 : size(spec.vmConfig().extraArgs()));
-    return APP_BYTES + 2 * fileBytes + ENV_ENTRY_BYTES * (spec.env() == null ? 0 : spec.env().size())
+  public static long heldBytes(long fileBytes, AppFile spec) {
+    long lists = size(spec.getArgs()) + size(spec.dependencies())
+        + (spec.getHealth() == null ? 0 : size(spec.getHealth().getCommand()))
+        + (spec.getVmConfig() == null ? 0 : size(spec.getVmConfig().getExtraArgs()));
+    return APP_BYTES + 2 * fileBytes + ENV_ENTRY_BYTES * (spec.getEnv() == null ? 0 : spec.getEnv().size())
         + LIST_ENTRY_BYTES * lists;
   }
 

@@ -3,17 +3,12 @@ package io.bcgitops.spec;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
-import java.util.regex.Pattern;
 
 /**
  * vmConfig.memoryLimit: an integer is MiB (bc_gitops's memory_limit), a string is a Kubernetes
  * quantity ("512Mi", "1Gi"). Both forms are kept as written; this is where they are read.
  */
 public final class MemoryLimits {
-  /** A Kubernetes quantity, as the API server's own schemas write it. */
-  public static final String QUANTITY_PATTERN = "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]"
-      + "|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$";
-  private static final Pattern QUANTITY = Pattern.compile(QUANTITY_PATTERN);
   private static final long MIB = 1L << 20;
   /** Below this no JVM starts; above it is no machine's memory. */
   private static final BigDecimal MIN_BYTES = BigDecimal.valueOf(32 * MIB);
@@ -32,10 +27,13 @@ public final class MemoryLimits {
       return new Quantity(String.valueOf(limit.getIntVal()), "Mi");
     }
     String text = limit.getStrVal();
-    if (text == null || !QUANTITY.matcher(text).matches()) {
+    try {
+      Quantity quantity = Quantity.parse(text);
+      Quantity.getAmountInBytes(quantity); // reads the number and the suffix, refusing what is neither
+      return quantity;
+    } catch (IllegalArgumentException | ArithmeticException e) {
       throw new IllegalArgumentException("'" + text + "' is not MiB (an integer) or a quantity like 512Mi or 2Gi");
     }
-    return Quantity.parse(text);
   }
 
   /** What is wrong with the limit, in words a user can act on; null when it is a limit a JVM can run in. */

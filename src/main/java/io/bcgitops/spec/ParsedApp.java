@@ -5,8 +5,8 @@ package io.bcgitops.spec;
  *
  * @param heldBytes about what it takes of the heap ({@link GitOpsRepository#heldBytes})
  */
-public record ParsedApp(AppSpec spec, String file, long heldBytes) {
+public record ParsedApp(AppFile spec, String file, long heldBytes) {
   public String name() {
-    return spec.name();
+    return spec.getName();
   }
 }

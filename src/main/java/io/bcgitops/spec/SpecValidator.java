@@ -1,14 +1,27 @@
 package io.bcgitops.spec;
 
+import io.bcgitops.api.AppDeploymentSpec;
+import io.bcgitops.api.AppSource;
+import io.bcgitops.api.HealthCheck;
+import io.bcgitops.api.Icon;
+import io.bcgitops.api.Isolation;
+import io.bcgitops.api.VmConfig;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Checks one parsed app spec on its own; {@link GitOpsRepository} checks the apps against each other. */
+/**
+ * Checks one app's spec on its own: a spec file's ({@link AppFile}), and an AppDeployment's as the
+ * operator reads it, so that one written by hand is held to what the GitOps path guarantees and
+ * {@code validate} refuses what the API server would. Every rule the CRD's schema states is here
+ * too; {@link GitOpsRepository} checks the apps against each other.
+ */
 public final class SpecValidator {
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
@@ -34,31 +47,37 @@ public final class SpecValidator {
   public static final int MAX_ARG = 4 * 1024;
   public static final int MAX_DEPENDS_ON = 64;
 
-  /** Returns every problem found, each as "field: what is wrong"; empty when the spec is valid. */
-  public List<String> validate(AppSpec spec) {
+  /** Returns every problem of a spec file, each as "field: what is wrong"; empty when it is valid. */
+  public List<String> validate(AppFile file) {
+    return validate(file.getName(), file);
+  }
+
+  /**
+   * Returns every problem found, each as "field: what is wrong"; empty when the spec is valid.
+   *
+   * @param name the app's name: the file's name field, or the AppDeployment's metadata.name
+   */
+  public List<String> validate(String name, AppDeploymentSpec spec) {
     List<String> errors = new ArrayList<>();
-    checkName(spec.name(), errors);
-    if (spec.version() == null || spec.version().isBlank()) {
+    checkName(name, errors);
+    if (spec.getVersion() == null || spec.getVersion().isBlank()) {
       errors.add("version: required (a string such as \"1.2.0\")");
-    } else if (spec.version().chars().anyMatch(Character::isWhitespace)) {
-      errors.add("version: '" + shown(spec.version()) + "' must not contain spaces");
+    } else if (spec.getVersion().chars().anyMatch(Character::isWhitespace)) {
+      errors.add("version: '" + shown(spec.getVersion()) + "' must not contain spaces");
     }
-    String isolation = spec.isolationOrDefault();
-    if (!isolation.equals(AppSpec.EMBEDDED) && !isolation.equals(AppSpec.VM)) {
-      errors.add("isolation: '" + shown(isolation) + "' is not one of embedded, vm");
-    }
-    checkSource(spec.source(), isolation, errors);
-    checkHealth(spec.health(), isolation, errors);
-    checkVmConfig(spec.vmConfig(), spec.name(), errors);
-    checkDependencies(spec, errors);
-    checkEnv(spec.env(), errors);
-    checkArgs("args", spec.args(), errors);
-    checkIcon(spec.icon(), errors);
-    if (spec.runtime() != null && !DNS_LABEL.matcher(spec.runtime()).matches()) {
-      errors.add("runtime: '" + shown(spec.runtime()) + "' must be a DNS-1123 label (lower case letters, digits and"
-          + " '-')");
-    } else if (spec.runtime() != null && spec.runtime().length() > MAX_RUNTIME_LENGTH) {
-      errors.add("runtime: '" + shown(spec.runtime()) + "' is longer than " + MAX_RUNTIME_LENGTH + " characters: the"
+    Isolation isolation = Objects.requireNonNullElse(spec.getIsolation(), Isolation.embedded);
+    checkSource(spec.getSource(), isolation, errors);
+    checkHealth(spec.getHealth(), isolation, errors);
+    checkVmConfig(spec.getVmConfig(), name, errors);
+    checkDependencies(name, spec.dependencies(), errors);
+    checkEnv(spec.getEnv(), errors);
+    checkArgs("args", spec.getArgs(), errors);
+    checkIcon(spec.getIcon(), errors);
+    String runtime = spec.getRuntime();
+    if (runtime != null && !DNS_LABEL.matcher(runtime).matches()) {
+      errors.add("runtime: '" + shown(runtime) + "' must be a DNS-1123 label (lower case letters, digits and '-')");
+    } else if (runtime != null && runtime.length() > MAX_RUNTIME_LENGTH) {
+      errors.add("runtime: '" + shown(runtime) + "' is longer than " + MAX_RUNTIME_LENGTH + " characters: the"
           + " pool's Service bcgitops-runtime-<runtime> must fit in 63");
     }
     return errors;
@@ -78,64 +97,62 @@ public final class SpecValidator {
     }
   }
 
-  private static void checkSource(AppSpec.Source source, String isolation, List<String> errors) {
+  private static void checkSource(AppSource source, Isolation isolation, List<String> errors) {
     if (source == null) {
       errors.add("source: required (type release, maven or image)");
       return;
     }
-    String type = source.type();
+    AppSource.Type type = source.getType();
     if (type == null) {
       errors.add("source.type: required (release, maven or image)");
       return;
     }
     switch (type) {
-      case "release" -> {
-        if (checkHttpUrl("source.url", source.url(), true, errors)) {
-          checkTransport("source.url", source, source.url(), errors);
+      case release -> {
+        if (checkHttpUrl("source.url", source.getUrl(), true, errors)) {
+          checkTransport("source.url", source, source.getUrl(), errors);
         }
-        onlyFor(type, "coordinates", source.coordinates(), errors);
-        onlyFor(type, "repository", source.repository(), errors);
-        onlyFor(type, "image", source.image(), errors);
-        checkSecretRef(source.secretRef(), errors);
+        onlyFor(type, "coordinates", source.getCoordinates(), errors);
+        onlyFor(type, "repository", source.getRepository(), errors);
+        onlyFor(type, "image", source.getImage(), errors);
+        checkSecretRef(source.getSecretRef(), errors);
       }
-      case "maven" -> {
-        if (source.coordinates() == null) {
+      case maven -> {
+        if (source.getCoordinates() == null) {
           errors.add("source.coordinates: required for a maven source (group:artifact[:version])");
-        } else if (!COORDINATES.matcher(source.coordinates()).matches()) {
-          errors.add("source.coordinates: '" + shown(source.coordinates()) + "' is not group:artifact[:version]");
+        } else if (!COORDINATES.matcher(source.getCoordinates()).matches()) {
+          errors.add("source.coordinates: '" + shown(source.getCoordinates()) + "' is not group:artifact[:version]");
         }
-        if (checkHttpUrl("source.repository", source.repository(), false, errors) && source.repository() != null) {
-          checkTransport("source.repository", source, source.repository(), errors);
+        if (checkHttpUrl("source.repository", source.getRepository(), false, errors)
+            && source.getRepository() != null) {
+          checkTransport("source.repository", source, source.getRepository(), errors);
         }
-        onlyFor(type, "url", source.url(), errors);
-        onlyFor(type, "image", source.image(), errors);
-        checkSecretRef(source.secretRef(), errors);
+        onlyFor(type, "url", source.getUrl(), errors);
+        onlyFor(type, "image", source.getImage(), errors);
+        checkSecretRef(source.getSecretRef(), errors);
       }
-      case "image" -> {
-        if (source.image() == null || source.image().isBlank()) {
+      case image -> {
+        if (source.getImage() == null || source.getImage().isBlank()) {
           errors.add("source.image: required for an image source");
         }
-        if (!AppSpec.VM.equals(isolation)) {
+        if (isolation != Isolation.vm) {
           errors.add("source.type: an image source runs only with isolation: vm (the runtime host loads jars, not images)");
         }
-        onlyFor(type, "url", source.url(), errors);
-        onlyFor(type, "coordinates", source.coordinates(), errors);
-        onlyFor(type, "sha256", source.sha256(), errors);
-        onlyFor(type, "mainClass", source.mainClass(), errors);
-        onlyFor(type, "secretRef", source.secretRef(), errors);
+        onlyFor(type, "url", source.getUrl(), errors);
+        onlyFor(type, "coordinates", source.getCoordinates(), errors);
+        onlyFor(type, "sha256", source.getSha256(), errors);
+        onlyFor(type, "mainClass", source.getMainClass(), errors);
+        onlyFor(type, "secretRef", source.getSecretRef(), errors);
       }
-      case "hex", "mesh" -> errors.add("source.type: '" + type + "' is a BEAM (Erlang/Elixir) package source that"
-          + " bc_gitops supports but a JVM app cannot use; use release, maven or image");
-      default -> errors.add("source.type: '" + shown(type) + "' is not one of release, maven, image");
     }
-    if (source.sha256() != null && !SHA256.matcher(source.sha256()).matches()) {
+    if (source.getSha256() != null && !SHA256.matcher(source.getSha256()).matches()) {
       errors.add("source.sha256: must be 64 hexadecimal characters");
     }
   }
 
-  private static void onlyFor(String type, String field, Object value, List<String> errors) {
+  private static void onlyFor(AppSource.Type type, String field, Object value, List<String> errors) {
     if (value != null) {
-      errors.add("source." + field + ": not used by " + (type.equals("image") ? "an " : "a ") + type
+      errors.add("source." + field + ": not used by " + (type == AppSource.Type.image ? "an " : "a ") + type
           + " source; remove it");
     }
   }
@@ -175,101 +192,111 @@ public final class SpecValidator {
    * Over plain http (to anything but loopback) anyone on the network path can read and change
    * what travels: a jar must be pinned by sha256, and credentials are not sent at all.
    */
-  private static void checkTransport(String field, AppSpec.Source source, String url, List<String> errors) {
+  private static void checkTransport(String field, AppSource source, String url, List<String> errors) {
     if (SafeUrls.protectedInTransit(URI.create(url))) {
       return;
     }
-    if (source.sha256() == null) {
+    if (source.getSha256() == null) {
       errors.add(field + ": '" + shown(url) + "' is plain http and no source.sha256 pins the jar, so anyone on the"
           + " network path could replace it; add source.sha256, or use an https URL");
     }
-    if (source.secretRef() != null) {
+    if (source.getSecretRef() != null) {
       errors.add("source.secretRef: credentials are only sent over https, and " + field + " is plain http; use"
           + " an https URL");
     }
   }
 
-  private static void checkSecretRef(AppSpec.SecretRef secretRef, List<String> errors) {
+  private static void checkSecretRef(LocalObjectReference secretRef, List<String> errors) {
     if (secretRef == null) {
       return;
     }
-    if (secretRef.name() == null || secretRef.name().isBlank()) {
+    String name = secretRef.getName();
+    if (name == null || name.isBlank()) {
       errors.add("source.secretRef.name: required (the Secret holding the download's credentials)");
-    } else if (secretRef.name().length() > 253 || !DNS_SUBDOMAIN.matcher(secretRef.name()).matches()) {
-      errors.add("source.secretRef.name: '" + shown(secretRef.name()) + "' is not a Secret name (a DNS-1123"
-          + " subdomain)");
+    } else if (name.length() > 253 || !DNS_SUBDOMAIN.matcher(name).matches()) {
+      errors.add("source.secretRef.name: '" + shown(name) + "' is not a Secret name (a DNS-1123 subdomain)");
     }
   }
 
-  private static void checkHealth(AppSpec.Health health, String isolation, List<String> errors) {
+  private static void checkHealth(HealthCheck health, Isolation isolation, List<String> errors) {
     if (health == null) {
       return;
     }
-    if (health.type() == null) {
+    if (health.getType() == null) {
       errors.add("health.type: required (http, tcp or custom)");
     } else {
-      switch (health.type()) {
-        case "http" -> {
-          if (health.path() != null && !health.path().startsWith("/")) {
-            errors.add("health.path: '" + shown(health.path()) + "' must start with '/'");
+      switch (health.getType()) {
+        case http -> {
+          if (health.getPath() != null && !health.getPath().startsWith("/")) {
+            errors.add("health.path: '" + shown(health.getPath()) + "' must start with '/'");
           }
         }
-        case "tcp" -> {
+        case tcp -> {
         }
-        case "custom" -> {
-          if (AppSpec.VM.equals(isolation) && (health.command() == null || health.command().isEmpty())) {
+        case custom -> {
+          if (isolation == Isolation.vm && (health.getCommand() == null || health.getCommand().isEmpty())) {
             errors.add("health.command: required for a custom health check of a vm app");
           }
-          if (AppSpec.EMBEDDED.equals(isolation) && health.className() == null) {
+          if (isolation == Isolation.embedded && health.getClassName() == null) {
             errors.add("health.className: required for a custom health check of an embedded app");
           }
         }
-        default -> errors.add("health.type: '" + shown(health.type()) + "' is not one of http, tcp, custom");
       }
     }
-    if (health.port() != null && (health.port() < 1 || health.port() > 65535)) {
-      errors.add("health.port: " + health.port() + " is not a port (1-65535)");
+    if (health.getPort() < 1 || health.getPort() > 65535) {
+      errors.add("health.port: " + health.getPort() + " is not a port (1-65535)");
     }
-    if (health.interval() != null && (health.interval().isZero() || health.interval().isNegative())) {
-      errors.add("health.interval: must be more than 0");
-    }
-    if (health.timeout() != null && (health.timeout().isZero() || health.timeout().isNegative())) {
-      errors.add("health.timeout: must be more than 0");
-    }
-    checkArgs("health.command", health.command(), errors);
+    checkDuration("health.interval", health.getInterval(), errors);
+    checkDuration("health.timeout", health.getTimeout(), errors);
+    checkArgs("health.command", health.getCommand(), errors);
   }
 
-  private static void checkVmConfig(AppSpec.VmConfig vm, String name, List<String> errors) {
+  /** A duration as the CRD's pattern has it, and more than 0 (a spec file's -5, milliseconds, reads as "-5ms"). */
+  private static void checkDuration(String field, String text, List<String> errors) {
+    if (text == null) {
+      return;
+    }
+    boolean negative = text.startsWith("-") && Durations.isDuration(text.substring(1));
+    if (negative || Durations.isDuration(text) && Durations.parse(text).isZero()) {
+      errors.add(field + ": must be more than 0");
+    } else if (!Durations.isDuration(text)) {
+      errors.add(field + ": '" + shown(text) + "' is not a duration; write it like 500ms, 30s, 1m or 1h30m");
+    }
+  }
+
+  private static void checkVmConfig(VmConfig vm, String name, List<String> errors) {
     if (vm == null) {
       return;
     }
-    String memoryProblem = vm.memoryLimit() == null ? null : MemoryLimits.problem(vm.memoryLimit());
+    String memoryProblem = vm.getMemoryLimit() == null ? null : MemoryLimits.problem(vm.getMemoryLimit());
     if (memoryProblem != null) {
       errors.add("vmConfig.memoryLimit: " + memoryProblem);
     }
-    if (vm.schedulerLimit() != null && (vm.schedulerLimit() < 1 || vm.schedulerLimit() > MAX_CPUS)) {
-      errors.add("vmConfig.schedulerLimit: " + vm.schedulerLimit() + " CPUs is outside 1.." + MAX_CPUS);
+    Integer cpus = vm.getSchedulerLimit();
+    if (cpus != null && (cpus < 1 || cpus > MAX_CPUS)) {
+      errors.add("vmConfig.schedulerLimit: " + cpus + " CPUs is outside 1.." + MAX_CPUS);
     }
-    if (vm.nodePrefix() != null) {
-      String deploymentName = vm.nodePrefix() + (name == null ? "" : name);
+    if (vm.getNodePrefix() != null) {
+      String deploymentName = vm.getNodePrefix() + (name == null ? "" : name);
       if (!isDnsLabel(deploymentName)) {
-        errors.add("vmConfig.nodePrefix: '" + shown(vm.nodePrefix()) + "' with the app name gives '"
+        errors.add("vmConfig.nodePrefix: '" + shown(vm.getNodePrefix()) + "' with the app name gives '"
             + shown(deploymentName) + "', which is not a DNS-1123 label of at most 63 characters");
       }
     }
-    checkArgs("vmConfig.extraArgs", vm.extraArgs(), errors);
+    checkArgs("vmConfig.extraArgs", vm.getExtraArgs(), errors);
   }
 
-  private static void checkDependencies(AppSpec spec, List<String> errors) {
-    if (spec.dependencies().size() > MAX_DEPENDS_ON) {
-      errors.add("dependsOn: " + spec.dependencies().size() + " apps; an app may depend on at most " + MAX_DEPENDS_ON);
+  private static void checkDependencies(String name, List<String> dependencies, List<String> errors) {
+    if (dependencies.size() > MAX_DEPENDS_ON) {
+      errors.add("dependsOn: " + dependencies.size() + " apps; an app may depend on at most " + MAX_DEPENDS_ON);
       return;
     }
     Set<String> seen = new HashSet<>();
-    for (String dependency : spec.dependencies()) {
+    for (String dependency : dependencies) {
       if (!isDnsLabel(dependency)) {
-        errors.add("dependsOn: '" + shown(dependency) + "' is not an app name (a DNS-1123 label)");
-      } else if (dependency.equals(spec.name())) {
+        errors.add("dependsOn: '" + (dependency == null ? "" : shown(dependency)) + "' is not an app name (a DNS-1123"
+            + " label)");
+      } else if (dependency.equals(name)) {
         errors.add("dependsOn: the app depends on itself");
       } else if (!seen.add(dependency)) {
         errors.add("dependsOn: '" + dependency + "' is listed twice");
@@ -326,24 +353,23 @@ public final class SpecValidator {
     return value.length() <= 200 ? value : value.substring(0, 200) + "...";
   }
 
-  private static void checkIcon(AppSpec.Icon icon, List<String> errors) {
+  private static void checkIcon(Icon icon, List<String> errors) {
     if (icon == null) {
       return;
     }
-    if (icon.type() == null) {
+    if (icon.getType() == null) {
       errors.add("icon.type: required (url, base64 or identicon)");
       return;
     }
-    switch (icon.type()) {
-      case "url" -> checkHttpUrl("icon.value", icon.value(), true, errors);
-      case "base64" -> {
-        if (icon.value() == null || icon.mimeType() == null) {
+    switch (icon.getType()) {
+      case url -> checkHttpUrl("icon.value", icon.getValue(), true, errors);
+      case base64 -> {
+        if (icon.getValue() == null || icon.getMimeType() == null) {
           errors.add("icon: a base64 icon needs value and mimeType");
         }
       }
-      case "identicon" -> {
+      case identicon -> {
       }
-      default -> errors.add("icon.type: '" + shown(icon.type()) + "' is not one of url, base64, identicon");
     }
   }
 }

@@ -7,7 +7,6 @@ import io.bcgitops.api.AppSource;
 import io.bcgitops.api.HealthCheck;
 import io.bcgitops.api.VmConfig;
 import io.bcgitops.fetch.ArtifactCredentials;
-import io.bcgitops.spec.Durations;
 import io.bcgitops.spec.HttpCredentials;
 import io.bcgitops.spec.MemoryLimits;
 import io.fabric8.kubernetes.api.model.Capabilities;
@@ -272,8 +271,8 @@ public final class VmDeployments {
 
   static Probe probe(HealthCheck health, int failureThreshold) {
     ProbeBuilder probe = new ProbeBuilder()
-        .withPeriodSeconds(seconds(health.getInterval()))
-        .withTimeoutSeconds(seconds(health.getTimeout()))
+        .withPeriodSeconds(seconds(health.interval()))
+        .withTimeoutSeconds(seconds(health.timeout()))
         .withFailureThreshold(failureThreshold);
     switch (health.getType()) {
       case http -> probe.withNewHttpGet().withPath(health.getPath() == null ? "/" : health.getPath())
@@ -284,9 +283,8 @@ public final class VmDeployments {
     return probe.build();
   }
 
-  private static int seconds(String duration) {
-    Duration parsed = Durations.parse(duration);
-    return (int) Math.max(1, (parsed.toMillis() + 999) / 1000);
+  private static int seconds(Duration duration) {
+    return (int) Math.max(1, (duration.toMillis() + 999) / 1000);
   }
 
   private static SecurityContext hardened() {

@@ -3,7 +3,7 @@ package io.bcgitops.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.bcgitops.spec.AppSpec;
+import io.bcgitops.spec.AppFile;
 import io.bcgitops.spec.DesiredState;
 import io.bcgitops.spec.GitOpsRepository;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -31,34 +31,34 @@ class ExampleRepositoryTest {
     assertEquals(List.of(), state.problems());
     assertEquals(List.of("greeter", "clock", "web"), state.names().toList());
 
-    AppSpec greeter = state.apps().get(0).spec();
-    assertEquals("embedded", greeter.isolationOrDefault());
-    assertEquals("maven", greeter.source().type());
-    assertEquals("io.bcgitops.examples:greeter", greeter.source().coordinates());
-    assertEquals(Map.of("PORT", "8081", "GREETING", "Hello"), greeter.env());
-    assertEquals(8081, greeter.health().port());
-    assertEquals("/health", greeter.health().path());
+    AppFile greeter = state.apps().get(0).spec();
+    assertEquals("embedded", greeter.getIsolation().name());
+    assertEquals("maven", greeter.getSource().getType().name());
+    assertEquals("io.bcgitops.examples:greeter", greeter.getSource().getCoordinates());
+    assertEquals(Map.of("PORT", "8081", "GREETING", "Hello"), greeter.getEnv());
+    assertEquals(8081, greeter.getHealth().getPort());
+    assertEquals("/health", greeter.getHealth().getPath());
 
-    AppSpec clock = state.apps().get(1).spec();
-    assertEquals("embedded", clock.isolationOrDefault());
+    AppFile clock = state.apps().get(1).spec();
+    assertEquals("embedded", clock.getIsolation().name());
     assertEquals(List.of("greeter"), clock.dependencies());
-    assertEquals("io.bcgitops.examples:clock", clock.source().coordinates());
+    assertEquals("io.bcgitops.examples:clock", clock.getSource().getCoordinates());
     // Embedded apps of one runtime pool share its pod's network: greeter is on localhost.
-    assertEquals(Map.of("PORT", "8082", "GREETER_URL", "http://localhost:8081"), clock.env());
-    assertEquals(8082, clock.health().port());
+    assertEquals(Map.of("PORT", "8082", "GREETER_URL", "http://localhost:8081"), clock.getEnv());
+    assertEquals(8082, clock.getHealth().getPort());
 
-    AppSpec web = state.apps().get(2).spec();
-    assertEquals("vm", web.isolationOrDefault());
-    assertEquals("io.bcgitops.examples:web", web.source().coordinates());
-    assertEquals(Map.of("PORT", "8080"), web.env());
-    assertEquals(new IntOrString(256), web.vmConfig().memoryLimit(), "MiB, as written");
-    assertEquals(1, web.vmConfig().schedulerLimit());
-    assertEquals("http", web.health().type());
-    assertEquals("/health", web.health().path());
-    assertEquals(8080, web.health().port());
-    assertEquals(Duration.ofSeconds(10), web.health().interval());
+    AppFile web = state.apps().get(2).spec();
+    assertEquals("vm", web.getIsolation().name());
+    assertEquals("io.bcgitops.examples:web", web.getSource().getCoordinates());
+    assertEquals(Map.of("PORT", "8080"), web.getEnv());
+    assertEquals(new IntOrString(256), web.getVmConfig().getMemoryLimit(), "MiB, as written");
+    assertEquals(1, web.getVmConfig().getSchedulerLimit());
+    assertEquals("http", web.getHealth().getType().name());
+    assertEquals("/health", web.getHealth().getPath());
+    assertEquals(8080, web.getHealth().getPort());
+    assertEquals(Duration.ofSeconds(10), web.getHealth().interval());
 
     // No repository of their own: the operator's default applies (the local mode's: the built one).
-    state.apps().forEach(app -> assertNull(app.spec().source().repository(), app.file()));
+    state.apps().forEach(app -> assertNull(app.spec().getSource().getRepository(), app.file()));
   }
 }

@@ -75,7 +75,7 @@ class ExampleMavenRepositoryTest {
 
                 FetchResult fetched = fetch(ArtifactSource.ofMaven(coordinates, repository.url()), jar);
 
-                String name = app.spec().name();
+                String name = app.name();
                 assertArrayEquals(Files.readAllBytes(ExampleApps.repositoryJar(name, spec.getVersion())),
                         Files.readAllBytes(fetched.dest()), coordinates);
                 assertEquals(spec.getVersion(), manifest(jar).getValue(Attributes.Name.IMPLEMENTATION_VERSION));

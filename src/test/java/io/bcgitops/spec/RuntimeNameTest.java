@@ -3,13 +3,21 @@ package io.bcgitops.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bcgitops.api.AppSource;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RuntimeNameTest {
-  private static AppSpec withRuntime(String runtime) {
-    return new AppSpec("web", "1.0", null, null, new AppSpec.Source("maven", null, null, "io.example:web", null, null,
-        null, null), null, null, null, null, "embedded", null, runtime, null);
+  private static AppFile withRuntime(String runtime) {
+    AppSource source = new AppSource();
+    source.setType(AppSource.Type.maven);
+    source.setCoordinates("io.example:web");
+    AppFile file = new AppFile();
+    file.setName("web");
+    file.setVersion("1.0");
+    file.setSource(source);
+    file.setRuntime(runtime);
+    return file;
   }
 
   @Test

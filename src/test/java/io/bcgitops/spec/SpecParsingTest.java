@@ -5,9 +5,12 @@ import static io.bcgitops.spec.RepoFiles.names;
 import static io.bcgitops.spec.RepoFiles.onlyProblem;
 import static io.bcgitops.spec.RepoFiles.valid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bcgitops.api.HealthCheck;
+import io.bcgitops.api.Isolation;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,8 +51,8 @@ class SpecParsingTest {
     assertEquals(List.of("five", "four", "one", "six", "three", "two"), names(state));
     assertEquals("apps/two/app.yml", valid(state, "two").file());
     assertEquals("apps/three/app.json", valid(state, "three").file());
-    assertEquals("3.0.1", valid(state, "three").spec().version());
-    assertEquals("https://example.com/three.jar", valid(state, "three").spec().source().url());
+    assertEquals("3.0.1", valid(state, "three").spec().getVersion());
+    assertEquals("https://example.com/three.jar", valid(state, "three").spec().getSource().getUrl());
     assertEquals("apps/six/config.json", valid(state, "six").file());
   }
 
@@ -93,22 +96,22 @@ class SpecParsingTest {
     DesiredState state = repo.scan();
 
     assertEquals(List.of(), state.problems());
-    AppSpec web = valid(state, "web").spec();
-    assertEquals("image/png", web.icon().mimeType());
-    assertEquals("io.example.web.Main", web.source().mainClass());
-    assertEquals(List.of("--port", "8080"), web.args());
-    assertEquals(Map.of("GREETING", "hello"), web.env());
-    assertEquals(List.of("base"), web.dependsOn());
-    assertEquals(List.of("/bin/check", "--quick"), web.health().command());
-    assertEquals(Duration.ofMinutes(1), web.health().interval());
-    assertEquals(Duration.ofSeconds(2), web.health().timeout());
-    assertEquals("vm", web.isolationOrDefault());
-    assertEquals(new IntOrString(512), web.vmConfig().memoryLimit());
-    assertEquals(2, web.vmConfig().schedulerLimit());
-    assertEquals("prod-", web.vmConfig().nodePrefix());
-    assertEquals(List.of("-Xss1m"), web.vmConfig().extraArgs());
-    assertEquals(Boolean.TRUE, web.suspend());
-    assertEquals("io.example.worker.Health", valid(state, "worker").spec().health().className());
+    AppFile web = valid(state, "web").spec();
+    assertEquals("image/png", web.getIcon().getMimeType());
+    assertEquals("io.example.web.Main", web.getSource().getMainClass());
+    assertEquals(List.of("--port", "8080"), web.getArgs());
+    assertEquals(Map.of("GREETING", "hello"), web.getEnv());
+    assertEquals(List.of("base"), web.getDependsOn());
+    assertEquals(List.of("/bin/check", "--quick"), web.getHealth().getCommand());
+    assertEquals(Duration.ofMinutes(1), web.getHealth().interval());
+    assertEquals(Duration.ofSeconds(2), web.getHealth().timeout());
+    assertEquals("vm", web.getIsolation().name());
+    assertEquals(new IntOrString(512), web.getVmConfig().getMemoryLimit());
+    assertEquals(2, web.getVmConfig().getSchedulerLimit());
+    assertEquals("prod-", web.getVmConfig().getNodePrefix());
+    assertEquals(List.of("-Xss1m"), web.getVmConfig().getExtraArgs());
+    assertTrue(web.isSuspend());
+    assertEquals("io.example.worker.Health", valid(state, "worker").spec().getHealth().getClassName());
   }
 
   @Test
@@ -135,15 +138,15 @@ class SpecParsingTest {
     DesiredState state = repo.scan();
 
     assertEquals(List.of(), state.problems());
-    AppSpec web = valid(state, "web").spec();
-    assertEquals("image/png", web.icon().mimeType());
-    assertEquals("io.example.web.Main", web.source().mainClass());
-    assertEquals(List.of("base"), web.dependsOn());
-    assertEquals(new IntOrString("1Gi"), web.vmConfig().memoryLimit());
-    assertEquals(4, web.vmConfig().schedulerLimit());
-    assertEquals("prod-", web.vmConfig().nodePrefix());
-    assertEquals(List.of("-Xss1m"), web.vmConfig().extraArgs());
-    assertEquals("io.example.worker.Health", valid(state, "worker").spec().health().className());
+    AppFile web = valid(state, "web").spec();
+    assertEquals("image/png", web.getIcon().getMimeType());
+    assertEquals("io.example.web.Main", web.getSource().getMainClass());
+    assertEquals(List.of("base"), web.getDependsOn());
+    assertEquals(new IntOrString("1Gi"), web.getVmConfig().getMemoryLimit());
+    assertEquals(4, web.getVmConfig().getSchedulerLimit());
+    assertEquals("prod-", web.getVmConfig().getNodePrefix());
+    assertEquals(List.of("-Xss1m"), web.getVmConfig().getExtraArgs());
+    assertEquals("io.example.worker.Health", valid(state, "worker").spec().getHealth().getClassName());
   }
 
   @Test
@@ -157,8 +160,8 @@ class SpecParsingTest {
     DesiredState state = repo.scan();
 
     assertEquals(List.of(), state.problems());
-    assertEquals(List.of("base"), valid(state, "web").spec().dependsOn());
-    assertEquals(new IntOrString(128), valid(state, "web").spec().vmConfig().memoryLimit());
+    assertEquals(List.of("base"), valid(state, "web").spec().getDependsOn());
+    assertEquals(new IntOrString(128), valid(state, "web").spec().getVmConfig().getMemoryLimit());
   }
 
   @Test
@@ -242,13 +245,13 @@ class SpecParsingTest {
     DesiredState state = repo.scan();
 
     assertEquals(List.of(), state.problems());
-    AppSpec.Health ms = valid(state, "ms").spec().health();
+    HealthCheck ms = valid(state, "ms").spec().getHealth();
     assertEquals(Duration.ofSeconds(30), ms.interval());
     assertEquals(Duration.ofMillis(1500), ms.timeout());
-    AppSpec.Health text = valid(state, "text").spec().health();
+    HealthCheck text = valid(state, "text").spec().getHealth();
     assertEquals(Duration.ofMinutes(90), text.interval());
     assertEquals(Duration.ofSeconds(30), text.timeout());
-    AppSpec.Health minute = valid(state, "minute").spec().health();
+    HealthCheck minute = valid(state, "minute").spec().getHealth();
     assertEquals(Duration.ofMinutes(1), minute.interval());
     assertEquals(Duration.ofMillis(500), minute.timeout());
   }
@@ -289,9 +292,9 @@ class SpecParsingTest {
     DesiredState state = repo.scan();
 
     assertEquals(List.of(), state.problems());
-    assertEquals(new IntOrString(256), valid(state, "int").spec().vmConfig().memoryLimit());
-    assertEquals(new IntOrString("2Gi"), valid(state, "quantity").spec().vmConfig().memoryLimit());
-    assertEquals(new IntOrString("1.5Gi"), valid(state, "decimal").spec().vmConfig().memoryLimit());
+    assertEquals(new IntOrString(256), valid(state, "int").spec().getVmConfig().getMemoryLimit());
+    assertEquals(new IntOrString("2Gi"), valid(state, "quantity").spec().getVmConfig().getMemoryLimit());
+    assertEquals(new IntOrString("1.5Gi"), valid(state, "decimal").spec().getVmConfig().getMemoryLimit());
   }
 
   @Test
@@ -315,9 +318,9 @@ class SpecParsingTest {
     DesiredState state = repo.scan();
 
     assertEquals(List.of(), state.problems());
-    assertEquals("1.10", valid(state, "web").spec().version());
-    assertEquals("007", valid(state, "api").spec().version());
-    assertEquals("1.0.0", valid(state, "db").spec().version());
+    assertEquals("1.10", valid(state, "web").spec().getVersion());
+    assertEquals("007", valid(state, "api").spec().getVersion());
+    assertEquals("1.0.0", valid(state, "db").spec().getVersion());
   }
 
   @Test
@@ -330,17 +333,33 @@ class SpecParsingTest {
     assertEquals(List.of("web"), names(state));
   }
 
+  /** The file is read into the CRD's spec type: what it leaves out is the CRD's default, as the API server stores it. */
   @Test
-  void optionalFieldsStayUnsetAndDefaultsComeFromAccessors() throws Exception {
+  void optionalFieldsTakeTheCrdsDefaults() throws Exception {
     repo.app("web");
 
-    AppSpec spec = valid(repo.scan(), "web").spec();
+    AppFile spec = valid(repo.scan(), "web").spec();
 
-    assertNull(spec.isolation());
-    assertEquals("embedded", spec.isolationOrDefault());
+    assertEquals(Isolation.embedded, spec.getIsolation());
+    assertEquals("default", spec.getRuntime());
+    assertFalse(spec.isSuspend());
+    assertNull(spec.getDependsOn());
     assertEquals(List.of(), spec.dependencies());
-    assertNull(spec.vmConfig());
-    assertNull(spec.health());
-    assertTrue(spec.source().coordinates().startsWith("io.example:"));
+    assertNull(spec.getVmConfig());
+    assertNull(spec.getHealth());
+    assertTrue(spec.getSource().getCoordinates().startsWith("io.example:"));
+  }
+
+  /** A field written without a value is a field not written ("suspend:" as bc_gitops reads it). */
+  @Test
+  void aFieldWithoutAValueKeepsItsDefault() throws Exception {
+    repo.app("web", "suspend:", "runtime:", "health:", "  type: tcp", "  port:", "  interval:");
+
+    AppFile spec = valid(repo.scan(), "web").spec();
+
+    assertFalse(spec.isSuspend());
+    assertEquals("default", spec.getRuntime());
+    assertEquals(8080, spec.getHealth().getPort());
+    assertEquals(Duration.ofSeconds(30), spec.getHealth().interval());
   }
 }

@@ -1,4 +1,4 @@
-package io.bcgitops.controller;
+package io.bcgitops.spec;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
