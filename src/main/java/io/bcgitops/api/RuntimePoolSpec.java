@@ -2,7 +2,6 @@ package io.bcgitops.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.bcgitops.spec.MemoryLimits;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -18,10 +17,10 @@ public class RuntimePoolSpec extends StoredSpec {
    * The host container's memory limit, as vmConfig.memoryLimit: MiB as an integer, or a quantity as a string.
    * The CRD generator drops a pattern on an int-or-string; CrdsUpToDateTest puts this one back.
    */
-  @Pattern(MemoryLimits.QUANTITY_PATTERN)
+  @Pattern(VmConfig.QUANTITY_PATTERN)
   private IntOrString memoryLimit;
   /** The host container's CPU limit: CPUs as an integer, or a quantity as a string ("500m", "2"). */
-  @Pattern(MemoryLimits.QUANTITY_PATTERN)
+  @Pattern(VmConfig.QUANTITY_PATTERN)
   private IntOrString cpuLimit;
   /** Arguments of the host's JVM (-Xss512k, -XX:+UseZGC), after the operator's own: the JVM takes the last. */
   private List<String> extraArgs;

@@ -3,6 +3,7 @@ package io.bcgitops.embedded;
 import io.bcgitops.api.Api;
 import io.bcgitops.api.RuntimePool;
 import io.bcgitops.api.RuntimePoolSpec;
+import io.bcgitops.api.VmConfig;
 import io.bcgitops.runtime.RuntimeApi;
 import io.bcgitops.spec.MemoryLimits;
 import io.bcgitops.vm.VmImages;
@@ -193,7 +194,7 @@ public final class RuntimePools {
     if (limit.getIntVal() != null) {
       return new Quantity(String.valueOf(limit.getIntVal()));
     }
-    if (limit.getStrVal() == null || !limit.getStrVal().matches(MemoryLimits.QUANTITY_PATTERN)) {
+    if (limit.getStrVal() == null || !limit.getStrVal().matches(VmConfig.QUANTITY_PATTERN)) {
       throw new IllegalArgumentException("not a quantity");
     }
     return Quantity.parse(limit.getStrVal());
