@@ -28,6 +28,11 @@ public final class Conditions {
      * depth or entries, an object or the pack); the message names the limit and its setting.
      */
     public static final String REPOSITORY_TOO_LARGE = "RepositoryTooLarge";
+    /**
+     * The API server refused to let the source's service account (spec.serviceAccountName, or the
+     * operator's default) write its AppDeployments; the message names the verb, resource and account.
+     */
+    public static final String FORBIDDEN = "Forbidden";
     /** The GitOpsSource itself asks for something the operator will not do (e.g. a file URL). */
     public static final String INVALID_SOURCE = "InvalidSource";
     public static final String WAITING_FOR_DEPENDENCIES = "WaitingForDependencies";

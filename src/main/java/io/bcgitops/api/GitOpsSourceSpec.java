@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.bcgitops.spec.Durations;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
@@ -16,6 +17,10 @@ public class GitOpsSourceSpec extends StoredSpec {
   public static final String DURATION_PATTERN = "^" + Durations.PATTERN + "$";
   /** https, http, ssh, git or file URLs, or scp-like user@host:path. */
   public static final String URL_PATTERN = "^((https?|ssh|git|file)://.+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:.+)$";
+
+  /** A ServiceAccount's name: a DNS-1123 subdomain. */
+  public static final String SERVICE_ACCOUNT_PATTERN =
+      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 
   @Required
   @Pattern(URL_PATTERN)
@@ -32,6 +37,14 @@ public class GitOpsSourceSpec extends StoredSpec {
   @ValidationRule(value = "duration(self) >= duration('1s')", message = "timeout must be at least 1s")
   private String timeout = "60s";
   private LocalObjectReference secretRef;
+  /**
+   * The service account (in the source's namespace) whose permissions the source's AppDeployments
+   * are written with; unset, the operator's default (BCGITOPS_DEFAULT_SERVICE_ACCOUNT), or else the
+   * operator's own.
+   */
+  @Pattern(SERVICE_ACCOUNT_PATTERN)
+  @Size(max = 253)
+  private String serviceAccountName;
   @Default("false")
   private boolean suspend;
   @Default("true")
@@ -101,6 +114,14 @@ public class GitOpsSourceSpec extends StoredSpec {
 
   public void setPrune(boolean prune) {
     this.prune = prune;
+  }
+
+  public String getServiceAccountName() {
+    return serviceAccountName;
+  }
+
+  public void setServiceAccountName(String serviceAccountName) {
+    this.serviceAccountName = serviceAccountName;
   }
 
   public boolean isAllowEmpty() {

@@ -10,6 +10,7 @@ import io.bcgitops.spec.DesiredState;
 import io.bcgitops.spec.ParsedApp;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -36,16 +37,31 @@ import org.slf4j.MDC;
 /**
  * Makes a source's AppDeployments match its desired state: creates and updates in dependency
  * order (a few at once, an app only after those it depends on), prunes in reverse. Writes only what differs, with optimistic locking (update, never
- * server-side apply), so an unchanged state costs no request.
+ * server-side apply), so an unchanged state costs no request. Every read and write of the
+ * AppDeployments goes through the client of the source's account ({@link SourceAccount}): the
+ * API server's RBAC decides what a tenant's repository may do, and a refusal (403) is reported,
+ * not retried.
  */
 final class AppDeploymentApplier {
   private static final Logger LOG = LoggerFactory.getLogger(AppDeploymentApplier.class);
 
-  /** What an apply did; {@code rejected} lists apps the API server or another owner kept us from writing. */
-  record Result(int created, int updated, int pruned, List<InvalidApp> rejected) {
+  /**
+   * What an apply did; {@code rejected} lists apps the API server or another owner kept us from
+   * writing, {@code denied} the writes the account was not allowed (403).
+   */
+  record Result(int created, int updated, int pruned, List<InvalidApp> rejected, List<Denied> denied) {
     boolean changed() {
       return created + updated + pruned > 0;
     }
+  }
+
+  /**
+   * A write of AppDeployment {@code app} the API server forbade.
+   *
+   * @param verb create, update, get or delete
+   * @param message the API server's, which names the user, verb and resource
+   */
+  record Denied(String verb, String app, String message) {
   }
 
   private final InformerEventSource<AppDeployment, GitOpsSource> appDeployments;
@@ -59,8 +75,11 @@ final class AppDeploymentApplier {
     this.metrics = metrics;
   }
 
+  /**
+   * @param writer the client of the source's account: every AppDeployment request goes through it
+   */
   Result apply(GitOpsSource source, DesiredState desired, Collection<AppDeployment> owned,
-      Context<GitOpsSource> context) {
+      Context<GitOpsSource> context, KubernetesClient writer) {
     Map<String, AppDeployment> existing = new HashMap<>();
     owned.forEach(app -> existing.put(app.getMetadata().getName(), app));
     AtomicInteger created = new AtomicInteger();
@@ -68,6 +87,7 @@ final class AppDeploymentApplier {
     List<ParsedApp> apps = desired.apps();
     // One list per app, joined in the desired order at the end: the same order as one by one.
     List<List<InvalidApp>> rejectedPerApp = new ArrayList<>();
+    List<Denied> denied = Collections.synchronizedList(new ArrayList<>());
     AtomicReference<Throwable> failed = new AtomicReference<>();
     Map<String, CompletableFuture<Void>> written = new HashMap<>();
     Map<String, String> mdc = MDC.getCopyOfContextMap();
@@ -90,7 +110,7 @@ final class AppDeploymentApplier {
           MDC.setContextMap(mdc);
         }
         try {
-          applyOne(app, want, have, source, context, created, updated, rejected);
+          applyOne(app, want, have, source, context, writer, created, updated, rejected, denied);
         } catch (Throwable e) {
           failed.compareAndSet(null, e);
         } finally {
@@ -110,8 +130,8 @@ final class AppDeploymentApplier {
       throw new IllegalStateException(failure);
     }
     List<InvalidApp> rejected = rejectedPerApp.stream().flatMap(List::stream).collect(Collectors.toList());
-    int pruned = source.getSpec().isPrune() ? prune(source, desired, existing, context) : 0;
-    return new Result(created.get(), updated.get(), pruned, rejected);
+    int pruned = source.getSpec().isPrune() ? prune(source, desired, existing, writer, denied) : 0;
+    return new Result(created.get(), updated.get(), pruned, rejected, List.copyOf(denied));
   }
 
   /**
@@ -134,27 +154,48 @@ final class AppDeploymentApplier {
 
   /** Creates or updates one app's AppDeployment if it differs; a refusal for good is recorded in {@code rejected}. */
   private void applyOne(ParsedApp app, AppDeployment want, AppDeployment existing, GitOpsSource source,
-      Context<GitOpsSource> context, AtomicInteger created, AtomicInteger updated, List<InvalidApp> rejected) {
+      Context<GitOpsSource> context, KubernetesClient writer, AtomicInteger created, AtomicInteger updated,
+      List<InvalidApp> rejected, List<Denied> denied) {
     AppDeployment have = existing;
+    String verb = existing == null ? "create" : "update";
     try {
       if (have == null) {
-        have = createOrAdopt(want, source, context, rejected, app.file());
+        have = createOrAdopt(want, source, context, writer, rejected, app.file());
         created.addAndGet(have == null ? 0 : 1);
         metrics.appAction(OperatorMetrics.ACTION_CREATE, have != null);
       } else if (!matches(have, want)) {
-        update(have, want, context);
+        update(have, want, context, writer);
         updated.incrementAndGet();
         metrics.appAction(OperatorMetrics.ACTION_UPDATE, true);
       }
     } catch (KubernetesClientException e) {
       metrics.appAction(existing != null ? OperatorMetrics.ACTION_UPDATE : OperatorMetrics.ACTION_CREATE, false);
+      if (deniedByRbac(e)) {
+        denied.add(new Denied(verb, app.name(), serverMessage(e)));
+        return;
+      }
       if (!refusedForGood(e)) {
         throw e;
       }
       // The schema, a CEL rule or an admission webhook refused this app: the others still go ahead.
       rejected.add(new InvalidApp(app.file(), "the API server rejected AppDeployment '" + app.name() + "': "
-          + (e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage())));
+          + serverMessage(e)));
     }
+  }
+
+  /**
+   * A 403 of the authorizer (RBAC): 'User "x" cannot create resource ...', also when the operator
+   * may not impersonate the account. An admission webhook's refusal is a 403 too, but of one app's
+   * content: that is a rejected app, as other 4xx are.
+   */
+  private static boolean deniedByRbac(KubernetesClientException e) {
+    return e.getCode() == HttpURLConnection.HTTP_FORBIDDEN && RBAC_DENIAL.matcher(serverMessage(e)).find();
+  }
+
+  private static final java.util.regex.Pattern RBAC_DENIAL = java.util.regex.Pattern.compile("User \"[^\"]*\" cannot ");
+
+  private static String serverMessage(KubernetesClientException e) {
+    return e.getStatus() == null || e.getStatus().getMessage() == null ? e.getMessage() : e.getStatus().getMessage();
   }
 
   /** A 4xx other than a conflict: retrying the same write would be refused again. 409 is retried (stale cache). */
@@ -167,17 +208,18 @@ final class AppDeploymentApplier {
    * else's), takes it back only if this source controls it; otherwise records a conflict.
    */
   private AppDeployment createOrAdopt(AppDeployment want, GitOpsSource source, Context<GitOpsSource> context,
-      List<InvalidApp> rejected, String file) {
+      KubernetesClient writer, List<InvalidApp> rejected, String file) {
     try {
-      return context.resourceOperations().create(want, appDeployments);
+      // Through JOSDK, so that its cache holds the new object at once (the next reconcile sees it).
+      return context.resourceOperations().resourcePatch(want, r -> writer.resource(r).create(), appDeployments);
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
         throw e;
       }
-      AppDeployment taken = context.getClient().resources(AppDeployment.class)
+      AppDeployment taken = writer.resources(AppDeployment.class)
           .inNamespace(want.getMetadata().getNamespace()).withName(want.getMetadata().getName()).get();
       if (taken != null && controlledBy(taken, source)) {
-        update(taken, want, context);
+        update(taken, want, context, writer);
         return taken;
       }
       rejected.add(new InvalidApp(file, "AppDeployment '" + want.getMetadata().getName()
@@ -186,7 +228,8 @@ final class AppDeploymentApplier {
     }
   }
 
-  private void update(AppDeployment have, AppDeployment want, Context<GitOpsSource> context) {
+  private void update(AppDeployment have, AppDeployment want, Context<GitOpsSource> context,
+      KubernetesClient writer) {
     AppDeployment next = context.getClient().getKubernetesSerialization().clone(have);
     next.setSpec(want.getSpec());
     Map<String, String> labels = new HashMap<>(Objects.requireNonNullElse(have.getMetadata().getLabels(), Map.of()));
@@ -203,11 +246,11 @@ final class AppDeploymentApplier {
     next.getMetadata().setOwnerReferences(owners);
     LOG.info("updating AppDeployment {}/{} to version {}", have.getMetadata().getNamespace(),
         have.getMetadata().getName(), want.getSpec().getVersion());
-    context.resourceOperations().update(next, appDeployments);
+    context.resourceOperations().resourcePatch(next, r -> writer.resource(r).update(), appDeployments);
   }
 
   private int prune(GitOpsSource source, DesiredState desired, Map<String, AppDeployment> existing,
-      Context<GitOpsSource> context) {
+      KubernetesClient writer, List<Denied> denied) {
     Set<String> wanted = desired.names().collect(Collectors.toSet());
     Set<String> keepNames = desired.protectedNames();
     Set<String> keepFolders = desired.protectedFolders();
@@ -223,15 +266,26 @@ final class AppDeploymentApplier {
     List<AppDeployment> order = new ArrayList<>(byDependency.ordered());
     Collections.reverse(order);
     order.addAll(0, byDependency.left().values());
+    int pruned = 0;
     for (AppDeployment app : order) {
       LOG.info("pruning AppDeployment {}/{}: its app is no longer in git", app.getMetadata().getNamespace(),
           app.getMetadata().getName());
-      context.getClient().resource(app).delete();
+      try {
+        writer.resource(app).delete();
+      } catch (KubernetesClientException e) {
+        if (!deniedByRbac(e)) {
+          throw e;
+        }
+        denied.add(new Denied("delete", app.getMetadata().getName(), serverMessage(e)));
+        metrics.appAction(OperatorMetrics.ACTION_PRUNE, false);
+        continue;
+      }
+      pruned++;
       metrics.appAction(OperatorMetrics.ACTION_PRUNE, true);
       events.normal(source, "Pruned", "deleted AppDeployment " + app.getMetadata().getName()
           + ": its folder is no longer in git");
     }
-    return order.size();
+    return pruned;
   }
 
   private static boolean matches(AppDeployment have, AppDeployment want) {

@@ -128,6 +128,7 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     boolean succeeded = false;
     try {
       interval = checkSource(source);
+      SourceAccount account = account(source);
       SourceFetches.Outcome fetched = fetched(source, context, interval);
       if (fetched == null) {
         // This spec (or reconcile request) has no fetch yet: one runs, and its end reconciles the
@@ -145,8 +146,9 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
       }
       DesiredState desired = fetched.state();
       requireApps(source, desired, status);
-      AppDeploymentApplier.Result applied = applier.apply(source, desired, owned(source, context), context);
-      report(source, desired, applied, revision, status, conditions, context);
+      AppDeploymentApplier.Result applied = applier.apply(source, desired, owned(source, context), context,
+          account.client(context.getClient()));
+      report(source, desired, applied, revision, status, conditions, context, account);
       succeeded = true;
     } catch (StepFailure failure) {
       failure.report(conditions);
@@ -225,6 +227,15 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
           + config.git().maxTimeout().setting() + ")");
     }
     return duration("spec.interval", source.getSpec().getInterval());
+  }
+
+  /** Step 1, too: who the source's AppDeployments are written as. */
+  private SourceAccount account(GitOpsSource source) throws StepFailure {
+    try {
+      return SourceAccount.of(source, config.defaultServiceAccount());
+    } catch (IllegalArgumentException e) {
+      throw StepFailure.stalled(Reasons.INVALID_SOURCE, e.getMessage());
+    }
   }
 
   /** The AppDeployments this source controls (by UID: a mere reference to the source is not enough). */
@@ -360,7 +371,8 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
 
   /** Step 6 (step 5 is the applier's): write what was applied, and how the apps are doing, into the status. */
   private void report(GitOpsSource source, DesiredState desired, AppDeploymentApplier.Result applied,
-      FetchedRevision revision, GitOpsSourceStatus status, ConditionSet conditions, Context<GitOpsSource> context) {
+      FetchedRevision revision, GitOpsSourceStatus status, ConditionSet conditions, Context<GitOpsSource> context,
+      SourceAccount account) {
     if (applied.changed()) {
       events.normal(source, "Applied", "applied revision " + revision.revision() + ": " + applied.created()
           + " created, " + applied.updated() + " updated, " + applied.pruned() + " pruned");
@@ -369,7 +381,10 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
           applied.created(), applied.updated(), applied.pruned());
     }
     Set<String> rejectedFiles = applied.rejected().stream().map(InvalidApp::getFile).collect(Collectors.toSet());
-    List<ParsedApp> inCluster = desired.apps().stream().filter(app -> !rejectedFiles.contains(app.file())).toList();
+    Set<String> notCreated = applied.denied().stream().filter(d -> d.verb().equals("create"))
+        .map(AppDeploymentApplier.Denied::app).collect(Collectors.toSet());
+    List<ParsedApp> inCluster = desired.apps().stream()
+        .filter(app -> !rejectedFiles.contains(app.file()) && !notCreated.contains(app.name())).toList();
     status.setApps(inCluster.stream().map(app -> new AppSummary(app.name(), app.spec().getVersion(),
         app.spec().getIsolation().name(), app.file())).toList());
     status.setInvalidApps(invalidApps(desired, applied.rejected()));
@@ -379,6 +394,12 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
         .filter(app -> names.contains(app.getMetadata().getName())).toList();
     status.setReadyCount((int) apps.stream().filter(AppDeploymentReconciler::isReady).count());
     status.setLastAppliedRevision(revision.revision());
+    if (!applied.denied().isEmpty()) {
+      String message = denied(applied.denied(), account, source.getMetadata().getNamespace());
+      conditions.set(Conditions.READY, false, Reasons.FORBIDDEN, message)
+          .set(Conditions.STALLED, true, Reasons.FORBIDDEN, message).remove(Conditions.RECONCILING);
+      return;
+    }
     if (!status.getInvalidApps().isEmpty()) {
       String reason = applied.rejected().isEmpty() ? reasonFor(desired) : Reasons.INVALID_APP_SPECS;
       String message = summary(desired, applied.rejected());
@@ -400,6 +421,21 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
       conditions.set(Conditions.READY, false, Reasons.PROGRESSING, progress)
           .set(Conditions.RECONCILING, true, Reasons.PROGRESSING, progress);
     }
+  }
+
+  /**
+   * "the service account shop/deployer may not create appdeployments in namespace shop (apps web,
+   * api; spec.serviceAccountName): <the API server's words>": the verb, resource and account.
+   */
+  private static String denied(List<AppDeploymentApplier.Denied> denied, SourceAccount account, String namespace) {
+    AppDeploymentApplier.Denied first = denied.get(0);
+    List<String> apps = denied.stream().filter(d -> d.verb().equals(first.verb())).map(AppDeploymentApplier.Denied::app)
+        .sorted().toList();
+    String setting = account.isOperator() ? "the operator's RBAC must allow it"
+        : "spec.serviceAccountName: a Role and RoleBinding in " + namespace + " must allow it";
+    return account + " may not " + first.verb() + " appdeployments.bcgitops.io in namespace " + namespace + " ("
+        + (apps.size() == 1 ? "app " : "apps ") + String.join(", ", apps.subList(0, Math.min(5, apps.size())))
+        + (apps.size() > 5 ? " and " + (apps.size() - 5) + " more" : "") + "; " + setting + "): " + first.message();
   }
 
   private static boolean isStalled(AppDeployment app) {

@@ -24,9 +24,17 @@ import java.util.stream.Collectors;
  * @param poolAddress where runtime pools' APIs are reached (their Services, in a cluster)
  * @param service how the operator process itself runs: its HTTP ports, leader election, webhook Secret
  * @param git what fetching and reading a GitOpsSource's repository may cost
+ * @param defaultServiceAccount the service account (in each source's namespace) a GitOpsSource without
+ *     spec.serviceAccountName writes its AppDeployments as; null for the operator's own
  */
 public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allowFileUrls, VmImages images,
-    RuntimePoolAddress poolAddress, Service service, Git git) {
+    RuntimePoolAddress poolAddress, Service service, Git git, String defaultServiceAccount) {
+
+  /** Sources without spec.serviceAccountName write as the operator. */
+  public OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allowFileUrls, VmImages images,
+      RuntimePoolAddress poolAddress, Service service, Git git) {
+    this(namespaces, cacheDir, allowFileUrls, images, poolAddress, service, git, null);
+  }
 
   /** With the default git limits. */
   public OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allowFileUrls, VmImages images,
@@ -36,7 +44,13 @@ public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allo
 
   /** The same settings with other git limits. */
   public OperatorConfig withGit(Git newGit) {
-    return new OperatorConfig(namespaces, cacheDir, allowFileUrls, images, poolAddress, service, newGit);
+    return new OperatorConfig(namespaces, cacheDir, allowFileUrls, images, poolAddress, service, newGit,
+        defaultServiceAccount);
+  }
+
+  /** The same settings with another default service account (null: the operator's own). */
+  public OperatorConfig withDefaultServiceAccount(String name) {
+    return new OperatorConfig(namespaces, cacheDir, allowFileUrls, images, poolAddress, service, git, name);
   }
 
   /**
@@ -137,7 +151,18 @@ public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allo
         env.get("BCGITOPS_WEBHOOK_SECRET"),
         "json".equalsIgnoreCase(env.getOrDefault("BCGITOPS_LOG_FORMAT", "text")));
     return new OperatorConfig(namespaces, cache, fileUrls, images, RuntimePoolAddress.CLUSTER_DNS, service,
-        Git.fromEnvironment(env));
+        Git.fromEnvironment(env), defaultServiceAccount(env.get("BCGITOPS_DEFAULT_SERVICE_ACCOUNT")));
+  }
+
+  private static String defaultServiceAccount(String name) {
+    if (name == null || name.isBlank()) {
+      return null;
+    }
+    if (!SourceAccount.isName(name.strip())) {
+      throw new IllegalArgumentException("BCGITOPS_DEFAULT_SERVICE_ACCOUNT must be a service account's name (a"
+          + " DNS-1123 subdomain), got '" + name + "'");
+    }
+    return name.strip();
   }
 
   /**

@@ -28,4 +28,15 @@ class OperatorConfigTest {
     assertEquals("https://nexus.example.com/maven", OperatorConfig.fromEnvironment(
         Map.of("BCGITOPS_MAVEN_REPOSITORY", "https://nexus.example.com/maven")).images().mavenRepository());
   }
+
+  @Test
+  void theDefaultServiceAccountIsANameOrNone() {
+    assertEquals("tenant-writer", OperatorConfig.fromEnvironment(
+        Map.of("BCGITOPS_DEFAULT_SERVICE_ACCOUNT", "tenant-writer")).defaultServiceAccount());
+    assertEquals(null, OperatorConfig.fromEnvironment(Map.of("BCGITOPS_DEFAULT_SERVICE_ACCOUNT", "")).defaultServiceAccount());
+    assertEquals(null, OperatorConfig.fromEnvironment(Map.of()).defaultServiceAccount());
+    assertEquals("BCGITOPS_DEFAULT_SERVICE_ACCOUNT must be a service account's name (a DNS-1123 subdomain), got"
+        + " 'kube-system:admin'", assertThrows(IllegalArgumentException.class, () -> OperatorConfig.fromEnvironment(
+            Map.of("BCGITOPS_DEFAULT_SERVICE_ACCOUNT", "kube-system:admin"))).getMessage());
+  }
 }

@@ -76,10 +76,16 @@ public final class OperatorHarness implements AutoCloseable {
   /** Watching these namespaces (tenants sharing the operator). */
   OperatorHarness(KubernetesMockServer server, KubernetesClient client, Set<String> namespaces, Path cacheDir,
       boolean allowFileUrls, Controllers controllers, RuntimePoolAddress pools, OperatorConfig.Git git) {
+    this(server, client, controllers, new OperatorConfig(namespaces, cacheDir, allowFileUrls, VmImages.DEFAULTS,
+        pools, OperatorConfig.Service.LOCAL, git));
+  }
+
+  /** With this configuration. */
+  OperatorHarness(KubernetesMockServer server, KubernetesClient client, Controllers controllers,
+      OperatorConfig config) {
     this.server = server;
     this.client = client;
-    OperatorConfig config = new OperatorConfig(namespaces, cacheDir, allowFileUrls, VmImages.DEFAULTS, pools,
-        OperatorConfig.Service.LOCAL, git);
+    Set<String> namespaces = config.namespaces();
     OperatorMetrics metrics = new OperatorMetrics(new SimpleMeterRegistry());
     this.operator = BcGitopsOperator.newOperator(client, null, metrics, liveness);
     BcGitopsOperator.registerGitOpsSources(operator, config, metrics, liveness);

@@ -1,6 +1,7 @@
 package io.bcgitops.controller;
 
 import io.bcgitops.embedded.RuntimePoolAddress;
+import io.bcgitops.vm.VmImages;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -47,6 +48,14 @@ abstract class OperatorTestBase {
   OperatorHarness startOperator(boolean allowFileUrls, OperatorHarness.Controllers controllers,
       RuntimePoolAddress pools) {
     operator = new OperatorHarness(server, client, ns, tmp.resolve("cache"), allowFileUrls, controllers, pools);
+    return operator;
+  }
+
+  /** With this default service account (BCGITOPS_DEFAULT_SERVICE_ACCOUNT). */
+  OperatorHarness startOperatorWithDefaultServiceAccount(String name) {
+    operator = new OperatorHarness(server, client, OperatorHarness.Controllers.SOURCES_WITH_READY_APPS,
+        new OperatorConfig(Set.of(ns), tmp.resolve("cache"), true, VmImages.DEFAULTS, RuntimePoolAddress.CLUSTER_DNS,
+            OperatorConfig.Service.LOCAL).withDefaultServiceAccount(name));
     return operator;
   }
 

@@ -156,6 +156,14 @@ class RbacTest {
     List<ApiRequests.Use> uses = new ArrayList<>();
     Set<String> nonResource = new TreeSet<>();
     for (RecordedRequest request : requests) {
+      String impersonated = request.getHeader("Impersonate-User");
+      if (impersonated != null) {
+        // Allowed or not by the impersonated account's RBAC (the tenant's), not by the operator's:
+        // the operator's is asked only whether it may impersonate that account.
+        String[] account = impersonated.split(":"); // system:serviceaccount:namespace:name
+        uses.add(new ApiRequests.Use("", "serviceaccounts", "impersonate", account[2], account[3]));
+        continue;
+      }
       ApiRequests.use(request.getMethod(), request.getPath()).ifPresentOrElse(uses::add,
           () -> nonResource.add(request.getMethod() + " " + request.getPath().replaceFirst("\\?.*", "")));
     }
@@ -362,6 +370,18 @@ class RbacTest {
         await().atMost(WAIT).until(() -> source().getStatus() != null && source().getStatus().getInvalidApps() != null
             && source().getStatus().getInvalidApps().stream().anyMatch(i -> i.getError().contains("taken")));
 
+        // A tenant's source whose AppDeployments are written as its service account.
+        TestRepo tenantRepo = TestRepo.create(tmp.resolve("tenant-repo"));
+        tenantRepo.write("apps/batch/app.yaml", vmApp("1.0").replace("name: web", "name: batch")).commit("batch");
+        GitOpsSource tenant = new GitOpsSource();
+        tenant.setMetadata(new ObjectMetaBuilder().withName("tenant").withNamespace(NS).build());
+        GitOpsSourceSpec tenantSpec = new GitOpsSourceSpec();
+        tenantSpec.setUrl(tenantRepo.fileUrl());
+        tenantSpec.setServiceAccountName("deployer");
+        tenant.setSpec(tenantSpec);
+        client.resource(tenant).create();
+        await().atMost(WAIT).until(() -> app("batch") != null);
+
         client.resource(appDeployment("legacy", "1.0", Isolation.embedded, "legacy", false)).create();
         awaitApp("legacy", a -> a.getStatus().getPhase() == Phase.Deploying);
 
@@ -393,10 +413,13 @@ class RbacTest {
         client.resources(AppDeployment.class).inNamespace(NS).withName("legacy").delete();
         await().atMost(WAIT).until(() -> app("legacy") == null && deployment(RuntimePools.name("legacy")) == null);
         client.resources(GitOpsSource.class).inNamespace(NS).withName("shop").delete();
+        client.resources(GitOpsSource.class).inNamespace(NS).withName("tenant").delete();
         await().atMost(WAIT).until(() -> source() == null);
+        client.resources(AppDeployment.class).inNamespace(NS).withName("batch").delete();
         client.resources(AppDeployment.class).inNamespace(NS).withName("web").delete();
         client.resources(AppDeployment.class).inNamespace(NS).withName("taken").delete();
-        await().atMost(WAIT).until(() -> app("web") == null && app("taken") == null && deployment("web") == null);
+        await().atMost(WAIT).until(() -> app("web") == null && app("taken") == null && deployment("web") == null
+            && app("batch") == null && deployment("batch") == null);
         // The leader has renewed its Lease at least once (a patch), however quickly the rest went.
         await().atMost(WAIT).until(() -> {
           var lease = client.leases().inNamespace(DeployManifests.NAMESPACE).withName(BcGitopsOperator.LEASE_NAME)
