@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.AppDeploymentStatus;
 import io.bcgitops.api.GitOpsSource;
@@ -75,6 +76,9 @@ class RealClusterSteadyStateTest {
       }
       repo.commit("the example apps as recorded");
       source.getSpec().setUrl(repo.fileUrl());
+      // A new leader fetches a source when its interval is due after the recorded fetch (30 s here);
+      // a reconcile asked for makes it fetch at once: this test's repository, another revision.
+      source.getMetadata().getAnnotations().put(Api.RECONCILE_REQUESTED_AT, "steady-state-test");
       storeAsRecorded(source, source.getStatus());
       apps.forEach(app -> storeAsRecorded(app, app.getStatus()));
       // The recording predates RuntimePools: the one this version keeps for it, with the status its poll writes.
@@ -109,7 +113,6 @@ class RealClusterSteadyStateTest {
       BcGitopsOperator.registerAppDeployments(operator, config);
       operator.start();
       try {
-        // The first reconcile fetches this test's repository: a revision other than the recorded one.
         await().atMost(OperatorHarness.WAIT).until(() -> repo.head().equals(commitOf(client.resources(GitOpsSource.class)
             .inNamespace(NS).withName("examples").get())));
         Thread.sleep(2000);
