@@ -154,7 +154,7 @@ class RealClusterSteadyStateTest {
     AppDeploymentStatus status = app.getStatus();
     return new AppState(app.getMetadata().getName(), status.getDeployedVersion(), "Running", "healthy",
         status.getRestarts(), status.getStartedAt(), status.getLastHealthCheck(), null, null,
-        EmbeddedAppRunner.loadRequest(app.getSpec(), null).digest());
+        EmbeddedApp.loadRequest(app.getSpec(), null).digest());
   }
 
   private static String commitOf(GitOpsSource source) {
