@@ -60,8 +60,8 @@ final class SourceTrigger {
       String ns = source.getMetadata().getNamespace();
       String name = source.getMetadata().getName();
       try {
-        client.resources(GitOpsSource.class).inNamespace(ns).withName(name)
-            .patch(PatchContext.of(PatchType.JSON_MERGE), patch(source));
+        // On the cached object, so the client does not read it again first: the patch names no resourceVersion.
+        client.resource(source).patch(PatchContext.of(PatchType.JSON_MERGE), patch(source));
         triggered.add(ns + "/" + name);
       } catch (KubernetesClientException e) {
         if (e.getCode() != 404) { // deleted since the cache had it: nothing to reconcile
