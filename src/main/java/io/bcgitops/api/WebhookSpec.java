@@ -13,7 +13,7 @@ import io.fabric8.kubernetes.api.model.LocalObjectReference;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-@ValidationRule(value = "!self.enabled || (has(self.secretRef) && has(self.secretRef.name))",
+@ValidationRule(value = "!has(self.enabled) || !self.enabled || (has(self.secretRef) && has(self.secretRef.name))",
     message = "an enabled webhook needs secretRef.name: the Secret whose key 'token' verifies deliveries")
 public class WebhookSpec {
   /** The key of the Secret that holds the token (GitHub's secret, GitLab's secret token). */
