@@ -372,10 +372,11 @@ class RbacTest {
           new OperatorConfig.Service(Ports.free(), Ports.free(), Ports.free(), DeployManifests.NAMESPACE, true, WEBHOOK_SECRET, false));
       Operator operator = BcGitopsOperator.create(operatorClient, config);
       // The operator command serves webhooks next to the operator, with the same client.
+      WebhookReceiver receiver = WebhookReceiver.create(operatorClient, config).start();
       BoundedHttpServer hooks = new BoundedHttpServer("hooks", new InetSocketAddress("127.0.0.1", 0),
-          HttpLimits.WEBHOOKS, WebhookReceiver.create(operatorClient, config)).start();
+          HttpLimits.WEBHOOKS, receiver).start();
       operator.start();
-      try {
+      try (receiver) {
         GitOpsSource source = new GitOpsSource();
         source.setMetadata(new ObjectMetaBuilder().withName("shop").withNamespace(NS).build());
         GitOpsSourceSpec spec = new GitOpsSourceSpec();
