@@ -171,8 +171,8 @@ public final class RuntimePools {
   /**
    * Who may reach the pool's pod: its two APIs (9090, 9091) only the operator's pods (labelled {@link
    * #OPERATOR_POD_LABELS} in {@code operatorNamespace}: both selectors in one peer, so a tenant's pod labelled as the
-   * operator in another namespace is no match); every other TCP port and UDP anyone, as without the policy, since the
-   * apps' own ports are theirs to expose. The probes' ports (9092, 9093) are in no rule: the kubelet probes from the
+   * operator in another namespace is no match); every other port, TCP or UDP, anyone, as without the policy, since
+   * the apps' own ports are theirs to expose (the ranges rely on 9090 to 9093 being the pool's four ports). The probes' ports (9092, 9093) are in no rule: the kubelet probes from the
    * pod's node, which NetworkPolicies always admit. Egress is not restricted.
    */
   public static NetworkPolicy networkPolicy(RuntimePool pool, String operatorNamespace) {
@@ -193,7 +193,7 @@ public final class RuntimePools {
           .endIngress()
           .addNewIngress()
             .withPorts(port("TCP", 1, RuntimeApi.HOST_PORT - 1), port("TCP", RuntimeApi.LOADER_HEALTH_PORT + 1, 65535),
-                port("UDP", 1, 65535))
+                port("UDP", 1, RuntimeApi.HOST_PORT - 1), port("UDP", RuntimeApi.LOADER_HEALTH_PORT + 1, 65535))
           .endIngress()
         .endSpec()
         .build();

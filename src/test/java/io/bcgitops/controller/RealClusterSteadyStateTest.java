@@ -88,10 +88,10 @@ class RealClusterSteadyStateTest {
       RealCluster.items("pods-runtime-pool.json", Pod.class).forEach(pod -> storeAsRecorded(pod, pod.getStatus()));
       storeAsRecorded(RealCluster.object("service-runtime-pool.json", Service.class), null);
       // The pool's token Secret and NetworkPolicy as this version writes them (the recording predates both).
-      client.resource(RuntimePools.completedTokenSecret(new SecretBuilder().withNewMetadata()
+      storeAsRecorded(RuntimePools.completedTokenSecret(new SecretBuilder().withNewMetadata()
           .withName(RuntimePools.tokenSecretName("default")).withNamespace(NS).endMetadata().build(), runtimePool,
-          TOKEN)).create();
-      client.resource(RuntimePools.networkPolicy(runtimePool, OperatorConfig.Service.LOCAL.ownNamespace())).create();
+          TOKEN), null);
+      storeAsRecorded(RuntimePools.networkPolicy(runtimePool, OperatorConfig.Service.LOCAL.ownNamespace()), null);
       // The runtime pool runs greeter and clock as the recorded statuses say.
       for (AppDeployment app : apps) {
         AppDeploymentStatus status = app.getStatus();

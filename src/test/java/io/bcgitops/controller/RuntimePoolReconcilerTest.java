@@ -101,8 +101,9 @@ class RuntimePoolReconcilerTest extends OperatorTestBase {
     spec.setCpuLimit(new IntOrString("1500m"));
     spec.setExtraArgs(List.of("-XX:+UseZGC", "-Xss512k"));
     spec.setImage("registry.example/bc-gitops-operator:1.2");
-    client.resource(written).create();
+    // Its token first, so that the test knows it (else the operator makes one).
     token("big");
+    client.resource(written).create();
 
     Deployment deployment = kubelet.awaitDeployment(RuntimePools.name("big"));
     Container host = host(deployment);
