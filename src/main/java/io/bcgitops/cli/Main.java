@@ -29,9 +29,9 @@ public final class Main {
         fetch --dest <file> (--url <url> | --maven <g:a:v> [--repository <url>]) [--sha256 <hex>] ...
                                  download and verify an app's jar (vm init container)
         runtime-host [--port 9090] [--dir /apps] [--bind 0.0.0.0] [--backoff 1s] ...
-                                 run a runtime pool's app host (embedded apps); token in BCGITOPS_RUNTIME_TOKEN
+                                 run a runtime pool's app host (embedded apps); token digest in --token-sha256-file
         loader [--port 9091] [--dir /apps] [--bind 0.0.0.0] [--maven-repository <url>] [--timeout 5m] [--retries 3]
-                                 serve a runtime pool's jar loader (embedded sidecar); token in BCGITOPS_RUNTIME_TOKEN
+                                 serve a runtime pool's jar loader (embedded sidecar); token in --token-file
         local <repo-url-or-dir> [--path apps] [--interval 10s] [--state-dir .bcgitops-local] ...
                                  the whole GitOps loop on this machine, no cluster: apps run here, kubectl works
                                  through .bcgitops-local/kubeconfig

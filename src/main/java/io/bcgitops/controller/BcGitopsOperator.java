@@ -142,7 +142,7 @@ public final class BcGitopsOperator {
     EventRecorder events = new EventRecorder(operator.getKubernetesClient(), Clock.systemUTC());
     SimpleInboundEventSource<RuntimePool> pollRequests = new SimpleInboundEventSource<>("poll-requests");
     operator.register(new RuntimePoolReconciler(config.images(), config.poolAddress(), pollRequests,
-        Clock.systemUTC()), c -> watchNamespaces(c, config));
+        Clock.systemUTC(), config.service().ownNamespace()), c -> watchNamespaces(c, config));
     operator.register(new AppDeploymentReconciler(config.images(), config.poolAddress(), pollRequests, events,
             metrics, Clock.systemUTC()),
         c -> watchNamespaces(c, config));

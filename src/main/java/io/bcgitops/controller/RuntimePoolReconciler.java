@@ -17,7 +17,6 @@ import io.bcgitops.runtime.RuntimeApi.AppState;
 import io.bcgitops.vm.VmImages;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -48,7 +47,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a RuntimePool: its token Secret, Service and Deployment as JOSDK dependents it owns, and, once its pod
+ * Keeps a RuntimePool: its token Secret ({@link PoolTokens}: read by name, not watched), and its Service,
+ * NetworkPolicy and Deployment as JOSDK dependents it owns, and, once its pod
  * is available, one poll of the pool's API per interval whose answer (the apps its JVM runs) goes into the pool's
  * status, written only when it changed. Every embedded AppDeployment of the pool reads its state from there: one
  * call per pool per interval, whatever the number of apps. A pool the operator created for an app ({@link
@@ -69,14 +69,20 @@ public class RuntimePoolReconciler implements Reconciler<RuntimePool>, Cleaner<R
   private final SimpleInboundEventSource<RuntimePool> pollRequests;
   private final Clock clock;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_CONNECT_TIMEOUT).build();
+  private final PoolTokens tokens = new PoolTokens();
+  private final String operatorNamespace;
   private Workflow<RuntimePool> workflow;
   private InformerEventSource<Pod, RuntimePool> pods;
   private InformerEventSource<AppDeployment, RuntimePool> apps;
 
-  /** @param pollRequests where an embedded app that just changed something in its pool asks for a poll now */
+  /**
+   * @param pollRequests where an embedded app that just changed something in its pool asks for a poll now
+   * @param operatorNamespace where the operator's pods run: what the pools' NetworkPolicies admit to their APIs
+   */
   RuntimePoolReconciler(VmImages images, RuntimePoolAddress address,
-      SimpleInboundEventSource<RuntimePool> pollRequests, Clock clock) {
+      SimpleInboundEventSource<RuntimePool> pollRequests, Clock clock, String operatorNamespace) {
     this.images = images;
+    this.operatorNamespace = operatorNamespace;
     this.address = address;
     this.pollRequests = pollRequests;
     this.clock = clock;
@@ -84,14 +90,11 @@ public class RuntimePoolReconciler implements Reconciler<RuntimePool>, Cleaner<R
 
   @Override
   public List<EventSource<?, RuntimePool>> prepareEventSources(EventSourceContext<RuntimePool> context) {
-    PoolTokenSecret token = new PoolTokenSecret();
-    PoolService service = new PoolService();
-    PoolDeployment deployment = new PoolDeployment(images);
-    // The Deployment's pod reads the token from the Secret: the Secret first.
+    // The Deployment's pod mounts the token Secret: reconcile() makes sure of it before the workflow runs.
     workflow = new WorkflowBuilder<RuntimePool>()
-        .addDependentResource(token)
-        .addDependentResource(service)
-        .addDependentResourceAndConfigure(deployment).dependsOn(token)
+        .addDependentResource(new PoolService())
+        .addDependentResource(new PoolNetworkPolicy(operatorNamespace))
+        .addDependentResource(new PoolDeployment(images))
         .withThrowExceptionFurther(false)
         .build();
     List<EventSource<?, RuntimePool>> sources = new ArrayList<>(EventSourceUtils.eventSourcesFromWorkflow(context,
@@ -130,8 +133,11 @@ public class RuntimePoolReconciler implements Reconciler<RuntimePool>, Cleaner<R
     List<String> problems = RuntimePools.problems(pool.getSpec());
     String failed = null;
     if (problems.isEmpty()) {
-      failed = workflow.reconcile(pool, context).getErroredDependents().values().stream().findFirst()
-          .map(RuntimePoolReconciler::oneLine).orElse(null);
+      failed = tokenProblem(pool, context);
+      if (failed == null) {
+        failed = workflow.reconcile(pool, context).getErroredDependents().values().stream().findFirst()
+            .map(RuntimePoolReconciler::oneLine).orElse(null);
+      }
       status.setMemoryLimit(RuntimePools.hostMemory(pool.getSpec()).toString());
     }
     boolean busy = observe(pool, context, status, conditions, problems);
@@ -172,6 +178,8 @@ public class RuntimePoolReconciler implements Reconciler<RuntimePool>, Cleaner<R
       conditions.remove(Conditions.STALLED);
     }
     if (!isAvailable(deployment) || status.getPod() == null) {
+      // Looked up again next time: a pod that cannot start may be missing its Secret, which is then created again.
+      tokens.forget(pool);
       status.setApps(null);
       status.setAppCount(null);
       if (problems.isEmpty()) {
@@ -183,6 +191,9 @@ public class RuntimePoolReconciler implements Reconciler<RuntimePool>, Cleaner<R
     try {
       polled = client(pool, context).apps();
     } catch (RuntimeApiException e) {
+      if (RuntimeClient.UNAUTHORIZED.equals(e.reason())) {
+        tokens.forget(pool);
+      }
       status.setApps(null);
       status.setAppCount(null);
       if (problems.isEmpty()) {
@@ -220,6 +231,18 @@ public class RuntimePoolReconciler implements Reconciler<RuntimePool>, Cleaner<R
     return !starting.isEmpty();
   }
 
+  /** What keeps the pool from having its token Secret, or null when it has it (the pod needs it to start). */
+  private String tokenProblem(RuntimePool pool, Context<RuntimePool> context) {
+    try {
+      tokens.token(pool, context.getClient());
+      return null;
+    } catch (PoolTokens.Refused e) {
+      return e.getMessage();
+    } catch (KubernetesClientException e) {
+      return oneLine(e);
+    }
+  }
+
   private static String oneLine(Exception e) {
     String message = e instanceof KubernetesClientException k && k.getStatus() != null
         && k.getStatus().getMessage() != null ? k.getStatus().getMessage() : String.valueOf(e.getMessage());
@@ -252,14 +275,16 @@ public class RuntimePoolReconciler implements Reconciler<RuntimePool>, Cleaner<R
         && deployment.getStatus().getAvailableReplicas() > 0;
   }
 
-  /** A client with the token of the pool's Secret, as the informer has it: no read of the API per poll. */
+  /** A client with the pool's token as {@link PoolTokens} keeps it: no read of the API per poll. */
   private RuntimeClient client(RuntimePool pool, Context<RuntimePool> context) throws RuntimeApiException {
     String namespace = pool.getMetadata().getNamespace();
     String runtime = pool.getMetadata().getName();
-    Secret secret = context.getSecondaryResource(Secret.class).orElse(null);
-    String token = RuntimePools.token(secret, RuntimePools.TOKEN_KEY).orElseThrow(() -> new RuntimeApiException(
-        Reasons.RUNTIME_UNAVAILABLE, "the runtime pool's token Secret " + RuntimePools.tokenSecretName(runtime)
-        + " is missing"));
+    String token;
+    try {
+      token = tokens.token(pool, context.getClient());
+    } catch (PoolTokens.Refused | KubernetesClientException e) {
+      throw new RuntimeApiException(Reasons.RUNTIME_UNAVAILABLE, "no token for the runtime pool: " + e.getMessage());
+    }
     return new RuntimeClient(http, address.host(namespace, runtime), address.loader(namespace, runtime), token);
   }
 
@@ -318,6 +343,7 @@ public class RuntimePoolReconciler implements Reconciler<RuntimePool>, Cleaner<R
   @Override
   public DeleteControl cleanup(RuntimePool pool, Context<RuntimePool> context) {
     workflow.cleanup(pool, context);
+    tokens.delete(pool, context.getClient());
     LOG.info("removed runtime pool {}/{}", pool.getMetadata().getNamespace(),
         RuntimePools.name(pool.getMetadata().getName()));
     return DeleteControl.defaultDelete();

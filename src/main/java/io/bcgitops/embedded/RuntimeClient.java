@@ -3,6 +3,7 @@ package io.bcgitops.embedded;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.bcgitops.api.Conditions.Reasons;
+import io.bcgitops.runtime.PoolToken;
 import io.bcgitops.runtime.RuntimeApi;
 import io.bcgitops.runtime.RuntimeApi.AppState;
 import io.bcgitops.runtime.RuntimeApi.JarInfo;
@@ -29,17 +30,20 @@ public final class RuntimeClient {
   private final HttpClient http;
   private final URI host;
   private final URI loader;
-  private final String token;
+  private final String loaderToken;
+  private final String hostToken;
 
+  /** @param token the pool's token: the loader's, and the one the host's is derived from */
   public RuntimeClient(HttpClient http, URI host, URI loader, String token) {
     this.http = http;
     this.host = host;
     this.loader = loader;
-    this.token = token;
+    this.loaderToken = token;
+    this.hostToken = PoolToken.hostToken(token);
   }
 
   public List<AppState> apps() throws RuntimeApiException {
-    return send(request(host, "/v1/apps", CALL_TIMEOUT).GET(), RuntimeApi.AppList.class, "list apps").apps();
+    return send(hostRequest("/v1/apps").GET(), RuntimeApi.AppList.class, "list apps").apps();
   }
 
   public Optional<AppState> app(String name) throws RuntimeApiException {
@@ -48,11 +52,11 @@ public final class RuntimeClient {
 
   /** Loads, reconfigures or upgrades an app; the host works on it in the background. */
   public AppState load(String name, LoadRequest load) throws RuntimeApiException {
-    return send(request(host, "/v1/apps/" + name, CALL_TIMEOUT).PUT(body(load)), AppState.class, "load " + name);
+    return send(hostRequest("/v1/apps/" + name).PUT(body(load)), AppState.class, "load " + name);
   }
 
   public void remove(String name) throws RuntimeApiException {
-    sendIgnoringNotFound(request(host, "/v1/apps/" + name, CALL_TIMEOUT).DELETE(), "remove " + name);
+    sendIgnoringNotFound(hostRequest("/v1/apps/" + name).DELETE(), "remove " + name);
   }
 
   /**
@@ -62,18 +66,26 @@ public final class RuntimeClient {
    */
   public Optional<JarInfo> jar(String name, String version, JarRequest jar) throws RuntimeApiException {
     String what = "fetch the jar of " + name + " " + version;
-    HttpResponse<byte[]> response = exchange(request(loader, "/v1/jars/" + name + "/" + version, CALL_TIMEOUT)
+    HttpResponse<byte[]> response = exchange(loaderRequest("/v1/jars/" + name + "/" + version)
         .PUT(body(jar)), what);
     return response.statusCode() == 202 ? Optional.empty() : Optional.of(read(response, JarInfo.class, what));
   }
 
   public void deleteJar(String name, String version) throws RuntimeApiException {
-    sendIgnoringNotFound(request(loader, "/v1/jars/" + name + "/" + version, CALL_TIMEOUT).DELETE(),
+    sendIgnoringNotFound(loaderRequest("/v1/jars/" + name + "/" + version).DELETE(),
         "delete the jar of " + name);
   }
 
-  private HttpRequest.Builder request(URI base, String path, Duration timeout) {
-    return HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
+  private HttpRequest.Builder hostRequest(String path) {
+    return request(host.resolve(path), hostToken);
+  }
+
+  private HttpRequest.Builder loaderRequest(String path) {
+    return request(loader.resolve(path), loaderToken);
+  }
+
+  private static HttpRequest.Builder request(URI uri, String token) {
+    return HttpRequest.newBuilder(uri).timeout(CALL_TIMEOUT)
         .header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
   }
 

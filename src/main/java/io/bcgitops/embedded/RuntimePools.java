@@ -4,13 +4,14 @@ import io.bcgitops.api.Api;
 import io.bcgitops.api.RuntimePool;
 import io.bcgitops.api.RuntimePoolSpec;
 import io.bcgitops.api.VmConfig;
+import io.bcgitops.http.BearerToken;
+import io.bcgitops.runtime.PoolToken;
 import io.bcgitops.runtime.RuntimeApi;
 import io.bcgitops.spec.MemoryLimits;
 import io.bcgitops.vm.VmImages;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -24,9 +25,15 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
 import java.nio.charset.StandardCharsets;
 import java.math.BigDecimal;
 import java.security.SecureRandom;
@@ -40,10 +47,20 @@ import java.util.TreeMap;
 /**
  * A runtime pool (DESIGN.md sections 6 and 8): per RuntimePool, a Deployment {@code bcgitops-runtime-<name>}
  * whose pod runs the runtime host and the loader sidecar over a shared folder, sized from the pool's spec, a
- * Service in front of both APIs, and the Secret holding the pool's API token; each owned by the RuntimePool.
+ * Service in front of both APIs, the Secret holding the pool's API token, and the NetworkPolicy admitting only the
+ * operator to the APIs; each owned by the RuntimePool.
  */
 public final class RuntimePools {
-  public static final String TOKEN_KEY = "token";
+  /** The pool's token, mounted into the loader only: it opens the loader's API, and the host's token derives from it. */
+  public static final String TOKEN_KEY = RuntimeApi.TOKEN_FILE_NAME;
+  /** The SHA-256 of the host's token ({@link PoolToken#hostToken}): all the host container gets. */
+  public static final String HOST_TOKEN_SHA256_KEY = RuntimeApi.HOST_TOKEN_SHA256_FILE_NAME;
+  /** Read by the container's user only (with the pod's fsGroup the kubelet adds the group's read: 0440). */
+  private static final int TOKEN_FILE_MODE = 0400;
+  /** The operator's pods, as deploy/ labels them: the only ones the pools' NetworkPolicies admit to their APIs. */
+  public static final Map<String, String> OPERATOR_POD_LABELS = Map.of("app.kubernetes.io/name", "bc-gitops-operator");
+  /** Set on every namespace by the API server (1.21 and later), and not to be changed by anyone. */
+  static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
   private static final long NON_ROOT_UID = 65532L;
   private static final SecureRandom RANDOM = new SecureRandom();
   /** The runtime host's /tmp: its JVM's, and the apps' own temporary files. */
@@ -82,23 +99,54 @@ public final class RuntimePools {
     return labels;
   }
 
-  /** A new token: 32 random bytes. Never logged; it reaches the containers from the Secret only. */
+  /**
+   * A new token Secret: 32 random bytes as the pool's token, and the SHA-256 of the host's token derived from it.
+   * Never logged; the token reaches the loader container from the Secret only.
+   */
   public static Secret tokenSecret(RuntimePool pool) {
-    Secret secret = tokenSecret(pool.getMetadata().getNamespace(), pool.getMetadata().getName());
-    secret.getMetadata().setOwnerReferences(List.of(ownerReference(pool)));
-    return secret;
+    Secret secret = new SecretBuilder()
+        .withNewMetadata().withName(tokenSecretName(pool.getMetadata().getName()))
+          .withNamespace(pool.getMetadata().getNamespace()).endMetadata()
+        .withType("Opaque")
+        .build();
+    return completedTokenSecret(secret, pool, newToken());
   }
 
-  private static Secret tokenSecret(String namespace, String runtime) {
+  /** 32 random bytes, base64url. */
+  public static String newToken() {
     byte[] token = new byte[32];
     RANDOM.nextBytes(token);
-    return new SecretBuilder()
-        .withNewMetadata().withName(tokenSecretName(runtime)).withNamespace(namespace).withLabels(labels(runtime))
-        .endMetadata()
-        .withType("Opaque")
-        .addToData(TOKEN_KEY, Base64.getEncoder().encodeToString(
-            Base64.getUrlEncoder().withoutPadding().encodeToString(token).getBytes(StandardCharsets.UTF_8)))
-        .build();
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(token);
+  }
+
+  /**
+   * {@code secret} (a token Secret an earlier version wrote, say) as the pool wants it: labelled and owned by the pool,
+   * holding {@code token} and the digest of the host's token derived from it; its other keys kept.
+   */
+  public static Secret completedTokenSecret(Secret secret, RuntimePool pool, String token) {
+    Map<String, String> data = new TreeMap<>(secret.getData() == null ? Map.of() : secret.getData());
+    data.put(TOKEN_KEY, base64(token));
+    data.put(HOST_TOKEN_SHA256_KEY, base64(BearerToken.sha256Hex(PoolToken.hostToken(token))));
+    Map<String, String> labels = new TreeMap<>(secret.getMetadata().getLabels() == null ? Map.of()
+        : secret.getMetadata().getLabels());
+    labels.putAll(labels(pool.getMetadata().getName()));
+    return new SecretBuilder(secret).editMetadata().withLabels(labels).withOwnerReferences(ownerReference(pool))
+        .endMetadata().withData(data).build();
+  }
+
+  /** Whether a token Secret holds a token and the digest of the host's token derived from it. */
+  public static boolean isComplete(Secret secret) {
+    try {
+      Optional<String> token = token(secret, TOKEN_KEY);
+      return token.isPresent() && !token.get().isBlank() && token(secret, HOST_TOKEN_SHA256_KEY)
+          .filter(digest -> digest.equals(BearerToken.sha256Hex(PoolToken.hostToken(token.get())))).isPresent();
+    } catch (IllegalArgumentException notBase64) {
+      return false;
+    }
+  }
+
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The token under {@code key} of a pool's Secret, decoded; empty when the Secret or the key is not there. */
@@ -117,6 +165,42 @@ public final class RuntimePools {
           .addNewPort().withName("host").withPort(RuntimeApi.HOST_PORT).withNewTargetPort("host").endPort()
           .addNewPort().withName("loader").withPort(RuntimeApi.LOADER_PORT).withNewTargetPort("loader").endPort()
         .endSpec()
+        .build();
+  }
+
+  /**
+   * Who may reach the pool's pod: its two APIs (9090, 9091) only the operator's pods (labelled {@link
+   * #OPERATOR_POD_LABELS} in {@code operatorNamespace}: both selectors in one peer, so a tenant's pod labelled as the
+   * operator in another namespace is no match); every other port, TCP or UDP, anyone, as without the policy, since
+   * the apps' own ports are theirs to expose (the ranges rely on 9090 to 9093 being the pool's four ports). The probes' ports (9092, 9093) are in no rule: the kubelet probes from the
+   * pod's node, which NetworkPolicies always admit. Egress is not restricted.
+   */
+  public static NetworkPolicy networkPolicy(RuntimePool pool, String operatorNamespace) {
+    String runtime = pool.getMetadata().getName();
+    return new NetworkPolicyBuilder()
+        .withNewMetadata().withName(name(runtime)).withNamespace(pool.getMetadata().getNamespace())
+          .withLabels(labels(runtime)).withOwnerReferences(ownerReference(pool)).endMetadata()
+        .withNewSpec()
+          .withNewPodSelector().withMatchLabels(Map.of(Api.RUNTIME_LABEL, runtime)).endPodSelector()
+          .withPolicyTypes("Ingress")
+          .addNewIngress()
+            .addNewFrom()
+              .withNewNamespaceSelector().withMatchLabels(Map.of(NAMESPACE_NAME_LABEL, operatorNamespace))
+              .endNamespaceSelector()
+              .withNewPodSelector().withMatchLabels(OPERATOR_POD_LABELS).endPodSelector()
+            .endFrom()
+            .withPorts(port("TCP", RuntimeApi.HOST_PORT, null), port("TCP", RuntimeApi.LOADER_PORT, null))
+          .endIngress()
+          .addNewIngress()
+            .withPorts(port("TCP", 1, RuntimeApi.HOST_PORT - 1), port("TCP", RuntimeApi.LOADER_HEALTH_PORT + 1, 65535),
+                port("UDP", 1, RuntimeApi.HOST_PORT - 1), port("UDP", RuntimeApi.LOADER_HEALTH_PORT + 1, 65535))
+          .endIngress()
+        .endSpec()
+        .build();
+  }
+
+  private static NetworkPolicyPort port(String protocol, int port, Integer endPort) {
+    return new NetworkPolicyPortBuilder().withProtocol(protocol).withPort(new IntOrString(port)).withEndPort(endPort)
         .build();
   }
 
@@ -208,8 +292,9 @@ public final class RuntimePools {
     String image = spec.getImage() == null || spec.getImage().isBlank() ? images.operatorImage() : spec.getImage();
     Map<String, String> labels = labels(runtime);
     Container host = container("host", image, RuntimeApi.HOST_PORT, RuntimeApi.HOST_HEALTH_PORT, true,
-        runtime, List.of("runtime-host", "--port", String.valueOf(RuntimeApi.HOST_PORT), "--dir",
-            RuntimeApi.SHARED_DIR, "--health-port", String.valueOf(RuntimeApi.HOST_HEALTH_PORT)),
+        List.of("runtime-host", "--port", String.valueOf(RuntimeApi.HOST_PORT), "--dir",
+            RuntimeApi.SHARED_DIR, "--health-port", String.valueOf(RuntimeApi.HOST_HEALTH_PORT),
+            "--token-sha256-file", RuntimeApi.HOST_TOKEN_SHA256_FILE),
         hostMemory(spec), "256Mi", "1Gi");
     if (spec.getCpuLimit() != null) {
       // Request what it is limited to, as a vm app's JVM: it is sized for its limit.
@@ -218,7 +303,8 @@ public final class RuntimePools {
       host.getResources().getLimits().put("cpu", cpus);
     }
     if (spec.getExtraArgs() != null && !spec.getExtraArgs().isEmpty()) {
-      host.getEnv().add(new EnvVar(JVM_OPTIONS_ENV, String.join(" ", spec.getExtraArgs()), null));
+      host.setEnv(new ArrayList<>(List.of(new EnvVar(JVM_OPTIONS_ENV, String.join(" ", spec.getExtraArgs()),
+          null))));
     }
     return new DeploymentBuilder()
         .withNewMetadata().withName(name(runtime)).withNamespace(namespace).withLabels(labels)
@@ -238,9 +324,9 @@ public final class RuntimePools {
               .withContainers(host,
                   // The loader writes /apps: its limit carries the folder's 2Gi in the pod's sum of limits.
                   container("loader", image, RuntimeApi.LOADER_PORT, RuntimeApi.LOADER_HEALTH_PORT,
-                      false, runtime, List.of("loader", "--port", String.valueOf(RuntimeApi.LOADER_PORT), "--dir",
+                      false, List.of("loader", "--port", String.valueOf(RuntimeApi.LOADER_PORT), "--dir",
                           RuntimeApi.SHARED_DIR, "--maven-repository", images.mavenRepository(), "--health-port",
-                          String.valueOf(RuntimeApi.LOADER_HEALTH_PORT)),
+                          String.valueOf(RuntimeApi.LOADER_HEALTH_PORT), "--token-file", RuntimeApi.TOKEN_FILE),
                       new Quantity("256Mi"), "512Mi", "2Gi"))
               // Every emptyDir bounded: past its sizeLimit the kubelet evicts the pod. The loader keeps
               // /apps under its own limit (RuntimeApi.APPS_MAX_TOTAL_BYTES), so one app's jar fails
@@ -252,6 +338,10 @@ public final class RuntimePools {
                 .withSizeLimit(new Quantity(HOST_TMP_SIZE_LIMIT)).endEmptyDir().endVolume()
               .addNewVolume().withName(tmpVolume("loader")).withNewEmptyDir()
                 .withSizeLimit(new Quantity(LOADER_TMP_SIZE_LIMIT)).endEmptyDir().endVolume()
+              // A volume per container, each with its one key of the token Secret: the pool's token is in the
+              // loader's only. The host's apps read what the host reads, so it gets the host token's digest alone.
+              .addToVolumes(tokenVolume("host", HOST_TOKEN_SHA256_KEY, runtime),
+                  tokenVolume("loader", TOKEN_KEY, runtime))
             .endSpec()
           .endTemplate()
         .endSpec()
@@ -262,6 +352,15 @@ public final class RuntimePools {
     return "tmp-" + container;
   }
 
+  private static String tokenVolume(String container) {
+    return "token-" + container;
+  }
+
+  private static Volume tokenVolume(String container, String key, String runtime) {
+    return new VolumeBuilder().withName(tokenVolume(container)).withNewSecret().withSecretName(tokenSecretName(runtime))
+        .withDefaultMode(TOKEN_FILE_MODE).addNewItem().withKey(key).withPath(key).endItem().endSecret().build();
+  }
+
   /**
    * @param healthPort where the container answers its probes: {@code GET /readyz} and {@code /healthz}, with no token
    *     (the API needs the pool's, which a probe cannot carry), on a listener in no Service
@@ -270,7 +369,7 @@ public final class RuntimePools {
    *     the sum of its containers' limits (3Gi: /apps 2Gi, /tmp 256Mi and 64Mi, and the logs)
    */
   private static Container container(String name, String image, int port, int healthPort, boolean readOnlyApps,
-      String runtime, List<String> args, Quantity memory, String storageRequest, String storageLimit) {
+      List<String> args, Quantity memory, String storageRequest, String storageLimit) {
     return new ContainerBuilder()
         .withName(name)
         .withImage(image)
@@ -279,8 +378,6 @@ public final class RuntimePools {
         .withArgs(args)
         .addNewPort().withName(name).withContainerPort(port).withProtocol("TCP").endPort()
         .addNewPort().withName(name + "-health").withContainerPort(healthPort).withProtocol("TCP").endPort()
-        .withEnv(new ArrayList<>(List.of(new EnvVarBuilder().withName(RuntimeApi.TOKEN_ENV).withNewValueFrom().withNewSecretKeyRef()
-            .withName(tokenSecretName(runtime)).withKey(TOKEN_KEY).endSecretKeyRef().endValueFrom().build())))
         // Not a TCP connect to the API's port: a flood of slow connections there (it is in the Service) would fail
         // it, and the kubelet would restart the container and every app of the pool.
         .withReadinessProbe(new ProbeBuilder().withNewHttpGet().withPath("/readyz").withNewPort(healthPort)
@@ -296,7 +393,9 @@ public final class RuntimePools {
         .withVolumeMounts(new VolumeMountBuilder().withName("apps").withMountPath(RuntimeApi.SHARED_DIR)
                 // false is sent as nothing: the API server drops a false readOnly (a plain bool).
                 .withReadOnly(readOnlyApps ? true : null).build(),
-            new VolumeMountBuilder().withName(tmpVolume(name)).withMountPath("/tmp").build())
+            new VolumeMountBuilder().withName(tmpVolume(name)).withMountPath("/tmp").build(),
+            new VolumeMountBuilder().withName(tokenVolume(name)).withMountPath(RuntimeApi.TOKEN_DIR).withReadOnly(true)
+                .build())
         .withSecurityContext(new SecurityContextBuilder().withRunAsNonRoot(true).withAllowPrivilegeEscalation(false)
             .withReadOnlyRootFilesystem(true).withPrivileged(false).withNewCapabilities().withDrop("ALL")
             .endCapabilities().build())

@@ -16,7 +16,7 @@ import java.util.Objects;
 
 /**
  * The apps the runtime host of the loader's own pod runs, as the host's API tells them
- * ({@code GET /v1/apps}, with the pool's token): what {@link LoaderServer#removeUnused} keeps.
+ * ({@code GET /v1/apps}, with the host's token): what {@link LoaderServer#removeUnused} keeps.
  */
 final class HostApps {
   private static final ObjectMapper JSON = JsonMapper.builder()

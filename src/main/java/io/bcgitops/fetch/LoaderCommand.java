@@ -3,6 +3,7 @@ package io.bcgitops.fetch;
 import io.bcgitops.cli.CommandLine;
 import io.bcgitops.http.MonitoringServer;
 import io.bcgitops.runtime.ApiServer;
+import io.bcgitops.runtime.PoolToken;
 import io.bcgitops.runtime.RuntimeApi;
 import io.bcgitops.spec.Durations;
 import io.bcgitops.spec.SafeUrls;
@@ -35,6 +36,7 @@ public final class LoaderCommand {
       usage: loader [--port 9091] [--health-port 9093] [--dir /apps] [--bind 0.0.0.0] [--maven-repository <url>]
                     [--timeout 5m] [--retries 3] [--max-bytes N] [--max-total-bytes N]
                     [--host-url http://127.0.0.1:9090] [--cleanup-interval 1m] [--unused-grace 10m]
+                    [--token-file /var/run/bcgitops/token/token]
         --port              where the loader API listens (default 9091; 0 picks a free port)
         --health-port       where GET /healthz and /readyz answer the kubelet, with no token (default 9093)
         --dir               the folder shared with the runtime host; jars go to <dir>/<name>/<version>/app.jar
@@ -47,12 +49,15 @@ public final class LoaderCommand {
         --host-url          the runtime host of this pod, asked which apps it runs (default http://127.0.0.1:9090)
         --cleanup-interval  how often jars no app of the host runs are removed (default 1m)
         --unused-grace      how long a jar asked for is kept even if no app of the host runs it (default 10m)
-      environment: BCGITOPS_RUNTIME_TOKEN, the pool's token every request must carry (required)
+        --token-file        the pool's token every request must carry, read once at start (required); the host's
+                            token, for --host-url, is derived from it
+      the environment must not set BCGITOPS_RUNTIME_TOKEN (the token goes in the file only)
       exit: 0 stopped (SIGTERM), 1 cannot serve, 2 bad arguments or no token
       """;
 
   private static final Set<String> OPTIONS = Set.of("--port", "--health-port", "--dir", "--bind", "--maven-repository",
-      "--timeout", "--retries", "--max-bytes", "--max-total-bytes", "--host-url", "--cleanup-interval", "--unused-grace");
+      "--timeout", "--retries", "--max-bytes", "--max-total-bytes", "--host-url", "--cleanup-interval", "--unused-grace",
+      "--token-file");
   static final Duration DEFAULT_CLEANUP_INTERVAL = Duration.ofMinutes(1);
 
   private LoaderCommand() {
@@ -60,7 +65,7 @@ public final class LoaderCommand {
 
   /** What the arguments ask for. */
   record Arguments(InetSocketAddress address, InetSocketAddress healthAddress, Path dir, String mavenRepository, ArtifactFetcher.Settings settings,
-      long maxTotalBytes, URI hostUrl, Duration cleanupInterval, Duration unusedGrace) {
+      long maxTotalBytes, URI hostUrl, Duration cleanupInterval, Duration unusedGrace, Path tokenFile) {
   }
 
   /** Runs until the JVM is told to stop; returns only on a usage error or when it cannot serve. */
@@ -74,10 +79,16 @@ public final class LoaderCommand {
       err.print(USAGE);
       return 2;
     }
-    String token = env.get(RuntimeApi.TOKEN_ENV);
-    if (token == null || token.isBlank()) {
-      err.println("loader: the environment variable " + RuntimeApi.TOKEN_ENV + " must hold the pool's API token;"
-          + " refusing to serve without one");
+    if (env.containsKey(RuntimeApi.LEGACY_TOKEN_ENV)) {
+      err.println("loader: " + RuntimeApi.LEGACY_TOKEN_ENV + " is set; the pool's token goes in a file"
+          + " (--token-file) only");
+      return 2;
+    }
+    String token;
+    try {
+      token = PoolToken.read(arguments.tokenFile());
+    } catch (IOException e) {
+      err.println("loader: --token-file: " + e.getMessage() + "; refusing to serve without the pool's API token");
       return 2;
     }
 
@@ -105,7 +116,7 @@ public final class LoaderCommand {
           + ArtifactFetcher.describe(e));
       return 1;
     }
-    ScheduledExecutorService cleanup = removeUnusedJars(loader, new HostApps(arguments.hostUrl(), token),
+    ScheduledExecutorService cleanup = removeUnusedJars(loader, new HostApps(arguments.hostUrl(), PoolToken.hostToken(token)),
         arguments.cleanupInterval());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -192,6 +203,7 @@ public final class LoaderCommand {
     Duration unusedGrace = options.duration("--unused-grace", LoaderServer.DEFAULT_UNUSED_GRACE);
     return new Arguments(new InetSocketAddress(address, port), new InetSocketAddress(address, healthPort), Path.of(dir), repository,
         ArtifactFetcher.Settings.defaults().withTimeout(timeout).withRetries((int) retries).withMaxBytes(maxBytes),
-        maxTotalBytes, host, cleanupInterval, unusedGrace);
+        maxTotalBytes, host, cleanupInterval, unusedGrace,
+        Path.of(options.text("--token-file", RuntimeApi.TOKEN_FILE)));
   }
 }

@@ -30,6 +30,9 @@ final class BuiltInResources {
             deploymentColumns()),
         // The local node keeps one per pod template of a vm app's Deployment, as the Deployment controller does.
         namespaced("apps", "v1", names("replicasets", "ReplicaSet", List.of("rs"), List.of("all")), true, nameAndAge),
+        // A runtime pool's: stored and served, not enforced (nothing filters this machine's loopback).
+        namespaced("networking.k8s.io", "v1", names("networkpolicies", "NetworkPolicy", List.of("netpol"), List.of()),
+            false, nameAndAge),
         namespaced("coordination.k8s.io", "v1", names("leases", "Lease", List.of(), List.of()), false, nameAndAge),
         namespaced("events.k8s.io", "v1", names("events", "Event", List.of("ev"), List.of()), false, nameAndAge),
         cluster("apiextensions.k8s.io", "v1",

@@ -3,6 +3,7 @@ package io.bcgitops.local;
 import io.bcgitops.embedded.RuntimePools;
 import io.bcgitops.fetch.ArtifactFetcher;
 import io.bcgitops.fetch.LoaderServer;
+import io.bcgitops.http.BearerToken;
 import io.bcgitops.runtime.ApiServer;
 import io.bcgitops.runtime.Backoff;
 import io.bcgitops.runtime.HostSettings;
@@ -11,12 +12,14 @@ import io.bcgitops.runtime.RuntimeHost;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.fabric8.kubernetes.api.model.SecretVolumeSource;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -34,7 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A runtime pool's Deployment on this machine: its two containers, the runtime host and the loader,
  * run in this JVM (the same code as in the pool's pod) on loopback ports, over a folder of the
- * state directory, with the token of the pool's Secret. Its Pod and the Deployment's status say
+ * state directory, each with its key of the pool's token Secret. The apps run in this JVM: local mode keeps nothing
+ * from them (one user's machine). Its Pod and the Deployment's status say
  * it is available, as a kubelet and the Deployment controller would once it listens.
  */
 final class PoolPod {
@@ -65,14 +69,17 @@ final class PoolPod {
   synchronized void start() throws IOException {
     Container hostContainer = container("host");
     Container loaderContainer = container("loader");
-    String token = token(hostContainer);
+    // Each container's credential from its own token volume, as the kubelet mounts it.
+    String token = tokenFile(loaderContainer, RuntimePools.TOKEN_KEY);
+    String hostTokenSha256 = tokenFile(hostContainer, RuntimePools.HOST_TOKEN_SHA256_KEY);
     Path apps = dir.resolve("apps");
     loaderApi = new LoaderServer(apps, mavenRepository(loaderContainer),
         new ArtifactFetcher(ArtifactFetcher.Settings.defaults()))
         .routes(new ApiServer(new InetSocketAddress("127.0.0.1", 0), token)).start();
     host = new RuntimeHost(new HostSettings(apps, Backoff.DEFAULT, HostSettings.DEFAULT_STARTUP_WINDOW,
         HostSettings.DEFAULT_STOP_TIMEOUT));
-    hostApi = host.routes(new ApiServer(new InetSocketAddress("127.0.0.1", 0), token)).start();
+    hostApi = host.routes(new ApiServer(new InetSocketAddress("127.0.0.1", 0),
+        BearerToken.ofSha256(hostTokenSha256))).start();
     LOG.info("runtime pool {}/{}: host on 127.0.0.1:{}, loader on 127.0.0.1:{}, apps in {}",
         deployment.getMetadata().getNamespace(), deployment.getMetadata().getName(), hostApi.port(),
         loaderApi.port(), apps);
@@ -147,15 +154,24 @@ final class PoolPod {
             + " has no container " + name));
   }
 
-  /** The pool's API token, from the Secret the container's environment names, as the kubelet would read it. */
-  private String token(Container container) throws IOException {
-    SecretKeySelector ref = Objects.requireNonNullElse(container.getEnv(), List.<EnvVar>of()).stream()
-        .filter(e -> RuntimeApi.TOKEN_ENV.equals(e.getName()) && e.getValueFrom() != null)
-        .map(e -> e.getValueFrom().getSecretKeyRef()).filter(Objects::nonNull).findFirst()
-        .orElseThrow(() -> new IllegalStateException("the host container has no " + RuntimeApi.TOKEN_ENV));
-    Secret secret = client.secrets().inNamespace(deployment.getMetadata().getNamespace()).withName(ref.getName()).get();
-    return RuntimePools.token(secret, ref.getKey()).orElseThrow(() -> new IOException("Secret " + ref.getName()
-        + " with key " + ref.getKey() + " is not there yet"));
+  /**
+   * The file {@code file} of the Secret volume the container mounts at {@link RuntimeApi#TOKEN_DIR}, as the kubelet
+   * would write it: the Secret's key of that item.
+   */
+  private String tokenFile(Container container, String file) throws IOException {
+    String volumeName = Objects.requireNonNullElse(container.getVolumeMounts(), List.<VolumeMount>of()).stream()
+        .filter(m -> RuntimeApi.TOKEN_DIR.equals(m.getMountPath())).map(VolumeMount::getName).findFirst()
+        .orElseThrow(() -> new IllegalStateException("the " + container.getName() + " container mounts nothing at "
+            + RuntimeApi.TOKEN_DIR));
+    SecretVolumeSource source = deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+        .filter(v -> volumeName.equals(v.getName()) && v.getSecret() != null).map(Volume::getSecret).findFirst()
+        .orElseThrow(() -> new IllegalStateException("volume " + volumeName + " is not a Secret's"));
+    String key = Objects.requireNonNullElse(source.getItems(), List.<KeyToPath>of()).stream()
+        .filter(i -> file.equals(i.getPath())).map(KeyToPath::getKey).findFirst().orElse(file);
+    Secret secret = client.secrets().inNamespace(deployment.getMetadata().getNamespace())
+        .withName(source.getSecretName()).get();
+    return RuntimePools.token(secret, key).orElseThrow(() -> new IOException("Secret " + source.getSecretName()
+        + " with key " + key + " is not there yet"));
   }
 
   private static String mavenRepository(Container loader) {

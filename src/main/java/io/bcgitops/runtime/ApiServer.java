@@ -58,19 +58,32 @@ public final class ApiServer implements AutoCloseable {
 
   /**
    * @param address where to listen
-   * @param token the pool's token; every request must carry it as a bearer token
+   * @param token the token every request must carry as a bearer token
    */
   public ApiServer(InetSocketAddress address, String token) throws IOException {
+    this(address, required(token), HttpLimits.RUNTIME_API);
+  }
+
+  /** @param token what verifies the bearer token every request must carry (the host has only its digest) */
+  public ApiServer(InetSocketAddress address, BearerToken token) throws IOException {
     this(address, token, HttpLimits.RUNTIME_API);
   }
 
   /** As above, with other limits (tests shorten the deadlines). */
   ApiServer(InetSocketAddress address, String token, HttpLimits limits) throws IOException {
-    if (token == null || token.isBlank()) {
-      throw new IllegalArgumentException("a runtime API needs a token (" + RuntimeApi.TOKEN_ENV + ")");
-    }
-    this.token = new BearerToken(token);
+    this(address, required(token), limits);
+  }
+
+  private ApiServer(InetSocketAddress address, BearerToken token, HttpLimits limits) throws IOException {
+    this.token = token;
     server = new BoundedHttpServer("runtime-api", address, limits, new Dispatch());
+  }
+
+  private static BearerToken required(String token) {
+    if (token == null || token.isBlank()) {
+      throw new IllegalArgumentException("a runtime API needs a token");
+    }
+    return new BearerToken(token);
   }
 
   /** Adds a route; {@code pathRegex} must match the whole path, its groups become path parameters. */

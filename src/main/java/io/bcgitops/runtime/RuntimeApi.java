@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * The HTTP API of a runtime pool's two containers, shared by the servers (runtime host, loader)
  * and the operator's client. JSON bodies; every request carries {@code Authorization: Bearer <token>}
- * with the pool's token, and a missing or wrong token gets 401 and changes nothing.
+ * (the loader: the pool's token; the host: the host's token, derived from it by {@link PoolToken#hostToken}), and
+ * a missing or wrong token gets 401 and changes nothing.
  *
  * <p>Runtime host ({@link #HOST_PORT}):
  * <ul>
@@ -64,8 +65,21 @@ public final class RuntimeApi {
    * fetch instead of getting the pod evicted.
    */
   public static final long APPS_MAX_TOTAL_BYTES = (2048L - 64) * 1024 * 1024;
-  /** Where the pool's token reaches both containers. */
-  public static final String TOKEN_ENV = "BCGITOPS_RUNTIME_TOKEN";
+  /**
+   * Where a container of the pool finds its credential: a Secret volume of its own, read once at start. The loader's
+   * holds the pool's token ({@link #TOKEN_FILE}); the host's only the SHA-256 of the host's token ({@link
+   * #HOST_TOKEN_SHA256_FILE}, see {@link PoolToken}).
+   */
+  public static final String TOKEN_DIR = "/var/run/bcgitops/token";
+  public static final String TOKEN_FILE_NAME = "token";
+  public static final String HOST_TOKEN_SHA256_FILE_NAME = "host-token-sha256";
+  public static final String TOKEN_FILE = TOKEN_DIR + "/" + TOKEN_FILE_NAME;
+  public static final String HOST_TOKEN_SHA256_FILE = TOKEN_DIR + "/" + HOST_TOKEN_SHA256_FILE_NAME;
+  /**
+   * Where earlier versions put the pool's token, in both containers: every app of the host could read it there. Both
+   * commands now refuse to start while it is set.
+   */
+  public static final String LEGACY_TOKEN_ENV = "BCGITOPS_RUNTIME_TOKEN";
 
   private RuntimeApi() {
   }

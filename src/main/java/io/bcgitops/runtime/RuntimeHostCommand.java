@@ -1,6 +1,7 @@
 package io.bcgitops.runtime;
 
 import io.bcgitops.cli.CommandLine;
+import io.bcgitops.http.BearerToken;
 import io.bcgitops.http.MonitoringServer;
 import io.bcgitops.spec.Durations;
 import java.io.IOException;
@@ -16,12 +17,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code runtime-host} command: the host container of an embedded runtime pool (DESIGN.md
  * section 6). Serves the host API until SIGTERM, then stops every app. Exit 2 for bad arguments or
- * a missing token, 1 when the API cannot be served (port taken, folder not writable).
+ * no token digest to check requests with, 1 when the API cannot be served (port taken, folder not writable).
  */
 public final class RuntimeHostCommand {
   public static final String USAGE = """
       usage: runtime-host [--port 9090] [--health-port 9092] [--dir /apps] [--bind 0.0.0.0] [--backoff 1s]
                           [--backoff-max 60s] [--startup-window 30s] [--stop-timeout 5s]
+                          [--token-sha256-file /var/run/bcgitops/token/host-token-sha256]
         --port            the API's port (0 picks a free one, logged at start)
         --health-port     where GET /healthz and /readyz answer the kubelet, with no token (0 picks a free one)
         --dir             the folder the loader sidecar writes jars into; a jar outside it is refused
@@ -31,18 +33,20 @@ public final class RuntimeHostCommand {
         --startup-window  the least time a new app instance gets to start and pass a health check
                           (three health intervals when that is longer); an upgrade that misses it falls back
         --stop-timeout    how long an app's stop() and threads get to end
-      the API token comes from the environment variable BCGITOPS_RUNTIME_TOKEN (required)
+        --token-sha256-file  the SHA-256 (64 hex digits) of the token every API request must carry, read once at
+                          start (required); the host holds no token its apps could read and use
+      the environment must not set BCGITOPS_RUNTIME_TOKEN: every app of the host could read it there
       """;
   private static final Logger LOG = LoggerFactory.getLogger(RuntimeHostCommand.class);
   private static final Set<String> OPTIONS = Set.of("--port", "--health-port", "--dir", "--bind", "--backoff",
       "--backoff-max",
-      "--startup-window", "--stop-timeout");
+      "--startup-window", "--stop-timeout", "--token-sha256-file");
 
   private RuntimeHostCommand() {
   }
 
   /** What the arguments ask for. */
-  record Options(int port, int healthPort, String bind, HostSettings settings) {
+  record Options(int port, int healthPort, String bind, HostSettings settings, Path tokenSha256File) {
   }
 
   /** Runs the host; returns only when the arguments are wrong or the API cannot start, or at shutdown. */
@@ -55,9 +59,21 @@ public final class RuntimeHostCommand {
       err.print(USAGE);
       return 2;
     }
-    String token = env.get(RuntimeApi.TOKEN_ENV);
-    if (token == null || token.isBlank()) {
-      err.println("runtime-host: " + RuntimeApi.TOKEN_ENV + " is not set; the host serves its API only with a token");
+    if (env.containsKey(RuntimeApi.LEGACY_TOKEN_ENV)) {
+      err.println("runtime-host: " + RuntimeApi.LEGACY_TOKEN_ENV + " is set: every app of the host could read it"
+          + " there; give the host the token's SHA-256 in a file (--token-sha256-file) instead");
+      return 2;
+    }
+    BearerToken token;
+    try {
+      String digest = PoolToken.read(options.tokenSha256File());
+      if (!digest.matches("[0-9a-fA-F]{64}")) {
+        throw new IOException(options.tokenSha256File() + " holds no SHA-256 (64 hex digits)");
+      }
+      token = BearerToken.ofSha256(digest);
+    } catch (IOException e) {
+      err.println("runtime-host: --token-sha256-file: " + e.getMessage() + "; the host serves its API only with a"
+          + " token to check");
       return 2;
     }
     RuntimeHost host;
@@ -121,7 +137,8 @@ public final class RuntimeHostCommand {
     return new Options(port, healthPort, line.text("--bind", "0.0.0.0"), new HostSettings(
         Path.of(line.text("--dir", RuntimeApi.SHARED_DIR)), backoff,
         line.duration("--startup-window", HostSettings.DEFAULT_STARTUP_WINDOW),
-        line.duration("--stop-timeout", HostSettings.DEFAULT_STOP_TIMEOUT)));
+        line.duration("--stop-timeout", HostSettings.DEFAULT_STOP_TIMEOUT)),
+        Path.of(line.text("--token-sha256-file", RuntimeApi.HOST_TOKEN_SHA256_FILE)));
   }
 
   private static int port(CommandLine line, String option, int byDefault) {

@@ -28,6 +28,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -107,8 +108,23 @@ class EmbeddedAppsTest extends OperatorTestBase {
     assertEquals("runtime-host", containers.get("host").getArgs().get(0));
     assertEquals("loader", containers.get("loader").getArgs().get(0));
     assertEquals("IfNotPresent", containers.get("host").getImagePullPolicy());
-    assertEquals(RuntimePools.tokenSecretName("default"), containers.get("host").getEnv().get(0).getValueFrom()
-        .getSecretKeyRef().getName());
+    // The token reaches the containers as files, never their environment: the loader gets the pool's token, the
+    // host (whose apps read what it reads) only the digest of its own.
+    assertTrue(containers.values().stream().allMatch(c -> c.getEnv() == null || c.getEnv().isEmpty()),
+        "no container has an environment: " + containers);
+    Map<String, io.fabric8.kubernetes.api.model.Volume> volumes = new java.util.TreeMap<>();
+    deployment.getSpec().getTemplate().getSpec().getVolumes().forEach(v -> volumes.put(v.getName(), v));
+    for (Map.Entry<String, String> mounted : Map.of("host", RuntimePools.HOST_TOKEN_SHA256_KEY, "loader",
+        RuntimePools.TOKEN_KEY).entrySet()) {
+      io.fabric8.kubernetes.api.model.VolumeMount mount = containers.get(mounted.getKey()).getVolumeMounts().stream()
+          .filter(m -> RuntimeApi.TOKEN_DIR.equals(m.getMountPath())).findFirst().orElseThrow();
+      assertEquals(true, mount.getReadOnly());
+      var secret = volumes.get(mount.getName()).getSecret();
+      assertEquals(RuntimePools.tokenSecretName("default"), secret.getSecretName());
+      assertEquals(0400, secret.getDefaultMode());
+      assertEquals(List.of(mounted.getValue()), secret.getItems().stream().map(i -> i.getKey()).toList(),
+          mounted.getKey() + " mounts exactly its key of the token Secret");
+    }
     assertTrue(!tmpVolume(containers.get("host")).equals(tmpVolume(containers.get("loader"))),
         "host and loader each have a /tmp of their own: two JVMs in one would fight over hsperfdata");
     assertNotNull(client.services().inNamespace(ns).withName(POOL).get());

@@ -13,7 +13,9 @@ import io.bcgitops.embedded.RuntimePoolAddress;
 import io.bcgitops.embedded.RuntimePools;
 import io.bcgitops.fetch.ArtifactFetcher;
 import io.bcgitops.fetch.LoaderServer;
+import io.bcgitops.http.BearerToken;
 import io.bcgitops.runtime.ApiServer;
+import io.bcgitops.runtime.PoolToken;
 import io.bcgitops.runtime.Backoff;
 import io.bcgitops.runtime.HostSettings;
 import io.bcgitops.runtime.RuntimeHost;
@@ -94,7 +96,8 @@ class GitToEmbeddedAppTest extends OperatorTestBase {
         .defaults())).routes(new ApiServer(new InetSocketAddress("127.0.0.1", 0), TOKEN)).start();
     host = new RuntimeHost(new HostSettings(shared, new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2)),
         Duration.ofSeconds(20), Duration.ofSeconds(5)));
-    hostApi = host.routes(new ApiServer(new InetSocketAddress("127.0.0.1", 0), TOKEN)).start();
+    hostApi = host.routes(new ApiServer(new InetSocketAddress("127.0.0.1", 0),
+        BearerToken.ofSha256(BearerToken.sha256Hex(PoolToken.hostToken(TOKEN))))).start();
     RuntimePoolAddress loopback = new RuntimePoolAddress() {
       @Override
       public URI host(String namespace, String runtime) {

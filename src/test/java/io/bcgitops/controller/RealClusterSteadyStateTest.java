@@ -28,11 +28,9 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.Operator;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,9 +91,11 @@ class RealClusterSteadyStateTest {
       RealCluster.items("pods-vm-app.json", Pod.class).forEach(pod -> storeAsRecorded(pod, pod.getStatus()));
       RealCluster.items("pods-runtime-pool.json", Pod.class).forEach(pod -> storeAsRecorded(pod, pod.getStatus()));
       storeAsRecorded(RealCluster.object("service-runtime-pool.json", Service.class), null);
-      client.resource(new SecretBuilder().withNewMetadata().withName(RuntimePools.tokenSecretName("default"))
-          .withNamespace(NS).withLabels(RuntimePools.labels("default")).endMetadata().addToData(RuntimePools.TOKEN_KEY,
-              Base64.getEncoder().encodeToString(TOKEN.getBytes(StandardCharsets.UTF_8))).build()).create();
+      // The pool's token Secret and NetworkPolicy as this version writes them (the recording predates both).
+      storeAsRecorded(RuntimePools.completedTokenSecret(new SecretBuilder().withNewMetadata()
+          .withName(RuntimePools.tokenSecretName("default")).withNamespace(NS).endMetadata().build(), runtimePool,
+          TOKEN), null);
+      storeAsRecorded(RuntimePools.networkPolicy(runtimePool, OperatorConfig.Service.LOCAL.ownNamespace()), null);
       // The runtime pool runs greeter and clock as the recorded statuses say.
       for (AppDeployment app : apps) {
         AppDeploymentStatus status = app.getStatus();

@@ -3,6 +3,7 @@ package io.bcgitops.controller;
 import static io.bcgitops.controller.AppDeploymentReconcilerTest.condition;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,8 @@ import io.bcgitops.api.RuntimePool;
 import io.bcgitops.api.RuntimePoolSpec;
 import io.bcgitops.api.RuntimePoolStatus;
 import io.bcgitops.embedded.RuntimePools;
+import io.bcgitops.http.BearerToken;
+import io.bcgitops.runtime.PoolToken;
 import io.bcgitops.testing.FakeKubelet;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Container;
@@ -28,13 +31,18 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,8 +101,9 @@ class RuntimePoolReconcilerTest extends OperatorTestBase {
     spec.setCpuLimit(new IntOrString("1500m"));
     spec.setExtraArgs(List.of("-XX:+UseZGC", "-Xss512k"));
     spec.setImage("registry.example/bc-gitops-operator:1.2");
-    client.resource(written).create();
+    // Its token first, so that the test knows it (else the operator makes one).
     token("big");
+    client.resource(written).create();
 
     Deployment deployment = kubelet.awaitDeployment(RuntimePools.name("big"));
     Container host = host(deployment);
@@ -118,6 +127,82 @@ class RuntimePoolReconcilerTest extends OperatorTestBase {
         && kubelet.deployment(RuntimePools.name("big")) != null);
     assertEquals("2Gi", runtimePool("big").getSpec().getMemoryLimit().getStrVal(), "its spec is the user's");
     assertEquals(null, runtimePool("big").getMetadata().getLabels().get(Api.CREATED_BY_LABEL));
+  }
+
+  /**
+   * The pool's NetworkPolicy, judged as a NetworkPolicy implementation would (the mock server enforces nothing): the
+   * operator's pods, in the operator's namespace, reach both APIs; a tenant's pod does not, even labelled as the
+   * operator, nor does another pod of the operator's namespace; the apps' own ports stay open to all; the probes'
+   * ports to the node only. A hand-widened policy is put back.
+   */
+  @Test
+  void aPoolsNetworkPolicyAdmitsOnlyTheOperatorsPodsToItsApis() {
+    RuntimePool created = RuntimePools.withDefaults(ns, "guarded");
+    client.resource(created).create();
+    String name = RuntimePools.name("guarded");
+    NetworkPolicy policy = await().atMost(OperatorHarness.WAIT).until(() -> client.network().v1().networkPolicies()
+        .inNamespace(ns).withName(name).get(), p -> p != null);
+    assertEquals(runtimePool("guarded").getMetadata().getUid(), policy.getMetadata().getOwnerReferences().get(0)
+        .getUid());
+    String operatorNamespace = OperatorConfig.Service.LOCAL.ownNamespace();
+    Map<String, String> operatorLabels = Map.of("app.kubernetes.io/name", "bc-gitops-operator");
+    Map<String, String> poolPod = kubelet.awaitDeployment(name).getSpec().getTemplate().getMetadata().getLabels();
+    assertTrue(NetworkPolicies.selects(policy, poolPod), "the policy selects the pool's pod");
+
+    for (int api : List.of(9090, 9091)) {
+      assertTrue(NetworkPolicies.admits(policy, operatorNamespace, operatorLabels, "TCP", api), "operator to " + api);
+      assertFalse(NetworkPolicies.admits(policy, ns, Map.of(), "TCP", api), "a tenant's pod to " + api);
+      assertFalse(NetworkPolicies.admits(policy, ns, operatorLabels, "TCP", api),
+          "a tenant's pod labelled as the operator to " + api);
+      assertFalse(NetworkPolicies.admits(policy, operatorNamespace, Map.of("app", "prometheus"), "TCP", api),
+          "another pod of the operator's namespace to " + api);
+      assertFalse(NetworkPolicies.admits(policy, ns, Map.of(), "UDP", api), "UDP to " + api);
+    }
+    for (int probe : List.of(9092, 9093)) {
+      assertFalse(NetworkPolicies.admits(policy, ns, Map.of(), "TCP", probe), "a pod to the probes' port " + probe);
+    }
+    for (int appPort : List.of(1, 8080, 9089, 9094, 65535)) {
+      assertTrue(NetworkPolicies.admits(policy, ns, Map.of(), "TCP", appPort), "anyone to an app's port " + appPort);
+    }
+    assertTrue(NetworkPolicies.admits(policy, "elsewhere", Map.of(), "UDP", 53), "anyone to an app's UDP port");
+
+    // Someone admits everyone: put back.
+    client.network().v1().networkPolicies().inNamespace(ns).withName(name).edit(p -> {
+      p.getSpec().getIngress().add(new NetworkPolicyIngressRule());
+      return p;
+    });
+    await().atMost(OperatorHarness.WAIT).until(() -> !NetworkPolicies.admits(client.network().v1().networkPolicies()
+        .inNamespace(ns).withName(name).get(), ns, Map.of(), "TCP", 9090));
+    assertEquals(2, client.network().v1().networkPolicies().inNamespace(ns).withName(name).get().getSpec()
+        .getIngress().size());
+  }
+
+  /**
+   * The pool's token Secret, read by name: created with the pool's token and the digest of the host's only; a
+   * Secret of that name someone else wrote (who would know its token) is never used.
+   */
+  @Test
+  void aPoolUsesOnlyItsOwnTokenSecret() {
+    client.resource(RuntimePools.withDefaults(ns, "fresh")).create();
+    Secret secret = await().atMost(OperatorHarness.WAIT).until(() -> client.secrets().inNamespace(ns)
+        .withName(RuntimePools.tokenSecretName("fresh")).get(), s -> s != null);
+    assertEquals(Set.of(RuntimePools.TOKEN_KEY, RuntimePools.HOST_TOKEN_SHA256_KEY), secret.getData().keySet());
+    String token = RuntimePools.token(secret, RuntimePools.TOKEN_KEY).orElseThrow();
+    assertTrue(token.length() >= 43, "32 random bytes");
+    assertEquals(BearerToken.sha256Hex(PoolToken.hostToken(token)),
+        RuntimePools.token(secret, RuntimePools.HOST_TOKEN_SHA256_KEY).orElseThrow());
+
+    client.resource(new SecretBuilder().withNewMetadata().withName(RuntimePools.tokenSecretName("planted"))
+        .withNamespace(ns).endMetadata().addToData(RuntimePools.TOKEN_KEY, Base64.getEncoder()
+            .encodeToString("known-to-a-tenant".getBytes(StandardCharsets.UTF_8))).build()).create();
+    client.resource(RuntimePools.withDefaults(ns, "planted")).create();
+    RuntimePool refused = awaitPool("planted", p -> hasCondition(p, Conditions.READY, "False", "ReconcileError"));
+    assertEquals("Secret bcgitops-runtime-planted-token exists and is not this pool's (neither owned by it nor labelled"
+        + " bcgitops.io/runtime=planted without an owner): delete or rename it, and the pool creates its own",
+        Conditions.find(refused.getStatus().getConditions(), Conditions.READY).getMessage());
+    assertNull(kubelet.deployment(RuntimePools.name("planted")), "no pod reads a token someone else wrote");
+    assertEquals(Set.of(RuntimePools.TOKEN_KEY), client.secrets().inNamespace(ns)
+        .withName(RuntimePools.tokenSecretName("planted")).get().getData().keySet(), "the Secret is not touched");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.bcgitops.controller;
 
 import io.bcgitops.embedded.RuntimePoolAddress;
 import io.bcgitops.runtime.ApiServer;
+import io.bcgitops.runtime.PoolToken;
 import io.bcgitops.runtime.RuntimeApi;
 import io.bcgitops.runtime.RuntimeApi.AppState;
 import java.net.InetSocketAddress;
@@ -38,7 +39,8 @@ public final class ScriptedRuntimePool implements RuntimePoolAddress, AutoClosea
   /** Starts both APIs on loopback ports, answering callers that present {@code token}. */
   public ScriptedRuntimePool(String token) throws Exception {
     InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
-    host = new ApiServer(loopback, token)
+    // The host takes the token derived from the pool's, as a real pool's (PoolToken).
+    host = new ApiServer(loopback, PoolToken.hostToken(token))
         // As the host, which checks each app every interval: a running app's lastHealthCheck moves on at every look.
         .route("GET", "/v1/apps", r -> {
           appLists.incrementAndGet();

@@ -36,6 +36,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
@@ -310,8 +311,9 @@ class RbacTest {
    *       whose name an AppDeployment nobody manages already has (create refused, read, reported);
    *   <li>the first read of the source's Secret is refused (the source's error status);
    *   <li>the vm app's Deployment rolls out, its pod becomes unready and ready again (the same
-   *       event twice); the embedded app's runtime pool (Secret, Service and
-   *       Deployment; the Secret and Service exist already, so they are read) starts and the app
+   *       event twice); the embedded app's runtime pool (Secret, Service, NetworkPolicy and
+   *       Deployment; the Secret, from an earlier version, is read by name and completed, the Service
+   *       exists already, the NetworkPolicy was widened by hand and is put back) starts and the app
    *       runs in it; an AppDeployment for a second runtime whose Deployment exists already,
    *       unlabelled (create refused, read);
    *   <li>a hand edit of a managed AppDeployment is reverted; a commit upgrades the vm app and
@@ -333,6 +335,10 @@ class RbacTest {
         .addToData(RuntimePools.TOKEN_KEY, base64(TOKEN)).build()).create();
     client.resource(new ServiceBuilder(RuntimePools.service(RuntimePools.withDefaults(NS, "default"))).editMetadata()
         .withOwnerReferences().endMetadata().build()).create();
+    // The pool's NetworkPolicy, widened by hand to admit everyone: put back (update).
+    client.resource(new NetworkPolicyBuilder(RuntimePools.networkPolicy(RuntimePools.withDefaults(NS, "default"),
+        DeployManifests.NAMESPACE)).editMetadata().withOwnerReferences().endMetadata().editSpec().addNewIngress()
+        .endIngress().endSpec().build()).create();
     // A pool's Deployment as an earlier version wrote it: labelled, owned by no RuntimePool. The pool adopts it.
     client.resource(new DeploymentBuilder().withNewMetadata().withName(RuntimePools.name("legacy")).withNamespace(NS)
         .withLabels(RuntimePools.labels("legacy")).endMetadata().withNewSpec().withReplicas(1).endSpec().build())

@@ -15,6 +15,7 @@ import io.bcgitops.runtime.RuntimeApi.JarInfo;
 import io.bcgitops.runtime.RuntimeApi.JarList;
 import io.bcgitops.runtime.RuntimeApi.JarRequest;
 import io.bcgitops.runtime.RuntimeApi.Problem;
+import io.bcgitops.runtime.PoolToken;
 import io.bcgitops.runtime.RuntimeApi;
 import io.bcgitops.spec.HttpCredentials;
 import java.io.BufferedReader;
@@ -81,7 +82,7 @@ class LoaderProcessTest {
   static void startLoader() throws Exception {
     dir = Files.createTempDirectory("loader-process-test");
     upstream = new ArtifactServer();
-    loader = start(Map.of(RuntimeApi.TOKEN_ENV, TOKEN), "--port", "0", "--health-port", "0", "--dir", dir.toString(),
+    loader = start(Map.of(), "--port", "0", "--health-port", "0", "--dir", dir.toString(),
         "--bind", "127.0.0.1", "--maven-repository", upstream.url("/repo").toString(), "--timeout", "2s", "--retries", "0");
   }
 
@@ -103,8 +104,13 @@ class LoaderProcessTest {
 
   /** Starts {@code Main loader args} with env added, and waits for its "serving" line (port 0: the port is read there). */
   private static Loader start(Map<String, String> env, String... args) throws Exception {
-    ProcessBuilder builder = command(args).redirectErrorStream(true);
-    builder.environment().remove(RuntimeApi.TOKEN_ENV);
+    // The pool's token in a file, as the loader's Secret volume has it.
+    Path tokenFile = Files.createTempFile("loader-token", "");
+    Files.writeString(tokenFile, TOKEN + "\n");
+    List<String> withToken = new java.util.ArrayList<>(List.of(args));
+    withToken.addAll(List.of("--token-file", tokenFile.toString()));
+    ProcessBuilder builder = command(withToken.toArray(String[]::new)).redirectErrorStream(true);
+    builder.environment().remove(RuntimeApi.LEGACY_TOKEN_ENV);
     builder.environment().putAll(env);
     Process process = builder.start();
     StringBuffer output = new StringBuffer();
@@ -280,10 +286,11 @@ class LoaderProcessTest {
     // The host runs version 2.0 of web: an upgrade from 1.0 that is done.
     List<RuntimeApi.AppState> running = List.of(new RuntimeApi.AppState("web", "2.0", "Running", "healthy", 0, null,
         null, null, null, null));
-    ApiServer host = new ApiServer(new java.net.InetSocketAddress("127.0.0.1", 0), TOKEN)
+    // The host takes the token derived from the pool's: the loader holds the pool's and derives it.
+    ApiServer host = new ApiServer(new java.net.InetSocketAddress("127.0.0.1", 0), PoolToken.hostToken(TOKEN))
         .route("GET", "/v1/apps", r -> ApiServer.Response.ok(new RuntimeApi.AppList(List.copyOf(running))))
         .start();
-    try (Loader cleaning = start(Map.of(RuntimeApi.TOKEN_ENV, TOKEN), "--port", "0", "--health-port", "0", "--dir",
+    try (Loader cleaning = start(Map.of(), "--port", "0", "--health-port", "0", "--dir",
         own.toString(), "--bind", "127.0.0.1", "--maven-repository", upstream.url("/repo").toString(), "--host-url",
         "http://127.0.0.1:" + host.port(), "--cleanup-interval", "1s", "--unused-grace", "1ms")) {
       for (String version : List.of("1.0", "2.0")) {
@@ -473,18 +480,29 @@ class LoaderProcessTest {
   }
 
   @Test
-  void refusesToStartWithoutAToken() throws Exception {
-    for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of(RuntimeApi.TOKEN_ENV, " "))) {
-      ProcessBuilder builder = command("--port", "0", "--health-port", "0", "--bind", "127.0.0.1", "--dir",
-          dir.resolve("never").toString()).redirectErrorStream(true);
-      builder.environment().remove(RuntimeApi.TOKEN_ENV);
-      builder.environment().putAll(env);
+  void refusesToStartWithoutATokenFileOrWithTheTokenInItsEnvironment() throws Exception {
+    Path missing = dir.resolve("no-token-here");
+    Path tokenFile = Files.writeString(Files.createTempFile("loader-token", ""), TOKEN);
+    Map<List<String>, String> cases = Map.of(
+        List.of("--token-file", missing.toString()), "loader: --token-file: " + missing + " does not exist",
+        List.of("--token-file", tokenFile.toString(), "--legacy-env"),
+        "loader: BCGITOPS_RUNTIME_TOKEN is set; the pool's token goes in a file (--token-file) only");
+    for (Map.Entry<List<String>, String> refused : cases.entrySet()) {
+      List<String> args = new java.util.ArrayList<>(List.of("--port", "0", "--health-port", "0", "--bind", "127.0.0.1",
+          "--dir", dir.resolve("never").toString()));
+      args.addAll(refused.getKey().subList(0, 2));
+      ProcessBuilder builder = command(args.toArray(String[]::new)).redirectErrorStream(true);
+      builder.environment().remove(RuntimeApi.LEGACY_TOKEN_ENV);
+      if (refused.getKey().contains("--legacy-env")) {
+        builder.environment().put(RuntimeApi.LEGACY_TOKEN_ENV, "the-old-way");
+      }
       Process process = builder.start();
       try {
         assertTrue(process.waitFor(STARTUP.toSeconds(), TimeUnit.SECONDS), "the loader should exit");
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(2, process.exitValue(), output);
-        assertTrue(output.contains(RuntimeApi.TOKEN_ENV), output);
+        assertTrue(output.contains(refused.getValue()), output);
+        assertFalse(output.contains("the-old-way"), output);
       } finally {
         process.destroyForcibly();
       }
@@ -495,7 +513,7 @@ class LoaderProcessTest {
   @Test
   void stopsOnSigterm() throws Exception {
     Path own = Files.createTempDirectory("loader-sigterm");
-    Loader stopping = start(Map.of(RuntimeApi.TOKEN_ENV, TOKEN), "--port", "0", "--health-port", "0", "--bind",
+    Loader stopping = start(Map.of(), "--port", "0", "--health-port", "0", "--bind",
         "127.0.0.1", "--dir", own.toString());
     try {
       // SIGTERM through the handle: Process.destroy() would also close the pipe the last lines come through.

@@ -54,7 +54,8 @@ class DiscoveryTest {
     JsonNode groups = DISCOVERY.groups();
     List<String> names = new ArrayList<>();
     groups.path("groups").forEach(group -> names.add(group.path("name").asText()));
-    assertEquals(List.of("apps", "coordination.k8s.io", "events.k8s.io", "apiextensions.k8s.io", "bcgitops.io"),
+    assertEquals(List.of("apps", "networking.k8s.io", "coordination.k8s.io", "events.k8s.io", "apiextensions.k8s.io",
+        "bcgitops.io"),
         names);
     JsonNode ours = DISCOVERY.group("bcgitops.io");
     assertEquals("bcgitops.io/v1alpha1", ours.at("/preferredVersion/groupVersion").asText());

@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
  * {@code <dir>/<name>/<version>/app.jar} the way the loader sidecar writes them.
  */
 public final class HostProcess implements AutoCloseable {
+  /** The host's token: the host process holds only its SHA-256, in a file named by --token-sha256-file. */
   static final String TOKEN = "test-token-" + Long.toHexString(System.nanoTime());
   /** Short back-off, window and intervals, so crash loops show within seconds. */
   static final List<String> FAST = List.of("--backoff", "100ms", "--backoff-max", "1s", "--startup-window", "2s",
@@ -53,7 +54,11 @@ public final class HostProcess implements AutoCloseable {
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(2)).build();
 
-  private HostProcess(Path dir, Path log, Process process, int port, int healthPort) {
+  /** The file the host read its token's digest from: what an app of the host can read too. */
+  final Path tokenSha256File;
+
+  private HostProcess(Path dir, Path log, Process process, int port, int healthPort, Path tokenSha256File) {
+    this.tokenSha256File = tokenSha256File;
     this.dir = dir;
     this.log = log;
     this.process = process;
@@ -73,11 +78,15 @@ public final class HostProcess implements AutoCloseable {
     Path log = Files.createTempFile("runtime-host", ".log");
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     command.addAll(jvmOptions);
+    // As in the pool's pod: the host gets the digest of its token in a file, never the token.
+    Path digest = Files.createTempFile("host-token", ".sha256");
+    Files.writeString(digest, io.bcgitops.http.BearerToken.sha256Hex(TOKEN));
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.bcgitops.cli.Main", "runtime-host",
-        "--port", "0", "--health-port", "0", "--bind", "127.0.0.1", "--dir", dir.toString()));
+        "--port", "0", "--health-port", "0", "--bind", "127.0.0.1", "--dir", dir.toString(),
+        "--token-sha256-file", digest.toString()));
     command.addAll(FAST);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().put(RuntimeApi.TOKEN_ENV, TOKEN);
+    builder.environment().remove(RuntimeApi.LEGACY_TOKEN_ENV);
     Process process = builder.start();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -85,7 +94,7 @@ public final class HostProcess implements AutoCloseable {
         Matcher listening = LISTENING.matcher(Files.readString(log));
         if (listening.find()) {
           return new HostProcess(dir, log, process, Integer.parseInt(listening.group(1)),
-              Integer.parseInt(listening.group(2)));
+              Integer.parseInt(listening.group(2)), digest);
         }
         if (!process.isAlive()) {
           fail("the runtime host exited with " + process.exitValue() + ":\n" + Files.readString(log));
@@ -192,6 +201,11 @@ public final class HostProcess implements AutoCloseable {
     return Files.readString(log);
   }
 
+
+  /** The host's API port. */
+  int port() {
+    return port;
+  }
 
   /** The host's process id, to read its memory from /proc. */
   public long pid() {

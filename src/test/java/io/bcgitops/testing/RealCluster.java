@@ -78,7 +78,29 @@ public final class RealCluster {
     }
     withStorageBounds(spec, RuntimePools.deployment(runtimePool(), VmImages.DEFAULTS));
     withHealthPorts(spec);
+    withTokenFiles(spec);
     return pool;
+  }
+
+  /**
+   * The recording's operator gave both containers the pool's token in BCGITOPS_RUNTIME_TOKEN (a secretKeyRef); this
+   * one mounts a Secret volume per container, each with its one key, read-only, with defaultMode 0400 (256: the
+   * server keeps what was sent and defaults nothing else of a secret volume whose defaultMode is set), and passes its
+   * path as an argument. The recording gets those in place of the variable.
+   */
+  private static void withTokenFiles(PodSpec have) {
+    PodSpec want = RuntimePools.deployment(runtimePool(), VmImages.DEFAULTS).getSpec().getTemplate().getSpec();
+    for (Container container : have.getContainers()) {
+      Container target = want.getContainers().stream().filter(c -> c.getName().equals(container.getName()))
+          .findFirst().orElseThrow();
+      container.setEnv(null);
+      List<String> args = new ArrayList<>(container.getArgs());
+      args.addAll(target.getArgs().subList(target.getArgs().size() - 2, target.getArgs().size()));
+      container.setArgs(args);
+      target.getVolumeMounts().stream().filter(m -> m.getMountPath().equals(RuntimeApi.TOKEN_DIR))
+          .forEach(container.getVolumeMounts()::add);
+    }
+    want.getVolumes().stream().filter(v -> v.getSecret() != null).forEach(have.getVolumes()::add);
   }
 
   /**
