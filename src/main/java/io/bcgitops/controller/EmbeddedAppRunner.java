@@ -9,6 +9,7 @@ import io.bcgitops.api.AppDeploymentStatus;
 import io.bcgitops.api.AppSource;
 import io.bcgitops.api.Conditions;
 import io.bcgitops.api.Conditions.Reasons;
+import io.bcgitops.api.EmbeddedState;
 import io.bcgitops.api.HealthCheck;
 import io.bcgitops.api.RuntimePool;
 import io.bcgitops.api.RuntimePoolStatus;
@@ -111,7 +112,7 @@ final class EmbeddedAppRunner {
     }
     try {
       String version = app.getSpec().getVersion();
-      String running = state.filter(s -> !"Stopped".equals(s.state())).map(AppState::version).orElse(null);
+      String running = state.filter(s -> s.state() != EmbeddedState.Stopped).map(AppState::version).orElse(null);
       if (holdNewVersion && !version.equals(running)) {
         return running == null
             // The pool restarted and lost the deployed version; only this spec's version can be loaded.
@@ -274,7 +275,7 @@ final class EmbeddedAppRunner {
     status.setRestarts(state.restarts());
     status.setLastHealthCheck(state.lastHealthCheck());
     boolean upgradeFailed = version.equals(state.failedVersion()) && !version.equals(state.version());
-    if ("Running".equals(state.state()) && version.equals(state.version())) {
+    if (state.state() == EmbeddedState.Running && version.equals(state.version())) {
       status.setStartedAt(state.startedAt());
       if ("unhealthy".equals(state.health())) {
         return AppOutcome.progressing(Phase.Degraded, Reasons.HEALTH_CHECK_FAILED, "version " + version
@@ -289,16 +290,16 @@ final class EmbeddedAppRunner {
       return AppOutcome.ready("version " + version + " is running in runtime pool "
           + RuntimePools.name(app.getSpec().getRuntime()));
     }
-    if (upgradeFailed && "Running".equals(state.state())) {
+    if (upgradeFailed && state.state() == EmbeddedState.Running) {
       return AppOutcome.stalled(Phase.Degraded, Reasons.UPGRADE_FAILED, "version " + version + " failed to start"
           + detail(state) + "; version " + state.version() + " keeps running", Health.healthy);
     }
     boolean wasRunning = version.equals(status.getDeployedVersion()) || status.getDeployedVersion() != null;
     return switch (state.state()) {
-      case "Crashed" -> AppOutcome.stalled(wasRunning ? Phase.Degraded : Phase.Failed, Reasons.CRASH_LOOP_BACK_OFF,
+      case Crashed -> AppOutcome.stalled(wasRunning ? Phase.Degraded : Phase.Failed, Reasons.CRASH_LOOP_BACK_OFF,
           "version " + state.version() + " crashed and is restarted with back-off (" + state.restarts() + " restarts)"
               + detail(state), Health.unhealthy);
-      case "Failed" -> AppOutcome.stalled(Phase.Failed, Reasons.START_FAILED, "version " + state.version()
+      case Failed -> AppOutcome.stalled(Phase.Failed, Reasons.START_FAILED, "version " + state.version()
           + " cannot start" + detail(state), Health.unhealthy);
       default -> AppOutcome.progressing(status.getDeployedVersion() != null && !version.equals(status.getDeployedVersion())
           ? Phase.Upgrading : Phase.Deploying, Reasons.PROGRESSING, "version " + version + " is starting",

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.AppDeploymentStatus;
+import io.bcgitops.api.EmbeddedState;
 import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.api.RuntimePool;
 import io.bcgitops.api.RuntimePoolStatus;
@@ -149,7 +150,7 @@ class RealClusterSteadyStateTest {
 
   private static AppState runningAsRecorded(AppDeployment app) {
     AppDeploymentStatus status = app.getStatus();
-    return new AppState(app.getMetadata().getName(), status.getDeployedVersion(), "Running", "healthy",
+    return new AppState(app.getMetadata().getName(), status.getDeployedVersion(), EmbeddedState.Running, "healthy",
         status.getRestarts(), status.getStartedAt(), status.getLastHealthCheck(), null, null,
         EmbeddedAppRunner.loadRequest(app.getSpec(), null).digest());
   }

@@ -155,7 +155,7 @@ class RuntimePoolReconcilerTest extends OperatorTestBase {
     assertNull(Conditions.find(status.getConditions(), Conditions.RECONCILING));
 
     // The host's back-off restarts it; the next poll sees it.
-    pool.apps.put("clock", new io.bcgitops.runtime.RuntimeApi.AppState("clock", "1.0", "Crashed", "unhealthy", 4,
+    pool.apps.put("clock", new io.bcgitops.runtime.RuntimeApi.AppState("clock", "1.0", io.bcgitops.api.EmbeddedState.Crashed, "unhealthy", 4,
         null, null, null, "start() threw", pool.loads.get("clock").digest()));
 
     RuntimePool crashed = awaitPool("default", p -> hasCondition(p, Conditions.READY, "False", "AppsNotRunning"));
