@@ -13,14 +13,18 @@ import io.fabric8.kubernetes.api.model.LocalObjectReference;
 @ValidationRule(value = "self.type != 'release' || has(self.url)", message = "source.url: required")
 @ValidationRule(value = "self.type != 'maven' || has(self.coordinates)",
     message = "source.coordinates: required for a maven source (group:artifact[:version])")
-@ValidationRule(value = "self.type != 'image' || has(self.image)", message = "source.image: required for an image source")
-@ValidationRule(value = "self.type == 'release' || !has(self.url)", message = "source.url: used only by a release source; remove it")
+@ValidationRule(value = "self.type != 'image' || has(self.image)",
+    message = "source.image: required for an image source")
+@ValidationRule(value = "self.type == 'release' || !has(self.url)",
+    message = "source.url: used only by a release source; remove it")
 @ValidationRule(value = "self.type == 'maven' || !has(self.coordinates)",
     message = "source.coordinates: used only by a maven source; remove it")
 @ValidationRule(value = "self.type != 'release' || !has(self.repository)",
     message = "source.repository: not used by a release source; remove it")
-@ValidationRule(value = "self.type == 'image' || !has(self.image)", message = "source.image: used only by an image source; remove it")
-@ValidationRule(value = "self.type != 'image' || !has(self.sha256)", message = "source.sha256: not used by an image source; remove it")
+@ValidationRule(value = "self.type == 'image' || !has(self.image)",
+    message = "source.image: used only by an image source; remove it")
+@ValidationRule(value = "self.type != 'image' || !has(self.sha256)",
+    message = "source.sha256: not used by an image source; remove it")
 @ValidationRule(value = "self.type != 'image' || !has(self.mainClass)",
     message = "source.mainClass: not used by an image source; remove it")
 @ValidationRule(value = "self.type != 'image' || !has(self.secretRef)",

@@ -110,8 +110,8 @@ public final class RuntimeApi {
    * @param message why it is not Running, or what happened last
    * @param requestDigest the {@link LoadRequest#digest()} of the last request the host accepted for the app
    */
-  public record AppState(String name, String version, EmbeddedState state, String health, int restarts, String startedAt,
-      String lastHealthCheck, String failedVersion, String message, String requestDigest) {
+  public record AppState(String name, String version, EmbeddedState state, String health, int restarts,
+      String startedAt, String lastHealthCheck, String failedVersion, String message, String requestDigest) {
   }
 
   public record AppList(List<AppState> apps) {

@@ -27,8 +27,8 @@ class EmbeddedStateTest {
 
     assertEquals("Crashed", written.get("state").asText());
     assertEquals(crashed, json.treeToValue(written, AppState.class));
-    assertEquals(EmbeddedState.Running, json.readValue("{\"name\": \"web\", \"version\": \"1.0\", \"state\": \"Running\","
-        + " \"health\": \"healthy\", \"restarts\": 0}", AppState.class).state());
+    assertEquals(EmbeddedState.Running, json.readValue("{\"name\": \"web\", \"version\": \"1.0\","
+        + " \"state\": \"Running\", \"health\": \"healthy\", \"restarts\": 0}", AppState.class).state());
   }
 
   /** status.apps[].state as kubectl shows it, and the CRD's enum: the constants' names, no more, no fewer. */

@@ -162,11 +162,13 @@ class SchemaAgreesWithValidateTest {
   void theSpecsAroundTheCasesAreValid() throws Exception {
     List<List<String>> good = List.of(
         List.of(RELEASE, "args: " + list("a", 64), "env: " + map(128), "dependsOn: " + list("db-", 64),
-            "health: {type: http, path: /health, port: 65535}", "icon: {type: base64, value: aGk=, mimeType: image/png}",
+            "health: {type: http, path: /health, port: 65535}",
+            "icon: {type: base64, value: aGk=, mimeType: image/png}",
             "runtime: " + "r".repeat(46)),
         List.of(RELEASE, "isolation: vm", "health: {type: custom, command: " + list("c", 64) + "}",
             "vmConfig: {schedulerLimit: 512, extraArgs: " + list("-Da", 64) + "}"),
-        List.of(RELEASE, "health: {type: custom, className: a.Check}", "icon: {type: url, value: \"https://x.io/i.png\"}"),
+        List.of(RELEASE, "health: {type: custom, className: a.Check}",
+            "icon: {type: url, value: \"https://x.io/i.png\"}"),
         List.of("isolation: vm", "source: {type: image, image: \"example.com/a:1\"}"),
         List.of("source: {type: maven, coordinates: \"g:a\", repository: \"https://repo.example.com\"}"));
     for (List<String> spec : good) {

@@ -61,10 +61,10 @@ public final class ScriptedRuntimePool implements RuntimePoolAddress, AutoClosea
           }
           AppState next = failingVersions.contains(load.version())
               ? (running == null
-                  ? new AppState(name, load.version(), EmbeddedState.Crashed, "unhealthy", 3, null, null, null, "start() threw",
-                      digest)
-                  : new AppState(name, running.version(), EmbeddedState.Running, "healthy", running.restarts(), running.startedAt(),
-                      null, load.version(), "start() threw IllegalStateException", digest))
+                  ? new AppState(name, load.version(), EmbeddedState.Crashed, "unhealthy", 3, null, null, null,
+                      "start() threw", digest)
+                  : new AppState(name, running.version(), EmbeddedState.Running, "healthy", running.restarts(),
+                      running.startedAt(), null, load.version(), "start() threw IllegalStateException", digest))
               : new AppState(name, load.version(), EmbeddedState.Running, "healthy", 0, Instant.now().toString(),
                   Instant.now().toString(), null, null, digest);
           apps.put(name, next);

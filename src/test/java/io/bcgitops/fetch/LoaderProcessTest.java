@@ -279,8 +279,8 @@ class LoaderProcessTest {
     upstream.on("/cleanup/app.jar", ArtifactServer.bytes(JAR));
     Path own = Files.createTempDirectory("loader-cleanup-test");
     // The host runs version 2.0 of web: an upgrade from 1.0 that is done.
-    List<RuntimeApi.AppState> running = List.of(new RuntimeApi.AppState("web", "2.0", EmbeddedState.Running, "healthy", 0, null,
-        null, null, null, null));
+    List<RuntimeApi.AppState> running = List.of(new RuntimeApi.AppState("web", "2.0", EmbeddedState.Running, "healthy",
+        0, null, null, null, null, null));
     ApiServer host = new ApiServer(new java.net.InetSocketAddress("127.0.0.1", 0), TOKEN)
         .route("GET", "/v1/apps", r -> ApiServer.Response.ok(new RuntimeApi.AppList(List.copyOf(running))))
         .start();
@@ -301,7 +301,10 @@ class LoaderProcessTest {
       }
 
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (Files.exists(own.resolve("web/1.0")) && System.nanoTime() < deadline) {
+      // The loader deletes, then logs: wait for both, as the output is read from the child as it comes.
+      while ((Files.exists(own.resolve("web/1.0"))
+          || !cleaning.output().toString().contains("removed jars no app of the host runs"))
+          && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
       assertFalse(Files.exists(own.resolve("web/1.0")), cleaning.output().toString());

@@ -98,7 +98,8 @@ class DependencyOrderTest {
   @Test
   void creationTakesOutEachCycleNamingItAndOrdersWhatWaitsForOne() {
     DependencyOrder.Creation<Item> order = creation(Item.of("d", "c"), Item.of("c", "a"), Item.of("a", "b"),
-        Item.of("b", "a"), Item.of("x", "z"), Item.of("y", "x"), Item.of("z", "y"), Item.of("base"), Item.of("top", "base"));
+        Item.of("b", "a"), Item.of("x", "z"), Item.of("y", "x"), Item.of("z", "y"), Item.of("base"),
+        Item.of("top", "base"));
 
     assertEquals(List.of("base", "top", "c", "d"), order.ordered().stream().map(Item::name).toList());
     Map<String, List<String>> cycles = new java.util.TreeMap<>();
