@@ -11,6 +11,8 @@ public final class Conditions {
   public static final String FETCH_FAILED = "FetchFailed";
   public static final String DEPENDENCIES_READY = "DependenciesReady";
   public static final String HEALTHY = "Healthy";
+  /** GitOpsSource with spec.webhook enabled: whether its own receiver can verify deliveries (its Secret is usable). */
+  public static final String WEBHOOK_READY = "WebhookReady";
 
   /** Reasons: CamelCase, as metav1.Condition requires. */
   public static final class Reasons {
@@ -35,6 +37,8 @@ public final class Conditions {
     public static final String FORBIDDEN = "Forbidden";
     /** The GitOpsSource itself asks for something the operator will not do (e.g. a file URL). */
     public static final String INVALID_SOURCE = "InvalidSource";
+    /** WebhookReady: the webhook's Secret is missing, not labelled as credentials, or has no token. */
+    public static final String WEBHOOK_SECRET_UNUSABLE = "WebhookSecretUnusable";
     public static final String WAITING_FOR_DEPENDENCIES = "WaitingForDependencies";
     public static final String DEPENDENCY_NOT_FOUND = "DependencyNotFound";
     public static final String ARTIFACT_FETCH_FAILED = "ArtifactFetchFailed";

@@ -51,6 +51,7 @@ public class GitOpsSourceSpec extends StoredSpec {
   private boolean prune = true;
   @Default("false")
   private boolean allowEmpty;
+  private WebhookSpec webhook;
 
   public String getUrl() {
     return url;
@@ -130,5 +131,18 @@ public class GitOpsSourceSpec extends StoredSpec {
 
   public void setAllowEmpty(boolean allowEmpty) {
     this.allowEmpty = allowEmpty;
+  }
+
+  public WebhookSpec getWebhook() {
+    return webhook;
+  }
+
+  public void setWebhook(WebhookSpec webhook) {
+    this.webhook = webhook;
+  }
+
+  /** Whether spec.webhook asks for this source's own receiver. */
+  public boolean webhookEnabled() {
+    return webhook != null && webhook.isEnabled();
   }
 }

@@ -19,6 +19,7 @@ public class GitOpsSourceStatus {
   private List<InvalidApp> invalidApps = new ArrayList<>();
   private int appCount;
   private int readyCount;
+  private String webhookPath;
 
   public Long getObservedGeneration() {
     return observedGeneration;
@@ -98,6 +99,15 @@ public class GitOpsSourceStatus {
 
   public void setReadyCount(int readyCount) {
     this.readyCount = readyCount;
+  }
+
+  /** The path of this source's own webhook receiver ({@code /hook/<id>}); absent while spec.webhook is not enabled. */
+  public String getWebhookPath() {
+    return webhookPath;
+  }
+
+  public void setWebhookPath(String webhookPath) {
+    this.webhookPath = webhookPath;
   }
 
   /** The fetched revision: {@code main@sha1:<40 hex>}, and when it was first fetched. */

@@ -123,6 +123,7 @@ final class OperatorCommand {
     AtomicReference<Operator> operator = new AtomicReference<>();
     OperatorConfig.Service service = config.service();
     List<AutoCloseable> listeners = new ArrayList<>();
+    WebhookReceiver receiver = WebhookReceiver.create(client, config);
     // First, as they are the quickest to find taken; /healthz answers while the rest starts.
     try {
       MonitoringServer probes = listen(listeners, client, PROBES, service.healthPort(), "BCGITOPS_HEALTH_PORT",
@@ -130,9 +131,10 @@ final class OperatorCommand {
               () -> operator.get() != null && operator.get().getRuntimeInfo().isStarted()));
       MonitoringServer scrapes = listen(listeners, client, METRICS, service.httpPort(), "BCGITOPS_HTTP_PORT",
           address -> MonitoringServer.metrics(address, metrics));
+      // Closed after its listener (the last bound is closed first): it stops watching sources.
+      listeners.add(receiver);
       BoundedHttpServer webhooks = listen(listeners, client, WEBHOOKS, service.webhookPort(), "BCGITOPS_WEBHOOK_PORT",
-          address -> new BoundedHttpServer("bcgitops-webhooks", address, HttpLimits.WEBHOOKS,
-              WebhookReceiver.create(client, config)));
+          address -> new BoundedHttpServer("bcgitops-webhooks", address, HttpLimits.WEBHOOKS, receiver));
       probes.start();
       scrapes.start();
       webhooks.start();
@@ -142,6 +144,7 @@ final class OperatorCommand {
     }
     try {
       ClusterCheck.check(kubeconfig);
+      receiver.start(); // once the cluster answers: its sources are watched from here on
       if (service.leaderElection()) {
         awaitLeaseNamespace(client, service.ownNamespace(), leaseNamespacePoll);
       }

@@ -2,7 +2,6 @@ package io.bcgitops.controller;
 
 import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
-import io.bcgitops.api.AppDeploymentStatus.Health;
 import io.bcgitops.api.AppDeploymentStatus.Phase;
 import io.bcgitops.api.AppDeploymentStatus;
 import io.bcgitops.api.Conditions.Reasons;
@@ -10,10 +9,7 @@ import io.bcgitops.api.Conditions;
 import io.bcgitops.api.Isolation;
 import io.bcgitops.api.RuntimePool;
 import io.bcgitops.embedded.RuntimePoolAddress;
-import io.bcgitops.kube.Drift;
-import io.bcgitops.kube.OwnedDeployments;
 import io.bcgitops.metrics.OperatorMetrics;
-import io.bcgitops.vm.VmDeployments;
 import io.bcgitops.vm.VmImages;
 import io.bcgitops.vm.VmObservation;
 import io.bcgitops.vm.VmObserver;
@@ -38,20 +34,22 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Transforming
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one app: checks its spec, waits for its dependencies, keeps its Deployment (vm isolation)
- * as the spec says, and reports what the cluster shows into status. Driven by informers on its
- * Deployment, its pods and the AppDeployments it depends on, so a dying pod, a hand-edited
- * Deployment or a dependency becoming Ready is seen at once.
+ * Runs one app: checks its spec, waits for its dependencies, runs its dependents ({@link AppWorkflow}: the vm
+ * Deployment, or the embedded app in its RuntimePool) and reports what the cluster shows into status
+ * ({@link AppOutcome}). Driven by informers on its Deployment, its pods, its RuntimePool and the AppDeployments it
+ * depends on, so a dying pod, a hand-edited Deployment or a dependency becoming Ready is seen at once.
  */
 @ControllerConfiguration(name = AppDeploymentReconciler.NAME)
 public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Cleaner<AppDeployment> {
@@ -59,7 +57,6 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
   private static final String DEPENDENTS_INDEX = "dependents";
   private static final Logger LOG = LoggerFactory.getLogger(AppDeploymentReconciler.class);
 
-  private static final String RUNTIME_INDEX = "runtime";
   /**
    * How soon an embedded app on its way (its jar being fetched, its pool starting) is looked at again. One that
    * runs is not: its pool's status says when anything changes.
@@ -72,10 +69,9 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
   private final RuntimePoolAddress poolAddress;
   private final SimpleInboundEventSource<RuntimePool> pollRequests;
   private final Clock clock;
-  private InformerEventSource<Deployment, AppDeployment> deployments;
   private InformerEventSource<Pod, AppDeployment> pods;
   private InformerEventSource<ReplicaSet, AppDeployment> replicaSets;
-  private EmbeddedAppRunner embedded;
+  private AppWorkflow workflow;
 
   private final EventRecorder events;
   private final OperatorMetrics metrics;
@@ -93,23 +89,13 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
 
   @Override
   public List<EventSource<?, AppDeployment>> prepareEventSources(EventSourceContext<AppDeployment> context) {
-    context.getPrimaryCache().addIndexers(Map.of(
-        DEPENDENTS_INDEX, app -> app.getSpec().getDependsOn() == null ? List.of()
-            : app.getSpec().getDependsOn().stream().map(d -> app.getMetadata().getNamespace() + "/" + d).toList(),
-        RUNTIME_INDEX, app -> AppSpecs.isEmbedded(app)
-            ? List.of(app.getMetadata().getNamespace() + "/" + AppSpecs.runtime(app)) : List.of()));
-    deployments = new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class, AppDeployment.class)
-        .withName("vm-deployments").withLabelSelector(Api.APP_LABEL).build(), context);
-    // A RuntimePool's status changing (its poll saw an app start, crash, or its pod restart) wakes every app it
-    // names; so does its creation or removal.
-    InformerEventSource<RuntimePool, AppDeployment> pools = new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(RuntimePool.class, AppDeployment.class)
-            .withName("runtime-pools")
-            .withSecondaryToPrimaryMapper(pool -> context.getPrimaryCache()
-                .byIndex(RUNTIME_INDEX, pool.getMetadata().getNamespace() + "/" + pool.getMetadata().getName())
-                .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
-            .build(), context);
-    embedded = new EmbeddedAppRunner(poolAddress, pools, pollRequests, events, metrics);
+    Map<String, Function<AppDeployment, List<String>>> indexers = new HashMap<>(AppRuntimePool.index());
+    indexers.put(DEPENDENTS_INDEX, app -> app.getSpec().getDependsOn() == null ? List.of()
+        : app.getSpec().getDependsOn().stream().map(d -> app.getMetadata().getNamespace() + "/" + d).toList());
+    context.getPrimaryCache().addIndexers(indexers);
+    workflow = new AppWorkflow(new VmDeployment(images, events, metrics), new AppRuntimePool(),
+        new EmbeddedApp(poolAddress, pollRequests, events, metrics), this::observe);
+    List<EventSource<?, AppDeployment>> sources = workflow.eventSources(context);
     metrics.trackAppPhases(() -> context.getPrimaryCache().list()
         .filter(app -> app.getStatus() != null && app.getStatus().getPhase() != null)
         .collect(Collectors.groupingBy(app -> app.getStatus().getPhase().name(), Collectors.counting())));
@@ -134,7 +120,8 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
                 .byIndex(DEPENDENTS_INDEX, changed.getMetadata().getNamespace() + "/" + changed.getMetadata().getName())
                 .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
             .build(), context);
-    return List.of(deployments, pools, pods, replicaSets, dependencies);
+    sources.addAll(List.of(pods, replicaSets, dependencies));
+    return sources;
   }
 
   @Override
@@ -183,10 +170,9 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
   @Override
   public DeleteControl cleanup(AppDeployment app, Context<AppDeployment> context) {
     if (AppSpecs.isEmbedded(app)) {
-      embedded.remove(app, context);
+      workflow.embedded().remove(app, context);
     }
-    // Owner references let a real cluster's garbage collector do this too; deleting here makes removal immediate.
-    deployments.getSecondaryResources(app).forEach(d -> context.getClient().resource(d).delete());
+    workflow.vm().delete(app, context);
     LOG.info("removed app {}/{}", app.getMetadata().getNamespace(), app.getMetadata().getName());
     events.normal(app, "Removed", app.getSpec().getVersion() == null ? "removed everything the app ran"
         : "removed version " + app.getSpec().getVersion() + " and everything it ran");
@@ -200,80 +186,43 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
       ConditionSet conditions) {
     List<String> problems = AppSpecs.problems(app);
     if (!problems.isEmpty()) {
-      String message = String.join("; ", problems);
-      if (isServing(app, status)) {
-        return AppOutcome.stalled(Phase.Degraded, Reasons.INVALID_SPEC, message + "; version "
-            + status.getDeployedVersion() + " keeps running", Health.healthy);
-      }
-      return AppOutcome.stalled(Phase.Failed, Reasons.INVALID_SPEC, message, Health.unknown);
+      return AppOutcome.needsUser(Reasons.INVALID_SPEC, String.join("; ", problems), isServing(app, status), status);
     }
-    Deployment deployment = current(app, context);
+    Optional<Deployment> deployment = workflow.vm().current(app, context);
     boolean dependenciesReady = checkDependencies(app, context, conditions);
     if (app.getSpec().isSuspend()) {
       return AppOutcome.suspended(status.getPhase() == null ? Phase.Pending : status.getPhase(), status.getHealth());
     }
     // Dependencies gate the first deploy and an upgrade, never a running app: a dependency being
     // upgraded leaves its dependents as they run.
-    boolean holdNewVersion = !dependenciesReady && !app.getSpec().getVersion().equals(status.getDeployedVersion());
-    if (app.getSpec().getIsolation() == Isolation.embedded) {
-      // An app moved from vm to embedded leaves its Deployment behind.
-      deployments.getSecondaryResources(app).forEach(d -> context.getClient().resource(d).delete());
-      if (holdNewVersion && status.getDeployedVersion() == null) {
-        return WAITING_FOR_FIRST_DEPLOY;
+    boolean held = !dependenciesReady && !app.getSpec().getVersion().equals(status.getDeployedVersion());
+    boolean embedded = app.getSpec().getIsolation() == Isolation.embedded;
+    if (held && (embedded ? status.getDeployedVersion() == null : deployment.isEmpty())) {
+      // What an app moved to the other isolation ran goes, as the workflow's preconditions would have it.
+      if (embedded) {
+        workflow.vm().delete(app, context);
+      } else {
+        workflow.embedded().delete(app, context);
       }
-      return embedded.run(app, context, status, holdNewVersion);
+      return AppOutcome.WAITING_FOR_FIRST_DEPLOY;
     }
-    if (app.getStatus() != null && app.getStatus().getIsolation() == Isolation.embedded) {
-      // Moved from embedded to vm: it leaves its runtime pool.
-      embedded.remove(app, context);
-    }
-    if (holdNewVersion && !app.getSpec().getVersion().equals(deployment == null ? null
-        : VmDeployments.templateVersion(deployment))) {
-      if (deployment == null) {
-        return WAITING_FOR_FIRST_DEPLOY;
+    if (!embedded && !VmDeployment.holdsBack(app, deployment, held)) {
+      try {
+        // The pod reads the Secret itself (secretKeyRef): checked here, before a pod template may name it.
+        CredentialsSecrets.artifactCredentials(app, context.getClient());
+      } catch (CredentialsSecrets.Unusable e) {
+        return AppOutcome.needsUser(Reasons.AUTHENTICATION_FAILED, e.getMessage(), isServing(app, status), status);
       }
-      VmObservation observed = observe(app, deployment, status);
-      return AppOutcome.progressing(Phase.WaitingForDependencies, Reasons.WAITING_FOR_DEPENDENCIES, "the upgrade to "
-          + app.getSpec().getVersion() + " waits until every dependency is Ready; version "
-          + status.getDeployedVersion() + " keeps running", observed.rolledOut() ? Health.healthy : Health.unknown);
     }
-    try {
-      // The pod reads the Secret itself (secretKeyRef): checked here, before a pod template may name it.
-      CredentialsSecrets.artifactCredentials(app, context.getClient());
-    } catch (CredentialsSecrets.Unusable e) {
-      return isServing(app, status) ? AppOutcome.stalled(Phase.Degraded, Reasons.AUTHENTICATION_FAILED,
-          e.getMessage() + "; version " + status.getDeployedVersion() + " keeps running", Health.healthy)
-          : AppOutcome.stalled(Phase.Failed, Reasons.AUTHENTICATION_FAILED, e.getMessage(), Health.unknown);
-    }
-    deployment = applyDeployment(app, deployment, context);
-    return outcomeOf(app, observe(app, deployment, status), status);
+    return workflow.reconcile(app, context, held, status);
   }
-
-  private static final AppOutcome WAITING_FOR_FIRST_DEPLOY = AppOutcome.progressing(Phase.WaitingForDependencies,
-      Reasons.WAITING_FOR_DEPENDENCIES, "not deployed until every dependency is Ready", Health.unknown);
 
   /** Whether an older spec of the app still serves: its Deployment has an available pod, or its pool runs it. */
   private boolean isServing(AppDeployment app, AppDeploymentStatus status) {
     // An embedded app stays loaded in its pool until its spec is valid again or it is removed.
     return status.getIsolation() == Isolation.embedded && status.getDeployedVersion() != null
-        || deployments.getSecondaryResources(app).stream().anyMatch(d -> d.getStatus() != null
+        || workflow.vm().owned(app).stream().anyMatch(d -> d.getStatus() != null
             && d.getStatus().getAvailableReplicas() != null && d.getStatus().getAvailableReplicas() > 0);
-  }
-
-  /** The app's Deployment; one left under an old name (nodePrefix changed) is deleted. */
-  private Deployment current(AppDeployment app, Context<AppDeployment> context) {
-    String name = VmDeployments.name(app);
-    Deployment current = null;
-    for (Deployment owned : deployments.getSecondaryResources(app)) {
-      if (owned.getMetadata().getName().equals(name)) {
-        current = owned;
-      } else {
-        LOG.info("deleting Deployment {} of app {}: its name is now {}", owned.getMetadata().getName(),
-            app.getMetadata().getName(), name);
-        context.getClient().resource(owned).delete();
-      }
-    }
-    return current;
   }
 
   /** An AppDeployment reduced to what identifies it (TransformingItemStore puts back name, namespace and version). */
@@ -311,31 +260,6 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
     return missing.isEmpty() && waiting.isEmpty();
   }
 
-  /** Creates the Deployment, or updates it when a field this operator sets differs (a hand edit, a new version). */
-  private Deployment applyDeployment(AppDeployment app, Deployment current, Context<AppDeployment> context) {
-    Deployment desired = VmDeployments.desired(app, images);
-    if (current == null) {
-      LOG.info("deploying app {}/{} version {}", app.getMetadata().getNamespace(), app.getMetadata().getName(),
-          app.getSpec().getVersion());
-      events.normal(app, "Deploying", "deploying version " + app.getSpec().getVersion() + " as Deployment "
-          + desired.getMetadata().getName());
-      metrics.appAction(OperatorMetrics.ACTION_DEPLOY, true);
-      return context.resourceOperations().create(OwnedDeployments.forCreate(desired), deployments);
-    }
-    Optional<String> drift = Drift.of(desired, current);
-    if (drift.isEmpty()) {
-      return current;
-    }
-    LOG.info("updating Deployment {}/{} of app {} (version {}): {}", current.getMetadata().getNamespace(),
-        current.getMetadata().getName(), app.getMetadata().getName(), app.getSpec().getVersion(), drift.get());
-    String running = VmDeployments.templateVersion(current);
-    if (!app.getSpec().getVersion().equals(running)) {
-      events.normal(app, "Upgrading", "upgrading from " + running + " to " + app.getSpec().getVersion());
-      metrics.appAction(OperatorMetrics.ACTION_UPGRADE, true);
-    }
-    return context.resourceOperations().update(OwnedDeployments.onto(desired, current), deployments);
-  }
-
   private static Set<ResourceID> appOf(HasMetadata labelled) {
     return Set.of(new ResourceID(labelled.getMetadata().getLabels().get(Api.APP_LABEL),
         labelled.getMetadata().getNamespace()));
@@ -346,50 +270,9 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
         o -> app.getMetadata().getName().equals(o.getMetadata().getLabels().get(Api.APP_LABEL))).toList();
   }
 
-  /** What the cluster shows of the app's Deployment; its pod, restarts and start time go into the status. */
-  private VmObservation observe(AppDeployment app, Deployment deployment, AppDeploymentStatus status) {
-    VmObservation observed = VmObserver.observe(app, deployment, labelledFor(app, replicaSets), labelledFor(app, pods));
-    status.setNode(observed.node());
-    status.setRestarts(observed.restarts());
-    status.setStartedAt(observed.startedAt());
-    return observed;
-  }
-
-  private static AppOutcome outcomeOf(AppDeployment app, VmObservation observed, AppDeploymentStatus status) {
-    String version = app.getSpec().getVersion();
-    if (observed.rolledOut()) {
-      if (!version.equals(status.getDeployedVersion())) {
-        if (status.getDeployedVersion() != null) {
-          status.setPreviousVersion(status.getDeployedVersion());
-        }
-        status.setDeployedVersion(version);
-      }
-      return AppOutcome.ready("version " + version + " is running and healthy");
-    }
-    // Pods of an older pod template still serving: an upgrade's old version, or the same version
-    // before a change of its env, artifact or settings.
-    String older = observed.olderTemplateServing();
-    if (observed.failure() != null) {
-      VmObservation.Failure failure = observed.failure();
-      if (older != null) {
-        String reason = Reasons.ARTIFACT_REASONS.contains(failure.reason()) ? failure.reason() : Reasons.UPGRADE_FAILED;
-        return AppOutcome.stalled(Phase.Degraded, reason, failure.message() + "; " + (older.equals(version)
-            ? "the pods of the previous template (version " + older + ") keep running"
-            : "version " + older + " keeps running"), Health.healthy);
-      }
-      return AppOutcome.stalled(Phase.Failed, failure.reason(), failure.message(), Health.unhealthy);
-    }
-    if (observed.servingVersion() == null && version.equals(status.getDeployedVersion())) {
-      return AppOutcome.progressing(Phase.Degraded, Reasons.HEALTH_CHECK_FAILED, "no pod of version " + version
-          + " is ready (" + observed.restarts() + " restarts); the kubelet is restarting it", Health.unhealthy);
-    }
-    if (older != null) {
-      return AppOutcome.progressing(Phase.Upgrading, Reasons.PROGRESSING, older.equals(version)
-          ? "rolling out a change of version " + version + "'s pods (its env, artifact or settings)"
-          : "upgrading from " + older + " to " + version, Health.healthy);
-    }
-    return AppOutcome.progressing(Phase.Deploying, Reasons.PROGRESSING, "waiting for version " + version
-        + " to become ready", Health.unknown);
+  /** What the cluster shows of the app's Deployment, from the pods and ReplicaSets labelled as the app's. */
+  private VmObservation observe(AppDeployment app, Deployment deployment) {
+    return VmObserver.observe(app, deployment, labelledFor(app, replicaSets), labelledFor(app, pods));
   }
 
   static boolean isReady(AppDeployment app) {

@@ -118,6 +118,7 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     GitOpsSourceStatus status = source.getStatus() == null ? new GitOpsSourceStatus()
         : context.getClient().getKubernetesSerialization().clone(source.getStatus());
     ConditionSet conditions = new ConditionSet(status.getConditions(), source.getMetadata().getGeneration(), clock);
+    WebhookStatus.report(source, status, conditions, context.getClient());
     if (spec.isSuspend()) {
       conditions.set(Conditions.READY, false, Reasons.SUSPENDED,
           "reconciliation is suspended (spec.suspend: true); the cluster keeps the last applied revision")

@@ -114,6 +114,7 @@ public final class GitFetcher {
           + " " + ref.problem());
     }
     Remote remote = Remote.of(url, credentials);
+    long started = System.nanoTime();
     FetchAbort abort = new FetchAbort(limits);
     ScheduledFuture<?> atDeadline = TIMER.schedule(() -> abort.abort(FetchAbort.Reason.DEADLINE),
         timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -132,7 +133,10 @@ public final class GitFetcher {
     if (failure == null) {
       return fetched;
     }
-    if (ended == FetchAbort.Reason.DEADLINE) {
+    // A read timeout (JGit's, as long as spec.timeout) can fire just before the deadline's abort:
+    // a fetch that failed once its time was up was stopped by the deadline, whichever came first.
+    boolean timeUp = System.nanoTime() - started >= timeout.toNanos();
+    if (ended == FetchAbort.Reason.DEADLINE || timeUp && ended != FetchAbort.Reason.TOO_LARGE) {
       throw new GitFetchException(GitFetchException.Kind.FETCH, "fetching " + ref + " from " + remote.safeUrl()
           + " did not finish within " + Durations.format(timeout) + " (spec.timeout) and was stopped; the server is"
           + " slow or not answering");

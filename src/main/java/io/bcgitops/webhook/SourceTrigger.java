@@ -22,12 +22,12 @@ import java.util.Set;
  * annotation, as {@code kubectl annotate} would make).
  */
 final class SourceTrigger {
-  private static final Comparator<GitOpsSource> BY_NAME = Comparator
+  static final Comparator<GitOpsSource> BY_NAME = Comparator
       .comparing((GitOpsSource s) -> s.getMetadata().getNamespace())
       .thenComparing(s -> s.getMetadata().getName());
 
   private final KubernetesClient client;
-  private final Set<String> namespaces;
+  private final SourceCache cache;
   private final Clock clock;
   private final ObjectMapper json;
 
@@ -35,17 +35,17 @@ final class SourceTrigger {
   record Result(List<String> triggered, List<String> failed) {
   }
 
-  SourceTrigger(KubernetesClient client, Set<String> namespaces, Clock clock, ObjectMapper json) {
+  SourceTrigger(KubernetesClient client, SourceCache cache, Clock clock, ObjectMapper json) {
     this.client = client;
-    this.namespaces = Set.copyOf(namespaces);
+    this.cache = cache;
     this.clock = clock;
     this.json = json;
   }
 
-  /** The watched sources, not suspended nor being deleted, on the pushed repository and ref. */
+  /** The watched sources (from the cache), not suspended nor being deleted, on the pushed repository and ref. */
   List<GitOpsSource> matching(Push push) {
     Set<String> keys = push.repositoryKeys();
-    return sources().stream()
+    return cache.all().stream()
         .filter(s -> s.getSpec() != null && !s.getSpec().isSuspend() && !s.isMarkedForDeletion())
         .filter(s -> RepositoryUrls.key(s.getSpec().getUrl()).filter(keys::contains).isPresent())
         .filter(s -> push.movesRefOf(s.getSpec()))
@@ -60,25 +60,16 @@ final class SourceTrigger {
       String ns = source.getMetadata().getNamespace();
       String name = source.getMetadata().getName();
       try {
-        client.resources(GitOpsSource.class).inNamespace(ns).withName(name)
-            .patch(PatchContext.of(PatchType.JSON_MERGE), patch(source));
+        // On the cached object, so the client does not read it again first: the patch names no resourceVersion.
+        client.resource(source).patch(PatchContext.of(PatchType.JSON_MERGE), patch(source));
         triggered.add(ns + "/" + name);
       } catch (KubernetesClientException e) {
-        if (e.getCode() != 404) { // deleted since it was listed: nothing to reconcile
+        if (e.getCode() != 404) { // deleted since the cache had it: nothing to reconcile
           failed.add(ns + "/" + name + ": HTTP " + e.getCode());
         }
       }
     }
     return new Result(triggered, failed);
-  }
-
-  private List<GitOpsSource> sources() {
-    if (namespaces.isEmpty()) {
-      return client.resources(GitOpsSource.class).inAnyNamespace().list().getItems();
-    }
-    List<GitOpsSource> all = new ArrayList<>();
-    namespaces.forEach(ns -> all.addAll(client.resources(GitOpsSource.class).inNamespace(ns).list().getItems()));
-    return all;
   }
 
   /** A merge patch setting the annotation to the current time, made different from its current value if need be. */

@@ -1,92 +1,105 @@
 package io.bcgitops.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.bcgitops.api.GitOpsSource;
+import io.bcgitops.api.WebhookSpec;
 import io.bcgitops.controller.OperatorConfig;
 import io.bcgitops.http.BoundedHttpServer;
 import io.bcgitops.http.BoundedHttpServer.Head;
 import io.bcgitops.http.HttpLimits;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.HexFormat;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Receives GitHub and GitLab push events and asks every GitOpsSource on the pushed repository and
- * ref to reconcile now (design §3), instead of at its next interval.
+ * Receives GitHub and GitLab push events and asks the GitOpsSources on the pushed repository and ref to reconcile
+ * now (design §3), instead of at their next interval.
  *
- * <p>Serve it on a listener of its own, bounded for deliveries from the internet:
+ * <p>Serve it on a listener of its own, bounded for deliveries from the internet, and start its cache:
  *
  * <pre>{@code
- * new BoundedHttpServer("bcgitops-webhooks", address, HttpLimits.WEBHOOKS, WebhookReceiver.create(client, config));
+ * WebhookReceiver receiver = WebhookReceiver.create(client, config);
+ * new BoundedHttpServer("bcgitops-webhooks", address, HttpLimits.WEBHOOKS, receiver);
+ * receiver.start();
  * }</pre>
  *
- * <p>Then {@code POST /hook/github} takes GitHub deliveries (content type JSON or form, signed with
- * {@code X-Hub-Signature-256}), and {@code POST /hook/gitlab} GitLab ones ({@code X-Gitlab-Token}).
- * Both are verified with key {@code token} of the configured Secret. Answers, each a small JSON object:
+ * <p>Two kinds of receiver share the listener:
  * <ul>
- *   <li>202 {@code {"triggered": ["ns/name", ...]}}: a push that matched sources; 200 with an empty list when none did;
+ *   <li>the operator's shared one: {@code POST /hook/github} takes GitHub deliveries (content type JSON or form,
+ *       signed with {@code X-Hub-Signature-256}), and {@code POST /hook/gitlab} GitLab ones ({@code X-Gitlab-Token}),
+ *       both verified with key {@code token} of the operator's Secret (BCGITOPS_WEBHOOK_SECRET); a push triggers
+ *       every watched source on its repository and ref, in any namespace;
+ *   <li>each source's own ({@link SourceHooks}), at its {@code status.webhookPath}: GitHub and GitLab deliveries
+ *       alike, verified with the token of the source's own Secret; a push triggers that source only, replays are
+ *       refused and triggers are rate-limited.
+ * </ul>
+ * Answers, each a small JSON object:
+ * <ul>
+ *   <li>202 {@code {"triggered": ["ns/name", ...]}}: a push that matched sources; 200 when none did;
  *   <li>200 for GitHub's {@code ping}; 202 for any other verified event (ignored);
- *   <li>401 bad or missing signature/token; 503 no Secret configured, or the Secret is missing or has no token;
+ *   <li>401 bad or missing signature/token; 503 no Secret configured, the Secret is missing or has no token, or the
+ *       cache of sources is not loaded yet;
+ *   <li>409 a replayed delivery, 429 a source triggered too often (its own receiver only);
  *   <li>413 a body over 1 MiB (the listener reads no more of it); 405 a method other than POST; 404 another path;
  *       400 a body that is not a push event;
- *   <li>500 when the API server refused to list or annotate sources.
+ *   <li>500 when the API server refused to annotate a source.
  * </ul>
  * Nothing is triggered unless the delivery is verified, and no body is read before the method, the path and the
- * Secret (and GitLab's token) are known to be right. Each delivery logs one line (provider, repository,
- * ref, and the sources triggered or why it was rejected); the secret and signatures never appear.
+ * Secret (and GitLab's token) are known to be right. Sources are looked up in an informer's cache, never listed
+ * per delivery. Each delivery logs one line (provider, repository, ref, and the sources triggered or why it was
+ * rejected); the secret and signatures never appear.
  *
- * <p>The handler is thread-safe and needs no leader: any replica can annotate the sources. It needs RBAC
- * to {@code get} the Secret, and to {@code list} and {@code patch} {@code gitopssources}.
+ * <p>The handler is thread-safe and needs no leader: any replica can annotate the sources. It needs RBAC to
+ * {@code get} the Secrets, and to {@code list}, {@code watch} and {@code patch} {@code gitopssources}.
  */
-public final class WebhookReceiver implements BoundedHttpServer.Handler {
-  /** Where to mount the receiver: {@code /hook/github} and {@code /hook/gitlab} are below it. */
-  public static final String PATH = "/hook/";
+public final class WebhookReceiver implements BoundedHttpServer.Handler, AutoCloseable {
+  /** Where to mount the receiver: {@code /hook/github}, {@code /hook/gitlab} and sources' paths are below it. */
+  public static final String PATH = WebhookSpec.PATH_PREFIX;
   /** The largest body accepted; GitHub caps its payloads at 25 MB, but a push to a GitOps repo is far smaller. */
   public static final int MAX_BODY_BYTES = HttpLimits.WEBHOOKS.maxBodyBytes();
+  /** Triggers a source's own receiver allows: a burst of this many, then one every {@link #REFILL}. */
+  static final int BURST = 3;
+  static final Duration REFILL = Duration.ofSeconds(20);
+  /** Deliveries each source's receiver remembers, and for how long, to refuse replays. */
+  static final int REMEMBERED = 100;
+  static final Duration REMEMBER = Duration.ofHours(1);
+  /** Sources whose deliveries and rate are remembered at once (the least recently used forgotten first). */
+  private static final int SOURCES = 4096;
 
   private static final Logger LOG = LoggerFactory.getLogger(WebhookReceiver.class);
-  private static final String GITHUB = "github";
-  private static final String GITLAB = "gitlab";
-  private static final String SIGNATURE_PREFIX = "sha256=";
 
   private final WebhookSecret secret;
+  private final SourceCache cache;
   private final SourceTrigger trigger;
-  private final ObjectMapper json = JsonMapper.builder().build();
+  private final SourceHooks sources;
 
   /**
-   * @param client the operator's client: reads the Secret, lists and annotates GitOpsSources
+   * @param client the operator's client: reads the Secrets, watches and annotates GitOpsSources
    * @param namespaces the namespaces whose GitOpsSources the operator watches; empty means all
-   * @param secretNamespace the namespace of the Secret (the operator's own)
-   * @param secretName the Secret whose key {@code token} verifies deliveries; null when none is configured
-   *     (every delivery is then answered 503, saying so)
+   * @param secretNamespace the namespace of the shared receiver's Secret (the operator's own)
+   * @param secretName the Secret whose key {@code token} verifies the shared receiver's deliveries; null when none
+   *     is configured (each of them is then answered 503, saying so)
    */
   public WebhookReceiver(KubernetesClient client, Set<String> namespaces, String secretNamespace, String secretName) {
-    this(client, namespaces, secretNamespace, secretName, Clock.systemUTC());
+    this(client, namespaces, secretNamespace, secretName, Clock.systemUTC(), System::nanoTime);
   }
 
+  /** As above, with the clock annotations are written with, and the one rate limits and replays are timed by. */
   WebhookReceiver(KubernetesClient client, Set<String> namespaces, String secretNamespace, String secretName,
-      Clock clock) {
+      Clock clock, LongSupplier nanos) {
     this.secret = new WebhookSecret(client, secretNamespace, secretName);
-    this.trigger = new SourceTrigger(client, namespaces, clock, json);
+    this.cache = new SourceCache(client, namespaces);
+    this.trigger = new SourceTrigger(client, cache, clock, Deliveries.JSON);
+    this.sources = new SourceHooks(client, cache, trigger, new DeliveryLog(SOURCES, REMEMBERED, REMEMBER, nanos),
+        new TriggerBudget(SOURCES, BURST, REFILL, nanos));
   }
 
   /** The receiver the operator's settings describe: watched namespaces, and BCGITOPS_WEBHOOK_SECRET in its own namespace. */
@@ -95,19 +108,30 @@ public final class WebhookReceiver implements BoundedHttpServer.Handler {
         config.service().webhookSecret());
   }
 
-  /** The answer to one delivery and the line logged for it (none when null); {@code allow}: methods for a 405. */
-  private record Reply(int status, Map<String, Object> body, String log, String allow) {
-    Reply(int status, Map<String, Object> body, String log) {
-      this(status, body, log, null);
-    }
+  /** Starts watching GitOpsSources; deliveries are answered 503 until the first list has arrived. */
+  public WebhookReceiver start() {
+    cache.start();
+    return this;
+  }
 
-    static Reply error(int status, String message) {
-      return new Reply(status, Map.of("error", message), "rejected (" + status + "): " + message);
-    }
+  /** Whether the cache of sources is loaded: deliveries are answered from then on. */
+  public boolean ready() {
+    return cache.synced();
+  }
 
-    Reply withAllow(String methods) {
-      return new Reply(status, body, log, methods);
-    }
+  /** The source as this receiver's cache has it, or null (tests wait for a change to arrive there). */
+  GitOpsSource cached(String namespace, String name) {
+    return cache.get(namespace, name);
+  }
+
+  boolean watches(String namespace) {
+    return cache.watches(namespace);
+  }
+
+  /** Stops watching. */
+  @Override
+  public void close() {
+    cache.close();
   }
 
   /**
@@ -116,18 +140,21 @@ public final class WebhookReceiver implements BoundedHttpServer.Handler {
    */
   @Override
   public BoundedHttpServer.Reply admit(Head head) {
-    Reply refused = refuse(head);
+    Answer refused = refuse(head);
     return refused == null ? null : answer(head, refused);
   }
 
   @Override
   public BoundedHttpServer.Reply handle(Head head, byte[] body) {
-    Reply reply;
+    Answer reply;
     try {
-      reply = GITHUB.equals(provider(head)) ? github(head, body) : gitlab(head, body);
+      String provider = shared(head);
+      reply = provider == null ? sources.handle(head, body)
+          : Deliveries.GITHUB.equals(provider) ? github(head, body) : gitlab(head, body);
     } catch (RuntimeException e) {
-      LOG.error("webhook {} delivery {}: failed", clean(provider(head)), clean(delivery(head)), e);
-      reply = new Reply(500, Map.of("error", "internal error"), null);
+      LOG.error("webhook {} delivery {}: failed", Deliveries.clean(head.path()),
+          Deliveries.clean(Deliveries.deliveryId(head)), e);
+      reply = new Answer(500, Map.of("error", "internal error"), null);
     }
     return answer(head, reply);
   }
@@ -135,189 +162,80 @@ public final class WebhookReceiver implements BoundedHttpServer.Handler {
   /** The listener's refusals (a body over 1 MiB, one that stalled), as JSON, each logged as a delivery. */
   @Override
   public BoundedHttpServer.Reply refusal(Head head, int status, String message) {
-    return answer(head, Reply.error(status, message));
+    return answer(head, Answer.error(status, message));
   }
 
-  private Reply refuse(Head head) {
+  private Answer refuse(Head head) {
     if (!"POST".equals(head.method())) {
-      return Reply.error(405, "method " + clean(head.method()) + " not allowed: deliveries are POSTed")
-          .withAllow("POST");
+      return Answer.error(405, "method " + Deliveries.clean(head.method()) + " not allowed: deliveries are POSTed")
+          .withHeader("Allow", "POST");
     }
-    String provider = provider(head);
-    if (!GITHUB.equals(provider) && !GITLAB.equals(provider)) {
-      return Reply.error(404, "no webhook receiver here: use " + PATH + GITHUB + " or " + PATH + GITLAB);
+    String provider = shared(head);
+    if (provider == null && !head.path().matches(WebhookSpec.PATH_PATTERN)) {
+      return Answer.error(404, SourceHooks.NOT_FOUND);
+    }
+    if (!cache.synced()) {
+      return Answer.error(503, "the operator is still loading its GitOpsSources: try again in a few seconds");
+    }
+    if (provider == null) {
+      return sources.admit(head);
     }
     String unavailable = secret.unavailable();
     if (unavailable != null) {
-      return Reply.error(503, unavailable);
+      return Answer.error(503, unavailable);
     }
     // GitLab's token is a header: it is checked before a byte of the body is read. GitHub's signature is the body's.
-    return GITLAB.equals(provider) ? gitlabToken(head) : null;
+    return Deliveries.GITLAB.equals(provider) ? Deliveries.gitlabToken(head, secret) : null;
   }
 
-  /** 401 (or 503) for a GitLab delivery without the Secret's token; null when it has it. */
-  private Reply gitlabToken(Head head) {
-    String header = head.header("X-Gitlab-Token");
-    if (header == null) {
-      return Reply.error(401, "no X-Gitlab-Token header: set a secret token on the GitLab webhook");
+  private Answer github(Head head, byte[] body) {
+    Answer refused = Deliveries.githubSignature(head, body, secret);
+    if (refused != null) {
+      return refused;
     }
-    byte[] given = header.getBytes(StandardCharsets.UTF_8);
-    WebhookSecret.Check check = secret.verify(token -> WebhookSecret.sameSecret(token, given));
-    if (check.unavailable() != null) {
-      return Reply.error(503, check.unavailable());
-    }
-    return check.verified() ? null : Reply.error(401, "the X-Gitlab-Token does not match the webhook Secret's token");
-  }
-
-  private Reply github(Head head, byte[] body) {
-    String header = head.header("X-Hub-Signature-256");
-    if (header == null) {
-      return Reply.error(401, "no X-Hub-Signature-256 header: set a secret on the GitHub webhook");
-    }
-    byte[] signature = signatureBytes(header);
-    WebhookSecret.Check check = signature == null ? WebhookSecret.Check.REJECTED
-        : secret.verify(token -> MessageDigest.isEqual(hmacSha256(token, body), signature));
-    if (check.unavailable() != null) {
-      return Reply.error(503, check.unavailable());
-    }
-    if (!check.verified()) {
-      return Reply.error(401, "the X-Hub-Signature-256 signature does not match the body and the webhook Secret's token");
-    }
-    String event = head.header("X-GitHub-Event");
-    if ("ping".equals(event)) {
-      return new Reply(200, Map.of("message", "pong"), "ping answered");
-    }
-    if (!"push".equals(event)) {
-      return ignored(event);
-    }
-    JsonNode payload;
-    try {
-      payload = parse(githubJson(head, body));
-    } catch (Push.BadPayload e) {
-      return Reply.error(400, e.getMessage());
-    }
-    return push(payload, List.of("repository"), List.of("clone_url", "ssh_url", "git_url", "html_url", "svn_url", "url"));
+    Deliveries.Event event = Deliveries.github(head, body);
+    return event.answer() != null ? event.answer() : push(event.push());
   }
 
   /** A delivery whose token admit() verified. */
-  private Reply gitlab(Head head, byte[] body) {
-    JsonNode payload;
-    try {
-      payload = parse(body);
-    } catch (Push.BadPayload e) {
-      return Reply.error(400, e.getMessage());
-    }
-    // object_kind is in the payload of project and system hooks alike; the header is the fallback.
-    String kind = payload.path("object_kind").asText(null);
-    if (kind == null) {
-      String event = head.header("X-Gitlab-Event");
-      kind = "Push Hook".equals(event) ? "push" : "Tag Push Hook".equals(event) ? "tag_push" : event;
-    }
-    if (!"push".equals(kind) && !"tag_push".equals(kind)) {
-      return ignored(kind);
-    }
-    return push(payload, List.of("project", "repository"),
-        List.of("git_http_url", "git_ssh_url", "http_url", "ssh_url", "web_url", "url", "homepage"));
+  private Answer gitlab(Head head, byte[] body) {
+    Deliveries.Event event = Deliveries.gitlab(head, body);
+    return event.answer() != null ? event.answer() : push(event.push());
   }
 
-  private Reply push(JsonNode payload, List<String> objects, List<String> urlFields) {
-    Push push;
+  private Answer push(Push push) {
+    String what = "push " + Deliveries.clean(push.repository()) + " " + Deliveries.clean(push.ref());
+    List<GitOpsSource> matching;
     try {
-      push = Push.from(payload, objects, urlFields);
-    } catch (Push.BadPayload e) {
-      return Reply.error(400, e.getMessage());
-    }
-    String what = "push " + clean(push.repository()) + " " + clean(push.ref());
-    List<GitOpsSource> sources;
-    try {
-      sources = trigger.matching(push);
+      matching = trigger.matching(push);
     } catch (KubernetesClientException e) {
-      return new Reply(500, Map.of("error", "GitOpsSources cannot be listed (HTTP " + e.getCode() + ")"),
+      return new Answer(500, Map.of("error", "GitOpsSources cannot be listed (HTTP " + e.getCode() + ")"),
           what + ": GitOpsSources cannot be listed (HTTP " + e.getCode() + ")");
     }
-    SourceTrigger.Result result = trigger.trigger(sources);
+    SourceTrigger.Result result = trigger.trigger(matching);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("repository", push.repository());
     body.put("ref", push.ref());
     body.put("triggered", result.triggered());
     if (!result.failed().isEmpty()) {
       body.put("failed", result.failed());
-      return new Reply(500, body, what + ": triggered " + result.triggered() + ", failed " + result.failed());
+      return new Answer(500, body, what + ": triggered " + result.triggered() + ", failed " + result.failed());
     }
     if (result.triggered().isEmpty()) {
-      return new Reply(200, body, what + ": no GitOpsSource on this repository and ref");
+      return new Answer(200, body, what + ": no GitOpsSource on this repository and ref");
     }
-    return new Reply(202, body, what + ": triggered " + result.triggered());
-  }
-
-  private static Reply ignored(String event) {
-    String name = event == null ? "(none)" : clean(event);
-    return new Reply(202, Map.of("message", "event " + name + " ignored: only push events trigger a reconcile"),
-        "event " + name + " ignored");
-  }
-
-  /** GitHub's form content type carries the JSON in the {@code payload} field; the signature covers the raw body. */
-  private static byte[] githubJson(Head head, byte[] body) throws Push.BadPayload {
-    String type = head.header("Content-Type");
-    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-      return body;
-    }
-    for (String field : new String(body, StandardCharsets.UTF_8).split("&")) {
-      if (field.startsWith("payload=")) {
-        try {
-          return URLDecoder.decode(field.substring("payload=".length()), StandardCharsets.UTF_8)
-              .getBytes(StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-          throw new Push.BadPayload("the form field 'payload' is not URL-encoded");
-        }
-      }
-    }
-    throw new Push.BadPayload("the form has no field 'payload'");
-  }
-
-  private JsonNode parse(byte[] body) throws Push.BadPayload {
-    try {
-      JsonNode node = json.readTree(body);
-      if (node == null || !node.isObject()) {
-        throw new Push.BadPayload("the body is not a JSON object");
-      }
-      return node;
-    } catch (JsonProcessingException e) {
-      throw new Push.BadPayload("the body is not valid JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new Push.BadPayload("the body cannot be read as JSON");
-    }
-  }
-
-  /** The 32 bytes of {@code sha256=<64 hex>}, or null when the header is not of that form. */
-  private static byte[] signatureBytes(String header) {
-    String h = header.trim();
-    if (!h.regionMatches(true, 0, SIGNATURE_PREFIX, 0, SIGNATURE_PREFIX.length())
-        || h.length() != SIGNATURE_PREFIX.length() + 64) {
-      return null;
-    }
-    try {
-      return HexFormat.of().parseHex(h.substring(SIGNATURE_PREFIX.length()));
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
+    return new Answer(202, body, what + ": triggered " + result.triggered());
   }
 
   static byte[] hmacSha256(byte[] key, byte[] body) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(body);
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException("HmacSHA256 is unavailable", e);
-    }
+    return Deliveries.hmacSha256(key, body);
   }
 
-  /** The path segment below {@link #PATH}: {@code github} for {@code /hook/github} or {@code /hook/github/}. */
-  private static String provider(Head head) {
+  /** The shared receiver's provider for {@code /hook/github} or {@code /hook/gitlab} (slashes around it allowed), else null. */
+  private static String shared(Head head) {
     String path = head.path();
     if (!path.startsWith(PATH)) {
-      return "";
+      return null;
     }
     String rest = path.substring(PATH.length());
     while (rest.startsWith("/")) {
@@ -326,22 +244,17 @@ public final class WebhookReceiver implements BoundedHttpServer.Handler {
     while (rest.endsWith("/")) {
       rest = rest.substring(0, rest.length() - 1);
     }
-    return rest;
-  }
-
-  private static String delivery(Head head) {
-    String github = head.header("X-GitHub-Delivery");
-    return github != null ? github : head.header("X-Gitlab-Event-UUID");
+    return Deliveries.GITHUB.equals(rest) || Deliveries.GITLAB.equals(rest) ? rest : null;
   }
 
   /** The reply as JSON, and its line in the log. */
-  private BoundedHttpServer.Reply answer(Head head, Reply reply) {
+  private BoundedHttpServer.Reply answer(Head head, Answer reply) {
     if (reply.log() != null) {
-      String provider = provider(head);
-      String delivery = delivery(head);
-      String line = "webhook " + (provider.isEmpty() ? "(no provider)" : clean(provider))
-          + (delivery == null ? "" : " delivery " + clean(delivery)) + " from " + head.remoteAddress() + ": "
-          + reply.log();
+      String provider = shared(head);
+      String delivery = Deliveries.deliveryId(head);
+      String line = "webhook " + (provider != null ? provider : SourceHooks.providerOf(head))
+          + (delivery == null ? "" : " delivery " + Deliveries.clean(delivery)) + " from " + head.remoteAddress()
+          + ": " + reply.log();
       if (reply.status() < 400) {
         LOG.info(line);
       } else {
@@ -350,19 +263,13 @@ public final class WebhookReceiver implements BoundedHttpServer.Handler {
     }
     BoundedHttpServer.Reply json;
     try {
-      json = BoundedHttpServer.Reply.json(reply.status(), this.json.writeValueAsBytes(reply.body()));
+      json = BoundedHttpServer.Reply.json(reply.status(), Deliveries.JSON.writeValueAsBytes(reply.body()));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a reply of strings cannot fail to serialize", e);
     }
-    return reply.allow() == null ? json : json.withHeader("Allow", reply.allow());
-  }
-
-  /** A value from a request, fit for one log line: no control characters, at most 200 characters. */
-  private static String clean(String value) {
-    if (value == null) {
-      return "";
+    for (Map.Entry<String, String> header : reply.headers().entrySet()) {
+      json = json.withHeader(header.getKey(), header.getValue());
     }
-    String s = value.replaceAll("\\p{Cntrl}", "?");
-    return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    return json;
   }
 }

@@ -1,5 +1,7 @@
 package io.bcgitops.webhook;
 
+import io.bcgitops.api.Api;
+import io.bcgitops.api.WebhookSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -10,17 +12,19 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * The shared secret deliveries are verified with: key {@value #KEY} of one Kubernetes Secret, read
+ * The shared secret deliveries are verified with: key {@value #KEY} of one Kubernetes Secret (the operator's, or a
+ * source's own, which must then be labelled as credentials like every Secret a source names), read
  * through the API server and kept for a few seconds. A delivery that fails verification against a
  * token older than a second re-reads the Secret once, so a rotated token works at once while a
  * stream of forged deliveries costs the API server at most one read a second. The token is never
  * logged nor put in a response or exception message.
  */
 final class WebhookSecret {
-  static final String KEY = "token";
+  static final String KEY = WebhookSpec.TOKEN_KEY;
   private static final Duration KEEP = Duration.ofSeconds(10);
   private static final Duration KEEP_PROBLEM = Duration.ofSeconds(1);
   private static final Duration FRESH = Duration.ofSeconds(1);
@@ -28,6 +32,8 @@ final class WebhookSecret {
   private final KubernetesClient client;
   private final String namespace;
   private final String name;
+  /** A source's own Secret: it must carry the credentials label, the consent of its owner. */
+  private final boolean ofSource;
   private Loaded loaded;
 
   /** What the last read found: the token (and its variants), or why there is none. */
@@ -45,9 +51,19 @@ final class WebhookSecret {
 
   /** {@code name} null or blank: no Secret configured, so every delivery is answered 503. */
   WebhookSecret(KubernetesClient client, String namespace, String name) {
+    this(client, namespace, name, false);
+  }
+
+  private WebhookSecret(KubernetesClient client, String namespace, String name, boolean ofSource) {
     this.client = client;
     this.namespace = namespace;
     this.name = name == null || name.isBlank() ? null : name;
+    this.ofSource = ofSource;
+  }
+
+  /** The Secret a source's spec.webhook.secretRef names, in its namespace. */
+  static WebhookSecret ofSource(KubernetesClient client, String namespace, String name) {
+    return new WebhookSecret(client, namespace, name, true);
   }
 
   /** Why no delivery can be verified now, or null when the Secret holds a token. */
@@ -88,6 +104,9 @@ final class WebhookSecret {
 
   private Loaded load() {
     long now = System.nanoTime();
+    if (name == null && ofSource) {
+      return new Loaded(now, null, "spec.webhook.secretRef names no Secret");
+    }
     if (name == null) {
       return new Loaded(now, null, "no webhook Secret is configured: set BCGITOPS_WEBHOOK_SECRET to the name of a"
           + " Secret in namespace " + namespace + " with key '" + KEY + "'");
@@ -101,6 +120,10 @@ final class WebhookSecret {
     }
     if (secret == null) {
       return new Loaded(now, null, which + " is missing: create it with key '" + KEY + "'");
+    }
+    Map<String, String> labels = secret.getMetadata().getLabels();
+    if (ofSource && (labels == null || !"true".equals(labels.get(Api.CREDENTIALS_LABEL)))) {
+      return new Loaded(now, null, which + " is not labelled " + Api.CREDENTIALS_LABEL + "=true");
     }
     byte[] token = value(secret);
     if (token == null || token.length == 0) {

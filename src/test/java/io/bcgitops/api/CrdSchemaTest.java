@@ -86,6 +86,7 @@ class CrdSchemaTest {
           prune: true
           allowEmpty: false
           suspend: false
+          webhook: {enabled: true, secretRef: {name: shop-webhook}}
         """);
 
     assertEquals(List.of(), SOURCES.violations(source));
@@ -139,7 +140,7 @@ class CrdSchemaTest {
 
     assertEquals(List.of("spec.health.interval", "spec.health.port", "spec.health.timeout", "spec.isolation",
         "spec.runtime", "spec.suspend", "spec.allowEmpty", "spec.interval", "spec.path", "spec.prune",
-        "spec.suspend", "spec.timeout"), checked);
+        "spec.suspend", "spec.timeout", "spec.webhook.enabled"), checked);
   }
 
   private static void defaultsMatch(JsonNode schema, Class<?> type, String path, List<String> checked) {

@@ -22,7 +22,7 @@ final class ChildJvm implements AutoCloseable {
    * What deploy/'s operator container adds for its JVM and its process (JDK_JAVA_OPTIONS, which
    * the java launcher reads, and glibc's MALLOC_ARENA_MAX), as it sets them.
    */
-  static final Map<String, String> OPERATOR_POD_ENV = operatorPodEnv(Path.of("deploy/deployment.yaml"));
+  static final Map<String, String> OPERATOR_POD_ENV = operatorPodEnv(Path.of("deploy/base/deployment.yaml"));
   /**
    * The operator (deploy/) and a runtime host (RuntimePools) in their 512Mi containers: the image's
    * flags, and the collector the JVM picks itself when it has less than 1792 MB. MaxRAM stands in

@@ -352,6 +352,29 @@ class EmbeddedAppsTest extends OperatorTestBase {
         && pool.apps.containsKey("greeter"));
   }
 
+  /**
+   * Embedded apps reconciling leave the vm apps' Deployment informer as it was: a hand edit of a vm app's
+   * Deployment made after an embedded app was reconciled is still seen and put back (the isolation is a reconcile
+   * precondition; an activation condition would have JOSDK stop that informer for every app).
+   */
+  @Test
+  void aVmAppsDeploymentIsStillWatchedAfterAnEmbeddedAppReconciles() {
+    runningPoolFirst();
+    create("greeter", "1.0", spec -> spec.setIsolation(Isolation.vm));
+    Deployment deployment = kubelet.awaitDeployment("greeter");
+    String image = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+
+    edit("warmup", spec -> spec.setEnv(Map.of("GREETING", "hello")));
+    await().atMost(OperatorHarness.WAIT).until(() -> Map.of("GREETING", "hello").equals(pool.loads.get("warmup").env()));
+    client.apps().deployments().inNamespace(ns).withName("greeter").edit(d -> {
+      d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("evil:latest");
+      return d;
+    });
+
+    await().atMost(OperatorHarness.WAIT).until(() -> image.equals(
+        kubelet.deployment("greeter").getSpec().getTemplate().getSpec().getContainers().get(0).getImage()));
+  }
+
   @Test
   void thePoolsTokenIsReadOnceNotOnEveryPoll() throws Exception {
     runningPoolFirst();

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.AppDeploymentStatus;
 import io.bcgitops.api.EmbeddedState;
@@ -76,6 +77,9 @@ class RealClusterSteadyStateTest {
       }
       repo.commit("the example apps as recorded");
       source.getSpec().setUrl(repo.fileUrl());
+      // A new leader fetches a source when its interval is due after the recorded fetch (30 s here);
+      // a reconcile asked for makes it fetch at once: this test's repository, another revision.
+      source.getMetadata().getAnnotations().put(Api.RECONCILE_REQUESTED_AT, "steady-state-test");
       storeAsRecorded(source, source.getStatus());
       apps.forEach(app -> storeAsRecorded(app, app.getStatus()));
       // The recording predates RuntimePools: the one this version keeps for it, with the status its poll writes.
@@ -110,7 +114,6 @@ class RealClusterSteadyStateTest {
       BcGitopsOperator.registerAppDeployments(operator, config);
       operator.start();
       try {
-        // The first reconcile fetches this test's repository: a revision other than the recorded one.
         await().atMost(OperatorHarness.WAIT).until(() -> repo.head().equals(commitOf(client.resources(GitOpsSource.class)
             .inNamespace(NS).withName("examples").get())));
         Thread.sleep(2000);
@@ -152,7 +155,7 @@ class RealClusterSteadyStateTest {
     AppDeploymentStatus status = app.getStatus();
     return new AppState(app.getMetadata().getName(), status.getDeployedVersion(), EmbeddedState.Running, "healthy",
         status.getRestarts(), status.getStartedAt(), status.getLastHealthCheck(), null, null,
-        EmbeddedAppRunner.loadRequest(app.getSpec(), null).digest());
+        EmbeddedApp.loadRequest(app.getSpec(), null).digest());
   }
 
   private static String commitOf(GitOpsSource source) {

@@ -21,7 +21,10 @@ import java.util.stream.Stream;
  * kustomizations it lists, such as ../crds/Kustomization).
  */
 final class DeployManifests {
+  /** The install that watches every namespace. */
   static final Path BASE = Path.of("deploy");
+  /** The install with no cluster-wide permission, a Role in each namespace it watches. */
+  static final Path NAMESPACED = Path.of("deploy", "namespaced");
   static final String NAMESPACE = "bc-gitops-system";
   static final String SERVICE_ACCOUNT = "bc-gitops-operator";
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -42,22 +45,27 @@ final class DeployManifests {
 
   /** The objects {@code kubectl kustomize deploy/} prints; kubectl must be on the PATH. */
   static DeployManifests rendered() {
+    return rendered(BASE);
+  }
+
+  /** The objects {@code kubectl kustomize <dir>} prints; kubectl must be on the PATH. */
+  static DeployManifests rendered(Path dir) {
     Path kubectl = kubectl().orElseThrow(() -> new IllegalStateException("kubectl is not on the PATH"));
     try {
       Path out = Files.createTempFile("kustomize", ".yaml");
       Path err = Files.createTempFile("kustomize", ".err");
       try {
-        Process process = new ProcessBuilder(kubectl.toString(), "kustomize", BASE.toString())
+        Process process = new ProcessBuilder(kubectl.toString(), "kustomize", dir.toString())
             .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
           process.destroyForcibly();
-          throw new AssertionError("kubectl kustomize " + BASE + " did not finish within 60s");
+          throw new AssertionError("kubectl kustomize " + dir + " did not finish within 60s");
         }
         if (process.exitValue() != 0) {
-          throw new AssertionError("kubectl kustomize " + BASE + " failed (exit " + process.exitValue() + "): "
+          throw new AssertionError("kubectl kustomize " + dir + " failed (exit " + process.exitValue() + "): "
               + Files.readString(err, StandardCharsets.UTF_8));
         }
-        return new DeployManifests(parse(Files.readString(out, StandardCharsets.UTF_8)), "kubectl kustomize deploy/");
+        return new DeployManifests(parse(Files.readString(out, StandardCharsets.UTF_8)), "kubectl kustomize " + dir + "/");
       } finally {
         Files.deleteIfExists(out);
         Files.deleteIfExists(err);
@@ -133,6 +141,13 @@ final class DeployManifests {
 
   List<JsonNode> ofKind(String kind) {
     return objects.stream().filter(o -> kind.equals(o.path("kind").asText())).toList();
+  }
+
+  /** The one object of this kind, namespace and name; fails the test when there is none. */
+  JsonNode get(String kind, String namespace, String name) {
+    return ofKind(kind).stream().filter(o -> name.equals(o.path("metadata").path("name").asText())
+        && namespace.equals(o.path("metadata").path("namespace").asText())).findFirst()
+        .orElseThrow(() -> new AssertionError(origin + " has no " + kind + " " + namespace + "/" + name));
   }
 
   /** The one object of this kind and name; fails the test when there is none. */

@@ -87,6 +87,40 @@ class DeployManifestsTest {
     }
   }
 
+  /**
+   * deploy/namespaced/: no cluster-wide permission at all (the CRDs it installs need cluster-admin
+   * once, as any CRD does; the operator itself reads none), a Role in each namespace
+   * BCGITOPS_NAMESPACES lists with exactly the ClusterRole's rules, and otherwise what deploy/ holds.
+   */
+  @Test
+  void theNamespacedInstallHasARolePerWatchedNamespaceAndNoClusterWidePermission() {
+    assumeTrue(DeployManifests.kubectl().isPresent(), "kubectl is not on the PATH: deploy/namespaced/ is a kustomize"
+        + " overlay (patches), which only kustomize renders");
+    DeployManifests namespaced = DeployManifests.rendered(DeployManifests.NAMESPACED);
+    assertEquals(List.of(), namespaced.ofKind("ClusterRole"));
+    assertEquals(List.of(), namespaced.ofKind("ClusterRoleBinding"));
+
+    JsonNode env = namespaced.get("Deployment", OPERATOR).at("/spec/template/spec/containers/0/env");
+    String watched = StreamSupport.stream(env.spliterator(), false)
+        .filter(e -> e.path("name").asText().equals("BCGITOPS_NAMESPACES")).findFirst().orElseThrow()
+        .path("value").asText();
+    assertFalse(watched.isBlank(), "a namespaced install names the namespaces it watches");
+    JsonNode clusterRules = manifests.get("ClusterRole", OPERATOR).path("rules");
+    for (String namespace : watched.split(",")) {
+      JsonNode role = namespaced.get("Role", namespace, OPERATOR);
+      assertEquals(clusterRules, role.path("rules"), "the Role in " + namespace + " grants what deploy/'s ClusterRole"
+          + " grants, there only");
+      JsonNode binding = namespaced.get("RoleBinding", namespace, OPERATOR);
+      assertEquals("Role", binding.at("/roleRef/kind").asText());
+      assertEquals(DeployManifests.NAMESPACE, binding.at("/subjects/0/namespace").asText());
+      assertEquals(DeployManifests.SERVICE_ACCOUNT, binding.at("/subjects/0/name").asText());
+    }
+    // Everything else is deploy/'s (kinds and names: the Roles are named as the operator's own).
+    Set<String> others = kindsAndNames(manifests);
+    others.removeIf(k -> k.startsWith("ClusterRole"));
+    assertEquals(others, kindsAndNames(namespaced));
+  }
+
   @Test
   void theBaseHoldsTheNamespaceTheCrdsAndTheOperator() throws IOException {
     manifests.get("Namespace", DeployManifests.NAMESPACE);
@@ -205,7 +239,7 @@ class DeployManifestsTest {
         + "but those set in the pods the operator creates (" + forPods + ")");
     Set<String> deployed = env.keySet().stream().filter(n -> n.startsWith("BCGITOPS_"))
         .collect(Collectors.toCollection(TreeSet::new));
-    assertEquals(expected, deployed, "deploy/deployment.yaml sets every BCGITOPS_ variable the operator reads,"
+    assertEquals(expected, deployed, "deploy/base/deployment.yaml sets every BCGITOPS_ variable the operator reads,"
         + " and no other one");
   }
 
@@ -341,7 +375,7 @@ class DeployManifestsTest {
     return Quantity.getAmountInBytes(quantity).longValueExact();
   }
 
-  /** What deploy/deployment.yaml gives the operator's JVM. */
+  /** What deploy/base/deployment.yaml gives the operator's JVM. */
   static final String OPERATOR_JVM_FLAGS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
   /**

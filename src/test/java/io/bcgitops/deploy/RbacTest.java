@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -58,6 +59,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +71,8 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -80,9 +84,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @EnableKubernetesMockClient(crud = true)
 class RbacTest {
-  static KubernetesMockServer server;
+  /** One API server per install checked: the scenario starts from an empty cluster. */
+  KubernetesMockServer server;
   /** The test's own client: its requests (the "kubelet", the "user") are not the operator's. */
-  static KubernetesClient client;
+  KubernetesClient client;
 
   /** The operator's client says so in every request: what tells its requests from the test's. */
   private static final String OPERATOR_AGENT = "bc-gitops-operator-under-rbac-test";
@@ -144,14 +149,26 @@ class RbacTest {
     assertTrue(ApiRequests.use("GET", "/apis/apps/v1").isEmpty());
   }
 
-  @Test
-  void deployGrantsTheOperatorExactlyWhatItUses() throws Exception {
-    DeployManifests manifests = DeployManifests.load();
+  /**
+   * deploy/ (every namespace, a ClusterRole) and deploy/namespaced/ (the namespaces its Deployment
+   * lists, a Role in each): the same scenario, the same verdict.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"deploy", "deploy/namespaced"})
+  void theInstallGrantsTheOperatorExactlyWhatItUses(String install) throws Exception {
+    DeployManifests manifests;
+    if (install.equals("deploy")) {
+      manifests = DeployManifests.load();
+    } else {
+      assumeTrue(DeployManifests.kubectl().isPresent(), "kubectl is not on the PATH: " + install
+          + " is a kustomize overlay, which only kustomize renders");
+      manifests = DeployManifests.rendered(Path.of(install));
+    }
     List<Rbac.Rule> rules = Rbac.rulesOf(manifests, DeployManifests.NAMESPACE, DeployManifests.SERVICE_ACCOUNT);
     assertTrue(rules.stream().noneMatch(Rbac.Rule::usesWildcard),
         "least privilege: no wildcard in a rule, found " + rules.stream().filter(Rbac.Rule::usesWildcard).toList());
 
-    List<RecordedRequest> requests = scenario(rules);
+    List<RecordedRequest> requests = scenario(rules, watchedNamespaces(manifests));
 
     List<ApiRequests.Use> uses = new ArrayList<>();
     Set<String> nonResource = new TreeSet<>();
@@ -214,6 +231,18 @@ class RbacTest {
           + (unused.isEmpty() ? "" : "Granted but never used:\n  " + String.join("\n  ", unused) + "\n")
           + "Observed: " + observed);
     }
+  }
+
+  /** BCGITOPS_NAMESPACES as the install's Deployment sets it: empty, every namespace. */
+  private static Set<String> watchedNamespaces(DeployManifests manifests) {
+    JsonNode env = manifests.get("Deployment", DeployManifests.SERVICE_ACCOUNT).at("/spec/template/spec/containers/0/env");
+    for (JsonNode variable : env) {
+      if (variable.path("name").asText().equals("BCGITOPS_NAMESPACES")) {
+        return Arrays.stream(variable.path("value").asText().split(",")).map(String::strip).filter(n -> !n.isEmpty())
+            .collect(Collectors.toSet());
+      }
+    }
+    return Set.of();
   }
 
   /**
@@ -292,7 +321,7 @@ class RbacTest {
    *   <li>all along, the operator elects itself leader (a Lease in bc-gitops-system) and renews it.
    * </ul>
    */
-  private List<RecordedRequest> scenario(List<Rbac.Rule> rules) throws Exception {
+  private List<RecordedRequest> scenario(List<Rbac.Rule> rules, Set<String> watched) throws Exception {
     OperatorHarness.registerCrds(client);
     answerSelfSubjectRulesReviews(rules);
     // What exists before the operator starts.
@@ -339,14 +368,15 @@ class RbacTest {
                 }
               }
             })))) {
-      OperatorConfig config = new OperatorConfig(Set.of(), tmp.resolve("cache"), true, VmImages.DEFAULTS, pool,
+      OperatorConfig config = new OperatorConfig(watched, tmp.resolve("cache"), true, VmImages.DEFAULTS, pool,
           new OperatorConfig.Service(Ports.free(), Ports.free(), Ports.free(), DeployManifests.NAMESPACE, true, WEBHOOK_SECRET, false));
       Operator operator = BcGitopsOperator.create(operatorClient, config);
       // The operator command serves webhooks next to the operator, with the same client.
+      WebhookReceiver receiver = WebhookReceiver.create(operatorClient, config).start();
       BoundedHttpServer hooks = new BoundedHttpServer("hooks", new InetSocketAddress("127.0.0.1", 0),
-          HttpLimits.WEBHOOKS, WebhookReceiver.create(operatorClient, config)).start();
+          HttpLimits.WEBHOOKS, receiver).start();
       operator.start();
-      try {
+      try (receiver) {
         GitOpsSource source = new GitOpsSource();
         source.setMetadata(new ObjectMetaBuilder().withName("shop").withNamespace(NS).build());
         GitOpsSourceSpec spec = new GitOpsSourceSpec();
@@ -445,7 +475,7 @@ class RbacTest {
    * JOSDK asks before it runs for a Lease whether it may (a SelfSubjectRulesReview); CRUD mode
    * would echo the review with no status. The answer is what deploy/ grants in that namespace.
    */
-  private static void answerSelfSubjectRulesReviews(List<Rbac.Rule> rules) {
+  private void answerSelfSubjectRulesReviews(List<Rbac.Rule> rules) {
     SelfSubjectRulesReviewBuilder review = new SelfSubjectRulesReviewBuilder().withNewStatus().withIncomplete(false)
         .endStatus();
     for (Rbac.Rule rule : rules) {
@@ -460,23 +490,23 @@ class RbacTest {
         .andReturn(201, answer).always();
   }
 
-  private static List<Path> crdFiles() throws Exception {
+  private List<Path> crdFiles() throws Exception {
     try (Stream<Path> files = Files.list(Path.of("crds"))) {
       return files.filter(f -> f.getFileName().toString().endsWith(".bcgitops.io.yaml")).sorted().toList();
     }
   }
 
-  private static String vmApp(String version) {
+  private String vmApp(String version) {
     return "name: web\nversion: \"" + version + "\"\nsource:\n  type: release\n  url: https://artifacts.example.com/web.jar\n"
         + "isolation: vm\nhealth:\n  type: http\n  port: 8080\n  path: /health\n";
   }
 
-  private static String embeddedApp(String version) {
+  private String embeddedApp(String version) {
     return "name: greeter\nversion: \"" + version + "\"\nsource:\n  type: release\n"
         + "  url: https://artifacts.example.com/greeter.jar\nenv:\n  GREETING: hi\n";
   }
 
-  private static AppDeployment appDeployment(String name, String version, Isolation isolation, String runtime,
+  private AppDeployment appDeployment(String name, String version, Isolation isolation, String runtime,
       boolean suspend) {
     AppDeployment app = new AppDeployment();
     app.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
@@ -493,31 +523,31 @@ class RbacTest {
     return app;
   }
 
-  private static GitOpsSource source() {
+  private GitOpsSource source() {
     return client.resources(GitOpsSource.class).inNamespace(NS).withName("shop").get();
   }
 
-  private static AppDeployment app(String name) {
+  private AppDeployment app(String name) {
     return client.resources(AppDeployment.class).inNamespace(NS).withName(name).get();
   }
 
-  private static void awaitApp(String name, Predicate<AppDeployment> condition) {
+  private void awaitApp(String name, Predicate<AppDeployment> condition) {
     await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
       AppDeployment app = app(name);
       return app != null && app.getStatus() != null && condition.test(app);
     });
   }
 
-  private static Deployment deployment(String name) {
+  private Deployment deployment(String name) {
     return client.apps().deployments().inNamespace(NS).withName(name).get();
   }
 
-  private static String versionOf(Deployment deployment) {
+  private String versionOf(Deployment deployment) {
     return deployment == null ? null
         : deployment.getSpec().getTemplate().getMetadata().getAnnotations().get(Api.VERSION_ANNOTATION);
   }
 
-  private static String bodyOf(io.fabric8.kubernetes.client.http.HttpRequest request) {
+  private String bodyOf(io.fabric8.kubernetes.client.http.HttpRequest request) {
     if (request instanceof StandardHttpRequest standard) {
       StandardHttpRequest.BodyContent body = standard.body();
       if (body instanceof StandardHttpRequest.StringBodyContent text) {
@@ -530,7 +560,7 @@ class RbacTest {
     return null;
   }
 
-  private static String base64(String value) {
+  private String base64(String value) {
     return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
   }
 

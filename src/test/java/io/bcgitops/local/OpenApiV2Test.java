@@ -18,7 +18,8 @@ class OpenApiV2Test {
   @Test
   void eachCustomResourceHasADefinitionNamedAsTheApiServerNamesIt() {
     assertEquals("2.0", text(DOCUMENT, 1));
-    assertEquals(List.of("io.bcgitops.v1alpha1.GitOpsSource", "io.bcgitops.v1alpha1.AppDeployment"),
+    assertEquals(List.of("io.bcgitops.v1alpha1.GitOpsSource", "io.bcgitops.v1alpha1.AppDeployment",
+        "io.bcgitops.v1alpha1.RuntimePool"),
         named(fields(DOCUMENT.get(9).get(0))).keySet().stream().toList());
   }
 

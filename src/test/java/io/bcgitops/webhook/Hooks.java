@@ -1,5 +1,7 @@
 package io.bcgitops.webhook;
 
+import static org.awaitility.Awaitility.await;
+
 import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.api.GitOpsSourceSpec;
 import io.bcgitops.api.GitRef;
@@ -16,7 +18,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -26,16 +30,43 @@ import java.util.stream.Stream;
 final class Hooks implements AutoCloseable {
   static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-  final BoundedHttpServer server;
+  /** The receivers being served: a source a test creates or changes is awaited in their caches. */
+  private static final List<WebhookReceiver> LIVE = new CopyOnWriteArrayList<>();
 
-  private Hooks(BoundedHttpServer server) {
+  final BoundedHttpServer server;
+  final WebhookReceiver receiver;
+
+  private Hooks(BoundedHttpServer server, WebhookReceiver receiver) {
     this.server = server;
+    this.receiver = receiver;
   }
 
-  /** Serves {@code receiver} on a free loopback port, as the operator's webhook listener does with its limits. */
+  /**
+   * Serves {@code receiver} on a free loopback port, as the operator's webhook listener does with its limits, once
+   * its cache of sources is loaded.
+   */
   static Hooks serve(WebhookReceiver receiver, HttpLimits limits) throws IOException {
+    receiver.start();
+    await().atMost(Duration.ofSeconds(10)).until(receiver::ready);
+    LIVE.add(receiver);
     return new Hooks(new BoundedHttpServer("hooks", new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        limits, receiver).start());
+        limits, receiver).start(), receiver);
+  }
+
+  /** Returns once every served receiver that watches its namespace has {@code source} as stored (or later). */
+  static <T extends GitOpsSource> T awaitCached(T source) {
+    String ns = source.getMetadata().getNamespace();
+    String name = source.getMetadata().getName();
+    long version = Long.parseLong(source.getMetadata().getResourceVersion());
+    for (WebhookReceiver receiver : LIVE) {
+      if (receiver.watches(ns)) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+          GitOpsSource cached = receiver.cached(ns, name);
+          return cached != null && Long.parseLong(cached.getMetadata().getResourceVersion()) >= version;
+        });
+      }
+    }
+    return source;
   }
 
   int port() {
@@ -97,7 +128,7 @@ final class Hooks implements AutoCloseable {
     spec.setUrl(url);
     customize.accept(spec);
     source.setSpec(spec);
-    return client.resource(source).create();
+    return awaitCached(client.resource(source).create());
   }
 
   static Consumer<GitOpsSourceSpec> branch(String branch) {
@@ -141,5 +172,7 @@ final class Hooks implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    LIVE.remove(receiver);
+    receiver.close();
   }
 }

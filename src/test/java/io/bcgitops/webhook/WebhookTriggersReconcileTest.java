@@ -8,20 +8,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.GitOpsSource;
+import io.bcgitops.api.WebhookSpec;
 import io.bcgitops.controller.BcGitopsOperator;
 import io.bcgitops.controller.OperatorConfig;
 import io.bcgitops.embedded.RuntimePoolAddress;
 import io.bcgitops.http.HttpLimits;
 import io.bcgitops.testing.TestRepo;
 import io.bcgitops.vm.VmImages;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.javaoperatorsdk.operator.Operator;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +93,47 @@ class WebhookTriggersReconcileTest {
       String requested = source(ns).getMetadata().getAnnotations().get(Api.RECONCILE_REQUESTED_AT);
       await().atMost(Duration.ofSeconds(2))
           .until(() -> requested.equals(source(ns).getStatus().getLastHandledReconcileAt()));
+    } finally {
+      operator.stop();
+    }
+  }
+
+  /** The path the operator writes into the status is served by the receiver, with the source's own token. */
+  @Test
+  void aPushToTheSourcesOwnPathTriggersIt() throws Exception {
+    OperatorHarness.registerCrds(client);
+    String ns = "own-hook";
+    client.resource(new SecretBuilder().withNewMetadata().withNamespace(ns)
+        .withName("hook").addToLabels(Api.CREDENTIALS_LABEL, "true").endMetadata()
+        .addToData(WebhookSpec.TOKEN_KEY, Base64.getEncoder()
+            .encodeToString("own-token".getBytes(StandardCharsets.UTF_8))).build()).create();
+    OperatorConfig config = new OperatorConfig(Set.of(ns), tmp.resolve("cache"), true, VmImages.DEFAULTS,
+        RuntimePoolAddress.CLUSTER_DNS, new OperatorConfig.Service(0, 0, 0, "bc-gitops-system", false, null, false));
+    Operator operator = BcGitopsOperator.newOperator(client, null);
+    BcGitopsOperator.registerGitOpsSources(operator, config);
+    try (TestRepo repo = TestRepo.create(tmp.resolve("repo"));
+        Hooks hooks = Hooks.serve(WebhookReceiver.create(client, config), HttpLimits.WEBHOOKS)) {
+      repo.write("apps/web/app.yaml", app("1.0"));
+      String first = repo.commit("web 1.0");
+      operator.start();
+      Hooks.createSource(client, ns, "shop", repo.fileUrl(), spec -> {
+        spec.setInterval("1h");
+        WebhookSpec webhook = new WebhookSpec();
+        webhook.setEnabled(true);
+        webhook.setSecretRef(new LocalObjectReference("hook"));
+        spec.setWebhook(webhook);
+      });
+      await().atMost(Duration.ofSeconds(20)).until(() -> ("main@sha1:" + first).equals(applied(ns)));
+      String path = source(ns).getStatus().getWebhookPath();
+      Hooks.awaitCached(source(ns));
+
+      repo.write("apps/web/app.yaml", app("1.1"));
+      String second = repo.commit("web 1.1");
+      String body = Hooks.githubPush("refs/heads/main", repo.fileUrl(), null);
+      HttpResponse<String> response = hooks.post(path, body, Map.of("X-GitHub-Event", "push",
+          "X-Hub-Signature-256", Hooks.sign("own-token", body), "X-GitHub-Delivery", "own-1"));
+      assertEquals(202, response.statusCode(), response.body());
+      await().atMost(Duration.ofSeconds(5)).until(() -> ("main@sha1:" + second).equals(applied(ns)));
     } finally {
       operator.stop();
     }
