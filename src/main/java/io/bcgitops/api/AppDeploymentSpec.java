@@ -6,9 +6,24 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.bcgitops.spec.SpecValidator;
 import java.util.List;
 import java.util.Map;
 
+/*
+ * The CEL rules below are the SpecValidator checks that span fields, worded as its messages are,
+ * so that kubectl apply refuses what validate and the operator refuse (CrdRulesTest pairs each
+ * rule with its check). isolation has a default, so it is always there when they run.
+ */
+@ValidationRule(value = "!has(self.source) || self.source.type != 'image' || self.isolation == 'vm'",
+    message = "source.type: an image source runs only with isolation: vm (the runtime host loads jars, not images)")
+@ValidationRule(value = "!has(self.health) || self.health.type != 'custom' || self.isolation != 'vm'"
+    + " || has(self.health.command) && size(self.health.command) > 0",
+    message = "health.command: required for a custom health check of a vm app")
+@ValidationRule(value = "!has(self.health) || self.health.type != 'custom' || self.isolation != 'embedded'"
+    + " || has(self.health.className)",
+    message = "health.className: required for a custom health check of an embedded app")
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class AppDeploymentSpec extends StoredSpec {
@@ -22,16 +37,19 @@ public class AppDeploymentSpec extends StoredSpec {
 
   @Required
   private AppSource source;
-  private List<String> args;
-  private Map<String, String> env;
-  private List<String> dependsOn;
+  @Size(max = SpecValidator.MAX_ARGS)
+  private List<@Size(max = SpecValidator.MAX_ARG) String> args;
+  @Size(max = SpecValidator.MAX_ENV)
+  private Map<String, @Size(max = SpecValidator.MAX_ENV_VALUE) String> env;
+  @Size(max = SpecValidator.MAX_DEPENDS_ON)
+  private List<@Pattern(SpecValidator.DNS_LABEL_PATTERN) @Size(max = SpecValidator.MAX_NAME_LENGTH) String> dependsOn;
   private HealthCheck health;
   @Default("embedded")
   private Isolation isolation = Isolation.embedded;
   private VmConfig vmConfig;
   @Default(DEFAULT_RUNTIME)
-  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-  @Size(max = 46)
+  @Pattern(SpecValidator.DNS_LABEL_PATTERN)
+  @Size(max = SpecValidator.MAX_RUNTIME_LENGTH)
   private String runtime = DEFAULT_RUNTIME;
   @Default("false")
   @JsonInclude(JsonInclude.Include.ALWAYS)

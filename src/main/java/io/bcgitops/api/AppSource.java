@@ -9,9 +9,26 @@ import io.fabric8.kubernetes.api.model.LocalObjectReference;
 
 /** Where the app's jar (or, for vm apps, its image) comes from. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "self.type != 'release' || has(self.url)", message = "a release source needs url")
-@ValidationRule(value = "self.type != 'maven' || has(self.coordinates)", message = "a maven source needs coordinates")
-@ValidationRule(value = "self.type != 'image' || has(self.image)", message = "an image source needs image")
+// What each type needs and what only some types use, as SpecValidator says it.
+@ValidationRule(value = "self.type != 'release' || has(self.url)", message = "source.url: required")
+@ValidationRule(value = "self.type != 'maven' || has(self.coordinates)",
+    message = "source.coordinates: required for a maven source (group:artifact[:version])")
+@ValidationRule(value = "self.type != 'image' || has(self.image)",
+    message = "source.image: required for an image source")
+@ValidationRule(value = "self.type == 'release' || !has(self.url)",
+    message = "source.url: used only by a release source; remove it")
+@ValidationRule(value = "self.type == 'maven' || !has(self.coordinates)",
+    message = "source.coordinates: used only by a maven source; remove it")
+@ValidationRule(value = "self.type != 'release' || !has(self.repository)",
+    message = "source.repository: not used by a release source; remove it")
+@ValidationRule(value = "self.type == 'image' || !has(self.image)",
+    message = "source.image: used only by an image source; remove it")
+@ValidationRule(value = "self.type != 'image' || !has(self.sha256)",
+    message = "source.sha256: not used by an image source; remove it")
+@ValidationRule(value = "self.type != 'image' || !has(self.mainClass)",
+    message = "source.mainClass: not used by an image source; remove it")
+@ValidationRule(value = "self.type != 'image' || !has(self.secretRef)",
+    message = "source.secretRef: not used by an image source; remove it")
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class AppSource {
   /** Constant names are the wire values. */

@@ -8,10 +8,15 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.bcgitops.spec.Durations;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.bcgitops.spec.SpecValidator;
 import java.time.Duration;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "self.type != 'http' || !has(self.path) || self.path.startsWith('/')",
+    message = "health.path: must start with '/'")
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class HealthCheck {
   /** Constant names are the wire values. */
@@ -31,7 +36,8 @@ public class HealthCheck {
   @Pattern(GitOpsSourceSpec.DURATION_PATTERN)
   private String timeout = "5s";
   /** custom health check of a vm app: a command run in its container. */
-  private List<String> command;
+  @Size(max = SpecValidator.MAX_ARGS)
+  private List<@Size(max = SpecValidator.MAX_ARG) String> command;
   /** custom health check of an embedded app: a class of the app the runtime host calls. */
   private String className;
 

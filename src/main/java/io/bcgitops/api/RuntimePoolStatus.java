@@ -30,8 +30,7 @@ public class RuntimePoolStatus {
   public static class App {
     private String name;
     private String version;
-    /** Starting, Running, Crashed, Failed or Stopped. */
-    private String state;
+    private EmbeddedState state;
     /** healthy, unhealthy or unknown. */
     private String health;
     private Integer restarts;
@@ -60,11 +59,11 @@ public class RuntimePoolStatus {
       this.version = version;
     }
 
-    public String getState() {
+    public EmbeddedState getState() {
       return state;
     }
 
-    public void setState(String state) {
+    public void setState(EmbeddedState state) {
       this.state = state;
     }
 

@@ -3,8 +3,11 @@ package io.bcgitops.api;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.bcgitops.spec.MemoryLimits;
+import io.bcgitops.spec.SpecValidator;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import java.util.List;
 
@@ -25,11 +28,13 @@ public class VmConfig {
   private IntOrString memoryLimit;
   /** CPUs: the container's CPU limit and the JVM's -XX:ActiveProcessorCount. */
   @Min(1)
+  @Max(SpecValidator.MAX_CPUS)
   private Integer schedulerLimit;
   /** Put before the app's name to name its Deployment; the operator checks that the whole is a DNS-1123 label. */
   @Pattern("^([a-z0-9][-a-z0-9]*)?$")
   private String nodePrefix;
-  private List<String> extraArgs;
+  @Size(max = SpecValidator.MAX_ARGS)
+  private List<@Size(max = SpecValidator.MAX_ARG) String> extraArgs;
 
   public IntOrString getMemoryLimit() {
     return memoryLimit;

@@ -260,12 +260,9 @@ final class AppDeploymentApplier {
         .filter(app -> !keepNames.contains(app.getMetadata().getName()))
         .filter(app -> specFile(app) == null || !keepFolders.contains(DesiredState.folderOf(specFile(app))))
         .toList();
-    DependencyOrder.Result<AppDeployment> byDependency = DependencyOrder.of(stale, app -> app.getMetadata().getName(),
-        app -> Objects.requireNonNullElse(app.getSpec().getDependsOn(), List.<String>of()));
-    // Dependents first; apps on a dependsOn cycle (only possible if edited by hand) go first of all.
-    List<AppDeployment> order = new ArrayList<>(byDependency.ordered());
-    Collections.reverse(order);
-    order.addAll(0, byDependency.left().values());
+    // Dependents first (a cycle is only possible if edited by hand).
+    List<AppDeployment> order = DependencyOrder.removal(stale, app -> app.getMetadata().getName(),
+        app -> app.getSpec().dependencies());
     int pruned = 0;
     for (AppDeployment app : order) {
       LOG.info("pruning AppDeployment {}/{}: its app is no longer in git", app.getMetadata().getNamespace(),

@@ -6,6 +6,7 @@ import io.bcgitops.api.AppDeploymentStatus.Health;
 import io.bcgitops.api.AppDeploymentStatus.Phase;
 import io.bcgitops.api.Conditions;
 import io.bcgitops.api.Conditions.Reasons;
+import io.bcgitops.api.EmbeddedState;
 import io.bcgitops.embedded.RuntimeApiException;
 import io.bcgitops.embedded.RuntimePools;
 import io.bcgitops.runtime.RuntimeApi.AppState;
@@ -135,23 +136,23 @@ record AppOutcome(Phase phase, boolean ready, String reason, String message, Hea
 
   private static AppOutcome embedded(String version, String runtime, AppState state, AppDeploymentStatus status) {
     boolean upgradeFailed = version.equals(state.failedVersion()) && !version.equals(state.version());
-    if ("Running".equals(state.state()) && version.equals(state.version())) {
+    if (state.state() == EmbeddedState.Running && version.equals(state.version())) {
       if ("unhealthy".equals(state.health())) {
         return progressing(Phase.Degraded, Reasons.HEALTH_CHECK_FAILED, "version " + version
             + " fails its health check" + detail(state), Health.unhealthy);
       }
       return ready(version, "version " + version + " is running in runtime pool " + RuntimePools.name(runtime));
     }
-    if (upgradeFailed && "Running".equals(state.state())) {
+    if (upgradeFailed && state.state() == EmbeddedState.Running) {
       return stalled(Phase.Degraded, Reasons.UPGRADE_FAILED, "version " + version + " failed to start"
           + detail(state) + "; version " + state.version() + " keeps running", Health.healthy);
     }
     boolean wasRunning = status.getDeployedVersion() != null;
     return switch (state.state()) {
-      case "Crashed" -> stalled(wasRunning ? Phase.Degraded : Phase.Failed, Reasons.CRASH_LOOP_BACK_OFF,
+      case Crashed -> stalled(wasRunning ? Phase.Degraded : Phase.Failed, Reasons.CRASH_LOOP_BACK_OFF,
           "version " + state.version() + " crashed and is restarted with back-off (" + state.restarts() + " restarts)"
               + detail(state), Health.unhealthy);
-      case "Failed" -> stalled(Phase.Failed, Reasons.START_FAILED, "version " + state.version()
+      case Failed -> stalled(Phase.Failed, Reasons.START_FAILED, "version " + state.version()
           + " cannot start" + detail(state), Health.unhealthy);
       default -> progressing(status.getDeployedVersion() != null && !version.equals(status.getDeployedVersion())
           ? Phase.Upgrading : Phase.Deploying, Reasons.PROGRESSING, "version " + version + " is starting",

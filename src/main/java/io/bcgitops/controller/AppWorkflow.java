@@ -2,6 +2,7 @@ package io.bcgitops.controller;
 
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.AppDeploymentStatus;
+import io.bcgitops.api.EmbeddedState;
 import io.bcgitops.api.Isolation;
 import io.bcgitops.api.RuntimePool;
 import io.bcgitops.runtime.RuntimeApi.AppState;
@@ -135,7 +136,7 @@ final class AppWorkflow {
   private static void observedInto(AppDeploymentStatus status, AppState state, String version) {
     status.setRestarts(state.restarts());
     status.setLastHealthCheck(state.lastHealthCheck());
-    if ("Running".equals(state.state()) && version.equals(state.version())) {
+    if (state.state() == EmbeddedState.Running && version.equals(state.version())) {
       status.setStartedAt(state.startedAt());
     }
   }

@@ -4,6 +4,7 @@ import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.AppDeploymentSpec;
 import io.bcgitops.api.AppSource;
 import io.bcgitops.api.Conditions.Reasons;
+import io.bcgitops.api.EmbeddedState;
 import io.bcgitops.api.HealthCheck;
 import io.bcgitops.api.Isolation;
 import io.bcgitops.api.RuntimePool;
@@ -116,7 +117,7 @@ final class EmbeddedApp implements DependentResource<AppState, AppDeployment>, D
 
   /** Whether the host runs the app (in any state but Stopped, which it left behind). */
   static boolean isLoaded(AppState state) {
-    return !"Stopped".equals(state.state());
+    return state.state() != EmbeddedState.Stopped;
   }
 
   /** Whether the host runs what the spec asks: its version, env, args and health check. */

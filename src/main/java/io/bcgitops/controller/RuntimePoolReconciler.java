@@ -5,6 +5,7 @@ import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.AppDeploymentSpec;
 import io.bcgitops.api.Conditions;
 import io.bcgitops.api.Conditions.Reasons;
+import io.bcgitops.api.EmbeddedState;
 import io.bcgitops.api.Isolation;
 import io.bcgitops.api.RuntimePool;
 import io.bcgitops.api.RuntimePoolStatus;
@@ -62,7 +63,8 @@ public class RuntimePoolReconciler implements Reconciler<RuntimePool>, Cleaner<R
   static final Duration POLL = Duration.ofSeconds(10);
   static final Duration POLL_BUSY = Duration.ofSeconds(2);
   private static final Duration HTTP_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  private static final Set<String> SETTLED = Set.of("Running", "Crashed", "Failed");
+  private static final Set<EmbeddedState> SETTLED = Set.of(EmbeddedState.Running, EmbeddedState.Crashed,
+      EmbeddedState.Failed);
 
   private final VmImages images;
   private final RuntimePoolAddress address;
@@ -208,7 +210,7 @@ public class RuntimePoolReconciler implements Reconciler<RuntimePool>, Cleaner<R
     status.setAppCount(running.size());
     List<String> starting = running.stream().filter(a -> !SETTLED.contains(a.getState()))
         .map(RuntimePoolStatus.App::getName).toList();
-    List<String> notRunning = running.stream().filter(a -> !"Running".equals(a.getState())
+    List<String> notRunning = running.stream().filter(a -> a.getState() != EmbeddedState.Running
         || !"healthy".equals(a.getHealth())).map(a -> a.getName() + " (" + a.getState() + ", " + a.getHealth() + ")")
         .toList();
     if (problems.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.bcgitops.fetch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.bcgitops.api.EmbeddedState;
 import io.bcgitops.runtime.ApiServer;
 import io.bcgitops.runtime.ApiServer.Request;
 import io.bcgitops.runtime.ApiServer.Response;
@@ -448,7 +449,7 @@ public final class LoaderServer {
     List<String> removed = new ArrayList<>();
     for (JarInfo jar : list().jars()) {
       AppState app = byName.get(jar.name());
-      boolean inUse = app != null && (!"Running".equals(app.state()) || jar.version().equals(app.version()));
+      boolean inUse = app != null && (app.state() != EmbeddedState.Running || jar.version().equals(app.version()));
       if (inUse || recentlyAsked(jar.name(), jar.version())) {
         continue;
       }

@@ -1,5 +1,6 @@
 package io.bcgitops.runtime;
 
+import io.bcgitops.api.EmbeddedState;
 import io.bcgitops.runtime.RuntimeApi.AppState;
 import io.bcgitops.runtime.RuntimeApi.LoadRequest;
 import io.bcgitops.spec.Durations;
@@ -64,7 +65,7 @@ final class HostedApp implements AppInstance.Events {
   private ScheduledFuture<?> restartTimer;
   private ScheduledFuture<?> startupDeadline;
   private ScheduledFuture<?> healthChecks;
-  private String state = "Starting";
+  private EmbeddedState state = EmbeddedState.Starting;
   private String health = "unknown";
   private String message;
   private String healthNote;
@@ -129,7 +130,7 @@ final class HostedApp implements AppInstance.Events {
   }
 
   private AppState accept(LoadRequest request, String digest) {
-    if (request.equals(desired) && !"Stopped".equals(state)) {
+    if (request.equals(desired) && state != EmbeddedState.Stopped) {
       // Same request: nothing to do (a Failed app stays Failed until the request changes). Sent
       // in another form that means the same, it is now the one reported.
       if (!digest.equals(desiredDigest)) {
@@ -160,7 +161,7 @@ final class HostedApp implements AppInstance.Events {
       restarts = 0;
     }
     restartTimer = cancel(restartTimer);
-    state = "Starting";
+    state = EmbeddedState.Starting;
     health = "unknown";
     healthNote = null;
     message = from != null ? "upgrading from version " + from.version()
@@ -183,7 +184,7 @@ final class HostedApp implements AppInstance.Events {
       return;
     }
     if (removed) {
-      state = "Stopped";
+      state = EmbeddedState.Stopped;
       publish();
       LOG.info("app {}: removed", name);
       unloaded.complete(null);
@@ -214,7 +215,7 @@ final class HostedApp implements AppInstance.Events {
       return;
     }
     current = instance;
-    state = "Starting";
+    state = EmbeddedState.Starting;
     publish();
     LOG.info("app {}: starting version {} ({})", name, request.version(), instance.appClass());
     Duration window = settings.windowFor(request);
@@ -295,7 +296,7 @@ final class HostedApp implements AppInstance.Events {
     startupDeadline = cancel(startupDeadline);
     LoadRequest upgradedFrom = fallback;
     fallback = null;
-    state = "Running";
+    state = EmbeddedState.Running;
     if (failedVersion == null) {
       message = upgradedFrom != null ? "upgraded from version " + upgradedFrom.version()
           : lastCrash != null ? "running again after " + restarts + " restart(s); last crash: " + lastCrash : null;
@@ -328,7 +329,7 @@ final class HostedApp implements AppInstance.Events {
       return;
     }
     halted = true;
-    state = "Stopped";
+    state = EmbeddedState.Stopped;
     health = "unknown";
     message = "main() returned and left no thread running";
     LOG.info("app {}: version {} stopped by itself: {}", name, target.version(), message);
@@ -352,7 +353,7 @@ final class HostedApp implements AppInstance.Events {
     }
     crashStreak++;
     Duration delay = settings.backoff().delay(crashStreak);
-    state = "Crashed";
+    state = EmbeddedState.Crashed;
     health = "unhealthy";
     healthNote = null;
     message = why + "; restart in " + Durations.format(delay);
@@ -373,7 +374,7 @@ final class HostedApp implements AppInstance.Events {
     fallback = null;
     restarts = restartsBeforeUpgrade;
     crashStreak = 0;
-    state = "Starting";
+    state = EmbeddedState.Starting;
     health = "unknown";
     healthNote = null;
     message = "version " + failedVersion + " failed: " + why + "; back to version " + target.version();
@@ -393,7 +394,7 @@ final class HostedApp implements AppInstance.Events {
       return;
     }
     halted = true;
-    state = "Failed";
+    state = EmbeddedState.Failed;
     health = "unknown";
     healthNote = null;
     message = why;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.bcgitops.api.EmbeddedState;
 import io.bcgitops.spec.HttpCredentials;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -117,15 +118,14 @@ public final class RuntimeApi {
   /**
    * An app in the host.
    *
-   * @param state Starting, Running, Crashed (waiting to restart, with back-off), Failed (will not be restarted), Stopped
    * @param version the version running (or starting)
    * @param failedVersion a version that failed to start as an upgrade; the host fell back to {@code version}
    * @param health healthy, unhealthy or unknown
    * @param message why it is not Running, or what happened last
    * @param requestDigest the {@link LoadRequest#digest()} of the last request the host accepted for the app
    */
-  public record AppState(String name, String version, String state, String health, int restarts, String startedAt,
-      String lastHealthCheck, String failedVersion, String message, String requestDigest) {
+  public record AppState(String name, String version, EmbeddedState state, String health, int restarts,
+      String startedAt, String lastHealthCheck, String failedVersion, String message, String requestDigest) {
   }
 
   public record AppList(List<AppState> apps) {

@@ -4,12 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -217,54 +214,10 @@ public final class GitOpsRepository {
    * and rejects every app on a dependsOn cycle among them, naming the cycle.
    */
   private static List<ParsedApp> orderRejectingCycles(List<ParsedApp> apps, List<InvalidSpec> invalid) {
-    DependencyOrder.Result<ParsedApp> first = order(apps);
-    Map<String, ParsedApp> left = first.left();
-    if (left.isEmpty()) {
-      return first.ordered();
-    }
-    // What Kahn's algorithm leaves is on a cycle or waits for an app on one.
-    Map<String, ParsedApp> notOnCycle = new HashMap<>(left);
-    for (ParsedApp app : left.values()) {
-      List<String> cycle = pathBackTo(app.name(), left);
-      if (cycle != null) {
-        invalid.add(new InvalidSpec(app.file(), app.name(), "dependency cycle: " + String.join(" -> ", cycle)
-            + "; an app cannot wait for itself", true));
-        notOnCycle.remove(app.name());
-      }
-    }
-    DependencyOrder.Result<ParsedApp> rest = order(notOnCycle.values());
-    if (!rest.left().isEmpty()) {
-      throw new IllegalStateException("apps left after removing cycles: " + rest.left().keySet());
-    }
-    List<ParsedApp> ordered = new ArrayList<>(first.ordered());
-    ordered.addAll(rest.ordered());
-    return List.copyOf(ordered);
-  }
-
-  private static DependencyOrder.Result<ParsedApp> order(Collection<ParsedApp> apps) {
-    return DependencyOrder.of(apps, ParsedApp::name, app -> app.spec().dependencies());
-  }
-
-  /** The shortest dependsOn path from an app back to itself, as names; null when there is none. */
-  private static List<String> pathBackTo(String start, Map<String, ParsedApp> apps) {
-    Map<String, String> cameFrom = new HashMap<>();
-    ArrayDeque<String> queue = new ArrayDeque<>(List.of(start));
-    while (!queue.isEmpty()) {
-      String name = queue.poll();
-      for (String dependency : apps.get(name).spec().dependencies()) {
-        if (dependency.equals(start)) {
-          LinkedList<String> path = new LinkedList<>(List.of(start));
-          for (String at = name; at != null; at = cameFrom.get(at)) {
-            path.addFirst(at);
-          }
-          return path;
-        }
-        if (apps.containsKey(dependency) && !cameFrom.containsKey(dependency)) {
-          cameFrom.put(dependency, name);
-          queue.add(dependency);
-        }
-      }
-    }
-    return null;
+    DependencyOrder.Creation<ParsedApp> order =
+        DependencyOrder.creation(apps, ParsedApp::name, app -> app.spec().dependencies());
+    order.cycles().forEach((app, cycle) -> invalid.add(new InvalidSpec(app.file(), app.name(), "dependency cycle: "
+        + String.join(" -> ", cycle) + "; an app cannot wait for itself", true)));
+    return order.ordered();
   }
 }

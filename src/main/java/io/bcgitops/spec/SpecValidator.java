@@ -23,15 +23,17 @@ import java.util.regex.Pattern;
  * too; {@link GitOpsRepository} checks the apps against each other.
  */
 public final class SpecValidator {
-  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  /** A DNS-1123 label but for its length: an app's, a runtime pool's or a dependency's name (the CRD's pattern too). */
+  public static final String DNS_LABEL_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+  private static final Pattern DNS_LABEL = Pattern.compile(DNS_LABEL_PATTERN);
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
   private static final Pattern COORDINATES = Pattern.compile("[^:\\s]+:[^:\\s]+(:[^:\\s]+)?");
   private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
   /** A Secret's name: a DNS-1123 subdomain. */
   private static final Pattern DNS_SUBDOMAIN =
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-  private static final int MAX_CPUS = 512;
-  private static final int MAX_NAME_LENGTH = 63;
+  public static final int MAX_CPUS = 512;
+  public static final int MAX_NAME_LENGTH = 63;
   /** 63 minus "bcgitops-runtime-": the runtime pool's Service name is a DNS-1035 label. */
   public static final int MAX_RUNTIME_LENGTH = 46;
   /**

@@ -3,23 +3,40 @@ package io.bcgitops.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.types.SimpleType;
+import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
  * The openAPIV3Schema of a CRD under crds/, and two things a real API server does with it that the
  * mock server does not: it fills in defaults where a field is absent, and it refuses a value of the
- * wrong type, outside an enum, not matching a pattern, or a missing required field. Only what the
- * CRDs use is checked; CEL rules (x-kubernetes-validations) are not evaluated.
+ * wrong type, outside an enum, not matching a pattern, past a length, count or maximum, a missing
+ * required field, or one for which a CEL rule (x-kubernetes-validations) is false. Only what the
+ * CRDs use is checked. The CEL rules are evaluated by cel-java with {@code self} the value as JSON
+ * gives it: the API server types {@code self} from the schema, which the rules here do not need
+ * (they use has(), comparison, size() and startsWith() only), so compare defaulted objects.
  */
 public final class CrdSchema {
   private static final Set<String> OBJECT_FIELDS = Set.of("apiVersion", "kind", "metadata");
+  private static final CelCompiler CEL = CelCompilerFactory.standardCelCompilerBuilder()
+      .setStandardMacros(CelStandardMacro.STANDARD_MACROS).addVar("self", SimpleType.DYN).build();
+  private static final CelRuntime CEL_RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+  private static final Map<String, CelRuntime.Program> PROGRAMS = new ConcurrentHashMap<>();
   private final JsonNode root;
 
   private CrdSchema(JsonNode root) {
@@ -113,6 +130,20 @@ public final class CrdSchema {
     if (value.isNumber() && schema.has("maximum") && value.asDouble() > schema.get("maximum").asDouble()) {
       violations.add(path + ": more than " + schema.get("maximum"));
     }
+    if (value.isArray() && schema.has("maxItems") && value.size() > schema.get("maxItems").asInt()) {
+      violations.add(path + ": Too many: " + value.size() + ": must have at most " + schema.get("maxItems").asInt()
+          + " items");
+    }
+    if (value.isObject() && schema.has("maxProperties") && value.size() > schema.get("maxProperties").asInt()) {
+      violations.add(path + ": Too many: " + value.size() + ": must have at most "
+          + schema.get("maxProperties").asInt() + " properties");
+    }
+    for (JsonNode rule : schema.path("x-kubernetes-validations")) {
+      if (!holds(rule.get("rule").asText(), value)) {
+        violations.add(path + ": Invalid value: \"" + value.getNodeType().toString().toLowerCase() + "\": "
+            + rule.get("message").asText());
+      }
+    }
     if (value.isObject()) {
       schema.path("required").forEach(required -> {
         if (!value.has(required.asText())) {
@@ -139,6 +170,49 @@ public final class CrdSchema {
         check(schema.get("items"), value.get(i), path + "[" + i + "]", violations);
       }
     }
+  }
+
+  /** Whether a CEL rule holds for {@code self}; a rule that does not compile or evaluate fails the test. */
+  static boolean holds(String rule, JsonNode self) {
+    CelRuntime.Program program = PROGRAMS.computeIfAbsent(rule, text -> {
+      try {
+        return CEL_RUNTIME.createProgram(CEL.compile(text).getAst());
+      } catch (CelValidationException | CelEvaluationException e) {
+        throw new IllegalArgumentException("CEL rule " + text + " does not compile: " + e.getMessage(), e);
+      }
+    });
+    try {
+      return (Boolean) program.eval(Map.of("self", celValue(self)));
+    } catch (CelEvaluationException e) {
+      throw new IllegalArgumentException("CEL rule " + rule + " fails on " + self + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** JSON as CEL sees it: maps, lists, int (Long), double, string and bool. */
+  private static Object celValue(JsonNode node) {
+    if (node.isObject()) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      node.fields().forEachRemaining(field -> map.put(field.getKey(), celValue(field.getValue())));
+      return map;
+    }
+    if (node.isArray()) {
+      List<Object> list = new ArrayList<>();
+      node.elements().forEachRemaining(element -> list.add(celValue(element)));
+      return list;
+    }
+    if (node.isIntegralNumber()) {
+      return node.asLong();
+    }
+    if (node.isNumber()) {
+      return node.asDouble();
+    }
+    if (node.isBoolean()) {
+      return node.asBoolean();
+    }
+    if (node.isTextual()) {
+      return node.asText();
+    }
+    throw new IllegalArgumentException("no CEL value for " + node.getNodeType());
   }
 
   private static boolean hasType(JsonNode value, String type) {

@@ -98,6 +98,26 @@ class CrdSchemaTest {
     }
   }
 
+  /**
+   * What a real API server (v1.28) stored, spec and status, is still taken by the schema with its
+   * limits and CEL rules: they refuse nothing the operator wrote there.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"appdeployments", "gitopssources"})
+  void whatARealApiServerStoredIsAccepted(String kind) throws Exception {
+    CrdSchema schema = kind.equals("appdeployments") ? APPS : SOURCES;
+    JsonNode stored;
+    try (var in = getClass().getResourceAsStream("/real-cluster/" + kind + ".json")) {
+      stored = YAML.readTree(in);
+    }
+
+    assertTrue(stored.get("items").size() > 0);
+    for (JsonNode object : stored.get("items")) {
+      assertEquals(List.of(), schema.violations(object), object.at("/metadata/name").asText());
+      assertEquals(object, schema.withDefaults(object), "stored objects have every default");
+    }
+  }
+
   /** A hand-written vm app may name a nodePrefix such as "x--": the Deployment "x--web" is a valid name. */
   @Test
   void nodePrefixesThatMakeAValidNameAreAccepted() throws Exception {

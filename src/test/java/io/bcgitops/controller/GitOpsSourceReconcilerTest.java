@@ -96,6 +96,32 @@ class GitOpsSourceReconcilerTest extends OperatorTestBase {
     assertEquals(1, source.getStatus().getAppCount());
   }
 
+  /** A pruned app goes before the apps it depends on, so that none outlives what it needs. */
+  @Test
+  void prunesDependentsBeforeTheirDependencies() throws Exception {
+    TestRepo repo = TestRepo.create(tmp.resolve("repo"));
+    repo.write("apps/db/app.yaml", app("db", "1.0"));
+    repo.write("apps/api/app.yaml", app("api", "1.0", "db"));
+    repo.write("apps/web/app.yaml", app("web", "1.0", "api"));
+    repo.write("apps/keep/app.yaml", app("keep", "1.0"));
+    repo.commit("four apps");
+    start().createSource(ns, "shop", repo.fileUrl(), spec -> { });
+    operator.awaitReady(ns, "shop", "Succeeded");
+    operator.drainRequests();
+
+    repo.delete("apps/db/app.yaml");
+    repo.delete("apps/api/app.yaml");
+    repo.delete("apps/web/app.yaml");
+    repo.commit("remove the chain");
+    operator.requestReconcile(ns, "shop");
+    await().atMost(OperatorHarness.WAIT).until(() -> Map.of("keep", "1.0").equals(versions(operator.apps(ns))));
+
+    String prefix = "DELETE /apis/bcgitops.io/v1alpha1/namespaces/" + ns + "/appdeployments/";
+    List<String> deleted = writes(operator.drainRequests()).stream().filter(w -> w.startsWith(prefix))
+        .map(w -> w.substring(prefix.length())).toList();
+    assertEquals(List.of("web", "api", "db"), deleted);
+  }
+
   @Test
   void anUnchangedRevisionMakesNoWrite() throws Exception {
     TestRepo repo = repoWithTwoApps();

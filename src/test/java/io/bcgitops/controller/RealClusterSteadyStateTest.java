@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.AppDeploymentStatus;
+import io.bcgitops.api.EmbeddedState;
 import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.api.RuntimePool;
 import io.bcgitops.api.RuntimePoolStatus;
@@ -152,7 +153,7 @@ class RealClusterSteadyStateTest {
 
   private static AppState runningAsRecorded(AppDeployment app) {
     AppDeploymentStatus status = app.getStatus();
-    return new AppState(app.getMetadata().getName(), status.getDeployedVersion(), "Running", "healthy",
+    return new AppState(app.getMetadata().getName(), status.getDeployedVersion(), EmbeddedState.Running, "healthy",
         status.getRestarts(), status.getStartedAt(), status.getLastHealthCheck(), null, null,
         EmbeddedApp.loadRequest(app.getSpec(), null).digest());
   }

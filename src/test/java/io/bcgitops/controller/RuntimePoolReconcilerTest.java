@@ -240,8 +240,9 @@ class RuntimePoolReconcilerTest extends OperatorTestBase {
     assertNull(Conditions.find(status.getConditions(), Conditions.RECONCILING));
 
     // The host's back-off restarts it; the next poll sees it.
-    pool.apps.put("clock", new io.bcgitops.runtime.RuntimeApi.AppState("clock", "1.0", "Crashed", "unhealthy", 4,
-        null, null, null, "start() threw", pool.loads.get("clock").digest()));
+    pool.apps.put("clock", new io.bcgitops.runtime.RuntimeApi.AppState("clock", "1.0",
+        io.bcgitops.api.EmbeddedState.Crashed, "unhealthy", 4, null, null, null, "start() threw",
+        pool.loads.get("clock").digest()));
 
     RuntimePool crashed = awaitPool("default", p -> hasCondition(p, Conditions.READY, "False", "AppsNotRunning"));
     assertTrue(Conditions.find(crashed.getStatus().getConditions(), Conditions.READY).getMessage()

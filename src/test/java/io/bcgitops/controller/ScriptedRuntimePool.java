@@ -1,5 +1,6 @@
 package io.bcgitops.controller;
 
+import io.bcgitops.api.EmbeddedState;
 import io.bcgitops.embedded.RuntimePoolAddress;
 import io.bcgitops.runtime.ApiServer;
 import io.bcgitops.runtime.PoolToken;
@@ -44,7 +45,7 @@ public final class ScriptedRuntimePool implements RuntimePoolAddress, AutoClosea
         // As the host, which checks each app every interval: a running app's lastHealthCheck moves on at every look.
         .route("GET", "/v1/apps", r -> {
           appLists.incrementAndGet();
-          apps.replaceAll((name, state) -> "Running".equals(state.state()) ? new AppState(name, state.version(),
+          apps.replaceAll((name, state) -> state.state() == EmbeddedState.Running ? new AppState(name, state.version(),
               state.state(), state.health(), state.restarts(), state.startedAt(), Instant.now().toString(),
               state.failedVersion(), state.message(), state.requestDigest()) : state);
           return ApiServer.Response.ok(new RuntimeApi.AppList(new ArrayList<>(apps.values())));
@@ -62,11 +63,11 @@ public final class ScriptedRuntimePool implements RuntimePoolAddress, AutoClosea
           }
           AppState next = failingVersions.contains(load.version())
               ? (running == null
-                  ? new AppState(name, load.version(), "Crashed", "unhealthy", 3, null, null, null, "start() threw",
-                      digest)
-                  : new AppState(name, running.version(), "Running", "healthy", running.restarts(), running.startedAt(),
-                      null, load.version(), "start() threw IllegalStateException", digest))
-              : new AppState(name, load.version(), "Running", "healthy", 0, Instant.now().toString(),
+                  ? new AppState(name, load.version(), EmbeddedState.Crashed, "unhealthy", 3, null, null, null,
+                      "start() threw", digest)
+                  : new AppState(name, running.version(), EmbeddedState.Running, "healthy", running.restarts(),
+                      running.startedAt(), null, load.version(), "start() threw IllegalStateException", digest))
+              : new AppState(name, load.version(), EmbeddedState.Running, "healthy", 0, Instant.now().toString(),
                   Instant.now().toString(), null, null, digest);
           apps.put(name, next);
           return new ApiServer.Response(202, next);

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.bcgitops.api.EmbeddedState;
 import io.bcgitops.runtime.ApiServer;
 import io.bcgitops.runtime.RuntimeApi.JarInfo;
 import io.bcgitops.runtime.RuntimeApi.JarList;
@@ -284,8 +285,8 @@ class LoaderProcessTest {
     upstream.on("/cleanup/app.jar", ArtifactServer.bytes(JAR));
     Path own = Files.createTempDirectory("loader-cleanup-test");
     // The host runs version 2.0 of web: an upgrade from 1.0 that is done.
-    List<RuntimeApi.AppState> running = List.of(new RuntimeApi.AppState("web", "2.0", "Running", "healthy", 0, null,
-        null, null, null, null));
+    List<RuntimeApi.AppState> running = List.of(new RuntimeApi.AppState("web", "2.0", EmbeddedState.Running, "healthy",
+        0, null, null, null, null, null));
     // The host takes the token derived from the pool's: the loader holds the pool's and derives it.
     ApiServer host = new ApiServer(new java.net.InetSocketAddress("127.0.0.1", 0), PoolToken.hostToken(TOKEN))
         .route("GET", "/v1/apps", r -> ApiServer.Response.ok(new RuntimeApi.AppList(List.copyOf(running))))

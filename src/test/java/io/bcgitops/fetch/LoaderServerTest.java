@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.bcgitops.api.EmbeddedState;
 import io.bcgitops.runtime.ApiServer;
 import io.bcgitops.runtime.RuntimeApi;
 import io.bcgitops.runtime.RuntimeApi.AppState;
@@ -336,7 +337,7 @@ class LoaderServerTest {
     return new LoaderServer(dir, upstream.url("/repo").toString(), fetcher, maxTotalBytes, unusedGrace);
   }
 
-  private static AppState app(String name, String version, String state) {
+  private static AppState app(String name, String version, EmbeddedState state) {
     return new AppState(name, version, state, "healthy", 0, null, null, null, null, null);
   }
 
@@ -358,12 +359,12 @@ class LoaderServerTest {
     }
 
     // web is being upgraded to 1.1: the host may fall back to 1.0, and restart either from its jar.
-    assertEquals(List.of("old/0.9"), loader.removeUnused(List.of(app("web", "1.1", "Starting"),
-        app("api", "1.0", "Running"))));
+    assertEquals(List.of("old/0.9"), loader.removeUnused(List.of(app("web", "1.1", EmbeddedState.Starting),
+        app("api", "1.0", EmbeddedState.Running))));
     assertEquals(List.of("api/1.0", "web/1.0", "web/1.1"), jars());
 
     // The upgrade is done; api was removed from the host.
-    assertEquals(List.of("api/1.0", "web/1.0"), loader.removeUnused(List.of(app("web", "1.1", "Running"))));
+    assertEquals(List.of("api/1.0", "web/1.0"), loader.removeUnused(List.of(app("web", "1.1", EmbeddedState.Running))));
     assertEquals(List.of("web/1.1"), jars());
     assertFalse(Files.exists(dir.resolve("api")), "no empty folder left");
   }
@@ -405,7 +406,7 @@ class LoaderServerTest {
     // A jar already there needs no room.
     assertEquals(JAR_SHA, loader.fetchNow("two", "1.0", url("/app.jar", JAR_SHA)).sha256());
 
-    loader.removeUnused(List.of(app("two", "1.0", "Running")));
+    loader.removeUnused(List.of(app("two", "1.0", EmbeddedState.Running)));
     assertEquals(JAR_SHA, loader.fetchNow("three", "1.0", url("/app.jar", JAR_SHA)).sha256());
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.bcgitops.api.EmbeddedState;
 import io.bcgitops.runtime.RuntimeApi.AppList;
 import io.bcgitops.runtime.RuntimeApi.AppState;
 import io.bcgitops.runtime.RuntimeApi.Health;
@@ -187,7 +188,7 @@ public final class HostProcess implements AutoCloseable {
   }
 
   public AppState awaitRunning(String name, String version) throws Exception {
-    return await(name, "Running " + version, s -> "Running".equals(s.state()) && version.equals(s.version())
+    return await(name, "Running " + version, s -> s.state() == EmbeddedState.Running && version.equals(s.version())
         && !"unhealthy".equals(s.health()), Duration.ofSeconds(15));
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bcgitops.api.EmbeddedState;
 import io.bcgitops.runtime.RuntimeApi.AppState;
 import io.bcgitops.runtime.RuntimeApi.Health;
 import io.bcgitops.runtime.RuntimeApi.LoadRequest;
@@ -55,7 +56,7 @@ class RuntimeHostTest {
     int two = Ports.free();
     AppState accepted = host.put("hello-one", request("1.0.0", jar,
         Map.of("PORT", "" + one, "GREETING", "Hi", "APP_NAME", "one"), List.of(), http(one)));
-    assertEquals("Starting", accepted.state());
+    assertEquals(EmbeddedState.Starting, accepted.state());
     assertEquals("1.0.0", accepted.version());
     host.put("hello-two", request("1.0.0", sameJar,
         Map.of("PORT", "" + two, "GREETING", "Howdy", "APP_NAME", "two"), List.of(), http(two)));
@@ -72,12 +73,12 @@ class RuntimeHostTest {
     // The same request again changes nothing: answered with the running state, no restart.
     AppState again = host.put("hello-one", request("1.0.0", jar,
         Map.of("PORT", "" + one, "GREETING", "Hi", "APP_NAME", "one"), List.of(), http(one)));
-    assertEquals("Running", again.state());
+    assertEquals(EmbeddedState.Running, again.state());
     // The same version with another env: restarted with it.
     AppState reconfigured = host.put("hello-one", request("1.0.0", jar,
         Map.of("PORT", "" + one, "GREETING", "Hello again", "APP_NAME", "one"), List.of(), http(one)));
-    assertEquals("Starting", reconfigured.state());
-    host.await("hello-one", "the new greeting", s -> "Running".equals(s.state()) && greets(one, "Hello again"),
+    assertEquals(EmbeddedState.Starting, reconfigured.state());
+    host.await("hello-one", "the new greeting", s -> s.state() == EmbeddedState.Running && greets(one, "Hello again"),
         Duration.ofSeconds(10));
     assertEquals("Howdy from two 1.0.0", host.get(two, "/").body());
     assertEquals(204, host.delete("hello-one"));
@@ -133,7 +134,7 @@ class RuntimeHostTest {
   @Test
   void aMissingJarFailsWithoutRestarts() throws Exception {
     host.put("ghost", new LoadRequest("1.0.0", "ghost/1.0.0/app.jar", null, Map.of(), List.of(), null));
-    AppState failed = host.await("ghost", "Failed", s -> "Failed".equals(s.state()), Duration.ofSeconds(10));
+    AppState failed = host.await("ghost", "Failed", s -> s.state() == EmbeddedState.Failed, Duration.ofSeconds(10));
     assertTrue(failed.message().contains("no jar at"), failed.message());
     Thread.sleep(500);
     assertEquals(0, host.app("ghost").orElseThrow().restarts());
@@ -145,8 +146,8 @@ class RuntimeHostTest {
     Path jar = host.install("broken", "1.0.0", "broken-start");
     host.put("broken", request("1.0.0", jar, Map.of(), List.of(), null));
     AppState crashed = host.await("broken", "three restarts", s -> s.restarts() >= 3, CRASH_LOOP);
-    assertTrue(List.of("Crashed", "Starting").contains(crashed.state()), crashed.toString());
-    AppState shown = host.await("broken", "Crashed", s -> "Crashed".equals(s.state()), CRASH_LOOP);
+    assertTrue(List.of(EmbeddedState.Crashed, EmbeddedState.Starting).contains(crashed.state()), crashed.toString());
+    AppState shown = host.await("broken", "Crashed", s -> s.state() == EmbeddedState.Crashed, CRASH_LOOP);
     assertTrue(shown.message().contains("database not reachable"), shown.message());
     assertTrue(shown.message().contains("restart in"), shown.message());
     assertEquals("1.0.0", shown.version());
@@ -163,13 +164,13 @@ class RuntimeHostTest {
     host.put("crasher", request("1.0.0", jar, Map.of("PORT", "" + port, "CRASH_AFTER_MS", "300"), List.of(),
         http(port)));
     AppState crashed = host.await("crasher", "two restarts", s -> s.restarts() >= 2, CRASH_LOOP);
-    AppState shown = "Crashed".equals(crashed.state()) ? crashed
-        : host.await("crasher", "Crashed", s -> "Crashed".equals(s.state()), CRASH_LOOP);
+    AppState shown = crashed.state() == EmbeddedState.Crashed ? crashed
+        : host.await("crasher", "Crashed", s -> s.state() == EmbeddedState.Crashed, CRASH_LOOP);
     assertTrue(shown.message().contains("uncaught exception in thread"), shown.message());
     assertTrue(shown.message().contains("crasher crashed on purpose"), shown.message());
     // The host itself is fine.
     assertEquals(200, host.send("GET", "/v1/health", null, HostProcess.TOKEN).statusCode());
-    host.await("crasher", "Running again", s -> "Running".equals(s.state()), CRASH_LOOP);
+    host.await("crasher", "Running again", s -> s.state() == EmbeddedState.Running, CRASH_LOOP);
     assertEquals(204, host.delete("crasher"));
   }
 
@@ -192,7 +193,7 @@ class RuntimeHostTest {
     int port = Ports.free();
     host.put("wilting", request("1.0.0", jar, Map.of("PORT", "" + port, "HEALTHY_FOR_MS", "1000"), List.of(),
         http(port)));
-    host.await("wilting", "Running healthy", s -> "Running".equals(s.state()) && "healthy".equals(s.health()),
+    host.await("wilting", "Running healthy", s -> s.state() == EmbeddedState.Running && "healthy".equals(s.health()),
         CRASH_LOOP);
     AppState crashed = host.await("wilting", "a restart", s -> s.restarts() >= 1, CRASH_LOOP);
     assertTrue(crashed.message().contains("health check failed 3 times in a row"), crashed.message());
@@ -210,9 +211,9 @@ class RuntimeHostTest {
 
     AppState upgrading = host.put("web", request("2.0.0", v2, env, List.of(), http(port)));
     assertEquals("2.0.0", upgrading.version());
-    assertEquals("Starting", upgrading.state());
+    assertEquals(EmbeddedState.Starting, upgrading.state());
     AppState back = host.await("web", "the fallback", s -> "2.0.0".equals(s.failedVersion())
-        && "Running".equals(s.state()), Duration.ofSeconds(15));
+        && s.state() == EmbeddedState.Running, Duration.ofSeconds(15));
     assertEquals("1.0.0", back.version());
     assertTrue(back.message().contains("version 2.0.0 failed"), back.message());
     assertTrue(back.message().contains("database not reachable"), back.message());
@@ -228,7 +229,7 @@ class RuntimeHostTest {
     Path v3 = host.install("web", "3.0.0", "sick");
     host.put("web", request("3.0.0", v3, env, List.of(), http(port)));
     AppState sickBack = host.await("web", "the second fallback", s -> "3.0.0".equals(s.failedVersion())
-        && "Running".equals(s.state()), Duration.ofSeconds(15));
+        && s.state() == EmbeddedState.Running, Duration.ofSeconds(15));
     assertEquals("1.0.0", sickBack.version());
     assertTrue(sickBack.message().contains("not healthy within"), sickBack.message());
     assertEquals("Hello from web 1.0.0", host.get(port, "/").body());
@@ -270,7 +271,7 @@ class RuntimeHostTest {
     int port = Ports.free();
     host.put("plain", request("1.0.0", jar, Map.of(), List.of("" + port),
         new Health("tcp", port, null, HostProcess.CHECK_INTERVAL_MILLIS, 1000, null)));
-    host.await("plain", "healthy", s -> "Running".equals(s.state()) && "healthy".equals(s.health()),
+    host.await("plain", "healthy", s -> s.state() == EmbeddedState.Running && "healthy".equals(s.health()),
         Duration.ofSeconds(10));
     assertEquals("main-only on " + port, host.get(port, "/").body());
     assertTrue(host.log().contains("no lifecycle: env is not passed"), host.log());

@@ -86,4 +86,52 @@ class DependencyOrderTest {
     assertEquals(List.of("b"), names(result));
     assertEquals(Set.of("a"), result.left().keySet());
   }
+
+  private static DependencyOrder.Creation<Item> creation(Item... items) {
+    return DependencyOrder.creation(List.of(items), Item::name, Item::deps);
+  }
+
+  private static List<String> removal(Item... items) {
+    return DependencyOrder.removal(List.of(items), Item::name, Item::deps).stream().map(Item::name).toList();
+  }
+
+  @Test
+  void creationTakesOutEachCycleNamingItAndOrdersWhatWaitsForOne() {
+    DependencyOrder.Creation<Item> order = creation(Item.of("d", "c"), Item.of("c", "a"), Item.of("a", "b"),
+        Item.of("b", "a"), Item.of("x", "z"), Item.of("y", "x"), Item.of("z", "y"), Item.of("base"),
+        Item.of("top", "base"));
+
+    assertEquals(List.of("base", "top", "c", "d"), order.ordered().stream().map(Item::name).toList());
+    Map<String, List<String>> cycles = new java.util.TreeMap<>();
+    order.cycles().forEach((item, cycle) -> cycles.put(item.name(), cycle));
+    assertEquals(Map.of("a", List.of("a", "b", "a"), "b", List.of("b", "a", "b"), "x", List.of("x", "z", "y", "x"),
+        "y", List.of("y", "x", "z", "y"), "z", List.of("z", "y", "x", "z")), cycles);
+  }
+
+  @Test
+  void creationWithoutCyclesIsTheDependencyOrder() {
+    DependencyOrder.Creation<Item> order = creation(Item.of("web", "api", "db"), Item.of("api", "db"), Item.of("db"));
+
+    assertEquals(List.of("db", "api", "web"), order.ordered().stream().map(Item::name).toList());
+    assertEquals(Map.of(), order.cycles());
+  }
+
+  /** Each app is deleted before what it depends on; a cycle after what waits for it, before what it needs. */
+  @Test
+  void removalDeletesDependentsFirst() {
+    assertEquals(List.of("web", "other", "api", "db"), // the creation order (db, api, other, web) reversed
+        removal(Item.of("web", "api", "db"), Item.of("api", "db"), Item.of("db"), Item.of("other")));
+    assertEquals(List.of("d", "c", "a", "b", "base"),
+        removal(Item.of("d", "c"), Item.of("c", "a"), Item.of("a", "b", "base"), Item.of("b", "a"), Item.of("base")));
+  }
+
+  @Test
+  void cycleThroughFindsTheShortestWayBack() {
+    Map<String, List<String>> deps = Map.of("a", List.of("b", "c"), "b", List.of("d"), "c", List.of("a"),
+        "d", List.of("a"), "e", List.of("a"));
+    assertEquals(List.of("a", "c", "a"), DependencyOrder.cycleThrough("a", n -> deps.getOrDefault(n, List.of())));
+    assertEquals(List.of("b", "d", "a", "b"), DependencyOrder.cycleThrough("b", n -> deps.getOrDefault(n, List.of())));
+    assertEquals(List.of(), DependencyOrder.cycleThrough("e", n -> deps.getOrDefault(n, List.of())));
+    assertEquals(List.of(), DependencyOrder.cycleThrough("unknown", n -> deps.getOrDefault(n, List.of())));
+  }
 }
