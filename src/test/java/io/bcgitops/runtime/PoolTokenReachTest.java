@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bcgitops.api.EmbeddedState;
 import io.bcgitops.testing.Ports;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ class PoolTokenReachTest {
       report.lines().filter(line -> line.startsWith("try ")).forEach(line -> assertFalse(
           line.matches(".*(host|loader) (?!401)\\w+.*") && !line.matches(".*host unsendable, loader unsendable"),
           "a credential got past an API: " + line + "\n" + report));
-      assertEquals("Running", host.app("victim").orElseThrow().state(), "the victim was unloaded");
+      assertEquals(EmbeddedState.Running, host.app("victim").orElseThrow().state(), "the victim was unloaded");
     }
   }
 }
