@@ -9,6 +9,7 @@ import io.bcgitops.api.Conditions;
 import io.bcgitops.api.Isolation;
 import io.bcgitops.api.RuntimePool;
 import io.bcgitops.embedded.RuntimePoolAddress;
+import io.bcgitops.kube.DeploymentPods;
 import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.vm.VmImages;
 import io.bcgitops.vm.VmObservation;
@@ -106,7 +107,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
         .build(), context);
     replicaSets = new InformerEventSource<>(InformerEventSourceConfiguration.from(ReplicaSet.class, AppDeployment.class)
         .withLabelSelector(Api.APP_LABEL)
-        .withItemStore(new TransformingItemStore<>(VmObserver::slim))
+        .withItemStore(new TransformingItemStore<>(DeploymentPods::slim))
         .withSecondaryToPrimaryMapper(AppDeploymentReconciler::appOf)
         .build(), context);
     // A change of any AppDeployment (its Ready condition, say) wakes the apps that depend on it.

@@ -14,11 +14,14 @@ import io.bcgitops.embedded.PoolApps;
 import io.bcgitops.embedded.RuntimeClient;
 import io.bcgitops.embedded.RuntimePoolAddress;
 import io.bcgitops.embedded.RuntimePools;
+import io.bcgitops.kube.DeploymentPods;
 import io.bcgitops.runtime.RuntimeApi.AppState;
 import io.bcgitops.vm.VmImages;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -74,7 +77,9 @@ public class RuntimePoolReconciler implements Reconciler<RuntimePool>, Cleaner<R
   private final PoolTokens tokens = new PoolTokens();
   private final String operatorNamespace;
   private Workflow<RuntimePool> workflow;
+  private PoolDeployment deployments;
   private InformerEventSource<Pod, RuntimePool> pods;
+  private InformerEventSource<ReplicaSet, RuntimePool> replicaSets;
   private InformerEventSource<AppDeployment, RuntimePool> apps;
 
   /**
@@ -93,20 +98,27 @@ public class RuntimePoolReconciler implements Reconciler<RuntimePool>, Cleaner<R
   @Override
   public List<EventSource<?, RuntimePool>> prepareEventSources(EventSourceContext<RuntimePool> context) {
     // The Deployment's pod mounts the token Secret: reconcile() makes sure of it before the workflow runs.
+    deployments = new PoolDeployment(images);
     workflow = new WorkflowBuilder<RuntimePool>()
         .addDependentResource(new PoolService())
         .addDependentResource(new PoolNetworkPolicy(operatorNamespace))
-        .addDependentResource(new PoolDeployment(images))
+        .addDependentResource(deployments)
         .withThrowExceptionFurther(false)
         .build();
     List<EventSource<?, RuntimePool>> sources = new ArrayList<>(EventSourceUtils.eventSourcesFromWorkflow(context,
         workflow));
-    // The pool's pod: its name goes into status; its start or end is a reason to poll at once.
+    // The pool's pod: its name goes into status; its start or end is a reason to poll at once. Pods and ReplicaSets
+    // wake their pool by label; which pod is the pool's is their owner chain's say (currentPod).
     pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, RuntimePool.class)
         .withName("pool-pods")
         .withLabelSelector(Api.RUNTIME_LABEL)
-        .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(pod.getMetadata().getLabels()
-            .get(Api.RUNTIME_LABEL), pod.getMetadata().getNamespace())))
+        .withSecondaryToPrimaryMapper(RuntimePoolReconciler::poolOf)
+        .build(), context);
+    replicaSets = new InformerEventSource<>(InformerEventSourceConfiguration.from(ReplicaSet.class, RuntimePool.class)
+        .withName("pool-replicasets")
+        .withLabelSelector(Api.RUNTIME_LABEL)
+        .withItemStore(new TransformingItemStore<>(DeploymentPods::slim))
+        .withSecondaryToPrimaryMapper(RuntimePoolReconciler::poolOf)
         .build(), context);
     // Which pools AppDeployments name: each kept as its name, isolation and runtime only.
     apps = new InformerEventSource<>(InformerEventSourceConfiguration.from(AppDeployment.class, RuntimePool.class)
@@ -116,6 +128,7 @@ public class RuntimePoolReconciler implements Reconciler<RuntimePool>, Cleaner<R
             app.getMetadata().getNamespace())))
         .build(), context);
     sources.add(pods);
+    sources.add(replicaSets);
     sources.add(apps);
     sources.add(pollRequests);
     return sources;
@@ -167,10 +180,9 @@ public class RuntimePoolReconciler implements Reconciler<RuntimePool>, Cleaner<R
       ConditionSet conditions, List<String> problems) {
     String namespace = pool.getMetadata().getNamespace();
     String name = RuntimePools.name(pool.getMetadata().getName());
-    Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
-    status.setPod(pods.list(namespace, p -> pool.getMetadata().getName().equals(p.getMetadata().getLabels()
-            .get(Api.RUNTIME_LABEL)) && p.getMetadata().getDeletionTimestamp() == null)
-        .map(p -> p.getMetadata().getName()).sorted().findFirst().orElse(null));
+    // By its name, the one the pool writes: another Deployment labelled as the pool's is not its.
+    Deployment deployment = deployments.getSecondaryResource(pool, context).orElse(null);
+    status.setPod(deployment == null ? null : currentPod(namespace, deployment));
     if (!problems.isEmpty()) {
       String message = String.join("; ", problems);
       conditions.set(Conditions.READY, false, Reasons.INVALID_SPEC, message)
@@ -231,6 +243,21 @@ public class RuntimePoolReconciler implements Reconciler<RuntimePool>, Cleaner<R
       }
     }
     return !starting.isEmpty();
+  }
+
+  /**
+   * The pool's pod: one of its Deployment's current template, through its owner chain (pod → ReplicaSet → the
+   * Deployment the pool owns). A pod anyone labelled as the pool's is not it, nor is one of an older template.
+   */
+  private String currentPod(String namespace, Deployment deployment) {
+    DeploymentPods chain = DeploymentPods.of(deployment, replicaSets.list(namespace).toList());
+    return pods.list(namespace, p -> chain.isCurrent(p) && p.getMetadata().getDeletionTimestamp() == null)
+        .map(p -> p.getMetadata().getName()).sorted().findFirst().orElse(null);
+  }
+
+  private static Set<ResourceID> poolOf(HasMetadata labelled) {
+    return Set.of(new ResourceID(labelled.getMetadata().getLabels().get(Api.RUNTIME_LABEL),
+        labelled.getMetadata().getNamespace()));
   }
 
   /** What keeps the pool from having its token Secret, or null when it has it (the pod needs it to start). */

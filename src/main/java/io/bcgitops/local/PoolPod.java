@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * A runtime pool's Deployment on this machine: its two containers, the runtime host and the loader,
  * run in this JVM (the same code as in the pool's pod) on loopback ports, over a folder of the
  * state directory, each with its key of the pool's token Secret. The apps run in this JVM: local mode keeps nothing
- * from them (one user's machine). Its Pod and the Deployment's status say
+ * from them (one user's machine). Its Pod (owned by the template's ReplicaSet) and the Deployment's status say
  * it is available, as a kubelet and the Deployment controller would once it listens.
  */
 final class PoolPod {
@@ -85,11 +86,16 @@ final class PoolPod {
         loaderApi.port(), apps);
     podName = deployment.getMetadata().getName() + "-local";
     String now = Instant.now().toString();
+    // Owned by its template's ReplicaSet, as the Deployment controller makes it: the operator counts no other pod.
+    ReplicaSet replicaSet = ReplicaSets.ofTemplate(client, deployment, template);
     Pod pod = new PodBuilder()
         .withNewMetadata()
           .withName(podName)
           .withNamespace(deployment.getMetadata().getNamespace())
-          .withLabels(deployment.getSpec().getTemplate().getMetadata().getLabels())
+          .withLabels(replicaSet.getSpec().getTemplate().getMetadata().getLabels())
+          .addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet")
+            .withName(replicaSet.getMetadata().getName()).withUid(replicaSet.getMetadata().getUid())
+            .withController(true).withBlockOwnerDeletion(true).endOwnerReference()
           .withCreationTimestamp(now)
         .endMetadata()
         .withSpec(deployment.getSpec().getTemplate().getSpec())

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -17,6 +18,17 @@ public final class ReplicaSets {
   public static final String POD_TEMPLATE_HASH = "pod-template-hash";
 
   private ReplicaSets() {
+  }
+
+  /**
+   * The stored ReplicaSet of the Deployment's current template ({@code template}, as JSON), created
+   * if there is none yet: one per template, as the Deployment controller keeps them.
+   */
+  public static ReplicaSet ofTemplate(KubernetesClient client, Deployment deployment, String template) {
+    ReplicaSet wanted = forTemplate(deployment, String.format("%08x", template.hashCode()));
+    var replicaSets = client.apps().replicaSets().inNamespace(deployment.getMetadata().getNamespace());
+    ReplicaSet existing = replicaSets.withName(wanted.getMetadata().getName()).get();
+    return existing != null ? existing : replicaSets.resource(wanted).create();
   }
 
   /** The ReplicaSet (not yet stored) for the Deployment's current template, whose hash is {@code hash}. */

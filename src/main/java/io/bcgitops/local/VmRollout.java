@@ -64,7 +64,7 @@ final class VmRollout {
       // Every older pod, also one still stopping from an earlier change, is gone before the new one starts.
       CompletableFuture<?>[] older = pods.stream().map(old -> old.stop(grace()).thenRun(this::changed))
           .toArray(CompletableFuture[]::new);
-      VmPod pod = runner.apply(newPod(replicaSet(latest, next)));
+      VmPod pod = runner.apply(newPod(ReplicaSets.ofTemplate(client, latest, next)));
       current = pod;
       pods.add(pod);
       LOG.info("deployment {}/{}: new pod {}", latest.getMetadata().getNamespace(), latest.getMetadata().getName(),
@@ -141,18 +141,6 @@ final class VmRollout {
     return Duration.ofSeconds(Objects.requireNonNullElse(seconds, (long) DEFAULT_GRACE_SECONDS));
   }
 
-  /**
-   * The ReplicaSet of the template, as the Deployment controller keeps one per template: named and
-   * labelled after a hash of it, owned by the Deployment. The operator tells the current
-   * template's pods from older ones through it.
-   */
-  private ReplicaSet replicaSet(Deployment deployment, String template) {
-    ReplicaSet wanted = ReplicaSets.forTemplate(deployment, hash(template));
-    var replicaSets = client.apps().replicaSets().inNamespace(deployment.getMetadata().getNamespace());
-    ReplicaSet existing = replicaSets.withName(wanted.getMetadata().getName()).get();
-    return existing != null ? existing : replicaSets.resource(wanted).create();
-  }
-
   /** A pod of the ReplicaSet, named as a ReplicaSet names them: its name, a random suffix. */
   private static Pod newPod(ReplicaSet replicaSet) {
     String suffix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36), 36);
@@ -171,10 +159,5 @@ final class VmRollout {
         .withSpec(template.getSpec())
         .editSpec().withNodeName(LocalNode.NODE_NAME).endSpec()
         .build();
-  }
-
-  /** Names pods apart by template, as a ReplicaSet's hash does; the random suffix makes each name unique anyway. */
-  private static String hash(String template) {
-    return String.format("%08x", template.hashCode());
   }
 }

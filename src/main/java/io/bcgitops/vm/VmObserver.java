@@ -3,44 +3,30 @@ package io.bcgitops.vm;
 import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.Conditions.Reasons;
-import io.bcgitops.kube.ContentHash;
+import io.bcgitops.kube.DeploymentPods;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * Reads a vm app's state from its Deployment, ReplicaSets and pods, as the kubelet and the
  * Deployment controller report it. A pod counts only through its owner chain (pod → ReplicaSet →
  * the app's Deployment), never by its labels alone, and the pods of the Deployment's current pod
- * template are told from older ones the way the Deployment controller tells them: by the
- * ReplicaSet whose template equals the Deployment's (pod-template-hash aside). So a template
+ * template are told from older ones by their ReplicaSet ({@link DeploymentPods}). So a template
  * change that keeps the version (new env, another checksum) is a rollout like any other.
  */
 public final class VmObserver {
   private static final Set<String> START_FAILURES = Set.of("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull",
       "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
-  /** The label the Deployment controller adds to a ReplicaSet's template and pods. */
-  private static final String POD_TEMPLATE_HASH = "pod-template-hash";
-  /** Only in the operator's cache of ReplicaSets (see {@link #slim}): the hash of the template it runs. */
-  private static final String TEMPLATE_HASH_ANNOTATION = Api.GROUP + "/cached-template-hash";
 
   private VmObserver() {
   }
@@ -51,7 +37,7 @@ public final class VmObserver {
       return VmObservation.absent();
     }
     String version = app.getSpec().getVersion();
-    Templates templates = Templates.of(deployment, replicaSets);
+    DeploymentPods templates = DeploymentPods.of(deployment, replicaSets);
     List<Pod> owned = pods.stream().filter(templates::owns).toList();
     List<Pod> current = owned.stream().filter(templates::isCurrent).toList();
     List<Pod> older = owned.stream().filter(p -> !templates.isCurrent(p)).toList();
@@ -68,72 +54,6 @@ public final class VmObserver {
         olderServing.map(p -> Objects.requireNonNullElse(versionOf(p), "unknown")).orElse(null),
         failure(version, deployment, current), shown == null ? null : shown.getMetadata().getName(), restarts,
         startedAt);
-  }
-
-  /**
-   * A ReplicaSet reduced to what {@link #observe} reads (its owners, and a hash of its pod
-   * template): the operator's cache keeps this instead of every template of every revision.
-   */
-  public static ReplicaSet slim(ReplicaSet replicaSet) {
-    ObjectMeta metadata = replicaSet.getMetadata();
-    return new ReplicaSetBuilder()
-        .withNewMetadata()
-          .withName(metadata.getName()).withNamespace(metadata.getNamespace()).withUid(metadata.getUid())
-          .withResourceVersion(metadata.getResourceVersion())
-          .withLabels(metadata.getLabels())
-          .withOwnerReferences(metadata.getOwnerReferences())
-          .withAnnotations(Map.of(TEMPLATE_HASH_ANNOTATION, templateHash(replicaSet.getSpec() == null ? null
-              : replicaSet.getSpec().getTemplate())))
-        .endMetadata()
-        .build();
-  }
-
-  /** The Deployment's ReplicaSets (by controller owner reference) and which one runs its current template. */
-  private record Templates(Set<String> replicaSets, String current) {
-    static Templates of(Deployment deployment, List<ReplicaSet> replicaSets) {
-      String wanted = templateHash(deployment.getSpec().getTemplate());
-      List<ReplicaSet> owned = replicaSets.stream()
-          .filter(rs -> controller(rs.getMetadata()).filter(uid -> uid.equals(deployment.getMetadata().getUid()))
-              .isPresent())
-          .toList();
-      String current = owned.stream().filter(rs -> wanted.equals(cachedTemplateHash(rs)))
-          .map(rs -> rs.getMetadata().getUid()).findFirst().orElse(null);
-      return new Templates(owned.stream().map(rs -> rs.getMetadata().getUid()).collect(Collectors.toSet()), current);
-    }
-
-    boolean owns(Pod pod) {
-      return controller(pod.getMetadata()).filter(replicaSets::contains).isPresent();
-    }
-
-    boolean isCurrent(Pod pod) {
-      return current != null && controller(pod.getMetadata()).filter(current::equals).isPresent();
-    }
-  }
-
-  /** The hash of a pod template as the Deployment controller compares them: without the pod-template-hash label. */
-  private static String templateHash(PodTemplateSpec template) {
-    if (template == null) {
-      return "";
-    }
-    PodTemplateSpec copy = new PodTemplateSpecBuilder(template).build();
-    if (copy.getMetadata() != null && copy.getMetadata().getLabels() != null) {
-      Map<String, String> labels = new TreeMap<>(copy.getMetadata().getLabels());
-      labels.remove(POD_TEMPLATE_HASH);
-      copy.setMetadata(new ObjectMetaBuilder(copy.getMetadata()).withLabels(labels).build());
-    }
-    return ContentHash.of(copy);
-  }
-
-  private static String cachedTemplateHash(ReplicaSet replicaSet) {
-    Map<String, String> annotations = replicaSet.getMetadata().getAnnotations();
-    String cached = annotations == null ? null : annotations.get(TEMPLATE_HASH_ANNOTATION);
-    return cached != null ? cached : templateHash(replicaSet.getSpec() == null ? null : replicaSet.getSpec().getTemplate());
-  }
-
-  private static Optional<String> controller(ObjectMeta metadata) {
-    return Objects.requireNonNullElse(metadata.getOwnerReferences(), List.<OwnerReference>of()).stream()
-        .filter(o -> Boolean.TRUE.equals(o.getController())).map(OwnerReference::getUid).filter(Objects::nonNull)
-        .findFirst();
   }
 
   private static boolean rolledOut(Deployment deployment, List<Pod> current) {

@@ -28,11 +28,17 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -292,6 +298,82 @@ class RuntimePoolReconcilerTest extends OperatorTestBase {
   }
 
   /**
+   * The pool's pod is the one its Deployment's ReplicaSet owns, never one only labelled as the pool's: not a tenant's
+   * pod without an owner, nor one of a ReplicaSet named and labelled as the pool's whose owner is another object, nor
+   * one of a tenant's Deployment labelled as the pool's. Once its pod is gone, they do not make the pool look up.
+   */
+  @Test
+  void onlyAPodOwnedThroughThePoolsDeploymentIsThePoolsPod() {
+    token("default");
+    client.resource(RuntimePools.withDefaults(ns, "default")).create();
+    String name = RuntimePools.name("default");
+    Deployment deployment = kubelet.awaitDeployment(name);
+    Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+    // Named to come before the pool's own pod.
+    plantedPod("a-planted", null);
+    ReplicaSet lookalike = client.resource(new ReplicaSetBuilder(kubelet.replicaSetOf(deployment)).editMetadata()
+        .withName(name + "-planted").withUid(null).withResourceVersion(null).editFirstOwnerReference()
+        .withUid("not-the-pools-deployment").endOwnerReference().endMetadata().build()).create();
+    plantedPod("a-planted-owned", new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("ReplicaSet")
+        .withName(lookalike.getMetadata().getName()).withUid(lookalike.getMetadata().getUid()).withController(true)
+        .build());
+    client.resource(new DeploymentBuilder().withNewMetadata().withName("a-tenants").withNamespace(ns)
+        .withLabels(labels).endMetadata().withNewSpec().withNewSelector().withMatchLabels(labels).endSelector()
+        .withTemplate(deployment.getSpec().getTemplate()).endSpec().build()).create();
+    kubelet.startPool("a-tenants");
+
+    Pod real = kubelet.startPool(name);
+    awaitPool("default", p -> hasCondition(p, Conditions.READY, "True", "Succeeded"));
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+        .until(() -> real.getMetadata().getName().equals(runtimePool("default").getStatus().getPod()));
+
+    // Its pod is gone; the Deployment's status says it is available until its controller notices.
+    client.resource(real).delete();
+    RuntimePool down = awaitPool("default", p -> hasCondition(p, Conditions.READY, "False", "RuntimeUnavailable"));
+    assertNull(down.getStatus().getPod());
+    assertEquals("waiting for Deployment " + name + " to have an available pod",
+        Conditions.find(down.getStatus().getConditions(), Conditions.READY).getMessage());
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> runtimePool("default"),
+        p -> p.getStatus().getPod() == null && hasCondition(p, Conditions.READY, "False", "RuntimeUnavailable"));
+  }
+
+  /**
+   * Once the pool's pod template changes (here its memory), its pod is one of the new template's ReplicaSet: the old
+   * one, still there and ready until the Deployment controller stops it, is not the pool's pod any more.
+   */
+  @Test
+  void afterATemplateChangeOnlyThePodOfTheCurrentReplicaSetIsThePoolsPod() {
+    token("default");
+    client.resource(RuntimePools.withDefaults(ns, "default")).create();
+    String name = RuntimePools.name("default");
+    Pod first = kubelet.startPool(name);
+    assertEquals(first.getMetadata().getName(), awaitPool("default", p -> hasCondition(p, Conditions.READY, "True",
+        "Succeeded")).getStatus().getPod());
+
+    client.resources(RuntimePool.class).inNamespace(ns).withName("default").edit(p -> {
+      p.getSpec().setMemoryLimit(new IntOrString("1Gi"));
+      return p;
+    });
+    await().atMost(OperatorHarness.WAIT).until(() -> new Quantity("1Gi").equals(host(kubelet.deployment(name))
+        .getResources().getLimits().get("memory")));
+    // The Deployment controller has not acted on the new template yet: its status still counts the old pod.
+    client.apps().deployments().inNamespace(ns).withName(name).editStatus(d -> {
+      d.setStatus(new DeploymentStatusBuilder().withObservedGeneration(d.getMetadata().getGeneration() - 1)
+          .withReplicas(1).withAvailableReplicas(1).withReadyReplicas(1).withUpdatedReplicas(0).build());
+      return d;
+    });
+    RuntimePool rolling = awaitPool("default", p -> hasCondition(p, Conditions.READY, "False", "RuntimeUnavailable"));
+    assertNull(rolling.getStatus().getPod());
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> runtimePool("default"),
+        p -> p.getStatus().getPod() == null);
+
+    Pod second = kubelet.startPool(name);
+    RuntimePool ready = awaitPool("default", p -> hasCondition(p, Conditions.READY, "True", "Succeeded"));
+    assertEquals(second.getMetadata().getName(), ready.getStatus().getPod());
+    assertNotNull(client.pods().inNamespace(ns).withName(first.getMetadata().getName()).get(), "the old pod is there");
+  }
+
+  /**
    * One call to the pool's API per interval feeds every app of the pool; the API server hears nothing (no pod list
    * per app, no status write) while nothing changes.
    */
@@ -315,6 +397,17 @@ class RuntimePoolReconcilerTest extends OperatorTestBase {
     assertEquals(List.of(), OperatorHarness.writes(requests));
     assertEquals(List.of(), requests.stream().filter(r -> !r.getPath().contains("watch=true"))
         .map(r -> r.getMethod() + " " + r.getPath()).toList(), "nothing is read from the API server either");
+  }
+
+  /** A ready pod labelled as the default pool's, owned by {@code owner} (or nothing), as a tenant may create one. */
+  private void plantedPod(String name, OwnerReference owner) {
+    Deployment deployment = kubelet.deployment(RuntimePools.name("default"));
+    client.resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(ns)
+        .withLabels(deployment.getSpec().getTemplate().getMetadata().getLabels())
+        .withOwnerReferences(owner == null ? List.of() : List.of(owner)).endMetadata()
+        .withSpec(deployment.getSpec().getTemplate().getSpec())
+        .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True").endCondition()
+        .endStatus().build()).create();
   }
 
   private void token(String runtime) {

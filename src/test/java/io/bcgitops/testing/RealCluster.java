@@ -68,7 +68,12 @@ public final class RealCluster {
     Deployment pool = object("deployment-runtime-pool.json", Deployment.class);
     // Recorded before pools were RuntimePools: this version's operator adopts it, owned by runtimePool().
     pool.getMetadata().setOwnerReferences(java.util.List.of(RuntimePools.ownerReference(runtimePool())));
-    var spec = pool.getSpec().getTemplate().getSpec();
+    asThisVersionWritesThePool(pool.getSpec().getTemplate().getSpec());
+    return pool;
+  }
+
+  /** The recorded pool's pod spec made the one this version writes (see {@link #runtimePoolDeployment}). */
+  private static void asThisVersionWritesThePool(PodSpec spec) {
     spec.getVolumes().removeIf(v -> v.getName().equals("tmp"));
     for (var container : spec.getContainers()) {
       spec.getVolumes().add(new VolumeBuilder().withName("tmp-" + container.getName()).withNewEmptyDir().endEmptyDir()
@@ -79,7 +84,6 @@ public final class RealCluster {
     withStorageBounds(spec, RuntimePools.deployment(runtimePool(), VmImages.DEFAULTS));
     withHealthPorts(spec);
     withTokenFiles(spec);
-    return pool;
   }
 
   /**
@@ -152,16 +156,20 @@ public final class RealCluster {
 
   /**
    * The recorded ReplicaSets, the vm app's current one (the Deployment's revision) with the pod
-   * template {@link #vmAppDeployment} has, as the Deployment controller would have made it: a
+   * template {@link #vmAppDeployment} has, and the runtime pool's (its only one) with the template
+   * {@link #runtimePoolDeployment} has, as the Deployment controller would have made them: a
    * template that differs from the Deployment's would be an older revision.
    */
   public static List<ReplicaSet> replicaSets() {
     String revision = object("deployment-vm-app.json", Deployment.class).getMetadata().getAnnotations()
         .get(REVISION);
+    String pool = object("deployment-runtime-pool.json", Deployment.class).getMetadata().getName();
     List<ReplicaSet> sets = items("replicasets.json", ReplicaSet.class);
     sets.stream().filter(rs -> rs.getMetadata().getOwnerReferences().stream().anyMatch(o -> o.getName().equals("web"))
             && revision.equals(rs.getMetadata().getAnnotations().get(REVISION)))
         .forEach(rs -> withStorageBounds(rs.getSpec().getTemplate().getSpec(), desiredWeb()));
+    sets.stream().filter(rs -> rs.getMetadata().getOwnerReferences().stream().anyMatch(o -> o.getName().equals(pool)))
+        .forEach(rs -> asThisVersionWritesThePool(rs.getSpec().getTemplate().getSpec()));
     return sets;
   }
 

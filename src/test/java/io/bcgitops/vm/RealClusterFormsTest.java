@@ -10,6 +10,7 @@ import io.bcgitops.api.AppDeploymentSpec;
 import io.bcgitops.api.AppSource;
 import io.bcgitops.api.Isolation;
 import io.bcgitops.api.VmConfig;
+import io.bcgitops.kube.DeploymentPods;
 import io.bcgitops.testing.RealCluster;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -102,7 +103,7 @@ class RealClusterFormsTest {
     Deployment deployment = RealCluster.object("deployment-vm-app.json", Deployment.class);
 
     VmObservation observed = VmObserver.observe(web, deployment,
-        RealCluster.items("replicasets.json", ReplicaSet.class).stream().map(VmObserver::slim).toList(),
+        RealCluster.items("replicasets.json", ReplicaSet.class).stream().map(DeploymentPods::slim).toList(),
         RealCluster.items("pods-vm-app.json", Pod.class));
 
     assertTrue(observed.rolledOut());

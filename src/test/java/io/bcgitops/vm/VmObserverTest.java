@@ -10,6 +10,7 @@ import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.AppDeploymentSpec;
 import io.bcgitops.api.AppSource;
 import io.bcgitops.api.Isolation;
+import io.bcgitops.kube.DeploymentPods;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -706,7 +707,7 @@ class VmObserverTest {
   void theCachedReplicaSetIsMatchedToTheTemplateAsTheFullOne() {
     AppDeployment app = app("1.0");
     Deployment deployment = rolledOutDeployment(app);
-    ReplicaSet slim = VmObserver.slim(replicaSet(deployment, "uid-rs-1.0", deployment.getSpec().getTemplate()));
+    ReplicaSet slim = DeploymentPods.slim(replicaSet(deployment, "uid-rs-1.0", deployment.getSpec().getTemplate()));
     assertNull(slim.getSpec(), "the cache keeps no template");
     assertTrue(VmObserver.observe(app, deployment, List.of(slim), List.of(readyPod("hello-a", "1.0", T0, T0, 0)))
         .rolledOut());
