@@ -75,7 +75,7 @@ final class Cluster implements AutoCloseable {
     if (namespace == null) {
       namespace = config.getNamespace() == null ? "default" : config.getNamespace();
     }
-    boolean all = line.has(ALL_NAMESPACES);
+    boolean all = line.declares(ALL_NAMESPACES) && line.has(ALL_NAMESPACES);
     return new Cluster(new KubernetesClientBuilder().withConfig(once).build(), namespace, all);
   }
 

@@ -157,6 +157,11 @@ public final class CommandLine {
     return positional;
   }
 
+  /** Whether the command takes this option or flag at all (for what several commands share). */
+  public boolean declares(String name) {
+    return names.contains(name) || flags.contains(name);
+  }
+
   public boolean has(String name) {
     return flags.contains(name) ? values.containsKey(name) : given(name) != null;
   }

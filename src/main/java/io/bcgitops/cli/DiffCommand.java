@@ -53,7 +53,7 @@ final class DiffCommand {
     }, args, kubeconfigs, err, 2, (line, cluster) -> {
       GitOpsSource source = cluster.source(line.text(SOURCE));
       String path = line.text(PATH, source.getSpec().getPath());
-      DesiredState desired = RepositoryCommands.scan("diff", Path.of(line.positional().get(0)), path);
+      DesiredState desired = RepositoryCommands.scan(Path.of(line.positional().get(0)), path);
       List<AppDeployment> inNamespace = cluster.client().resources(AppDeployment.class)
           .inNamespace(cluster.namespace()).list().getItems();
       List<String> lines = differences(source, desired, inNamespace);

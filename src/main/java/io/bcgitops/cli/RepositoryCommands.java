@@ -90,17 +90,21 @@ final class RepositoryCommands {
   }
 
   private static DesiredState scan(String command, CommandLine line) throws CommandFailure {
-    return scan(command, Path.of(line.positional().get(0)), line.text("--path", "apps"));
+    try {
+      return scan(Path.of(line.positional().get(0)), line.text("--path", "apps"));
+    } catch (CommandFailure e) {
+      throw new CommandFailure(e.exitCode(), command + ": " + e.getMessage());
+    }
   }
 
   /**
    * The desired state of the repository folder {@code root}, read as the operator reads it, within
    * its limits; a folder that is not there is a wrong argument (exit 2), a path not in it or a
-   * limit passed exit 1. Messages start with {@code command}.
+   * limit passed exit 1.
    */
-  static DesiredState scan(String command, Path root, String path) throws CommandFailure {
+  static DesiredState scan(Path root, String path) throws CommandFailure {
     if (!Files.isDirectory(root)) {
-      throw new CommandFailure(2, command + ": " + root + (Files.exists(root) ? " is not a folder" : " does not exist")
+      throw new CommandFailure(2, root + (Files.exists(root) ? " is not a folder" : " does not exist")
           + "; give the folder of a GitOps repository (the one holding " + path + "/)");
     }
     RepositoryLimits limits;
@@ -108,15 +112,15 @@ final class RepositoryCommands {
       // The operator's limits, from the same variables: validate fails where the operator would.
       limits = RepositoryLimits.fromEnvironment(System.getenv());
     } catch (IllegalArgumentException e) {
-      throw new CommandFailure(2, command + ": " + e.getMessage());
+      throw new CommandFailure(2, e.getMessage());
     }
     try {
       return new GitOpsRepository().scan(root, path, limits);
     } catch (PathNotFoundException | RepositoryTooLargeException e) {
-      throw new CommandFailure(1, command + ": " + e.getMessage());
+      throw new CommandFailure(1, e.getMessage());
     } catch (IOException e) {
       Object failed = e instanceof FileSystemException f && f.getFile() != null ? f.getFile() : root;
-      throw new CommandFailure(1, command + ": cannot read " + failed + " (" + FileErrors.describe(e) + ")");
+      throw new CommandFailure(1, "cannot read " + failed + " (" + FileErrors.describe(e) + ")");
     }
   }
 }
