@@ -54,7 +54,8 @@ final class ClusterCheck {
     return "the Kubernetes API at " + masterUrl;
   }
 
-  private static String unanswered(String masterUrl, KubernetesClientException e) {
+  /** What a failed request of the API at masterUrl means, in one line with what to do. */
+  static String unanswered(String masterUrl, KubernetesClientException e) {
     String api = api(masterUrl);
     if (e.getCode() == 401) {
       return api + " refused the credentials (401 Unauthorized); check the kubeconfig's user, or the pod's"

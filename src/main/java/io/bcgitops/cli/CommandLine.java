@@ -26,7 +26,7 @@ public final class CommandLine {
 
   /** What is wrong with the arguments; lets a command keep its own wording of the error. */
   public enum Problem {
-    UNKNOWN_OPTION, UNEXPECTED_ARGUMENT, MISSING_VALUE, GIVEN_TWICE
+    UNKNOWN_OPTION, UNEXPECTED_ARGUMENT, MISSING_VALUE, GIVEN_TWICE, FLAG_WITH_VALUE
   }
 
   /** A usage error, with the usual wording as its message. */
@@ -41,6 +41,7 @@ public final class CommandLine {
         case UNEXPECTED_ARGUMENT -> "unexpected argument '" + argument + "'";
         case MISSING_VALUE -> "option " + option + " needs a value";
         case GIVEN_TWICE -> "option " + option + " is given twice";
+        case FLAG_WITH_VALUE -> "option " + option + " takes no value";
       });
       this.problem = problem;
       this.option = option;
@@ -62,24 +63,51 @@ public final class CommandLine {
     }
   }
 
+  /**
+   * What a command accepts besides options with a value: flags (options without one, such as
+   * {@code --watch}) and short names standing for long ones ({@code -n} for {@code --namespace}),
+   * as kubectl users type them.
+   */
+  public record Grammar(Set<String> options, Set<String> flags, Map<String, String> shortNames) {
+    public Grammar {
+      options = Set.copyOf(options);
+      flags = Set.copyOf(flags);
+      shortNames = Map.copyOf(shortNames);
+    }
+  }
+
   private final Set<String> names;
+  private final Set<String> flags;
   private final List<String> positional;
   private final Map<String, String> values;
 
-  private CommandLine(Set<String> names, List<String> positional, Map<String, String> values) {
+  private CommandLine(Set<String> names, Set<String> flags, List<String> positional, Map<String, String> values) {
     this.names = names;
+    this.flags = flags;
     this.positional = List.copyOf(positional);
     this.values = Map.copyOf(values);
   }
 
   /** Reads args against the option names (each starting with "--"); throws UsageException at the first wrong one. */
   public static CommandLine parse(String[] args, Set<String> names, Allow... allowed) {
+    return parse(args, new Grammar(names, Set.of(), Map.of()), allowed);
+  }
+
+  /** Reads args against a grammar of options, flags and short names; throws UsageException at the first wrong one. */
+  public static CommandLine parse(String[] args, Grammar grammar, Allow... allowed) {
     boolean positionalAllowed = List.of(allowed).contains(Allow.POSITIONAL);
     boolean repeatsAllowed = List.of(allowed).contains(Allow.REPEATS);
+    Set<String> names = grammar.options();
     List<String> positional = new ArrayList<>();
     Map<String, String> values = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
+      String arg = expand(args[i], grammar.shortNames());
+      if (grammar.flags().contains(arg)) {
+        if (values.put(arg, "true") != null && !repeatsAllowed) {
+          throw new UsageException(Problem.GIVEN_TWICE, arg, args[i]);
+        }
+        continue;
+      }
       if (!arg.startsWith("--")) {
         if (positionalAllowed) {
           positional.add(arg);
@@ -91,6 +119,9 @@ public final class CommandLine {
       }
       int equals = arg.indexOf('=');
       String name = equals > 0 ? arg.substring(0, equals) : arg;
+      if (grammar.flags().contains(name)) {
+        throw new UsageException(Problem.FLAG_WITH_VALUE, name, arg);
+      }
       if (!names.contains(name)) {
         throw new UsageException(Problem.UNKNOWN_OPTION, name, arg);
       }
@@ -106,15 +137,33 @@ public final class CommandLine {
         throw new UsageException(Problem.GIVEN_TWICE, name, arg);
       }
     }
-    return new CommandLine(names, positional, values);
+    return new CommandLine(names, grammar.flags(), positional, values);
+  }
+
+  /** "-n" as "--namespace", "-n=x" and "-nx" as "--namespace=x"; anything else as is. */
+  private static String expand(String arg, Map<String, String> shortNames) {
+    if (arg.length() < 2 || arg.charAt(0) != '-' || arg.charAt(1) == '-') {
+      return arg;
+    }
+    String name = shortNames.get(arg.substring(0, 2));
+    if (name == null) {
+      return arg;
+    }
+    String rest = arg.substring(2);
+    return rest.isEmpty() ? name : name + "=" + (rest.startsWith("=") ? rest.substring(1) : rest);
   }
 
   public List<String> positional() {
     return positional;
   }
 
+  /** Whether the command takes this option or flag at all (for what several commands share). */
+  public boolean declares(String name) {
+    return names.contains(name) || flags.contains(name);
+  }
+
   public boolean has(String name) {
-    return given(name) != null;
+    return flags.contains(name) ? values.containsKey(name) : given(name) != null;
   }
 
   /** The option's value; null when not given. */

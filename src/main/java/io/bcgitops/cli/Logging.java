@@ -29,6 +29,14 @@ final class Logging {
     });
   }
 
+  /** No log lines at all: for the commands whose standard output is their answer. */
+  static void off() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.OFF);
+      context.getLogger("io.bcgitops").setLevel(ch.qos.logback.classic.Level.OFF);
+    }
+  }
+
   static Encoder<ILoggingEvent> jsonEncoder(LoggerContext context) {
     JsonEncoder encoder = new JsonEncoder();
     encoder.setContext(context);

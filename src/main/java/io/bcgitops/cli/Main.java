@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -19,7 +21,23 @@ import java.util.Set;
  */
 public final class Main {
   private static final String USAGE = """
-      usage: java -jar bc-gitops-operator.jar <command> [args]   (<command> --help for its options)
+      usage: bcgitops <command> [args]   (java -jar bc-gitops-operator.jar, or kubectl bcgitops; <command> --help
+             for its options)
+      The daily loop, against the cluster of the current kubeconfig context (--context, -n, -A as kubectl):
+        get [<source>] [-A] [-o yaml|json] [--watch]
+                                 sources, their apps and what runs them, as a tree, with why anything is not Ready
+        reconcile source <name> [--wait] [--timeout 2m]
+                                 fetch and apply a source now; with --wait, print the revision applied and what
+                                 changed
+        suspend|resume (source|app) <name>
+                                 stop or restart a source's (or a standalone app's) reconciliation
+        diff <dir> --source <name>
+                                 what applying this working copy would change: exit 1 on a difference (for CI)
+        events [<name>]          the Kubernetes Events of sources, apps and pools, newest last
+        logs <app> [--tail N]    a vm app's pod logs; an embedded app's lines from its runtime pool
+        version [--client]       this CLI's version and the operator's in the cluster
+        completion bash|zsh      a shell completion script
+      Repositories and the operator's own roles:
         operator                 run the operator (the image's default command); configured by BCGITOPS_
                                  environment variables
         validate <dir> [--path apps]
@@ -37,13 +55,16 @@ public final class Main {
                                  through .bcgitops-local/kubeconfig
         help [<command>]         this help, or a command's
         --version                the version of this jar
-      exit: 0 done, 1 a check failed or the command could not run, 2 wrong arguments
+      exit: 0 done, 1 a check failed or the command could not run (diff: a difference), 2 wrong arguments
       """;
 
-  /** What runs a command: its arguments after the command's name, and the process's output streams. */
+  /**
+   * What runs a command: its arguments after the command's name, where the cluster commands find
+   * the cluster, and the process's output streams.
+   */
   @FunctionalInterface
   private interface Runner {
-    int run(String[] args, PrintStream out, PrintStream err) throws Exception;
+    int run(String[] args, Kubeconfigs kubeconfigs, PrintStream out, PrintStream err) throws Exception;
   }
 
   /** A command: its usage (printed for --help) and what runs it. */
@@ -51,34 +72,61 @@ public final class Main {
   }
 
   private static final Map<String, Command> COMMANDS = commands();
+  /** The commands that talk to a cluster as a user's client (not the operator's roles). */
+  private static final Set<String> CLUSTER_COMMANDS =
+      Set.of("get", "reconcile", "suspend", "resume", "diff", "events", "logs", "version");
   private static final Set<String> HELP_OPTIONS = Set.of("--help", "-h");
   private static final Set<String> HELP = Set.of("help", "--help", "-h");
+  private static final Set<String> HELP_COMMAND = Set.of("help");
 
   private Main() {
   }
 
   private static Map<String, Command> commands() {
-    return Map.of(
-        "operator", new Command(OperatorCommand.USAGE,
-            (args, out, err) -> OperatorCommand.run(args, System.getenv(), err)),
-        "validate", new Command(RepositoryCommands.VALIDATE_USAGE, RepositoryCommands::validate),
-        "render", new Command(RepositoryCommands.RENDER_USAGE, RepositoryCommands::render),
-        "fetch", new Command(FetchCommand.USAGE,
-            (args, out, err) -> FetchCommand.run(args, System.getenv(), out, err)),
-        "runtime-host", new Command(RuntimeHostCommand.USAGE,
-            (args, out, err) -> RuntimeHostCommand.run(args, System.getenv(), out, err)),
-        "loader", new Command(LoaderCommand.USAGE,
-            (args, out, err) -> LoaderCommand.run(args, System.getenv(), out, err)),
-        "local", new Command(LocalCommand.USAGE,
-            (args, out, err) -> LocalCommand.run(args, System.getenv(), out, err)));
+    Map<String, Command> commands = new TreeMap<>();
+    commands.put("get", new Command(GetCommand.USAGE, GetCommand::run));
+    commands.put("reconcile", new Command(ReconcileCommand.USAGE, ReconcileCommand::run));
+    commands.put("suspend", new Command(SuspendCommand.SUSPEND_USAGE, SuspendCommand::suspend));
+    commands.put("resume", new Command(SuspendCommand.RESUME_USAGE, SuspendCommand::resume));
+    commands.put("diff", new Command(DiffCommand.USAGE, DiffCommand::run));
+    commands.put("events", new Command(EventsCommand.USAGE, EventsCommand::run));
+    commands.put("logs", new Command(LogsCommand.USAGE, LogsCommand::run));
+    commands.put("version", new Command(VersionCommand.USAGE, VersionCommand::run));
+    commands.put("completion", new Command(CompletionCommand.USAGE,
+        (args, kubeconfigs, out, err) -> CompletionCommand.run(args,
+            java.util.stream.Stream.concat(commands.keySet().stream(), HELP_COMMAND.stream()).toList(), out, err)));
+    commands.put("operator", new Command(OperatorCommand.USAGE,
+        (args, kubeconfigs, out, err) -> OperatorCommand.run(args, System.getenv(), err)));
+    commands.put("validate", new Command(RepositoryCommands.VALIDATE_USAGE,
+        (args, kubeconfigs, out, err) -> RepositoryCommands.validate(args, out, err)));
+    commands.put("render", new Command(RepositoryCommands.RENDER_USAGE,
+        (args, kubeconfigs, out, err) -> RepositoryCommands.render(args, out, err)));
+    commands.put("fetch", new Command(FetchCommand.USAGE,
+        (args, kubeconfigs, out, err) -> FetchCommand.run(args, System.getenv(), out, err)));
+    commands.put("runtime-host", new Command(RuntimeHostCommand.USAGE,
+        (args, kubeconfigs, out, err) -> RuntimeHostCommand.run(args, System.getenv(), out, err)));
+    commands.put("loader", new Command(LoaderCommand.USAGE,
+        (args, kubeconfigs, out, err) -> LoaderCommand.run(args, System.getenv(), out, err)));
+    commands.put("local", new Command(LocalCommand.USAGE,
+        (args, kubeconfigs, out, err) -> LocalCommand.run(args, System.getenv(), out, err)));
+    return Collections.unmodifiableMap(commands);
   }
 
   public static void main(String[] args) throws Exception {
     Logging.configure(System.getenv());
-    System.exit(run(args, System.out, System.err));
+    if (args.length > 0 && CLUSTER_COMMANDS.contains(args[0])) {
+      // Their output is what they print: the client library's warnings would mix into it (and into -o json).
+      Logging.off();
+    }
+    System.exit(run(args, Kubeconfigs.DEFAULT, System.out, System.err));
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    return run(args, Kubeconfigs.DEFAULT, out, err);
+  }
+
+  /** As {@link #run(String[], PrintStream, PrintStream)}, with the cluster commands' kubeconfig from {@code kubeconfigs}. */
+  static int run(String[] args, Kubeconfigs kubeconfigs, PrintStream out, PrintStream err) throws Exception {
     // No arguments at all: the jar explains itself (the image's CMD names the operator command).
     String name = args.length == 0 ? "help" : args[0];
     String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
@@ -100,7 +148,7 @@ public final class Main {
       out.print(command.usage());
       return 0;
     }
-    return command.runner().run(rest, out, err);
+    return command.runner().run(rest, kubeconfigs, out, err);
   }
 
   private static int help(String[] topics, PrintStream out, PrintStream err) {

@@ -34,16 +34,6 @@ final class RepositoryCommands {
       exit: 0 every app valid, 1 a problem (or no such path in the repository), 2 wrong arguments
       """;
 
-  /** A repository that could not be read, and the exit code that says why. */
-  private static final class Unreadable extends Exception {
-    private final int exitCode;
-
-    Unreadable(int exitCode, String message) {
-      super(message);
-      this.exitCode = exitCode;
-    }
-  }
-
   private RepositoryCommands() {
   }
 
@@ -51,9 +41,9 @@ final class RepositoryCommands {
     DesiredState state;
     try {
       state = scan("validate", parse("validate", args, Set.of("--path"), VALIDATE_USAGE));
-    } catch (Unreadable e) {
+    } catch (CommandFailure e) {
       err.println(e.getMessage());
-      return e.exitCode;
+      return e.exitCode();
     }
     state.problems().forEach(out::println);
     if (!state.invalid().isEmpty()) {
@@ -69,9 +59,9 @@ final class RepositoryCommands {
     try {
       line = parse("render", args, Set.of("--path", "--source"), RENDER_USAGE);
       state = scan("render", line);
-    } catch (Unreadable e) {
+    } catch (CommandFailure e) {
       err.println(e.getMessage());
-      return e.exitCode;
+      return e.exitCode();
     }
     KubernetesSerialization yaml = new KubernetesSerialization();
     for (ParsedApp app : state.apps()) {
@@ -84,41 +74,53 @@ final class RepositoryCommands {
 
   /** The arguments: one folder and the options; a usage error (exit 2) says what is wrong, then the usage. */
   private static CommandLine parse(String command, String[] args, Set<String> options, String usage)
-      throws Unreadable {
+      throws CommandFailure {
     CommandLine line;
     try {
       // The folder is positional; a repeated option's last value counts, as it always has.
       line = CommandLine.parse(args, options, CommandLine.Allow.POSITIONAL, CommandLine.Allow.REPEATS);
     } catch (CommandLine.UsageException e) {
-      throw new Unreadable(2, command + ": " + e.getMessage() + "\n" + usage.stripTrailing());
+      throw new CommandFailure(2, command + ": " + e.getMessage() + "\n" + usage.stripTrailing());
     }
     if (line.positional().size() != 1) {
-      throw new Unreadable(2, command + ": give one argument, the repository's folder"
+      throw new CommandFailure(2, command + ": give one argument, the repository's folder"
           + (line.positional().isEmpty() ? "" : "; got " + line.positional()) + "\n" + usage.stripTrailing());
     }
     return line;
   }
 
-  private static DesiredState scan(String command, CommandLine line) throws Unreadable {
-    Path root = Path.of(line.positional().get(0));
+  private static DesiredState scan(String command, CommandLine line) throws CommandFailure {
+    try {
+      return scan(Path.of(line.positional().get(0)), line.text("--path", "apps"));
+    } catch (CommandFailure e) {
+      throw new CommandFailure(e.exitCode(), command + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * The desired state of the repository folder {@code root}, read as the operator reads it, within
+   * its limits; a folder that is not there is a wrong argument (exit 2), a path not in it or a
+   * limit passed exit 1.
+   */
+  static DesiredState scan(Path root, String path) throws CommandFailure {
     if (!Files.isDirectory(root)) {
-      throw new Unreadable(2, command + ": " + root + (Files.exists(root) ? " is not a folder" : " does not exist")
-          + "; give the folder of a GitOps repository (the one holding " + line.text("--path", "apps") + "/)");
+      throw new CommandFailure(2, root + (Files.exists(root) ? " is not a folder" : " does not exist")
+          + "; give the folder of a GitOps repository (the one holding " + path + "/)");
     }
     RepositoryLimits limits;
     try {
       // The operator's limits, from the same variables: validate fails where the operator would.
       limits = RepositoryLimits.fromEnvironment(System.getenv());
     } catch (IllegalArgumentException e) {
-      throw new Unreadable(2, command + ": " + e.getMessage());
+      throw new CommandFailure(2, e.getMessage());
     }
     try {
-      return new GitOpsRepository().scan(root, line.text("--path", "apps"), limits);
+      return new GitOpsRepository().scan(root, path, limits);
     } catch (PathNotFoundException | RepositoryTooLargeException e) {
-      throw new Unreadable(1, command + ": " + e.getMessage());
+      throw new CommandFailure(1, e.getMessage());
     } catch (IOException e) {
       Object failed = e instanceof FileSystemException f && f.getFile() != null ? f.getFile() : root;
-      throw new Unreadable(1, command + ": cannot read " + failed + " (" + FileErrors.describe(e) + ")");
+      throw new CommandFailure(1, "cannot read " + failed + " (" + FileErrors.describe(e) + ")");
     }
   }
 }

@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -251,15 +250,7 @@ final class AppDeploymentApplier {
 
   private int prune(GitOpsSource source, DesiredState desired, Map<String, AppDeployment> existing,
       KubernetesClient writer, List<Denied> denied) {
-    Set<String> wanted = desired.names().collect(Collectors.toSet());
-    Set<String> keepNames = desired.protectedNames();
-    Set<String> keepFolders = desired.protectedFolders();
-    List<AppDeployment> stale = existing.values().stream()
-        .filter(app -> !app.isMarkedForDeletion())
-        .filter(app -> !wanted.contains(app.getMetadata().getName()))
-        .filter(app -> !keepNames.contains(app.getMetadata().getName()))
-        .filter(app -> specFile(app) == null || !keepFolders.contains(DesiredState.folderOf(specFile(app))))
-        .toList();
+    List<AppDeployment> stale = DesiredAppDeployments.stale(desired, existing.values());
     // Dependents first (a cycle is only possible if edited by hand).
     List<AppDeployment> order = DependencyOrder.removal(stale, app -> app.getMetadata().getName(),
         app -> app.getSpec().dependencies());
@@ -288,7 +279,7 @@ final class AppDeploymentApplier {
   private static boolean matches(AppDeployment have, AppDeployment want) {
     return JsonContent.same(have.getSpec(), want.getSpec())
         && Objects.equals(label(have), label(want))
-        && Objects.equals(specFile(have), specFile(want))
+        && Objects.equals(DesiredAppDeployments.specFile(have), DesiredAppDeployments.specFile(want))
         && have.getMetadata().getOwnerReferences() != null
         && have.getMetadata().getOwnerReferences().containsAll(want.getMetadata().getOwnerReferences());
   }
@@ -296,11 +287,6 @@ final class AppDeploymentApplier {
   private static String label(AppDeployment app) {
     var labels = app.getMetadata().getLabels();
     return labels == null ? null : labels.get(Api.SOURCE_LABEL);
-  }
-
-  private static String specFile(AppDeployment app) {
-    var annotations = app.getMetadata().getAnnotations();
-    return annotations == null ? null : annotations.get(Api.SPEC_FILE_ANNOTATION);
   }
 
   private static boolean controlledBy(AppDeployment app, GitOpsSource source) {

@@ -11,7 +11,7 @@ import java.util.Map;
  * Compares objects by the JSON the API server would store, ignoring nulls and empty lists and maps,
  * which a round trip through the server may drop or add.
  */
-final class JsonContent {
+public final class JsonContent {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private JsonContent() {
@@ -26,7 +26,8 @@ final class JsonContent {
     return normalized(a).equals(normalized(b));
   }
 
-  private static JsonNode normalized(Object value) {
+  /** The value's JSON as the API server would store it: no nulls, no empty lists or maps. */
+  public static JsonNode normalized(Object value) {
     JsonNode node = SERIALIZATION.convertValue(value, JsonNode.class);
     return node == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : prune(node);
   }

@@ -8,14 +8,14 @@ import java.time.format.DateTimeParseException;
  * An age as the API server writes it in a Table ("5s", "3m", "2d"): two or three significant figures, so that
  * {@code kubectl get} shows the same ages here as against a cluster.
  */
-final class HumanAge {
+public final class HumanAge {
   private static final long HOURS_PER_YEAR = 24 * 365;
 
   private HumanAge() {
   }
 
   /** The age of a timestamp in RFC 3339 form, or {@code <invalid>} when it is not one. */
-  static String since(String timestamp, Instant now) {
+  public static String since(String timestamp, Instant now) {
     try {
       return of(Duration.between(Instant.parse(timestamp), now));
     } catch (DateTimeParseException e) {

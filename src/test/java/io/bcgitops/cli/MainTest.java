@@ -210,13 +210,15 @@ class MainTest {
 
     assertEquals(0, run.code(), run::toString);
     assertEquals(run("help").out(), run.out());
-    assertContains(run.out(), "usage: java -jar bc-gitops-operator.jar <command>", "operator", "validate", "render",
-        "fetch", "runtime-host", "loader", "local", "--version");
+    assertContains(run.out(), "usage: bcgitops <command> [args]   (java -jar bc-gitops-operator.jar", "operator",
+        "validate", "render", "fetch", "runtime-host", "loader", "local", "--version", "get", "reconcile", "suspend",
+        "resume", "diff", "events", "logs", "version", "completion");
     assertEquals("", run.err());
   }
 
   static List<String> commands() {
-    return List.of("operator", "validate", "render", "fetch", "runtime-host", "loader", "local");
+    return List.of("operator", "validate", "render", "fetch", "runtime-host", "loader", "local", "get", "reconcile",
+        "suspend", "resume", "diff", "events", "logs", "version", "completion");
   }
 
   /** --help and -h, alone or after other arguments, print the command's own usage and run nothing. */
