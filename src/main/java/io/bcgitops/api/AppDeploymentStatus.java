@@ -2,21 +2,16 @@ package io.bcgitops.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.fabric8.kubernetes.api.model.Condition;
-import java.util.ArrayList;
-import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public class AppDeploymentStatus {
+public class AppDeploymentStatus extends ObservedStatus {
   /** Constant names are the wire values. */
   public enum Phase { Pending, WaitingForDependencies, Deploying, Running, Upgrading, Degraded, Failed }
 
   /** Constant names are the wire values. */
   public enum Health { healthy, unhealthy, unknown }
 
-  private Long observedGeneration;
-  private List<Condition> conditions = new ArrayList<>();
   private Phase phase;
   private String deployedVersion;
   private String previousVersion;
@@ -26,22 +21,6 @@ public class AppDeploymentStatus {
   private Health health;
   private String lastHealthCheck;
   private Integer restarts;
-
-  public Long getObservedGeneration() {
-    return observedGeneration;
-  }
-
-  public void setObservedGeneration(Long observedGeneration) {
-    this.observedGeneration = observedGeneration;
-  }
-
-  public List<Condition> getConditions() {
-    return conditions;
-  }
-
-  public void setConditions(List<Condition> conditions) {
-    this.conditions = conditions;
-  }
 
   public Phase getPhase() {
     return phase;

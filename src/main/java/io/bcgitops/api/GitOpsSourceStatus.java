@@ -2,15 +2,12 @@ package io.bcgitops.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public class GitOpsSourceStatus {
-  private Long observedGeneration;
-  private List<Condition> conditions = new ArrayList<>();
+public class GitOpsSourceStatus extends ObservedStatus {
   private String lastHandledReconcileAt;
   private Artifact artifact;
   private String lastAppliedRevision;
@@ -20,22 +17,6 @@ public class GitOpsSourceStatus {
   private int appCount;
   private int readyCount;
   private String webhookPath;
-
-  public Long getObservedGeneration() {
-    return observedGeneration;
-  }
-
-  public void setObservedGeneration(Long observedGeneration) {
-    this.observedGeneration = observedGeneration;
-  }
-
-  public List<Condition> getConditions() {
-    return conditions;
-  }
-
-  public void setConditions(List<Condition> conditions) {
-    this.conditions = conditions;
-  }
 
   public String getLastHandledReconcileAt() {
     return lastHandledReconcileAt;

@@ -2,8 +2,6 @@ package io.bcgitops.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.fabric8.kubernetes.api.model.Condition;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,9 +11,7 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public class RuntimePoolStatus {
-  private Long observedGeneration;
-  private List<Condition> conditions = new ArrayList<>();
+public class RuntimePoolStatus extends ObservedStatus {
   /** The pod whose JVM the apps run in; absent while none is available. */
   private String pod;
   /** The apps the pool's JVM runs, by name; absent while its API has not answered. */
@@ -122,22 +118,6 @@ public class RuntimePoolStatus {
     public void setRequestDigest(String requestDigest) {
       this.requestDigest = requestDigest;
     }
-  }
-
-  public Long getObservedGeneration() {
-    return observedGeneration;
-  }
-
-  public void setObservedGeneration(Long observedGeneration) {
-    this.observedGeneration = observedGeneration;
-  }
-
-  public List<Condition> getConditions() {
-    return conditions;
-  }
-
-  public void setConditions(List<Condition> conditions) {
-    this.conditions = conditions;
   }
 
   public String getPod() {
