@@ -1,5 +1,6 @@
 package io.bcgitops.cli;
 
+import io.bcgitops.arguments.CommandLine;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintStream;
 

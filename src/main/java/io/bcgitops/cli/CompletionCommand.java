@@ -1,5 +1,6 @@
 package io.bcgitops.cli;
 
+import io.bcgitops.arguments.CommandLine;
 import java.io.PrintStream;
 import java.util.Collection;
 import java.util.Map;

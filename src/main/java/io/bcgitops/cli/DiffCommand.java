@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.GitOpsSource;
+import io.bcgitops.arguments.CommandLine;
 import io.bcgitops.controller.DesiredAppDeployments;
 import io.bcgitops.controller.JsonContent;
 import io.bcgitops.spec.DesiredState;

@@ -1,6 +1,7 @@
 package io.bcgitops.cli;
 
 import io.bcgitops.api.Api;
+import io.bcgitops.arguments.CommandLine;
 import io.bcgitops.local.HumanAge;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectReference;

@@ -3,6 +3,7 @@ package io.bcgitops.cli;
 import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.api.GitOpsSourceSpec;
 import io.bcgitops.api.GitRef;
+import io.bcgitops.arguments.CommandLine;
 import io.bcgitops.controller.BcGitopsOperator;
 import io.bcgitops.controller.Liveness;
 import io.bcgitops.controller.OperatorConfig;

@@ -3,6 +3,7 @@ package io.bcgitops.cli;
 import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.Isolation;
+import io.bcgitops.arguments.CommandLine;
 import io.bcgitops.vm.VmDeployments;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.dsl.PodResource;

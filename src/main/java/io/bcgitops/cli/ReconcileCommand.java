@@ -4,6 +4,7 @@ import io.bcgitops.api.Api;
 import io.bcgitops.api.Conditions;
 import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.api.GitOpsSourceStatus;
+import io.bcgitops.arguments.CommandLine;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;

@@ -1,6 +1,7 @@
 package io.bcgitops.cli;
 
 import io.bcgitops.api.AppDeployment;
+import io.bcgitops.arguments.CommandLine;
 import io.bcgitops.controller.DesiredAppDeployments;
 import io.bcgitops.spec.DesiredState;
 import io.bcgitops.spec.GitOpsRepository;

@@ -3,6 +3,7 @@ package io.bcgitops.cli;
 import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.GitOpsSource;
+import io.bcgitops.arguments.CommandLine;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;

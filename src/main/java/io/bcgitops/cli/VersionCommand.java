@@ -1,5 +1,6 @@
 package io.bcgitops.cli;
 
+import io.bcgitops.arguments.CommandLine;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;

@@ -1,6 +1,6 @@
 package io.bcgitops.fetch;
 
-import io.bcgitops.cli.CommandLine;
+import io.bcgitops.arguments.CommandLine;
 import io.bcgitops.fetch.ArtifactFetchException.Reason;
 import io.bcgitops.spec.HttpCredentials;
 import io.bcgitops.spec.SafeUrls;

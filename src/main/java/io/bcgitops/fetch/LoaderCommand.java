@@ -1,6 +1,6 @@
 package io.bcgitops.fetch;
 
-import io.bcgitops.cli.CommandLine;
+import io.bcgitops.arguments.CommandLine;
 import io.bcgitops.http.MonitoringServer;
 import io.bcgitops.runtime.ApiServer;
 import io.bcgitops.runtime.PoolToken;

@@ -1,6 +1,6 @@
 package io.bcgitops.runtime;
 
-import io.bcgitops.cli.CommandLine;
+import io.bcgitops.arguments.CommandLine;
 import io.bcgitops.http.BearerToken;
 import io.bcgitops.http.MonitoringServer;
 import io.bcgitops.spec.Durations;

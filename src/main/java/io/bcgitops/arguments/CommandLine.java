@@ -1,4 +1,4 @@
-package io.bcgitops.cli;
+package io.bcgitops.arguments;
 
 import io.bcgitops.spec.Durations;
 import java.time.Duration;
