@@ -123,7 +123,9 @@ final class OperatorCommand {
     AtomicReference<Operator> operator = new AtomicReference<>();
     OperatorConfig.Service service = config.service();
     List<AutoCloseable> listeners = new ArrayList<>();
-    WebhookReceiver receiver = WebhookReceiver.create(client, config);
+    // Watched namespaces, and BCGITOPS_WEBHOOK_SECRET in the operator's own namespace.
+    WebhookReceiver receiver = new WebhookReceiver(client, config.namespaces(), config.service().ownNamespace(),
+        config.service().webhookSecret());
     // First, as they are the quickest to find taken; /healthz answers while the rest starts.
     try {
       MonitoringServer probes = listen(listeners, client, PROBES, service.healthPort(), "BCGITOPS_HEALTH_PORT",

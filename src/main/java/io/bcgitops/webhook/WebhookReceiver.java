@@ -3,7 +3,6 @@ package io.bcgitops.webhook;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.api.WebhookSpec;
-import io.bcgitops.controller.OperatorConfig;
 import io.bcgitops.http.BoundedHttpServer;
 import io.bcgitops.http.BoundedHttpServer.Head;
 import io.bcgitops.http.HttpLimits;
@@ -26,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>Serve it on a listener of its own, bounded for deliveries from the internet, and start its cache:
  *
  * <pre>{@code
- * WebhookReceiver receiver = WebhookReceiver.create(client, config);
+ * WebhookReceiver receiver = new WebhookReceiver(client, namespaces, ownNamespace, secretName);
  * new BoundedHttpServer("bcgitops-webhooks", address, HttpLimits.WEBHOOKS, receiver);
  * receiver.start();
  * }</pre>
@@ -100,12 +99,6 @@ public final class WebhookReceiver implements BoundedHttpServer.Handler, AutoClo
     this.trigger = new SourceTrigger(client, cache, clock, Deliveries.JSON);
     this.sources = new SourceHooks(client, cache, trigger, new DeliveryLog(SOURCES, REMEMBERED, REMEMBER, nanos),
         new TriggerBudget(SOURCES, BURST, REFILL, nanos));
-  }
-
-  /** The receiver the operator's settings describe: watched namespaces, and BCGITOPS_WEBHOOK_SECRET in its own namespace. */
-  public static WebhookReceiver create(KubernetesClient client, OperatorConfig config) {
-    return new WebhookReceiver(client, config.namespaces(), config.service().ownNamespace(),
-        config.service().webhookSecret());
   }
 
   /** Starts watching GitOpsSources; deliveries are answered 503 until the first list has arrived. */

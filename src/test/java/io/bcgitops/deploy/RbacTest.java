@@ -378,7 +378,8 @@ class RbacTest {
           new OperatorConfig.Service(Ports.free(), Ports.free(), Ports.free(), DeployManifests.NAMESPACE, true, WEBHOOK_SECRET, false));
       Operator operator = BcGitopsOperator.create(operatorClient, config);
       // The operator command serves webhooks next to the operator, with the same client.
-      WebhookReceiver receiver = WebhookReceiver.create(operatorClient, config).start();
+      WebhookReceiver receiver = new WebhookReceiver(operatorClient, config.namespaces(),
+          config.service().ownNamespace(), config.service().webhookSecret()).start();
       BoundedHttpServer hooks = new BoundedHttpServer("hooks", new InetSocketAddress("127.0.0.1", 0),
           HttpLimits.WEBHOOKS, receiver).start();
       operator.start();

@@ -65,7 +65,8 @@ class WebhookTriggersReconcileTest {
     Operator operator = BcGitopsOperator.newOperator(client, null);
     BcGitopsOperator.registerGitOpsSources(operator, config);
     try (TestRepo repo = TestRepo.create(tmp.resolve("repo"));
-        Hooks hooks = Hooks.serve(WebhookReceiver.create(client, config), HttpLimits.WEBHOOKS)) {
+        Hooks hooks = Hooks.serve(new WebhookReceiver(client, config.namespaces(), config.service().ownNamespace(),
+                config.service().webhookSecret()), HttpLimits.WEBHOOKS)) {
       repo.write("apps/web/app.yaml", app("1.0"));
       String first = repo.commit("web 1.0");
       operator.start();
@@ -112,7 +113,8 @@ class WebhookTriggersReconcileTest {
     Operator operator = BcGitopsOperator.newOperator(client, null);
     BcGitopsOperator.registerGitOpsSources(operator, config);
     try (TestRepo repo = TestRepo.create(tmp.resolve("repo"));
-        Hooks hooks = Hooks.serve(WebhookReceiver.create(client, config), HttpLimits.WEBHOOKS)) {
+        Hooks hooks = Hooks.serve(new WebhookReceiver(client, config.namespaces(), config.service().ownNamespace(),
+                config.service().webhookSecret()), HttpLimits.WEBHOOKS)) {
       repo.write("apps/web/app.yaml", app("1.0"));
       String first = repo.commit("web 1.0");
       operator.start();
