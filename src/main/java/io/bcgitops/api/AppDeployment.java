@@ -1,6 +1,7 @@
 package io.bcgitops.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
@@ -38,6 +39,7 @@ public class AppDeployment extends CustomResource<AppDeploymentSpec, AppDeployme
   /** Required: an object without one is refused by the API server, not left for the operator to trip on. */
   @Override
   @Required
+  @JsonPropertyDescription("The app as its spec in git describes it; the owning GitOpsSource writes it (git is the source of truth).")
   @JsonSerialize(using = TolerantJson.SpecWriter.class)
   public AppDeploymentSpec getSpec() {
     return super.getSpec();
@@ -50,6 +52,7 @@ public class AppDeployment extends CustomResource<AppDeploymentSpec, AppDeployme
   }
 
   @Override
+  @JsonPropertyDescription("What the operator observed: phase, deployed version, health and conditions.")
   @JsonDeserialize(using = TolerantJson.AppDeploymentStatusReader.class)
   public void setStatus(AppDeploymentStatus status) {
     super.setStatus(status);

@@ -1,6 +1,7 @@
 package io.bcgitops.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
@@ -43,6 +44,7 @@ public class GitOpsSource extends CustomResource<GitOpsSourceSpec, GitOpsSourceS
   /** Required: an object without one is refused by the API server, not left for the operator to trip on. */
   @Override
   @Required
+  @JsonPropertyDescription("The git repository to watch and how its apps are applied.")
   @JsonSerialize(using = TolerantJson.SpecWriter.class)
   public GitOpsSourceSpec getSpec() {
     return super.getSpec();
@@ -55,6 +57,7 @@ public class GitOpsSource extends CustomResource<GitOpsSourceSpec, GitOpsSourceS
   }
 
   @Override
+  @JsonPropertyDescription("What the operator last fetched and applied, the apps git asks for and those it rejected.")
   @JsonDeserialize(using = TolerantJson.GitOpsSourceStatusReader.class)
   public void setStatus(GitOpsSourceStatus status) {
     super.setStatus(status);

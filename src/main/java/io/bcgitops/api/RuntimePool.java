@@ -1,6 +1,7 @@
 package io.bcgitops.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
@@ -37,6 +38,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @JsonDeserialize(converter = TolerantJson.RuntimePoolWithSpec.class)
 public class RuntimePool extends CustomResource<RuntimePoolSpec, RuntimePoolStatus> implements Namespaced {
   @Override
+  @JsonPropertyDescription("The shared JVM pool that embedded apps naming it run in; optional: every field has a default.")
   @JsonSerialize(using = TolerantJson.SpecWriter.class)
   public RuntimePoolSpec getSpec() {
     return super.getSpec();
@@ -49,6 +51,7 @@ public class RuntimePool extends CustomResource<RuntimePoolSpec, RuntimePoolStat
   }
 
   @Override
+  @JsonPropertyDescription("The pool's pod, the apps it runs and its conditions.")
   @JsonDeserialize(using = TolerantJson.RuntimePoolStatusReader.class)
   public void setStatus(RuntimePoolStatus status) {
     super.setStatus(status);
