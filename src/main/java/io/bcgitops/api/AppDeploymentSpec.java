@@ -30,7 +30,8 @@ import java.util.Map;
 public class AppDeploymentSpec extends StoredSpec {
   @Required
   @Pattern("^\\S+$")
-  @JsonPropertyDescription("The app version to deploy (a string: quote numbers such as \"1.10\"). Ready is True once status.deployedVersion equals it and the app is healthy.")
+  @JsonPropertyDescription("The app version to deploy (a string: quote numbers such as \"1.10\"). Ready is True "
+      + "once status.deployedVersion equals it and the app is healthy.")
   private String version;
   @JsonPropertyDescription("Free text about the app, shown by the dashboard.")
   private String description;
@@ -43,25 +44,32 @@ public class AppDeploymentSpec extends StoredSpec {
   @JsonPropertyDescription("Where the app's jar (release, maven) or image (vm only) comes from.")
   private AppSource source;
   @Size(max = SpecValidator.MAX_ARGS)
-  @JsonPropertyDescription("Arguments passed to the app's main method, after the jar: java <vmConfig.extraArgs> -jar app.jar <args>. At most 256, each at most 4096 characters.")
+  @JsonPropertyDescription("Arguments passed to the app's main method, after the jar: java <vmConfig.extraArgs> "
+      + "-jar app.jar <args>. At most 256, each at most 4096 characters.")
   private List<@Size(max = SpecValidator.MAX_ARG) String> args;
   @Size(max = SpecValidator.MAX_ENV)
-  @JsonPropertyDescription("Environment variables of the app: container env for a vm app, the app's own environment in the runtime host for an embedded one.")
+  @JsonPropertyDescription("Environment variables of the app: container env for a vm app, the app's own environment "
+      + "in the runtime host for an embedded one.")
   private Map<String, @Size(max = SpecValidator.MAX_ENV_VALUE) String> env;
   @Size(max = SpecValidator.MAX_DEPENDS_ON)
-  @JsonPropertyDescription("Names of AppDeployments in the same namespace that must be Ready before this app is deployed (phase WaitingForDependencies until they are).")
+  @JsonPropertyDescription("Names of AppDeployments in the same namespace that must be Ready before this app is "
+      + "deployed (phase WaitingForDependencies until they are).")
   private List<@Pattern(SpecValidator.DNS_LABEL_PATTERN) @Size(max = SpecValidator.MAX_NAME_LENGTH) String> dependsOn;
-  @JsonPropertyDescription("How the app's health is checked: readiness and liveness probes for a vm app, the runtime host's check for an embedded app. Unset: the app is healthy once it runs.")
+  @JsonPropertyDescription("How the app's health is checked: readiness and liveness probes for a vm app, the "
+      + "runtime host's check for an embedded app. Unset: the app is healthy once it runs.")
   private HealthCheck health;
   @Default("embedded")
-  @JsonPropertyDescription("embedded (default): loaded into the shared JVM of the RuntimePool named by runtime, in its own class loader. vm: its own Deployment and pod, one JVM per pod.")
+  @JsonPropertyDescription("embedded (default): loaded into the shared JVM of the RuntimePool named by runtime, in "
+      + "its own class loader. vm: its own Deployment and pod, one JVM per pod.")
   private Isolation isolation = Isolation.embedded;
-  @JsonPropertyDescription("Settings of a vm app's JVM and pod (isolation: vm only): memory and CPU limits, the Deployment's name prefix and JVM arguments.")
+  @JsonPropertyDescription("Settings of a vm app's JVM and pod (isolation: vm only): memory and CPU limits, the "
+      + "Deployment's name prefix and JVM arguments.")
   private VmConfig vmConfig;
   @Default(DEFAULT_RUNTIME)
   @Pattern(SpecValidator.DNS_LABEL_PATTERN)
   @Size(max = SpecValidator.MAX_RUNTIME_LENGTH)
-  @JsonPropertyDescription("The RuntimePool (same namespace) an embedded app runs in; default \"default\". The operator creates a pool with defaults when none has this name.")
+  @JsonPropertyDescription("The RuntimePool (same namespace) an embedded app runs in; default \"default\". The "
+      + "operator creates a pool with defaults when none has this name.")
   private String runtime = DEFAULT_RUNTIME;
   @Default("false")
   @JsonInclude(JsonInclude.Include.ALWAYS)

@@ -13,7 +13,8 @@ public class AppDeploymentStatus extends ObservedStatus {
   /** Constant names are the wire values. */
   public enum Health { healthy, unhealthy, unknown }
 
-  @JsonPropertyDescription("Where the app is: Pending, WaitingForDependencies, Deploying, Running, Upgrading, Degraded or Failed.")
+  @JsonPropertyDescription("Where the app is: Pending, WaitingForDependencies, Deploying, Running, Upgrading, "
+      + "Degraded or Failed.")
   private Phase phase;
   @JsonPropertyDescription("The version that runs now (spec.version once an upgrade is done).")
   private String deployedVersion;
@@ -29,7 +30,8 @@ public class AppDeploymentStatus extends ObservedStatus {
   private Health health;
   @JsonPropertyDescription("When health was last checked (RFC 3339).")
   private String lastHealthCheck;
-  @JsonPropertyDescription("How many times the app was restarted: its container's restarts (vm) or the runtime host's (embedded).")
+  @JsonPropertyDescription("How many times the app was restarted: its container's restarts (vm) or the runtime "
+      + "host's (embedded).")
   private Integer restarts;
 
   public Phase getPhase() {

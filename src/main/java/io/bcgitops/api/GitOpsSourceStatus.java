@@ -25,7 +25,8 @@ public class GitOpsSourceStatus extends ObservedStatus {
   private int appCount;
   @JsonPropertyDescription("How many of them are Ready.")
   private int readyCount;
-  @JsonPropertyDescription("The path of this source's own webhook receiver (/hook/<id>); absent while spec.webhook is not enabled.")
+  @JsonPropertyDescription("The path of this source's own webhook receiver (/hook/<id>); absent while spec.webhook "
+      + "is not enabled.")
   private String webhookPath;
 
   public String getLastHandledReconcileAt() {

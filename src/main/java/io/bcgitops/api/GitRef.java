@@ -17,7 +17,8 @@ public class GitRef {
   @JsonPropertyDescription("A tag to deploy.")
   private String tag;
   /** A range such as ">=1.0.0 <2.0.0", "1.x" or "~1.2": the highest matching tag is deployed. */
-  @JsonPropertyDescription("A semver range (\">=1.0.0 <2.0.0\", \"1.x\", \"~1.2\"): the highest matching tag is deployed.")
+  @JsonPropertyDescription("A semver range (\">=1.0.0 <2.0.0\", \"1.x\", \"~1.2\"): the highest matching tag is "
+      + "deployed.")
   private String semver;
   @Pattern("^[0-9a-f]{40}$")
   @JsonPropertyDescription("A commit to deploy: 40 hex digits.")

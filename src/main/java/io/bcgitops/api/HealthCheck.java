@@ -24,7 +24,8 @@ public class HealthCheck {
   public enum Type { http, tcp, custom }
 
   @Required
-  @JsonPropertyDescription("http: a GET of path answers 2xx or 3xx. tcp: port accepts a connection. custom: command (vm) or className (embedded) says.")
+  @JsonPropertyDescription("http: a GET of path answers 2xx or 3xx. tcp: port accepts a connection. custom: command "
+      + "(vm) or className (embedded) says.")
   private Type type;
   @Default("8080")
   @Min(1)

@@ -16,7 +16,8 @@ public class Icon {
   public enum Type { url, base64, identicon }
 
   @Required
-  @JsonPropertyDescription("url: an image at value. base64: an image in value, of type mimeType. identicon: generated from the app name.")
+  @JsonPropertyDescription("url: an image at value. base64: an image in value, of type mimeType. identicon: "
+      + "generated from the app name.")
   private Type type;
   @JsonPropertyDescription("url: the image URL. base64: the image, base64-encoded.")
   private String value;

@@ -16,7 +16,8 @@ import java.util.List;
 public abstract class ObservedStatus {
   @JsonPropertyDescription("The metadata.generation this status describes.")
   private Long observedGeneration;
-  @JsonPropertyDescription("Ready (all kinds), Reconciling and Stalled (kstatus), and per kind DependenciesReady, Healthy (AppDeployment) and FetchFailed (GitOpsSource): each with a CamelCase reason and a message.")
+  @JsonPropertyDescription("Ready (all kinds), Reconciling and Stalled (kstatus), and per kind DependenciesReady, "
+      + "Healthy (AppDeployment) and FetchFailed (GitOpsSource): each with a CamelCase reason and a message.")
   private List<Condition> conditions = new ArrayList<>();
 
   public Long getObservedGeneration() {

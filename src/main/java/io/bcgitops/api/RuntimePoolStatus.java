@@ -51,7 +51,8 @@ public class RuntimePoolStatus extends ObservedStatus {
     @JsonPropertyDescription("Why it crashed or failed.")
     private String message;
     /** A digest of the request the host runs the app with: what tells the operator whether to load it again. */
-    @JsonPropertyDescription("A digest of the request the host runs it with: tells the operator whether to load it again.")
+    @JsonPropertyDescription("A digest of the request the host runs it with: tells the operator whether to load it "
+        + "again.")
     private String requestDigest;
 
     public String getName() {

@@ -27,7 +27,8 @@ public class WebhookSpec {
   @Default("false")
   @JsonPropertyDescription("true serves a receiver at status.webhookPath. Default false.")
   private boolean enabled;
-  @JsonPropertyDescription("The Secret (same namespace, labelled bcgitops.io/credentials: \"true\") whose key token verifies deliveries (GitHub's secret, GitLab's secret token).")
+  @JsonPropertyDescription("The Secret (same namespace, labelled bcgitops.io/credentials: \"true\") whose key token "
+      + "verifies deliveries (GitHub's secret, GitLab's secret token).")
   private LocalObjectReference secretRef;
 
   public boolean isEnabled() {

@@ -1,6 +1,7 @@
 package io.bcgitops.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -8,7 +9,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +34,7 @@ class CrdDescriptionsTest {
       }
     }
     assertEquals(List.of(), undescribed, "fields without a description");
-    assertEquals(true, described > 100, "a walk that found the fields: " + described);
+    assertTrue(described > 100, "a walk that found the fields: " + described);
   }
 
   /** Counts the described fields under {@code schema}, adding the path of each one without a description. */
@@ -43,7 +46,9 @@ class CrdDescriptionsTest {
       described++;
     }
     JsonNode fields = schema.has("items") ? schema.get("items").path("properties") : schema.path("properties");
-    for (var field : (Iterable<java.util.Map.Entry<String, JsonNode>>) fields::fields) {
+    Iterator<Map.Entry<String, JsonNode>> each = fields.fields();
+    while (each.hasNext()) {
+      Map.Entry<String, JsonNode> field = each.next();
       described += walk(path + "." + field.getKey(), field.getValue(), undescribed);
     }
     return described;
