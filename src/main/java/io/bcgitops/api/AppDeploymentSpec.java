@@ -45,18 +45,18 @@ public class AppDeploymentSpec extends StoredSpec {
   private AppSource source;
   @Size(max = SpecValidator.MAX_ARGS)
   @JsonPropertyDescription("Arguments passed to the app's main method, after the jar: java <vmConfig.extraArgs> "
-      + "-jar app.jar <args>. At most 256, each at most 4096 characters.")
+      + "-jar app.jar <args>. At most 64, each at most 4096 characters.")
   private List<@Size(max = SpecValidator.MAX_ARG) String> args;
   @Size(max = SpecValidator.MAX_ENV)
-  @JsonPropertyDescription("Environment variables of the app: container env for a vm app, the app's own environment "
-      + "in the runtime host for an embedded one.")
+  @JsonPropertyDescription("Environment variables of the app: its container's env (vm), or the map the runtime "
+      + "host passes to its start(env, args) (embedded; an app started by main cannot read it). At most 128.")
   private Map<String, @Size(max = SpecValidator.MAX_ENV_VALUE) String> env;
   @Size(max = SpecValidator.MAX_DEPENDS_ON)
   @JsonPropertyDescription("Names of AppDeployments in the same namespace that must be Ready before this app is "
       + "deployed (phase WaitingForDependencies until they are).")
   private List<@Pattern(SpecValidator.DNS_LABEL_PATTERN) @Size(max = SpecValidator.MAX_NAME_LENGTH) String> dependsOn;
   @JsonPropertyDescription("How the app's health is checked: readiness and liveness probes for a vm app, the "
-      + "runtime host's check for an embedded app. Unset: the app is healthy once it runs.")
+      + "runtime host's check for an embedded app. Unset: the app is Running, health unknown, once it has started.")
   private HealthCheck health;
   @Default("embedded")
   @JsonPropertyDescription("embedded (default): loaded into the shared JVM of the RuntimePool named by runtime, in "

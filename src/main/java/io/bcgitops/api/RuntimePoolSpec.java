@@ -20,7 +20,7 @@ public class RuntimePoolSpec extends StoredSpec {
    */
   @Pattern(VmConfig.QUANTITY_PATTERN)
   @JsonPropertyDescription("The host container memory limit, as vmConfig.memoryLimit: an integer is MiB, a string a "
-      + "quantity (\"1Gi\"). Unset: the operator's default.")
+      + "quantity (\"1Gi\"). Default 512Mi.")
   private IntOrString memoryLimit;
   /** The host container's CPU limit: CPUs as an integer, or a quantity as a string ("500m", "2"). */
   @Pattern(VmConfig.QUANTITY_PATTERN)

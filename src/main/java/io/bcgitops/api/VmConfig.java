@@ -27,7 +27,7 @@ public class VmConfig {
    */
   @Pattern(QUANTITY_PATTERN)
   @JsonPropertyDescription("The container memory limit: an integer is MiB (512), a string a Kubernetes quantity "
-      + "(\"512Mi\", \"1Gi\"). The JVM heap gets a share of it. Unset: the operator's default.")
+      + "(\"512Mi\", \"1Gi\"). The JVM heap gets 75% of it. Unset: no limit.")
   private IntOrString memoryLimit;
   /** CPUs: the container's CPU limit and the JVM's -XX:ActiveProcessorCount. */
   @Min(1)
