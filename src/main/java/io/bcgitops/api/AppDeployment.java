@@ -1,6 +1,7 @@
 package io.bcgitops.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
@@ -31,6 +32,19 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Health", jsonPath = ".status.health", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+// -o wide (priority 1), after Age as kubectl's own wide columns are.
+@AdditionalPrinterColumn(name = "Deployed", jsonPath = ".status.deployedVersion",
+    type = AdditionalPrinterColumn.Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Restarts", jsonPath = ".status.restarts",
+    type = AdditionalPrinterColumn.Type.INTEGER, priority = 1)
+@AdditionalPrinterColumn(name = "Node", jsonPath = ".status.node",
+    type = AdditionalPrinterColumn.Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Source", jsonPath = ".metadata.labels.bcgitops\\.io/source",
+    type = AdditionalPrinterColumn.Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Suspended", jsonPath = ".spec.suspend",
+    type = AdditionalPrinterColumn.Type.BOOLEAN, priority = 1)
+@AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
+    type = AdditionalPrinterColumn.Type.STRING, priority = 1)
 // Fields of a newer version are ignored, here as in the spec and status.
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonDeserialize(converter = TolerantJson.AppDeploymentWithSpec.class)
@@ -38,6 +52,8 @@ public class AppDeployment extends CustomResource<AppDeploymentSpec, AppDeployme
   /** Required: an object without one is refused by the API server, not left for the operator to trip on. */
   @Override
   @Required
+  @JsonPropertyDescription("The app as its spec in git describes it; the owning GitOpsSource writes it (git is the "
+      + "source of truth).")
   @JsonSerialize(using = TolerantJson.SpecWriter.class)
   public AppDeploymentSpec getSpec() {
     return super.getSpec();
@@ -50,6 +66,7 @@ public class AppDeployment extends CustomResource<AppDeploymentSpec, AppDeployme
   }
 
   @Override
+  @JsonPropertyDescription("What the operator observed: phase, deployed version, health and conditions.")
   @JsonDeserialize(using = TolerantJson.AppDeploymentStatusReader.class)
   public void setStatus(AppDeploymentStatus status) {
     super.setStatus(status);

@@ -2,6 +2,7 @@ package io.bcgitops.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -29,30 +30,50 @@ import java.util.Map;
 public class AppDeploymentSpec extends StoredSpec {
   @Required
   @Pattern("^\\S+$")
+  @JsonPropertyDescription("The app version to deploy (a string: quote numbers such as \"1.10\"). Ready is True "
+      + "once status.deployedVersion equals it and the app is healthy.")
   private String version;
+  @JsonPropertyDescription("Free text about the app, shown by the dashboard.")
   private String description;
+  @JsonPropertyDescription("The app's icon in the dashboard; identicon (generated from the name) when absent.")
   private Icon icon;
   /** The runtime pool an embedded app runs in unless it names one. */
   public static final String DEFAULT_RUNTIME = "default";
 
   @Required
+  @JsonPropertyDescription("Where the app's jar (release, maven) or image (vm only) comes from.")
   private AppSource source;
   @Size(max = SpecValidator.MAX_ARGS)
+  @JsonPropertyDescription("Arguments passed to the app's main method, after the jar: java <vmConfig.extraArgs> "
+      + "-jar app.jar <args>. At most 64, each at most 4096 characters.")
   private List<@Size(max = SpecValidator.MAX_ARG) String> args;
   @Size(max = SpecValidator.MAX_ENV)
+  @JsonPropertyDescription("Environment variables of the app: its container's env (vm), or the map the runtime "
+      + "host passes to its start(env, args) (embedded; an app started by main cannot read it). At most 128.")
   private Map<String, @Size(max = SpecValidator.MAX_ENV_VALUE) String> env;
   @Size(max = SpecValidator.MAX_DEPENDS_ON)
+  @JsonPropertyDescription("Names of AppDeployments in the same namespace that must be Ready before this app is "
+      + "deployed (phase WaitingForDependencies until they are).")
   private List<@Pattern(SpecValidator.DNS_LABEL_PATTERN) @Size(max = SpecValidator.MAX_NAME_LENGTH) String> dependsOn;
+  @JsonPropertyDescription("How the app's health is checked: readiness and liveness probes for a vm app, the "
+      + "runtime host's check for an embedded app. Unset: the app is Running, health unknown, once it has started.")
   private HealthCheck health;
   @Default("embedded")
+  @JsonPropertyDescription("embedded (default): loaded into the shared JVM of the RuntimePool named by runtime, in "
+      + "its own class loader. vm: its own Deployment and pod, one JVM per pod.")
   private Isolation isolation = Isolation.embedded;
+  @JsonPropertyDescription("Settings of a vm app's JVM and pod (isolation: vm only): memory and CPU limits, the "
+      + "Deployment's name prefix and JVM arguments.")
   private VmConfig vmConfig;
   @Default(DEFAULT_RUNTIME)
   @Pattern(SpecValidator.DNS_LABEL_PATTERN)
   @Size(max = SpecValidator.MAX_RUNTIME_LENGTH)
+  @JsonPropertyDescription("The RuntimePool (same namespace) an embedded app runs in; default \"default\". The "
+      + "operator creates a pool with defaults when none has this name.")
   private String runtime = DEFAULT_RUNTIME;
   @Default("false")
   @JsonInclude(JsonInclude.Include.ALWAYS)
+  @JsonPropertyDescription("true stops reconciling this app: what runs keeps running, unchanged. Default false.")
   private boolean suspend;
 
   /**

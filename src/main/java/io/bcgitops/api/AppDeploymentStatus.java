@@ -2,6 +2,7 @@ package io.bcgitops.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -12,14 +13,25 @@ public class AppDeploymentStatus extends ObservedStatus {
   /** Constant names are the wire values. */
   public enum Health { healthy, unhealthy, unknown }
 
+  @JsonPropertyDescription("Where the app is: Pending, WaitingForDependencies, Deploying, Running, Upgrading, "
+      + "Degraded or Failed.")
   private Phase phase;
+  @JsonPropertyDescription("The version that runs now (spec.version once an upgrade is done).")
   private String deployedVersion;
+  @JsonPropertyDescription("The version that ran before deployedVersion.")
   private String previousVersion;
+  @JsonPropertyDescription("The isolation the running app was deployed with: embedded or vm.")
   private Isolation isolation;
+  @JsonPropertyDescription("Where the app runs: its pod (vm) or the runtime pool pod (embedded).")
   private String node;
+  @JsonPropertyDescription("When the deployed version started (RFC 3339).")
   private String startedAt;
+  @JsonPropertyDescription("The last health check: healthy, unhealthy or unknown.")
   private Health health;
+  @JsonPropertyDescription("When health was last checked (RFC 3339).")
   private String lastHealthCheck;
+  @JsonPropertyDescription("How many times the app was restarted: its container's restarts (vm) or the runtime "
+      + "host's (embedded).")
   private Integer restarts;
 
   public Phase getPhase() {

@@ -2,6 +2,7 @@ package io.bcgitops.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -35,20 +36,33 @@ public class AppSource {
   public enum Type { release, maven, image }
 
   @Required
+  @JsonPropertyDescription("release: a jar at url. maven: a jar from a Maven repository (coordinates). image: a "
+      + "container image that runs the app (isolation: vm only).")
   private Type type;
+  @JsonPropertyDescription("release: the https (or http) URL of the jar.")
   private String url;
   @Pattern("^[0-9a-fA-F]{64}$")
+  @JsonPropertyDescription("The jar's SHA-256 (64 hex digits), verified before it runs (release, maven); a mismatch "
+      + "fails the deploy with reason ChecksumMismatch.")
   private String sha256;
   /** group:artifact[:version]; the version defaults to the app's version. */
   @Pattern("^[^:\\s]+:[^:\\s]+(:[^:\\s]+)?$")
+  @JsonPropertyDescription("maven: group:artifact[:version]; the version defaults to spec.version.")
   private String coordinates;
+  @JsonPropertyDescription("maven: the repository's base URL; the operator's default (BCGITOPS_MAVEN_REPOSITORY, "
+      + "else Maven Central) when unset.")
   private String repository;
+  @JsonPropertyDescription("image: the container image that runs the app (vm only).")
   private String image;
+  @JsonPropertyDescription("The class whose main method starts the app, when the jar's manifest names none "
+      + "(release, maven).")
   private String mainClass;
   /**
    * The Secret (same namespace, labelled bcgitops.io/credentials: "true") whose username and
    * password, or bearerToken, a release or maven download presents to its URL's host.
    */
+  @JsonPropertyDescription("release, maven: a Secret (same namespace, labelled bcgitops.io/credentials: \"true\") "
+      + "whose username and password, or bearerToken, the download presents to the host of the URL.")
   private LocalObjectReference secretRef;
 
   public Type getType() {

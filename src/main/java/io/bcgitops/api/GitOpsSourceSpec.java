@@ -2,6 +2,7 @@ package io.bcgitops.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -24,18 +25,28 @@ public class GitOpsSourceSpec extends StoredSpec {
 
   @Required
   @Pattern(URL_PATTERN)
+  @JsonPropertyDescription("The git repository: https, http, ssh (ssh:// or git@host:path), git, or file (only when "
+      + "the operator allows file URLs).")
   private String url;
+  @JsonPropertyDescription("Which revision to deploy: one of branch (default main), tag, semver or commit.")
   private GitRef ref;
   @Default("apps")
+  @JsonPropertyDescription("The folder of the repository holding one folder per app, each with an app.yaml. Default "
+      + "apps.")
   private String path = "apps";
   @Default("1m")
   @Pattern(DURATION_PATTERN)
   @ValidationRule(value = "duration(self) >= duration('1s')", message = "interval must be at least 1s")
+  @JsonPropertyDescription("How often the repository is fetched: a duration such as 30s, 1m or 1h30m, at least 1s. "
+      + "Default 1m.")
   private String interval = "1m";
   @Default("60s")
   @Pattern(DURATION_PATTERN)
   @ValidationRule(value = "duration(self) >= duration('1s')", message = "timeout must be at least 1s")
+  @JsonPropertyDescription("How long a git operation may take: a duration, at least 1s. Default 60s.")
   private String timeout = "60s";
+  @JsonPropertyDescription("A Secret (same namespace, labelled bcgitops.io/credentials: \"true\") with username and "
+      + "password, or bearerToken, or identity (SSH private key) and known_hosts.")
   private LocalObjectReference secretRef;
   /**
    * The service account (in the source's namespace) whose permissions the source's AppDeployments
@@ -44,13 +55,19 @@ public class GitOpsSourceSpec extends StoredSpec {
    */
   @Pattern(SERVICE_ACCOUNT_PATTERN)
   @Size(max = 253)
+  @JsonPropertyDescription("The ServiceAccount (same namespace) whose permissions this source's AppDeployments are "
+      + "written with. Unset: the operator's default (BCGITOPS_DEFAULT_SERVICE_ACCOUNT), else the operator's own.")
   private String serviceAccountName;
   @Default("false")
+  @JsonPropertyDescription("true stops fetching and applying: the apps keep running as they are. Default false.")
   private boolean suspend;
   @Default("true")
+  @JsonPropertyDescription("true deletes the AppDeployments of apps removed from git. Default true.")
   private boolean prune = true;
   @Default("false")
+  @JsonPropertyDescription("true lets a path with no valid app prune every app; false (default) changes nothing then.")
   private boolean allowEmpty;
+  @JsonPropertyDescription("This source's own webhook receiver: a push to the repository reconciles it at once.")
   private WebhookSpec webhook;
 
   public String getUrl() {

@@ -2,20 +2,31 @@ package io.bcgitops.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class GitOpsSourceStatus extends ObservedStatus {
+  @JsonPropertyDescription("The value of the annotation bcgitops.io/reconcile-requested-at last handled.")
   private String lastHandledReconcileAt;
+  @JsonPropertyDescription("The last fetched revision.")
   private Artifact artifact;
+  @JsonPropertyDescription("The revision whose apps were last applied.")
   private String lastAppliedRevision;
+  @JsonPropertyDescription("The revision last fetched and tried, applied or not.")
   private String lastAttemptedRevision;
+  @JsonPropertyDescription("The desired state in git: one entry per valid app.")
   private List<AppSummary> apps = new ArrayList<>();
+  @JsonPropertyDescription("One entry per rejected spec file, with why.")
   private List<InvalidApp> invalidApps = new ArrayList<>();
+  @JsonPropertyDescription("How many valid apps git has.")
   private int appCount;
+  @JsonPropertyDescription("How many of them are Ready.")
   private int readyCount;
+  @JsonPropertyDescription("The path of this source's own webhook receiver (/hook/<id>); absent while spec.webhook "
+      + "is not enabled.")
   private String webhookPath;
 
   public String getLastHandledReconcileAt() {
@@ -95,8 +106,11 @@ public class GitOpsSourceStatus extends ObservedStatus {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
   public static class Artifact {
+    @JsonPropertyDescription("The revision: <branch or tag>@sha1:<40 hex>.")
     private String revision;
+    @JsonPropertyDescription("The revision with its hash cut to 7 characters (the column Revision).")
     private String shortRevision;
+    @JsonPropertyDescription("When this revision was first fetched (RFC 3339).")
     private String fetchedAt;
 
     public Artifact() {
@@ -138,9 +152,13 @@ public class GitOpsSourceStatus extends ObservedStatus {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
   public static class AppSummary {
+    @JsonPropertyDescription("The app's name: its AppDeployment's.")
     private String name;
+    @JsonPropertyDescription("The version git asks for.")
     private String version;
+    @JsonPropertyDescription("embedded or vm.")
     private String isolation;
+    @JsonPropertyDescription("The spec file, relative to the repository.")
     private String file;
 
     public AppSummary() {
@@ -190,7 +208,9 @@ public class GitOpsSourceStatus extends ObservedStatus {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
   public static class InvalidApp {
+    @JsonPropertyDescription("The spec file, relative to the repository.")
     private String file;
+    @JsonPropertyDescription("What is wrong with it, and where.")
     private String error;
 
     public InvalidApp() {

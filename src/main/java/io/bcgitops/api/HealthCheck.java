@@ -2,6 +2,7 @@ package io.bcgitops.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -23,22 +24,30 @@ public class HealthCheck {
   public enum Type { http, tcp, custom }
 
   @Required
+  @JsonPropertyDescription("http: a GET of path answers 2xx or 3xx. tcp: port accepts a connection. custom: command "
+      + "(vm) or className (embedded) says.")
   private Type type;
   @Default("8080")
   @Min(1)
   @Max(65535)
+  @JsonPropertyDescription("The port checked (http, tcp). Default 8080.")
   private int port = 8080;
+  @JsonPropertyDescription("http: the path requested, starting with /.")
   private String path;
   @Default("30s")
   @Pattern(GitOpsSourceSpec.DURATION_PATTERN)
+  @JsonPropertyDescription("Time between checks: a duration such as 30s or 1m. Default 30s.")
   private String interval = "30s";
   @Default("5s")
   @Pattern(GitOpsSourceSpec.DURATION_PATTERN)
+  @JsonPropertyDescription("How long one check may take: a duration such as 5s. Default 5s.")
   private String timeout = "5s";
   /** custom health check of a vm app: a command run in its container. */
   @Size(max = SpecValidator.MAX_ARGS)
+  @JsonPropertyDescription("custom, vm app: a command run in the container; exit 0 is healthy.")
   private List<@Size(max = SpecValidator.MAX_ARG) String> command;
   /** custom health check of an embedded app: a class of the app the runtime host calls. */
+  @JsonPropertyDescription("custom, embedded app: a class of the app that the runtime host calls to check its health.")
   private String className;
 
   public Type getType() {

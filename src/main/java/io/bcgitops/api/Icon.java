@@ -2,6 +2,7 @@ package io.bcgitops.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 
@@ -15,8 +16,12 @@ public class Icon {
   public enum Type { url, base64, identicon }
 
   @Required
+  @JsonPropertyDescription("url: an image at value. base64: an image in value, of type mimeType. identicon: "
+      + "generated from the app name.")
   private Type type;
+  @JsonPropertyDescription("url: the image URL. base64: the image, base64-encoded.")
   private String value;
+  @JsonPropertyDescription("base64: the image type, such as image/png.")
   private String mimeType;
 
   public Type getType() {

@@ -2,6 +2,7 @@ package io.bcgitops.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,10 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public abstract class ObservedStatus {
+  @JsonPropertyDescription("The metadata.generation this status describes.")
   private Long observedGeneration;
+  @JsonPropertyDescription("Ready (all kinds), Reconciling and Stalled (kstatus), and per kind DependenciesReady, "
+      + "Healthy (AppDeployment) and FetchFailed (GitOpsSource): each with a CamelCase reason and a message.")
   private List<Condition> conditions = new ArrayList<>();
 
   public Long getObservedGeneration() {

@@ -1,6 +1,7 @@
 package io.bcgitops.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
@@ -30,6 +31,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Memory", jsonPath = ".status.memoryLimit", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+// -o wide (priority 1), after Age as kubectl's own wide columns are.
+@AdditionalPrinterColumn(name = "Pod", jsonPath = ".status.pod",
+    type = AdditionalPrinterColumn.Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Replicas", jsonPath = ".spec.replicas",
+    type = AdditionalPrinterColumn.Type.INTEGER, priority = 1)
+@AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
+    type = AdditionalPrinterColumn.Type.STRING, priority = 1)
 @ValidationRule(value = "self.metadata.name.size() <= 46",
     message = "the name is part of the pool's Deployment name bcgitops-runtime-<name>: at most 46 characters")
 // Fields of a newer version are ignored, here as in the spec and status.
@@ -37,6 +45,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @JsonDeserialize(converter = TolerantJson.RuntimePoolWithSpec.class)
 public class RuntimePool extends CustomResource<RuntimePoolSpec, RuntimePoolStatus> implements Namespaced {
   @Override
+  @JsonPropertyDescription("The shared JVM pool that embedded apps naming it run in; optional: every field has a "
+      + "default.")
   @JsonSerialize(using = TolerantJson.SpecWriter.class)
   public RuntimePoolSpec getSpec() {
     return super.getSpec();
@@ -49,6 +59,7 @@ public class RuntimePool extends CustomResource<RuntimePoolSpec, RuntimePoolStat
   }
 
   @Override
+  @JsonPropertyDescription("The pool's pod, the apps it runs and its conditions.")
   @JsonDeserialize(using = TolerantJson.RuntimePoolStatusReader.class)
   public void setStatus(RuntimePoolStatus status) {
     super.setStatus(status);

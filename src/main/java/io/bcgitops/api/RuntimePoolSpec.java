@@ -2,6 +2,7 @@ package io.bcgitops.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -18,11 +19,17 @@ public class RuntimePoolSpec extends StoredSpec {
    * The CRD generator drops a pattern on an int-or-string; CrdsUpToDateTest puts this one back.
    */
   @Pattern(VmConfig.QUANTITY_PATTERN)
+  @JsonPropertyDescription("The host container memory limit, as vmConfig.memoryLimit: an integer is MiB, a string a "
+      + "quantity (\"1Gi\"). Default 512Mi.")
   private IntOrString memoryLimit;
   /** The host container's CPU limit: CPUs as an integer, or a quantity as a string ("500m", "2"). */
   @Pattern(VmConfig.QUANTITY_PATTERN)
+  @JsonPropertyDescription("The host container CPU limit: CPUs as an integer, or a quantity as a string (\"500m\", "
+      + "\"2\"). Unset: none.")
   private IntOrString cpuLimit;
   /** Arguments of the host's JVM (-Xss512k, -XX:+UseZGC), after the operator's own: the JVM takes the last. */
+  @JsonPropertyDescription("Arguments of the host JVM (-Xss512k, -XX:+UseZGC), after the operator's own: the JVM "
+      + "takes the last.")
   private List<String> extraArgs;
   /**
    * 1 runs the pool, 0 stops it. Not more: the operator loads each app into "the" pool's JVM over its Service, and
@@ -32,8 +39,11 @@ public class RuntimePoolSpec extends StoredSpec {
   @Min(0)
   @Max(1)
   @JsonInclude(JsonInclude.Include.ALWAYS)
+  @JsonPropertyDescription("1 runs the pool, 0 stops it (its apps stop too). Default 1.")
   private Integer replicas = 1;
   /** The image of the host and the loader; the operator's own (BCGITOPS_OPERATOR_IMAGE) when not set. */
+  @JsonPropertyDescription("The image of the host and the loader; the operator's own (BCGITOPS_OPERATOR_IMAGE) when "
+      + "unset.")
   private String image;
 
   public IntOrString getMemoryLimit() {

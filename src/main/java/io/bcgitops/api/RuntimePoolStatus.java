@@ -2,6 +2,7 @@ package io.bcgitops.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 
 /**
@@ -13,30 +14,45 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class RuntimePoolStatus extends ObservedStatus {
   /** The pod whose JVM the apps run in; absent while none is available. */
+  @JsonPropertyDescription("The pod whose JVM runs the apps; absent while none is available.")
   private String pod;
   /** The apps the pool's JVM runs, by name; absent while its API has not answered. */
+  @JsonPropertyDescription("The apps the pool's JVM runs; absent while its API has not answered.")
   private List<App> apps;
+  @JsonPropertyDescription("How many apps the pool runs.")
   private Integer appCount;
   /** The host container's memory limit, as set on the Deployment (the column Memory). */
+  @JsonPropertyDescription("The host container memory limit as set on the Deployment (the column Memory).")
   private String memoryLimit;
 
   /** One app as the runtime host reports it. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
   public static class App {
+    @JsonPropertyDescription("The AppDeployment.")
     private String name;
+    @JsonPropertyDescription("The version that runs.")
     private String version;
+    @JsonPropertyDescription("Starting, Running, Crashed (restarted with back-off), Failed (not restarted) or Stopped.")
     private EmbeddedState state;
     /** healthy, unhealthy or unknown. */
+    @JsonPropertyDescription("healthy, unhealthy or unknown.")
     private String health;
+    @JsonPropertyDescription("How many times the host restarted it.")
     private Integer restarts;
+    @JsonPropertyDescription("When it started (RFC 3339).")
     private String startedAt;
     /** As of the last status write: a check's time alone is no reason to write. */
+    @JsonPropertyDescription("When its health was checked, as of the last status write (RFC 3339).")
     private String lastHealthCheck;
     /** A version that failed to start while this one kept running. */
+    @JsonPropertyDescription("A version that failed to start while this one kept running.")
     private String failedVersion;
+    @JsonPropertyDescription("Why it crashed or failed.")
     private String message;
     /** A digest of the request the host runs the app with: what tells the operator whether to load it again. */
+    @JsonPropertyDescription("A digest of the request the host runs it with: tells the operator whether to load it "
+        + "again.")
     private String requestDigest;
 
     public String getName() {

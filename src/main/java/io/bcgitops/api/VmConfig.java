@@ -2,6 +2,7 @@ package io.bcgitops.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.bcgitops.spec.MemoryLimits;
 import io.bcgitops.spec.SpecValidator;
 import io.fabric8.generator.annotation.Max;
@@ -25,15 +26,23 @@ public class VmConfig {
    * CrdsUpToDateTest puts this one back (it applies to the string form only).
    */
   @Pattern(QUANTITY_PATTERN)
+  @JsonPropertyDescription("The container memory limit: an integer is MiB (512), a string a Kubernetes quantity "
+      + "(\"512Mi\", \"1Gi\"). The JVM heap gets 75% of it. Unset: no limit.")
   private IntOrString memoryLimit;
   /** CPUs: the container's CPU limit and the JVM's -XX:ActiveProcessorCount. */
   @Min(1)
   @Max(SpecValidator.MAX_CPUS)
+  @JsonPropertyDescription("CPUs: the container CPU limit and the JVM's -XX:ActiveProcessorCount. An integer, at "
+      + "least 1.")
   private Integer schedulerLimit;
   /** Put before the app's name to name its Deployment; the operator checks that the whole is a DNS-1123 label. */
   @Pattern("^([a-z0-9][-a-z0-9]*)?$")
+  @JsonPropertyDescription("Put before the app name to name its Deployment (<nodePrefix><app>); the whole must be a "
+      + "DNS-1123 label.")
   private String nodePrefix;
   @Size(max = SpecValidator.MAX_ARGS)
+  @JsonPropertyDescription("JVM arguments put before -jar (-Xss512k, -XX:+UseZGC), after the operator's own: the "
+      + "JVM takes the last.")
   private List<@Size(max = SpecValidator.MAX_ARG) String> extraArgs;
 
   public IntOrString getMemoryLimit() {

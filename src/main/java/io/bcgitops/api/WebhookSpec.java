@@ -2,6 +2,7 @@ package io.bcgitops.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
@@ -24,7 +25,10 @@ public class WebhookSpec {
   public static final String PATH_PATTERN = "^/hook/[0-9a-f]{32}$";
 
   @Default("false")
+  @JsonPropertyDescription("true serves a receiver at status.webhookPath. Default false.")
   private boolean enabled;
+  @JsonPropertyDescription("The Secret (same namespace, labelled bcgitops.io/credentials: \"true\") whose key token "
+      + "verifies deliveries (GitHub's secret, GitLab's secret token).")
   private LocalObjectReference secretRef;
 
   public boolean isEnabled() {

@@ -8,10 +8,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The part of Kubernetes JSONPath that printer columns use: fields ({@code .a.b}, {@code ['a.b']}), indexes
- * ({@code [0]}, {@code [-1]}), wildcards ({@code [*]}, {@code .*}) and filters comparing a field with a literal
- * ({@code [?(@.type=="Ready")]}, {@code !=}, or only {@code [?(@.a)]} for "has a"). An expression outside this
- * subset is refused when compiled, so that a CRD whose column cannot be shown fails at start, not as empty cells.
+ * The part of Kubernetes JSONPath that printer columns use: fields ({@code .a.b}, {@code .a\.b} for a name with
+ * a dot, {@code ['a.b']}), indexes ({@code [0]}, {@code [-1]}), wildcards ({@code [*]}, {@code .*}) and filters
+ * comparing a field with a literal ({@code [?(@.type=="Ready")]}, {@code !=}, or only {@code [?(@.a)]} for
+ * "has a"). An expression outside this subset is refused when compiled, so that a CRD whose column cannot be
+ * shown fails at start, not as empty cells.
  */
 final class JsonPath {
   private final String expression;
@@ -163,13 +164,18 @@ final class JsonPath {
 
     private String name() {
       int start = at;
+      StringBuilder name = new StringBuilder();
       while (at < text.length() && text.charAt(at) != '.' && text.charAt(at) != '[') {
-        at++;
+        // "\." is a dot in the name, as Kubernetes writes a label key: .metadata.labels.bcgitops\.io/source.
+        if (text.startsWith("\\.", at)) {
+          at++;
+        }
+        name.append(text.charAt(at++));
       }
       if (start == at) {
         throw unsupported("an empty field name at " + start);
       }
-      return text.substring(start, at);
+      return name.toString();
     }
 
     private Step bracket() {

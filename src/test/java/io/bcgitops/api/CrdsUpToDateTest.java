@@ -79,7 +79,8 @@ class CrdsUpToDateTest {
   private static final class PostProcessing implements CRDPostProcessor {
     @Override
     public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
-      return new IntOrStringPatterns().process(new DeclaredColumnOrder().process(crd, crdSpecVersion), crdSpecVersion);
+      return new ReusedTypeDescriptions().process(new IntOrStringPatterns().process(
+          new DeclaredColumnOrder().process(crd, crdSpecVersion), crdSpecVersion), crdSpecVersion);
     }
   }
 
@@ -117,6 +118,56 @@ class CrdsUpToDateTest {
           addPatterns(field.getType(), property);
         }
       }
+    }
+  }
+
+  /**
+   * The model reuses two Kubernetes types whose classes carry no descriptions: a condition (metav1.Condition, in
+   * every status.conditions) and a LocalObjectReference (each secretRef). This gives their fields the API
+   * server's own descriptions, so that kubectl explain describes every field (CrdDescriptionsTest).
+   */
+  private static final class ReusedTypeDescriptions implements CRDPostProcessor {
+    private static final Map<String, String> CONDITION = Map.of(
+        "type", "The condition's type: Ready, Reconciling, Stalled, and per kind DependenciesReady, Healthy or"
+            + " FetchFailed.",
+        "status", "True, False or Unknown.",
+        "observedGeneration", "The metadata.generation the condition was set for.",
+        "lastTransitionTime", "When the condition last changed from one status to another (RFC 3339).",
+        "reason", "Why, in one CamelCase word (Succeeded, Progressing, FetchFailed, HealthCheckFailed, ...).",
+        "message", "Why, in words a user can act on.");
+    private static final Map<String, String> LOCAL_OBJECT_REFERENCE = Map.of("name", "The Secret's name.");
+
+    @Override
+    public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
+      ((CustomResourceDefinition) crd).getSpec().getVersions()
+          .forEach(version -> describe(version.getSchema().getOpenAPIV3Schema().getProperties()));
+      return crd;
+    }
+
+    private static void describe(Map<String, JSONSchemaProps> properties) {
+      if (properties == null) {
+        return;
+      }
+      properties.forEach((name, property) -> {
+        if (name.equals("conditions") && property.getItems() != null) {
+          fill(property.getItems().getSchema().getProperties(), CONDITION);
+        } else if (name.equals("secretRef")) {
+          fill(property.getProperties(), LOCAL_OBJECT_REFERENCE);
+        }
+        describe(property.getProperties());
+        if (property.getItems() != null && property.getItems().getSchema() != null) {
+          describe(property.getItems().getSchema().getProperties());
+        }
+      });
+    }
+
+    private static void fill(Map<String, JSONSchemaProps> properties, Map<String, String> descriptions) {
+      descriptions.forEach((name, description) -> {
+        JSONSchemaProps property = properties == null ? null : properties.get(name);
+        if (property != null && property.getDescription() == null) {
+          property.setDescription(description);
+        }
+      });
     }
   }
 

@@ -26,6 +26,7 @@ class JsonPathTest {
     assertEquals(List.of("8080"), texts(".spec.args[-1]"));
     assertEquals(List.of("--port", "8080"), texts(".spec.args[*]"));
     assertEquals(List.of("web"), texts(".metadata.labels['app.kubernetes.io/name']"));
+    assertEquals(List.of("web"), texts(".metadata.labels.app\\.kubernetes\\.io/name"), "a dot escaped, as kubectl's");
     assertEquals(List.of("3"), texts("$.status.appCount"));
   }
 

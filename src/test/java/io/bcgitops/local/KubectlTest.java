@@ -11,7 +11,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.GitOpsSource;
+import io.bcgitops.api.RuntimePool;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -80,20 +82,53 @@ class KubectlTest {
       source.setStatus(LocalObjects.fetchedStatus("main@1a2b3c4", 2, "True", "Applied revision main@1a2b3c4"));
       return source;
     });
-    client.resource(LocalObjects.app("cart", "2.1.0")).create();
+    AppDeployment cart = LocalObjects.app("cart", "2.1.0");
+    cart.getMetadata().setLabels(Map.of(Api.SOURCE_LABEL, "shop"));
+    client.resource(cart).create();
     client.resources(AppDeployment.class).inNamespace("default").withName("cart").editStatus(app -> {
       app.setStatus(LocalObjects.runningStatus("2.1.0", 1));
+      app.getStatus().setRestarts(2);
+      app.getStatus().setNode("cart-7c9d-k2x4p");
       return app;
     });
 
     List<String> sources = lines(run("get", "gs", "shop"));
     assertTrue(sources.get(0).matches("NAME\\s+URL\\s+REVISION\\s+APPS\\s+READY\\s+STATUS\\s+AGE"), sources.get(0));
     assertTrue(sources.get(1).matches("shop\\s+https://git.example.com/shop.git\\s+main@1a2b3c4\\s+2\\s+True\\s+"
-        + "Applied revision main@1a2b3c4\\s+\\d+s"), sources.get(1));
+        + "Succeeded\\s+\\d+s"), sources.get(1));
+    List<String> wide = lines(run("get", "gs", "shop", "-o", "wide"));
+    assertTrue(wide.get(0).matches(".*\\s+AGE\\s+READY APPS\\s+SUSPENDED\\s+MESSAGE"), wide.get(0));
+    assertTrue(wide.get(1).matches(".*\\s+Succeeded\\s+\\d+s\\s+0\\s+false\\s+Applied revision main@1a2b3c4"),
+        wide.get(1));
     List<String> apps = lines(run("get", "appdeployments", "cart"));
     assertTrue(apps.get(0).matches("NAME\\s+VERSION\\s+ISOLATION\\s+PHASE\\s+READY\\s+HEALTH\\s+AGE"), apps.get(0));
     assertTrue(apps.get(1).matches("cart\\s+2\\.1\\.0\\s+vm\\s+Running\\s+True\\s+healthy\\s+\\d+s"), apps.get(1));
-    assertTrue(run("get", "bcgitops").contains("appdeployment.bcgitops.io/cart"), "the category lists both kinds");
+    List<String> wideApps = lines(run("get", "appdeployments", "cart", "-o", "wide"));
+    assertTrue(wideApps.get(0).matches(".*\\s+AGE\\s+DEPLOYED\\s+RESTARTS\\s+NODE\\s+SOURCE\\s+SUSPENDED\\s+REASON"),
+        wideApps.get(0));
+    assertTrue(wideApps.get(1).matches(
+        "cart\\s+.*\\s+\\d+s\\s+2\\.1\\.0\\s+2\\s+cart-7c9d-k2x4p\\s+shop\\s+false\\s+Succeeded"),
+        wideApps.get(1));
+    RuntimePool pool = new RuntimePool();
+    pool.setMetadata(new ObjectMetaBuilder().withName("shared").withNamespace("default").build());
+    client.resource(pool).create();
+    String everything = run("get", "bcgitops");
+    for (String kind : List.of("gitopssource.bcgitops.io/shop", "appdeployment.bcgitops.io/cart",
+        "runtimepool.bcgitops.io/shared")) {
+      assertTrue(everything.contains(kind), "the category lists every kind: " + everything);
+    }
+  }
+
+  @Test
+  void explainPrintsWhatAFieldMeansFromTheCrdSchema() throws Exception {
+    // kubectl 1.32 asks for /openapi/v3 first and falls back to /openapi/v2, which local mode serves.
+    String vmConfig = run("explain", "appdeployment.spec.vmConfig");
+    assertTrue(vmConfig.contains("Settings of a vm app's JVM and pod"), vmConfig);
+    assertTrue(vmConfig.lines().anyMatch(line -> line.trim().startsWith("memoryLimit")), vmConfig);
+    String memory = String.join(" ", run("explain", "appdeployment.spec.vmConfig.memoryLimit").split("\\s+"));
+    assertTrue(memory.contains("an integer is MiB (512), a string a Kubernetes quantity"), memory);
+    String interval = String.join(" ", run("explain", "gs.spec.interval").split("\\s+"));
+    assertTrue(interval.contains("Default 1m."), interval);
   }
 
   @Test

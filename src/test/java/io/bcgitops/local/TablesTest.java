@@ -43,7 +43,7 @@ class TablesTest {
         }
       }
     }
-    assertEquals(16, columns.size(), "every CRD's printer columns");
+    assertEquals(28, columns.size(), "every CRD's printer columns");
     for (CustomResourceColumnDefinition column : columns) {
       assertDoesNotThrow(() -> PrinterColumns.of(column), column.getName() + ": " + column.getJsonPath());
     }
@@ -59,10 +59,12 @@ class TablesTest {
     ObjectNode table = Tables.of(TABLE, columnsOf("appdeployments"), List.of(KubeJson.MAPPER.valueToTree(app)),
         "42", true, NOW);
 
-    assertEquals(List.of("Name", "Version", "Isolation", "Phase", "Ready", "Health", "Age"), columnNames(table));
+    assertEquals(List.of("Name", "Version", "Isolation", "Phase", "Ready", "Health", "Age", "Deployed", "Restarts",
+        "Node", "Source", "Suspended", "Reason"), columnNames(table));
     assertEquals("name", table.at("/columnDefinitions/0/format").asText());
-    assertEquals("[\"web\",\"1.2.0\",\"vm\",\"Running\",\"True\",\"healthy\",\"2d\"]",
-        table.at("/rows/0/cells").toString());
+    assertEquals("[0,0,0,0,0,0,0,1,1,1,1,1,1]", priorities(table), "the columns after Age are -o wide's");
+    assertEquals("[\"web\",\"1.2.0\",\"vm\",\"Running\",\"True\",\"healthy\",\"2d\",\"1.2.0\",null,null,\"apps\","
+        + "false,\"Succeeded\"]", table.at("/rows/0/cells").toString());
     assertEquals("42", table.at("/metadata/resourceVersion").asText());
     JsonNode object = table.at("/rows/0/object");
     assertEquals("PartialObjectMetadata", object.path("kind").asText());
@@ -81,11 +83,13 @@ class TablesTest {
     ObjectNode table = Tables.of(TABLE, columnsOf("gitopssources"),
         List.of(KubeJson.MAPPER.valueToTree(fetched), KubeJson.MAPPER.valueToTree(fresh)), "7", true, NOW);
 
-    assertEquals(List.of("Name", "URL", "Revision", "Apps", "Ready", "Status", "Age"), columnNames(table));
+    assertEquals(List.of("Name", "URL", "Revision", "Apps", "Ready", "Status", "Age", "Ready Apps", "Suspended",
+        "Message"), columnNames(table));
     assertEquals("integer", table.at("/columnDefinitions/3/type").asText());
-    assertEquals("[\"apps\",\"https://git.example.com/apps.git\",\"main@1234567\",3,\"False\",\"2 apps not ready\","
-        + "\"30m\"]", table.at("/rows/0/cells").toString());
-    assertEquals("[\"new\",\"https://git.example.com/new.git\",null,null,null,null,\"5s\"]",
+    assertEquals("[0,0,0,0,0,0,0,1,1,1]", priorities(table), "the message is -o wide's, Status the reason");
+    assertEquals("[\"apps\",\"https://git.example.com/apps.git\",\"main@1234567\",3,\"False\",\"Succeeded\",\"30m\","
+        + "0,false,\"2 apps not ready\"]", table.at("/rows/0/cells").toString());
+    assertEquals("[\"new\",\"https://git.example.com/new.git\",null,null,null,null,\"5s\",null,false,null]",
         table.at("/rows/1/cells").toString());
   }
 
@@ -141,6 +145,12 @@ class TablesTest {
   private static List<Column> columnsOf(String plural) {
     return CustomResources.definitions().stream().flatMap(crd -> CustomResources.served(crd).stream())
         .filter(resource -> resource.plural().equals(plural)).findFirst().orElseThrow().columns();
+  }
+
+  private static String priorities(JsonNode table) {
+    List<Integer> priorities = new ArrayList<>();
+    table.path("columnDefinitions").forEach(column -> priorities.add(column.path("priority").asInt()));
+    return priorities.toString().replace(" ", "");
   }
 
   private static List<String> columnNames(JsonNode table) {
