@@ -10,6 +10,7 @@ import io.bcgitops.api.Isolation;
 import io.bcgitops.api.RuntimePool;
 import io.bcgitops.embedded.RuntimePoolAddress;
 import io.bcgitops.kube.DeploymentPods;
+import io.bcgitops.kube.ManagedFields;
 import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.vm.VmImages;
 import io.bcgitops.vm.VmObservation;
@@ -103,6 +104,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
     // Pods and ReplicaSets wake their app by label; what counts for its status is their owner chain (VmObserver).
     pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, AppDeployment.class)
         .withLabelSelector(Api.APP_LABEL)
+        .withItemStore(new TransformingItemStore<>(ManagedFields::dropped))
         .withSecondaryToPrimaryMapper(AppDeploymentReconciler::appOf)
         .build(), context);
     replicaSets = new InformerEventSource<>(InformerEventSourceConfiguration.from(ReplicaSet.class, AppDeployment.class)

@@ -6,6 +6,7 @@ import io.bcgitops.api.Conditions;
 import io.bcgitops.api.RuntimePool;
 import io.bcgitops.api.RuntimePoolStatus;
 import io.bcgitops.embedded.RuntimePools;
+import io.bcgitops.kube.ManagedFields;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -17,6 +18,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.dependent.workflow.DetailedCondition;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.net.HttpURLConnection;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +65,7 @@ final class AppRuntimePool extends KubernetesDependentResource<RuntimePool, AppD
       EventSourceContext<AppDeployment> context) {
     eventSourceContext = context;
     return super.informerConfigurationBuilder(context)
+        .withItemStore(new TransformingItemStore<>(ManagedFields::dropped))
         .withPrimaryToSecondaryMapper(app -> Set.of(targetOf((AppDeployment) app)));
   }
 

@@ -1,15 +1,18 @@
 package io.bcgitops.controller;
 
 import io.bcgitops.api.RuntimePool;
+import io.bcgitops.kube.ManagedFields;
 import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.source.GitFetcher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -126,7 +129,7 @@ public final class BcGitopsOperator {
     operator.register(new GitOpsSourceReconciler(config, new GitFetcher(config.git().fetch()), events, metrics,
         Clock.systemUTC(), liveness), c -> {
       c.withOnUpdateFilter(new ReconcileTriggers<>());
-      watchNamespaces(c, config);
+      configure(c, config);
     });
   }
 
@@ -142,15 +145,17 @@ public final class BcGitopsOperator {
     EventRecorder events = new EventRecorder(operator.getKubernetesClient(), Clock.systemUTC());
     SimpleInboundEventSource<RuntimePool> pollRequests = new SimpleInboundEventSource<>("poll-requests");
     operator.register(new RuntimePoolReconciler(config.images(), config.poolAddress(), pollRequests,
-        Clock.systemUTC(), config.service().ownNamespace()), c -> watchNamespaces(c, config));
+        Clock.systemUTC(), config.service().ownNamespace()), c -> configure(c, config));
     operator.register(new AppDeploymentReconciler(config.images(), config.poolAddress(), pollRequests, events,
             metrics, Clock.systemUTC()),
-        c -> watchNamespaces(c, config));
+        c -> configure(c, config));
   }
 
-  private static void watchNamespaces(ControllerConfigurationOverrider<?> controller, OperatorConfig config) {
+  private static <R extends HasMetadata> void configure(ControllerConfigurationOverrider<R> controller,
+      OperatorConfig config) {
     // A safety net: every resource is looked at again at least this often, whatever was missed.
     controller.withReconciliationMaxInterval(MAX_RECONCILE_INTERVAL);
+    controller.withItemStore(new TransformingItemStore<>(ManagedFields::dropped));
     if (!config.namespaces().isEmpty()) {
       controller.settingNamespaces(config.namespaces());
     }

@@ -2,6 +2,7 @@ package io.bcgitops.controller;
 
 import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
+import io.bcgitops.api.AppDeploymentStatus;
 import io.bcgitops.api.Conditions;
 import io.bcgitops.api.Conditions.Reasons;
 import io.bcgitops.api.GitOpsSource;
@@ -10,6 +11,7 @@ import io.bcgitops.api.GitOpsSourceStatus;
 import io.bcgitops.api.GitOpsSourceStatus.AppSummary;
 import io.bcgitops.api.GitOpsSourceStatus.Artifact;
 import io.bcgitops.api.GitOpsSourceStatus.InvalidApp;
+import io.bcgitops.kube.ManagedFields;
 import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.source.CredentialScope;
 import io.bcgitops.source.FetchedRevision;
@@ -35,6 +37,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.net.HttpURLConnection;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -106,6 +109,7 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     appDeployments = new InformerEventSource<>(InformerEventSourceConfiguration
         .from(AppDeployment.class, GitOpsSource.class)
         .withLabelSelector(Api.SOURCE_LABEL)
+        .withItemStore(new TransformingItemStore<>(GitOpsSourceReconciler::sourceView))
         .build(), context);
     applier = new AppDeploymentApplier(appDeployments, events, metrics);
     return List.of(appDeployments, fetchesEnded);
@@ -437,6 +441,22 @@ public class GitOpsSourceReconciler implements Reconciler<GitOpsSource>, Cleaner
     return account + " may not " + first.verb() + " appdeployments.bcgitops.io in namespace " + namespace + " ("
         + (apps.size() == 1 ? "app " : "apps ") + String.join(", ", apps.subList(0, Math.min(5, apps.size())))
         + (apps.size() > 5 ? " and " + (apps.size() - 5) + " more" : "") + "; " + setting + "): " + first.message();
+  }
+
+  /**
+   * An AppDeployment as this controller reads it: metadata and spec whole (compared with git, and written back
+   * from), of its status only the Ready and Stalled conditions (a source's ready count and message). The rest of
+   * its status is the AppDeployment controller's, which keeps its own copy.
+   */
+  static AppDeployment sourceView(AppDeployment app) {
+    if (app.getStatus() != null) {
+      AppDeploymentStatus summary = new AppDeploymentStatus();
+      summary.setConditions(app.getStatus().getConditions().stream()
+          .filter(c -> Conditions.READY.equals(c.getType()) || Conditions.STALLED.equals(c.getType()))
+          .collect(Collectors.toList()));
+      app.setStatus(summary);
+    }
+    return ManagedFields.dropped(app);
   }
 
   private static boolean isStalled(AppDeployment app) {

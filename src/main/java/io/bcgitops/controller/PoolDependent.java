@@ -2,6 +2,7 @@ package io.bcgitops.controller;
 
 import io.bcgitops.api.Api;
 import io.bcgitops.api.RuntimePool;
+import io.bcgitops.kube.ManagedFields;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -10,6 +11,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Deleter;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -33,7 +35,8 @@ abstract class PoolDependent<R extends HasMetadata> extends KubernetesDependentR
   @Override
   protected InformerEventSourceConfiguration.Builder<R> informerConfigurationBuilder(
       EventSourceContext<RuntimePool> context) {
-    return super.informerConfigurationBuilder(context).withLabelSelector(Api.RUNTIME_LABEL);
+    return super.informerConfigurationBuilder(context).withLabelSelector(Api.RUNTIME_LABEL)
+        .withItemStore(new TransformingItemStore<>(ManagedFields::dropped));
   }
 
   @Override

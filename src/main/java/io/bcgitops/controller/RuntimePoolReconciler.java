@@ -15,6 +15,7 @@ import io.bcgitops.embedded.RuntimeClient;
 import io.bcgitops.embedded.RuntimePoolAddress;
 import io.bcgitops.embedded.RuntimePools;
 import io.bcgitops.kube.DeploymentPods;
+import io.bcgitops.kube.ManagedFields;
 import io.bcgitops.runtime.RuntimeApi.AppState;
 import io.bcgitops.vm.VmImages;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -112,6 +113,7 @@ public class RuntimePoolReconciler implements Reconciler<RuntimePool>, Cleaner<R
     pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, RuntimePool.class)
         .withName("pool-pods")
         .withLabelSelector(Api.RUNTIME_LABEL)
+        .withItemStore(new TransformingItemStore<>(ManagedFields::dropped))
         .withSecondaryToPrimaryMapper(RuntimePoolReconciler::poolOf)
         .build(), context);
     replicaSets = new InformerEventSource<>(InformerEventSourceConfiguration.from(ReplicaSet.class, RuntimePool.class)
