@@ -17,6 +17,13 @@ import java.util.function.Predicate;
  */
 final class ApiMeter extends Dispatcher {
   /** One answered request; {@code atNanos} is System.nanoTime() once its response was ready. */
+  /** Writes counted by method and path, app names folded ("PUT .../app-N: 3"), for a figure that should be none. */
+  static String summary(List<Answer> writes) {
+    return writes.stream().map(w -> w.method() + " " + w.path().replaceAll("app-\\d+", "app-N"))
+        .collect(java.util.stream.Collectors.groupingBy(w -> w, java.util.TreeMap::new,
+            java.util.stream.Collectors.counting())).toString();
+  }
+
   record Answer(String client, String method, String path, long atNanos) {
     boolean isWrite() {
       return !"GET".equals(method);

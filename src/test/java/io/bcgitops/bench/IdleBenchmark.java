@@ -2,7 +2,6 @@ package io.bcgitops.bench;
 
 import static org.awaitility.Awaitility.await;
 
-import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.controller.BcGitopsOperator;
 import io.bcgitops.controller.OperatorConfig;
 import io.bcgitops.controller.ScriptedRuntimePool;
@@ -19,7 +18,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Both controllers with 1,000 apps that are all Ready and stay so (500 vm apps, their pods written
@@ -70,7 +68,8 @@ final class IdleBenchmark implements Benchmark {
         for (int app = 0; app < APPS; app += 2) {
           kubelet.rollOut(SpecFiles.name(app));
         }
-        await().atMost(READY).pollInterval(Duration.ofSeconds(1)).until(() -> allReady(cluster.source(NAMESPACE, "apps")));
+        await().atMost(READY).pollInterval(Duration.ofSeconds(1))
+            .until(() -> MockCluster.allReady(cluster.source(NAMESPACE, "apps"), APPS));
         // Reads never stop (every embedded app is polled); the last write of the way there is awaited.
         cluster.meter.awaitNoWrites(OPERATOR, Duration.ofSeconds(5), READY);
 
@@ -78,24 +77,17 @@ final class IdleBenchmark implements Benchmark {
         Thread.sleep(IDLE.toMillis());
         List<ApiMeter.Answer> answers = cluster.meter.since(mark, OPERATOR);
         List<ApiMeter.Answer> writes = answers.stream().filter(ApiMeter.Answer::isWrite).toList();
-        String what = writes.stream().map(w -> w.method() + " " + w.path().replaceAll("app-\\d+", "app-N"))
-            .collect(Collectors.groupingBy(w -> w, java.util.TreeMap::new, Collectors.counting())).toString();
+        String what = ApiMeter.summary(writes);
         return List.of(
             Figure.checked("Idle: writes to the API server per minute, 1,000 Ready apps (500 vm, 500 embedded in 5"
                 + " pools), nothing changing", "0", Units.count(writes.size()) + (writes.isEmpty() ? "" : " " + what),
                 writes.isEmpty()),
             Figure.info("Idle: API requests per minute, the same 1,000 apps",
-                Units.count(answers.size()) + " (all reads: watches stay open; the runtime pools' APIs are not"
-                    + " counted)"));
+                Units.count(answers.size()) + " (watches stay open; the runtime pools' APIs are not counted)"));
       } finally {
         operator.stop();
       }
     }
   }
 
-  private static boolean allReady(GitOpsSource source) {
-    return source != null && source.getStatus() != null && source.getStatus().getReadyCount() == APPS
-        && source.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-  }
 }

@@ -72,6 +72,13 @@ final class MockCluster implements AutoCloseable {
     return bench.resources(GitOpsSource.class).inNamespace(namespace).withName(name).get();
   }
 
+  /** Whether the source applied {@code apps} apps and all are Ready. */
+  static boolean allReady(GitOpsSource source, int apps) {
+    return source != null && source.getStatus() != null && source.getStatus().getReadyCount() == apps
+        && source.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
   List<AppDeployment> apps(String namespace) {
     return bench.resources(AppDeployment.class).inNamespace(namespace).list().getItems();
   }

@@ -2,7 +2,6 @@ package io.bcgitops.bench;
 
 import static org.awaitility.Awaitility.await;
 
-import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.controller.BcGitopsOperator;
 import io.bcgitops.controller.OperatorConfig;
 import io.bcgitops.controller.ScriptedRuntimePool;
@@ -21,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * 200 embedded apps in 10 runtime pools, all Ready and staying so (the pools' APIs answer from a script and report
@@ -74,8 +72,8 @@ final class PoolPollBenchmark implements Benchmark {
         for (int pool = 0; pool < POOLS; pool++) {
           kubelet.startPool(RuntimePools.name(SpecFiles.runtime(pool, POOLS)));
         }
-        await().atMost(READY).pollInterval(Duration.ofSeconds(1)).until(() -> allReady(cluster.source(NAMESPACE,
-            "apps")));
+        await().atMost(READY).pollInterval(Duration.ofSeconds(1))
+            .until(() -> MockCluster.allReady(cluster.source(NAMESPACE, "apps"), APPS));
         cluster.meter.awaitNoWrites(OPERATOR, Duration.ofSeconds(5), READY);
 
         int mark = cluster.meter.mark();
@@ -84,8 +82,7 @@ final class PoolPollBenchmark implements Benchmark {
         int polls = pools.appListCalls() - polledBefore;
         List<ApiMeter.Answer> answers = cluster.meter.since(mark, OPERATOR);
         List<ApiMeter.Answer> writes = answers.stream().filter(ApiMeter.Answer::isWrite).toList();
-        String what = writes.stream().map(w -> w.method() + " " + w.path().replaceAll("app-\\d+", "app-N"))
-            .collect(Collectors.groupingBy(w -> w, java.util.TreeMap::new, Collectors.counting())).toString();
+        String what = ApiMeter.summary(writes);
         return List.of(
             Figure.checked("Pools: calls to the runtime pools' APIs per minute, 200 embedded apps in 10 pools,"
                 + " nothing changing", Units.count(TARGET) + " (one poll per pool per 10 s)",
@@ -100,9 +97,4 @@ final class PoolPollBenchmark implements Benchmark {
     }
   }
 
-  private static boolean allReady(GitOpsSource source) {
-    return source != null && source.getStatus() != null && source.getStatus().getReadyCount() == APPS
-        && source.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-  }
 }
