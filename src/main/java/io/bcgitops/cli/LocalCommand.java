@@ -8,6 +8,7 @@ import io.bcgitops.controller.BcGitopsOperator;
 import io.bcgitops.controller.Liveness;
 import io.bcgitops.controller.OperatorConfig;
 import io.bcgitops.http.MonitoringServer;
+import io.bcgitops.kube.PodImages;
 import io.bcgitops.local.AppTable;
 import io.bcgitops.local.FolderServer;
 import io.bcgitops.local.LocalApiServer;
@@ -16,7 +17,6 @@ import io.bcgitops.local.RepositoryLocation;
 import io.bcgitops.local.StateFolder;
 import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.spec.Durations;
-import io.bcgitops.vm.VmImages;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import java.io.FileOutputStream;
@@ -149,7 +149,7 @@ final class LocalCommand {
     }
     String mavenRepository = jars != null ? jars.url().toString()
         : repositoryOption != null ? repositoryOption
-        : env.getOrDefault("BCGITOPS_MAVEN_REPOSITORY", VmImages.DEFAULTS.mavenRepository());
+        : env.getOrDefault("BCGITOPS_MAVEN_REPOSITORY", PodImages.DEFAULTS.mavenRepository());
     int apiPort = (int) line.number("--api-port", 0, 0, 65535);
     LocalApiServer api;
     try {
@@ -162,7 +162,7 @@ final class LocalCommand {
     Path kubeconfig = api.writeKubeconfig(state.kubeconfig());
     LocalNode node = new LocalNode(client, state.node(), env);
     OperatorConfig config = new OperatorConfig(Set.of(), state.gitCache(), true,
-        new VmImages(VmImages.DEFAULTS.operatorImage(), VmImages.DEFAULTS.jreImage(), mavenRepository), node,
+        new PodImages(PodImages.DEFAULTS.operatorImage(), PodImages.DEFAULTS.jreImage(), mavenRepository), node,
         new OperatorConfig.Service(-1, -1, -1, NAMESPACE, false, null, false));
     OperatorMetrics metrics = OperatorMetrics.prometheus();
     Liveness liveness = new Liveness();

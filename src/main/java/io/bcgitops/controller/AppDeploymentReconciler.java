@@ -11,8 +11,8 @@ import io.bcgitops.api.RuntimePool;
 import io.bcgitops.embedded.RuntimePoolAddress;
 import io.bcgitops.kube.DeploymentPods;
 import io.bcgitops.kube.ManagedFields;
+import io.bcgitops.kube.PodImages;
 import io.bcgitops.metrics.OperatorMetrics;
-import io.bcgitops.vm.VmImages;
 import io.bcgitops.vm.VmObservation;
 import io.bcgitops.vm.VmObserver;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -67,7 +67,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
   /** Secrets are not watched: a credentials Secret created or labelled later is seen at the next look. */
   private static final Duration CREDENTIALS_RECHECK = Duration.ofMinutes(1);
 
-  private final VmImages images;
+  private final PodImages images;
   private final RuntimePoolAddress poolAddress;
   private final SimpleInboundEventSource<RuntimePool> pollRequests;
   private final Clock clock;
@@ -79,7 +79,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
   private final OperatorMetrics metrics;
 
   /** @param pollRequests where an embedded app asks its pool's controller for a poll now, after a load */
-  AppDeploymentReconciler(VmImages images, RuntimePoolAddress poolAddress,
+  AppDeploymentReconciler(PodImages images, RuntimePoolAddress poolAddress,
       SimpleInboundEventSource<RuntimePool> pollRequests, EventRecorder events, OperatorMetrics metrics, Clock clock) {
     this.images = images;
     this.poolAddress = poolAddress;

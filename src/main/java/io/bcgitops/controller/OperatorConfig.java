@@ -1,12 +1,12 @@
 package io.bcgitops.controller;
 
 import io.bcgitops.embedded.RuntimePoolAddress;
+import io.bcgitops.kube.PodImages;
 import io.bcgitops.source.FetchLimits;
 import io.bcgitops.spec.Durations;
 import io.bcgitops.spec.Limit;
 import io.bcgitops.spec.RepositoryLimits;
 import io.bcgitops.spec.SafeUrls;
-import io.bcgitops.vm.VmImages;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -27,17 +27,17 @@ import java.util.stream.Collectors;
  * @param defaultServiceAccount the service account (in each source's namespace) a GitOpsSource without
  *     spec.serviceAccountName writes its AppDeployments as; null for the operator's own
  */
-public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allowFileUrls, VmImages images,
+public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allowFileUrls, PodImages images,
     RuntimePoolAddress poolAddress, Service service, Git git, String defaultServiceAccount) {
 
   /** Sources without spec.serviceAccountName write as the operator. */
-  public OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allowFileUrls, VmImages images,
+  public OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allowFileUrls, PodImages images,
       RuntimePoolAddress poolAddress, Service service, Git git) {
     this(namespaces, cacheDir, allowFileUrls, images, poolAddress, service, git, null);
   }
 
   /** With the default git limits. */
-  public OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allowFileUrls, VmImages images,
+  public OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allowFileUrls, PodImages images,
       RuntimePoolAddress poolAddress, Service service) {
     this(namespaces, cacheDir, allowFileUrls, images, poolAddress, service, Git.DEFAULTS);
   }
@@ -138,10 +138,10 @@ public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allo
     Path cache = Path.of(env.getOrDefault("BCGITOPS_CACHE_DIR",
         Path.of(System.getProperty("java.io.tmpdir"), "bcgitops-cache").toString()));
     boolean fileUrls = Boolean.parseBoolean(env.getOrDefault("BCGITOPS_ALLOW_FILE_URLS", "false"));
-    VmImages images = new VmImages(
-        env.getOrDefault("BCGITOPS_OPERATOR_IMAGE", VmImages.DEFAULTS.operatorImage()),
-        env.getOrDefault("BCGITOPS_JRE_IMAGE", VmImages.DEFAULTS.jreImage()),
-        mavenRepository(env.getOrDefault("BCGITOPS_MAVEN_REPOSITORY", VmImages.DEFAULTS.mavenRepository())));
+    PodImages images = new PodImages(
+        env.getOrDefault("BCGITOPS_OPERATOR_IMAGE", PodImages.DEFAULTS.operatorImage()),
+        env.getOrDefault("BCGITOPS_JRE_IMAGE", PodImages.DEFAULTS.jreImage()),
+        mavenRepository(env.getOrDefault("BCGITOPS_MAVEN_REPOSITORY", PodImages.DEFAULTS.mavenRepository())));
     Service service = new Service(
         port("BCGITOPS_HTTP_PORT", env.getOrDefault("BCGITOPS_HTTP_PORT", "8080")),
         port("BCGITOPS_WEBHOOK_PORT", env.getOrDefault("BCGITOPS_WEBHOOK_PORT", "8081")),

@@ -4,7 +4,7 @@ import io.bcgitops.api.RuntimePool;
 import io.bcgitops.embedded.RuntimePools;
 import io.bcgitops.kube.Drift;
 import io.bcgitops.kube.OwnedDeployments;
-import io.bcgitops.vm.VmImages;
+import io.bcgitops.kube.PodImages;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
 final class PoolDeployment extends PoolDependent<Deployment>
     implements Creator<Deployment, RuntimePool>, Updater<Deployment, RuntimePool> {
   private static final Logger LOG = LoggerFactory.getLogger(PoolDeployment.class);
-  private final VmImages images;
+  private final PodImages images;
 
-  PoolDeployment(VmImages images) {
+  PoolDeployment(PodImages images) {
     super(Deployment.class, RuntimePools::name);
     this.images = images;
   }

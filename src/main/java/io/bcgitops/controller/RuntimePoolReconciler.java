@@ -3,21 +3,21 @@ package io.bcgitops.controller;
 import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.AppDeploymentSpec;
-import io.bcgitops.api.Conditions;
 import io.bcgitops.api.Conditions.Reasons;
+import io.bcgitops.api.Conditions;
 import io.bcgitops.api.EmbeddedState;
 import io.bcgitops.api.Isolation;
 import io.bcgitops.api.RuntimePool;
 import io.bcgitops.api.RuntimePoolStatus;
-import io.bcgitops.embedded.RuntimeApiException;
 import io.bcgitops.embedded.PoolApps;
+import io.bcgitops.embedded.RuntimeApiException;
 import io.bcgitops.embedded.RuntimeClient;
 import io.bcgitops.embedded.RuntimePoolAddress;
 import io.bcgitops.embedded.RuntimePools;
 import io.bcgitops.kube.DeploymentPods;
 import io.bcgitops.kube.ManagedFields;
+import io.bcgitops.kube.PodImages;
 import io.bcgitops.runtime.RuntimeApi.AppState;
-import io.bcgitops.vm.VmImages;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -70,7 +70,7 @@ public class RuntimePoolReconciler implements Reconciler<RuntimePool>, Cleaner<R
   private static final Set<EmbeddedState> SETTLED = Set.of(EmbeddedState.Running, EmbeddedState.Crashed,
       EmbeddedState.Failed);
 
-  private final VmImages images;
+  private final PodImages images;
   private final RuntimePoolAddress address;
   private final SimpleInboundEventSource<RuntimePool> pollRequests;
   private final Clock clock;
@@ -87,7 +87,7 @@ public class RuntimePoolReconciler implements Reconciler<RuntimePool>, Cleaner<R
    * @param pollRequests where an embedded app that just changed something in its pool asks for a poll now
    * @param operatorNamespace where the operator's pods run: what the pools' NetworkPolicies admit to their APIs
    */
-  RuntimePoolReconciler(VmImages images, RuntimePoolAddress address,
+  RuntimePoolReconciler(PodImages images, RuntimePoolAddress address,
       SimpleInboundEventSource<RuntimePool> pollRequests, Clock clock, String operatorNamespace) {
     this.images = images;
     this.operatorNamespace = operatorNamespace;

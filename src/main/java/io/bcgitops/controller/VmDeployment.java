@@ -6,9 +6,9 @@ import io.bcgitops.api.Isolation;
 import io.bcgitops.kube.Drift;
 import io.bcgitops.kube.ManagedFields;
 import io.bcgitops.kube.OwnedDeployments;
+import io.bcgitops.kube.PodImages;
 import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.vm.VmDeployments;
-import io.bcgitops.vm.VmImages;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -41,11 +41,11 @@ final class VmDeployment extends KubernetesDependentResource<Deployment, AppDepl
   private static final Logger LOG = LoggerFactory.getLogger(VmDeployment.class);
   private static final SecondaryToPrimaryMapper<Deployment> OWNER = Mappers.fromOwnerReferences(AppDeployment.class,
       false);
-  private final VmImages images;
+  private final PodImages images;
   private final EventRecorder events;
   private final OperatorMetrics metrics;
 
-  VmDeployment(VmImages images, EventRecorder events, OperatorMetrics metrics) {
+  VmDeployment(PodImages images, EventRecorder events, OperatorMetrics metrics) {
     super(Deployment.class, "vm-deployments");
     this.images = images;
     this.events = events;

@@ -5,10 +5,10 @@ import io.bcgitops.api.RuntimePool;
 import io.bcgitops.api.RuntimePoolSpec;
 import io.bcgitops.api.VmConfig;
 import io.bcgitops.http.BearerToken;
+import io.bcgitops.kube.PodImages;
 import io.bcgitops.runtime.PoolToken;
 import io.bcgitops.runtime.RuntimeApi;
 import io.bcgitops.spec.MemoryLimits;
-import io.bcgitops.vm.VmImages;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -34,8 +34,8 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
-import java.nio.charset.StandardCharsets;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -285,7 +285,7 @@ public final class RuntimePools {
   }
 
   /** The pool's Deployment, sized from its spec; call only with a spec {@link #problems} finds nothing in. */
-  public static Deployment deployment(RuntimePool pool, VmImages images) {
+  public static Deployment deployment(RuntimePool pool, PodImages images) {
     String namespace = pool.getMetadata().getNamespace();
     String runtime = pool.getMetadata().getName();
     RuntimePoolSpec spec = pool.getSpec();

@@ -7,6 +7,7 @@ import io.bcgitops.api.AppSource;
 import io.bcgitops.api.HealthCheck;
 import io.bcgitops.api.VmConfig;
 import io.bcgitops.fetch.ArtifactCredentials;
+import io.bcgitops.kube.PodImages;
 import io.bcgitops.spec.HttpCredentials;
 import io.bcgitops.spec.MemoryLimits;
 import io.fabric8.kubernetes.api.model.Capabilities;
@@ -80,7 +81,7 @@ public final class VmDeployments {
     return annotations == null ? null : annotations.get(Api.VERSION_ANNOTATION);
   }
 
-  public static Deployment desired(AppDeployment app, VmImages images) {
+  public static Deployment desired(AppDeployment app, PodImages images) {
     String appName = app.getMetadata().getName();
     AppDeploymentSpec spec = app.getSpec();
     Map<String, String> selector = Map.of(Api.APP_LABEL, appName);
@@ -130,7 +131,7 @@ public final class VmDeployments {
   }
 
   /** The init container: this project's fetch command, which downloads and verifies the jar. */
-  static Container fetchContainer(AppDeploymentSpec spec, VmImages images) {
+  static Container fetchContainer(AppDeploymentSpec spec, PodImages images) {
     AppSource source = spec.getSource();
     List<String> args = new ArrayList<>(List.of("fetch", "--dest", JAR));
     if (source.getType() == AppSource.Type.release) {
@@ -193,7 +194,7 @@ public final class VmDeployments {
         .withKey(key).withOptional(true).endSecretKeyRef().endValueFrom().build();
   }
 
-  private static Container jvmContainer(AppDeploymentSpec spec, VmImages images) {
+  private static Container jvmContainer(AppDeploymentSpec spec, PodImages images) {
     List<String> args = new ArrayList<>();
     VmConfig vm = spec.getVmConfig();
     if (vm != null && vm.getMemoryLimit() != null) {

@@ -6,8 +6,8 @@ import io.bcgitops.api.AppDeployment;
 import io.bcgitops.controller.BcGitopsOperator;
 import io.bcgitops.controller.OperatorConfig;
 import io.bcgitops.embedded.RuntimePoolAddress;
+import io.bcgitops.kube.PodImages;
 import io.bcgitops.metrics.OperatorMetrics;
-import io.bcgitops.vm.VmImages;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -125,7 +125,7 @@ final class ApplyBenchmark implements Benchmark {
       OperatorMetrics metrics = new OperatorMetrics(timers);
       Operator operator = BcGitopsOperator.newOperator(client, null, metrics);
       BcGitopsOperator.registerGitOpsSources(operator, new OperatorConfig(Set.of(NAMESPACE), cache, true,
-          VmImages.DEFAULTS, RuntimePoolAddress.CLUSTER_DNS, OperatorConfig.Service.LOCAL), metrics);
+          PodImages.DEFAULTS, RuntimePoolAddress.CLUSTER_DNS, OperatorConfig.Service.LOCAL), metrics);
       operator.start();
       try {
         int mark = cluster.meter.mark();

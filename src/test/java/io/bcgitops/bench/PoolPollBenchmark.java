@@ -6,9 +6,9 @@ import io.bcgitops.controller.BcGitopsOperator;
 import io.bcgitops.controller.OperatorConfig;
 import io.bcgitops.controller.ScriptedRuntimePool;
 import io.bcgitops.embedded.RuntimePools;
+import io.bcgitops.kube.PodImages;
 import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.testing.FakeKubelet;
-import io.bcgitops.vm.VmImages;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -60,7 +60,7 @@ final class PoolPollBenchmark implements Benchmark {
       }
       OperatorMetrics metrics = new OperatorMetrics(new TimerSamples());
       Operator operator = BcGitopsOperator.newOperator(client, null, metrics);
-      OperatorConfig config = new OperatorConfig(Set.of(NAMESPACE), work.resolve("cache"), true, VmImages.DEFAULTS,
+      OperatorConfig config = new OperatorConfig(Set.of(NAMESPACE), work.resolve("cache"), true, PodImages.DEFAULTS,
           pools, OperatorConfig.Service.LOCAL);
       BcGitopsOperator.registerGitOpsSources(operator, config, metrics);
       BcGitopsOperator.registerAppDeployments(operator, config, metrics);

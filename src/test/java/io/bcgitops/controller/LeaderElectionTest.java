@@ -4,8 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.bcgitops.embedded.RuntimePoolAddress;
+import io.bcgitops.kube.PodImages;
 import io.bcgitops.testing.TestRepo;
-import io.bcgitops.vm.VmImages;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.javaoperatorsdk.operator.Operator;
@@ -28,7 +28,7 @@ class LeaderElectionTest extends OperatorTestBase {
   }
 
   private Operator replica(String identity, Duration leaseDuration, Runnable lost) {
-    OperatorConfig config = new OperatorConfig(Set.of(ns), tmp.resolve("cache-" + identity), true, VmImages.DEFAULTS,
+    OperatorConfig config = new OperatorConfig(Set.of(ns), tmp.resolve("cache-" + identity), true, PodImages.DEFAULTS,
         RuntimePoolAddress.CLUSTER_DNS, OperatorConfig.Service.LOCAL);
     Operator replica = BcGitopsOperator.newOperator(client, new LeaderLease(
         LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(BcGitopsOperator.LEASE_NAME)

@@ -7,15 +7,16 @@ import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.api.GitOpsSourceSpec;
 import io.bcgitops.embedded.RuntimePoolAddress;
+import io.bcgitops.kube.PodImages;
 import io.bcgitops.metrics.OperatorMetrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.bcgitops.vm.VmImages;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -28,9 +29,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.awaitility.core.ConditionTimeoutException;
 import java.util.stream.Stream;
-import io.fabric8.mockwebserver.http.RecordedRequest;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The operator running against Fabric8's mock API server in CRUD mode, with both CRDs from crds/
@@ -76,7 +76,7 @@ public final class OperatorHarness implements AutoCloseable {
   /** Watching these namespaces (tenants sharing the operator). */
   OperatorHarness(KubernetesMockServer server, KubernetesClient client, Set<String> namespaces, Path cacheDir,
       boolean allowFileUrls, Controllers controllers, RuntimePoolAddress pools, OperatorConfig.Git git) {
-    this(server, client, controllers, new OperatorConfig(namespaces, cacheDir, allowFileUrls, VmImages.DEFAULTS,
+    this(server, client, controllers, new OperatorConfig(namespaces, cacheDir, allowFileUrls, PodImages.DEFAULTS,
         pools, OperatorConfig.Service.LOCAL, git));
   }
 

@@ -1,7 +1,7 @@
 package io.bcgitops.controller;
 
 import io.bcgitops.embedded.RuntimePoolAddress;
-import io.bcgitops.vm.VmImages;
+import io.bcgitops.kube.PodImages;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -54,7 +54,7 @@ abstract class OperatorTestBase {
   /** With this default service account (BCGITOPS_DEFAULT_SERVICE_ACCOUNT). */
   OperatorHarness startOperatorWithDefaultServiceAccount(String name) {
     operator = new OperatorHarness(server, client, OperatorHarness.Controllers.SOURCES_WITH_READY_APPS,
-        new OperatorConfig(Set.of(ns), tmp.resolve("cache"), true, VmImages.DEFAULTS, RuntimePoolAddress.CLUSTER_DNS,
+        new OperatorConfig(Set.of(ns), tmp.resolve("cache"), true, PodImages.DEFAULTS, RuntimePoolAddress.CLUSTER_DNS,
             OperatorConfig.Service.LOCAL).withDefaultServiceAccount(name));
     return operator;
   }

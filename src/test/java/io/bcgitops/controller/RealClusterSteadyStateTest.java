@@ -13,10 +13,10 @@ import io.bcgitops.api.RuntimePool;
 import io.bcgitops.api.RuntimePoolStatus;
 import io.bcgitops.embedded.PoolApps;
 import io.bcgitops.embedded.RuntimePools;
+import io.bcgitops.kube.PodImages;
 import io.bcgitops.runtime.RuntimeApi.AppState;
 import io.bcgitops.testing.RealCluster;
 import io.bcgitops.testing.TestRepo;
-import io.bcgitops.vm.VmImages;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -107,7 +107,7 @@ class RealClusterSteadyStateTest {
       drain();
 
       OperatorConfig config = new OperatorConfig(Set.of(NS), tmp.resolve("cache"), true,
-          new VmImages("bc-gitops-operator:latest", "eclipse-temurin:17-jre", "http://10.88.0.1:8000"), pool,
+          new PodImages("bc-gitops-operator:latest", "eclipse-temurin:17-jre", "http://10.88.0.1:8000"), pool,
           OperatorConfig.Service.LOCAL);
       Operator operator = BcGitopsOperator.newOperator(client);
       BcGitopsOperator.registerGitOpsSources(operator, config);

@@ -81,7 +81,7 @@ class RuntimePoolReconcilerTest extends OperatorTestBase {
     assertNull(created.getSpec().getMemoryLimit());
     Deployment deployment = kubelet.awaitDeployment(RuntimePools.name("fresh"));
     assertEquals(new Quantity("512Mi"), host(deployment).getResources().getLimits().get("memory"));
-    assertEquals(io.bcgitops.vm.VmImages.DEFAULTS.operatorImage(), host(deployment).getImage());
+    assertEquals(io.bcgitops.kube.PodImages.DEFAULTS.operatorImage(), host(deployment).getImage());
     await().atMost(OperatorHarness.WAIT).until(() -> client.secrets().inNamespace(ns)
         .withName(RuntimePools.tokenSecretName("fresh")).get() != null);
     for (HasMetadata owned : List.of(deployment,

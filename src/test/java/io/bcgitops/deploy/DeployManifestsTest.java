@@ -16,11 +16,11 @@ import io.bcgitops.api.Isolation;
 import io.bcgitops.controller.OperatorConfig;
 import io.bcgitops.embedded.RuntimePools;
 import io.bcgitops.http.MonitoringServer;
+import io.bcgitops.kube.PodImages;
 import io.bcgitops.local.LocalApiServer;
 import io.bcgitops.local.StateFolder;
 import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.vm.VmDeployments;
-import io.bcgitops.vm.VmImages;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -267,8 +267,8 @@ class DeployManifestsTest {
     assertEquals(container.path("image").asText(), config.images().operatorImage(),
         "vm apps' init containers and runtime pools run the operator's own image");
     assertEquals("bc-gitops-operator:latest", config.images().operatorImage());
-    assertEquals(VmImages.DEFAULTS.jreImage(), config.images().jreImage());
-    assertEquals(VmImages.DEFAULTS.mavenRepository(), config.images().mavenRepository());
+    assertEquals(PodImages.DEFAULTS.jreImage(), config.images().jreImage());
+    assertEquals(PodImages.DEFAULTS.mavenRepository(), config.images().mavenRepository());
     assertEquals(8080, config.service().httpPort());
     assertEquals(8081, config.service().webhookPort());
     assertEquals(8082, config.service().healthPort());
@@ -611,7 +611,7 @@ class DeployManifestsTest {
     source.setSecretRef(new LocalObjectReference("artifact-creds"));
     spec.setSource(source);
     app.setSpec(spec);
-    return List.of(VmDeployments.desired(app, VmImages.DEFAULTS).getSpec().getTemplate().getSpec(),
-        RuntimePools.deployment(RuntimePools.withDefaults("shop", "default"), VmImages.DEFAULTS).getSpec().getTemplate().getSpec());
+    return List.of(VmDeployments.desired(app, PodImages.DEFAULTS).getSpec().getTemplate().getSpec(),
+        RuntimePools.deployment(RuntimePools.withDefaults("shop", "default"), PodImages.DEFAULTS).getSpec().getTemplate().getSpec());
   }
 }

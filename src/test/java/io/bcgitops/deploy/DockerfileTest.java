@@ -144,7 +144,7 @@ class DockerfileTest {
     // and a first argument the jar knows.
     Set<String> commands = new TreeSet<>();
     for (Container container : DeployManifestsTest.podContainers()) {
-      if (!container.getImage().equals(io.bcgitops.vm.VmImages.DEFAULTS.operatorImage())) {
+      if (!container.getImage().equals(io.bcgitops.kube.PodImages.DEFAULTS.operatorImage())) {
         continue;
       }
       assertTrue(container.getCommand() == null || container.getCommand().isEmpty(), container.getName());

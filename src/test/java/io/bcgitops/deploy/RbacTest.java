@@ -24,10 +24,10 @@ import io.bcgitops.controller.ScriptedRuntimePool;
 import io.bcgitops.embedded.RuntimePools;
 import io.bcgitops.http.BoundedHttpServer;
 import io.bcgitops.http.HttpLimits;
+import io.bcgitops.kube.PodImages;
 import io.bcgitops.testing.FakeKubelet;
 import io.bcgitops.testing.Ports;
 import io.bcgitops.testing.TestRepo;
-import io.bcgitops.vm.VmImages;
 import io.bcgitops.webhook.WebhookReceiver;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -36,10 +36,10 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
@@ -72,9 +72,9 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Least privilege, checked by observation: the real operator runs against Fabric8's mock API
@@ -374,7 +374,7 @@ class RbacTest {
                 }
               }
             })))) {
-      OperatorConfig config = new OperatorConfig(watched, tmp.resolve("cache"), true, VmImages.DEFAULTS, pool,
+      OperatorConfig config = new OperatorConfig(watched, tmp.resolve("cache"), true, PodImages.DEFAULTS, pool,
           new OperatorConfig.Service(Ports.free(), Ports.free(), Ports.free(), DeployManifests.NAMESPACE, true, WEBHOOK_SECRET, false));
       Operator operator = BcGitopsOperator.create(operatorClient, config);
       // The operator command serves webhooks next to the operator, with the same client.

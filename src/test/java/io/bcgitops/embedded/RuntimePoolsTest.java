@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.bcgitops.vm.VmImages;
+import io.bcgitops.kube.PodImages;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -23,7 +23,7 @@ class RuntimePoolsTest {
    */
   @Test
   void eachContainerIsProbedOverHttpOnAPortOfItsOwnThatNoServiceHas() {
-    List<Container> containers = RuntimePools.deployment(RuntimePools.withDefaults("shop", "default"), VmImages.DEFAULTS).getSpec().getTemplate()
+    List<Container> containers = RuntimePools.deployment(RuntimePools.withDefaults("shop", "default"), PodImages.DEFAULTS).getSpec().getTemplate()
         .getSpec().getContainers();
     List<Integer> servicePorts = RuntimePools.service(RuntimePools.withDefaults("shop", "default")).getSpec().getPorts().stream()
         .map(ServicePort::getPort).toList();

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.embedded.RuntimePools;
+import io.bcgitops.kube.PodImages;
 import io.bcgitops.testing.RealCluster;
 import io.bcgitops.vm.VmDeployments;
-import io.bcgitops.vm.VmImages;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.HashMap;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class DriftTest {
   /** The settings the recorded cluster ran the operator with. */
-  static final VmImages RECORDED = new VmImages("bc-gitops-operator:latest", "eclipse-temurin:17-jre",
+  static final PodImages RECORDED = new PodImages("bc-gitops-operator:latest", "eclipse-temurin:17-jre",
       "http://10.88.0.1:8000");
 
   static AppDeployment web() {

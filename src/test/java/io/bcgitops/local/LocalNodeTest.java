@@ -18,9 +18,9 @@ import io.bcgitops.controller.TestApps;
 import io.bcgitops.embedded.RuntimeApiException;
 import io.bcgitops.embedded.RuntimeClient;
 import io.bcgitops.embedded.RuntimePools;
+import io.bcgitops.kube.PodImages;
 import io.bcgitops.testing.Ports;
 import io.bcgitops.vm.VmDeployments;
-import io.bcgitops.vm.VmImages;
 import io.bcgitops.vm.VmObservation;
 import io.bcgitops.vm.VmObserver;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -310,8 +310,8 @@ class LocalNodeTest {
         .map(args -> String.join(" ", args).contains(podFolder)).orElse(false)).findFirst().orElseThrow();
   }
 
-  private static VmImages images() {
-    return VmImages.DEFAULTS;
+  private static PodImages images() {
+    return PodImages.DEFAULTS;
   }
 
   private String get(int port, String path) throws IOException, InterruptedException {

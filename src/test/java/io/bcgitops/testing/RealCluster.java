@@ -6,9 +6,9 @@ import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.RuntimePool;
 import io.bcgitops.embedded.RuntimePools;
-import io.bcgitops.vm.VmDeployments;
-import io.bcgitops.vm.VmImages;
+import io.bcgitops.kube.PodImages;
 import io.bcgitops.runtime.RuntimeApi;
+import io.bcgitops.vm.VmDeployments;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.HTTPGetActionBuilder;
@@ -81,7 +81,7 @@ public final class RealCluster {
       container.getVolumeMounts().stream().filter(m -> m.getName().equals("tmp"))
           .forEach(m -> m.setName("tmp-" + container.getName()));
     }
-    withStorageBounds(spec, RuntimePools.deployment(runtimePool(), VmImages.DEFAULTS));
+    withStorageBounds(spec, RuntimePools.deployment(runtimePool(), PodImages.DEFAULTS));
     withHealthPorts(spec);
     withTokenFiles(spec);
   }
@@ -93,7 +93,7 @@ public final class RealCluster {
    * path as an argument. The recording gets those in place of the variable.
    */
   private static void withTokenFiles(PodSpec have) {
-    PodSpec want = RuntimePools.deployment(runtimePool(), VmImages.DEFAULTS).getSpec().getTemplate().getSpec();
+    PodSpec want = RuntimePools.deployment(runtimePool(), PodImages.DEFAULTS).getSpec().getTemplate().getSpec();
     for (Container container : have.getContainers()) {
       Container target = want.getContainers().stream().filter(c -> c.getName().equals(container.getName()))
           .findFirst().orElseThrow();
@@ -174,7 +174,7 @@ public final class RealCluster {
   }
 
   private static Deployment desiredWeb() {
-    return VmDeployments.desired(item("appdeployments.json", AppDeployment.class, "web"), VmImages.DEFAULTS);
+    return VmDeployments.desired(item("appdeployments.json", AppDeployment.class, "web"), PodImages.DEFAULTS);
   }
 
   /**

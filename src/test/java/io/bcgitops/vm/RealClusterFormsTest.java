@@ -11,6 +11,7 @@ import io.bcgitops.api.AppSource;
 import io.bcgitops.api.Isolation;
 import io.bcgitops.api.VmConfig;
 import io.bcgitops.kube.DeploymentPods;
+import io.bcgitops.kube.PodImages;
 import io.bcgitops.testing.RealCluster;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -44,7 +45,7 @@ class RealClusterFormsTest {
   @ParameterizedTest
   @CsvSource({"256,256Mi", "1024,1Gi", "1536,1536Mi", "2048,2Gi"})
   void anIntegerMemoryLimitIsMebibytesInCanonicalForm(int mebibytes, String stored) {
-    Deployment deployment = VmDeployments.desired(app(Map.of(), new IntOrString(mebibytes)), VmImages.DEFAULTS);
+    Deployment deployment = VmDeployments.desired(app(Map.of(), new IntOrString(mebibytes)), PodImages.DEFAULTS);
     var limits = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits();
 
     assertEquals(stored, limits.get("memory").toString());
@@ -70,7 +71,7 @@ class RealClusterFormsTest {
 
   @Test
   void theDeploymentCarriesCanonicalLimitsAndNoEmptyEnvValues() {
-    Deployment deployment = VmDeployments.desired(app(Map.of("EMPTY", "", "SET", "x"), new IntOrString("1024Mi")), VmImages.DEFAULTS);
+    Deployment deployment = VmDeployments.desired(app(Map.of("EMPTY", "", "SET", "x"), new IntOrString("1024Mi")), PodImages.DEFAULTS);
     var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
 
     assertEquals("1Gi", container.getResources().getLimits().get("memory").toString());
@@ -86,7 +87,7 @@ class RealClusterFormsTest {
   }
 
   private static Deployment deployment(AppDeployment app) {
-    Deployment deployment = new DeploymentBuilder(VmDeployments.desired(app, VmImages.DEFAULTS)).build();
+    Deployment deployment = new DeploymentBuilder(VmDeployments.desired(app, PodImages.DEFAULTS)).build();
     deployment.getMetadata().setGeneration(1L);
     deployment.getMetadata().setUid("uid-deployment");
     return deployment;

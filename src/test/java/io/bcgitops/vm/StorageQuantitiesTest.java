@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.embedded.RuntimePools;
+import io.bcgitops.kube.PodImages;
 import io.bcgitops.testing.RealCluster;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -31,8 +32,8 @@ class StorageQuantitiesTest {
   void everyStorageQuantityIsWrittenAsTheServerStoresIt() {
     AppDeployment web = RealCluster.item("appdeployments.json", AppDeployment.class, "web");
     Map<String, Quantity> quantities = new LinkedHashMap<>();
-    collect("vm app", VmDeployments.desired(web, VmImages.DEFAULTS), quantities);
-    collect("runtime pool", RuntimePools.deployment(RuntimePools.withDefaults("shop", "default"), VmImages.DEFAULTS), quantities);
+    collect("vm app", VmDeployments.desired(web, PodImages.DEFAULTS), quantities);
+    collect("runtime pool", RuntimePools.deployment(RuntimePools.withDefaults("shop", "default"), PodImages.DEFAULTS), quantities);
 
     assertFalse(quantities.isEmpty());
     quantities.forEach((where, quantity) -> {

@@ -13,6 +13,7 @@ import io.bcgitops.api.AppSource;
 import io.bcgitops.api.HealthCheck;
 import io.bcgitops.api.Isolation;
 import io.bcgitops.api.VmConfig;
+import io.bcgitops.kube.PodImages;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.Test;
 
 class VmDeploymentsTest {
   static final String SHA = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-  static final VmImages IMAGES = new VmImages("registry.example/bc-gitops-operator:1.2.3",
+  static final PodImages IMAGES = new PodImages("registry.example/bc-gitops-operator:1.2.3",
       "registry.example/temurin:17-jre", "https://maven.example/releases");
 
   /** What every container of a vm app's pod gets: its logs, and the pod's bounded emptyDirs (see README). */
@@ -263,11 +264,11 @@ class VmDeploymentsTest {
   }
 
   @Test
-  void mavenRepositoryDefaultComesFromVmImages() {
+  void mavenRepositoryDefaultComesFromPodImages() {
     AppDeployment app = app("svc", "2.3.4", maven("com.example:svc", null));
-    List<String> args = fetchContainer(VmDeployments.desired(app, VmImages.DEFAULTS)).getArgs();
+    List<String> args = fetchContainer(VmDeployments.desired(app, PodImages.DEFAULTS)).getArgs();
     assertEquals("https://repo.maven.apache.org/maven2", args.get(args.indexOf("--repository") + 1));
-    assertEquals("bc-gitops-operator:latest", fetchContainer(VmDeployments.desired(app, VmImages.DEFAULTS)).getImage());
+    assertEquals("bc-gitops-operator:latest", fetchContainer(VmDeployments.desired(app, PodImages.DEFAULTS)).getImage());
   }
 
   /**

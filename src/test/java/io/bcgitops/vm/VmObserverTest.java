@@ -11,6 +11,7 @@ import io.bcgitops.api.AppDeploymentSpec;
 import io.bcgitops.api.AppSource;
 import io.bcgitops.api.Isolation;
 import io.bcgitops.kube.DeploymentPods;
+import io.bcgitops.kube.PodImages;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -57,7 +58,7 @@ class VmObserverTest {
 
   /** The Deployment the operator created, as the API server returns it: generation set, no status yet. */
   static Deployment deployment(AppDeployment app, long generation) {
-    Deployment deployment = VmDeployments.desired(app, VmImages.DEFAULTS);
+    Deployment deployment = VmDeployments.desired(app, PodImages.DEFAULTS);
     deployment.getMetadata().setGeneration(generation);
     deployment.getMetadata().setUid("uid-deployment");
     deployment.getMetadata().setResourceVersion("100");
@@ -181,7 +182,7 @@ class VmObserverTest {
         .map(p -> p.getMetadata().getAnnotations() == null ? null : p.getMetadata().getAnnotations().get("bcgitops.io/version"))
         .filter(java.util.Objects::nonNull).distinct()
         .map(version -> replicaSet(deployment, "uid-rs-" + version,
-            VmDeployments.desired(app(version), VmImages.DEFAULTS).getSpec().getTemplate()))
+            VmDeployments.desired(app(version), PodImages.DEFAULTS).getSpec().getTemplate()))
         .toList();
     return VmObserver.observe(app, deployment, replicaSets, pods);
   }
@@ -687,7 +688,7 @@ class VmObserverTest {
     app.getSpec().setEnv(Map.of("GREETING", "hi"));
     Deployment deployment = withStatus(deployment(app, 2), 2, 2, 1, 1, 1, available(true),
         progressing("True", "ReplicaSetUpdated"));
-    ReplicaSet old = replicaSet(deployment, "uid-rs-old", VmDeployments.desired(before, VmImages.DEFAULTS).getSpec()
+    ReplicaSet old = replicaSet(deployment, "uid-rs-old", VmDeployments.desired(before, PodImages.DEFAULTS).getSpec()
         .getTemplate());
     ReplicaSet current = replicaSet(deployment, "uid-rs-new", deployment.getSpec().getTemplate());
     Pod serving = readyPod("hello-old", "1.0", T0, T0, 0);

@@ -1,6 +1,5 @@
 package io.bcgitops.webhook;
 
-import io.bcgitops.controller.OperatorHarness;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -11,10 +10,11 @@ import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.api.WebhookSpec;
 import io.bcgitops.controller.BcGitopsOperator;
 import io.bcgitops.controller.OperatorConfig;
+import io.bcgitops.controller.OperatorHarness;
 import io.bcgitops.embedded.RuntimePoolAddress;
 import io.bcgitops.http.HttpLimits;
+import io.bcgitops.kube.PodImages;
 import io.bcgitops.testing.TestRepo;
-import io.bcgitops.vm.VmImages;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -60,7 +60,7 @@ class WebhookTriggersReconcileTest {
     OperatorHarness.registerCrds(client);
     String ns = "shop";
     Hooks.createSecret(client, "bc-gitops-system", "webhook", TOKEN);
-    OperatorConfig config = new OperatorConfig(Set.of(ns), tmp.resolve("cache"), true, VmImages.DEFAULTS,
+    OperatorConfig config = new OperatorConfig(Set.of(ns), tmp.resolve("cache"), true, PodImages.DEFAULTS,
         RuntimePoolAddress.CLUSTER_DNS, new OperatorConfig.Service(0, 0, 0, "bc-gitops-system", false, "webhook", false));
     Operator operator = BcGitopsOperator.newOperator(client, null);
     BcGitopsOperator.registerGitOpsSources(operator, config);
@@ -108,7 +108,7 @@ class WebhookTriggersReconcileTest {
         .withName("hook").addToLabels(Api.CREDENTIALS_LABEL, "true").endMetadata()
         .addToData(WebhookSpec.TOKEN_KEY, Base64.getEncoder()
             .encodeToString("own-token".getBytes(StandardCharsets.UTF_8))).build()).create();
-    OperatorConfig config = new OperatorConfig(Set.of(ns), tmp.resolve("cache"), true, VmImages.DEFAULTS,
+    OperatorConfig config = new OperatorConfig(Set.of(ns), tmp.resolve("cache"), true, PodImages.DEFAULTS,
         RuntimePoolAddress.CLUSTER_DNS, new OperatorConfig.Service(0, 0, 0, "bc-gitops-system", false, null, false));
     Operator operator = BcGitopsOperator.newOperator(client, null);
     BcGitopsOperator.registerGitOpsSources(operator, config);
