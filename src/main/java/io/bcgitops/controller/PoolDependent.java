@@ -2,18 +2,23 @@ package io.bcgitops.controller;
 
 import io.bcgitops.api.Api;
 import io.bcgitops.api.RuntimePool;
+import io.bcgitops.kube.Drift;
 import io.bcgitops.kube.ManagedFields;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Deleter;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An object a RuntimePool owns: named from the pool, labelled {@code bcgitops.io/runtime=<pool>} (what its
@@ -24,6 +29,7 @@ import java.util.function.UnaryOperator;
  */
 abstract class PoolDependent<R extends HasMetadata> extends KubernetesDependentResource<R, RuntimePool>
     implements Deleter<RuntimePool>, SecondaryToPrimaryMapper<R> {
+  private static final Logger LOG = LoggerFactory.getLogger(PoolDependent.class);
   private final UnaryOperator<String> name;
 
   /** @param name the object's name from the pool's */
@@ -49,6 +55,19 @@ abstract class PoolDependent<R extends HasMetadata> extends KubernetesDependentR
   @Override
   protected ResourceID targetSecondaryResourceID(RuntimePool pool, Context<RuntimePool> context) {
     return new ResourceID(name.apply(pool.getMetadata().getName()), pool.getMetadata().getNamespace());
+  }
+
+  /**
+   * The live object matches while it holds every field the desired one sets ({@link Drift}: a real API
+   * server's defaults and canonical forms are no difference); a difference is logged as "{@code doing}
+   * runtime pool ns/name: field".
+   */
+  protected Matcher.Result<R> matchByDrift(R actual, Context<RuntimePool> context, String doing) {
+    R desired = getOrComputeDesired(context);
+    Optional<String> drift = Drift.of(desired, actual);
+    drift.ifPresent(field -> LOG.info("{} runtime pool {}/{}: {}", doing, actual.getMetadata().getNamespace(),
+        actual.getMetadata().getName(), field));
+    return Matcher.Result.computed(drift.isEmpty(), desired);
   }
 
   /** The desired object carries its owner reference already (RuntimePools): nothing else is added to it. */

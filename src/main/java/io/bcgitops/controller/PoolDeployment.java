@@ -10,7 +10,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.Updater;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,11 +34,7 @@ final class PoolDeployment extends PoolDependent<Deployment>
 
   @Override
   public Matcher.Result<Deployment> match(Deployment actual, RuntimePool pool, Context<RuntimePool> context) {
-    Deployment desired = getOrComputeDesired(context);
-    Optional<String> drift = Drift.of(desired, actual);
-    drift.ifPresent(field -> LOG.info("updating runtime pool {}/{}: {}", actual.getMetadata().getNamespace(),
-        actual.getMetadata().getName(), field));
-    return Matcher.Result.computed(drift.isEmpty(), desired);
+    return matchByDrift(actual, context, "updating");
   }
 
   @Override

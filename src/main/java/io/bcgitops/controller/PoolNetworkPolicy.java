@@ -8,9 +8,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.Updater;
-import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A pool's NetworkPolicy: only the operator's pods reach its APIs. Put back as it was when anyone widens or edits
@@ -18,7 +15,6 @@ import org.slf4j.LoggerFactory;
  */
 final class PoolNetworkPolicy extends PoolDependent<NetworkPolicy>
     implements Creator<NetworkPolicy, RuntimePool>, Updater<NetworkPolicy, RuntimePool> {
-  private static final Logger LOG = LoggerFactory.getLogger(PoolNetworkPolicy.class);
   private final String operatorNamespace;
 
   /** @param operatorNamespace where the operator's pods run: the one namespace the policy admits to the APIs */
@@ -34,11 +30,7 @@ final class PoolNetworkPolicy extends PoolDependent<NetworkPolicy>
 
   @Override
   public Matcher.Result<NetworkPolicy> match(NetworkPolicy actual, RuntimePool pool, Context<RuntimePool> context) {
-    NetworkPolicy desired = getOrComputeDesired(context);
-    Optional<String> drift = Drift.of(desired, actual);
-    drift.ifPresent(field -> LOG.info("putting back the NetworkPolicy of runtime pool {}/{}: {} differs",
-        actual.getMetadata().getNamespace(), actual.getMetadata().getName(), field));
-    return Matcher.Result.computed(drift.isEmpty(), desired);
+    return matchByDrift(actual, context, "putting back the NetworkPolicy of");
   }
 
   @Override
