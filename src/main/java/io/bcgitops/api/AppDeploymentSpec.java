@@ -8,7 +8,6 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
-import io.bcgitops.spec.SpecValidator;
 import java.util.List;
 import java.util.Map;
 
@@ -43,18 +42,18 @@ public class AppDeploymentSpec extends StoredSpec {
   @Required
   @JsonPropertyDescription("Where the app's jar (release, maven) or image (vm only) comes from.")
   private AppSource source;
-  @Size(max = SpecValidator.MAX_ARGS)
+  @Size(max = FieldLimits.MAX_ARGS)
   @JsonPropertyDescription("Arguments passed to the app's main method, after the jar: java <vmConfig.extraArgs> "
       + "-jar app.jar <args>. At most 64, each at most 4096 characters.")
-  private List<@Size(max = SpecValidator.MAX_ARG) String> args;
-  @Size(max = SpecValidator.MAX_ENV)
+  private List<@Size(max = FieldLimits.MAX_ARG) String> args;
+  @Size(max = FieldLimits.MAX_ENV)
   @JsonPropertyDescription("Environment variables of the app: its container's env (vm), or the map the runtime "
       + "host passes to its start(env, args) (embedded; an app started by main cannot read it). At most 128.")
-  private Map<String, @Size(max = SpecValidator.MAX_ENV_VALUE) String> env;
-  @Size(max = SpecValidator.MAX_DEPENDS_ON)
+  private Map<String, @Size(max = FieldLimits.MAX_ENV_VALUE) String> env;
+  @Size(max = FieldLimits.MAX_DEPENDS_ON)
   @JsonPropertyDescription("Names of AppDeployments in the same namespace that must be Ready before this app is "
       + "deployed (phase WaitingForDependencies until they are).")
-  private List<@Pattern(SpecValidator.DNS_LABEL_PATTERN) @Size(max = SpecValidator.MAX_NAME_LENGTH) String> dependsOn;
+  private List<@Pattern(FieldLimits.DNS_LABEL_PATTERN) @Size(max = FieldLimits.MAX_NAME_LENGTH) String> dependsOn;
   @JsonPropertyDescription("How the app's health is checked: readiness and liveness probes for a vm app, the "
       + "runtime host's check for an embedded app. Unset: the app is Running, health unknown, once it has started.")
   private HealthCheck health;
@@ -66,8 +65,8 @@ public class AppDeploymentSpec extends StoredSpec {
       + "Deployment's name prefix and JVM arguments.")
   private VmConfig vmConfig;
   @Default(DEFAULT_RUNTIME)
-  @Pattern(SpecValidator.DNS_LABEL_PATTERN)
-  @Size(max = SpecValidator.MAX_RUNTIME_LENGTH)
+  @Pattern(FieldLimits.DNS_LABEL_PATTERN)
+  @Size(max = FieldLimits.MAX_RUNTIME_LENGTH)
   @JsonPropertyDescription("The RuntimePool (same namespace) an embedded app runs in; default \"default\". The "
       + "operator creates a pool with defaults when none has this name.")
   private String runtime = DEFAULT_RUNTIME;

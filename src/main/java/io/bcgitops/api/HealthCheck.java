@@ -7,11 +7,9 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
-import io.bcgitops.spec.Durations;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
-import io.bcgitops.spec.SpecValidator;
 import java.time.Duration;
 import java.util.List;
 
@@ -43,9 +41,9 @@ public class HealthCheck {
   @JsonPropertyDescription("How long one check may take: a duration such as 5s. Default 5s.")
   private String timeout = "5s";
   /** custom health check of a vm app: a command run in its container. */
-  @Size(max = SpecValidator.MAX_ARGS)
+  @Size(max = FieldLimits.MAX_ARGS)
   @JsonPropertyDescription("custom, vm app: a command run in the container; exit 0 is healthy.")
-  private List<@Size(max = SpecValidator.MAX_ARG) String> command;
+  private List<@Size(max = FieldLimits.MAX_ARG) String> command;
   /** custom health check of an embedded app: a class of the app the runtime host calls. */
   @JsonPropertyDescription("custom, embedded app: a class of the app that the runtime host calls to check its health.")
   private String className;

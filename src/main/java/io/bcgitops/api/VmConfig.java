@@ -3,8 +3,6 @@ package io.bcgitops.api;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.bcgitops.spec.MemoryLimits;
-import io.bcgitops.spec.SpecValidator;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -31,7 +29,7 @@ public class VmConfig {
   private IntOrString memoryLimit;
   /** CPUs: the container's CPU limit and the JVM's -XX:ActiveProcessorCount. */
   @Min(1)
-  @Max(SpecValidator.MAX_CPUS)
+  @Max(FieldLimits.MAX_CPUS)
   @JsonPropertyDescription("CPUs: the container CPU limit and the JVM's -XX:ActiveProcessorCount. An integer, at "
       + "least 1.")
   private Integer schedulerLimit;
@@ -40,10 +38,10 @@ public class VmConfig {
   @JsonPropertyDescription("Put before the app name to name its Deployment (<nodePrefix><app>); the whole must be a "
       + "DNS-1123 label.")
   private String nodePrefix;
-  @Size(max = SpecValidator.MAX_ARGS)
+  @Size(max = FieldLimits.MAX_ARGS)
   @JsonPropertyDescription("JVM arguments put before -jar (-Xss512k, -XX:+UseZGC), after the operator's own: the "
       + "JVM takes the last.")
-  private List<@Size(max = SpecValidator.MAX_ARG) String> extraArgs;
+  private List<@Size(max = FieldLimits.MAX_ARG) String> extraArgs;
 
   public IntOrString getMemoryLimit() {
     return memoryLimit;

@@ -1,6 +1,6 @@
 package io.bcgitops.arguments;
 
-import io.bcgitops.spec.Durations;
+import io.bcgitops.api.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

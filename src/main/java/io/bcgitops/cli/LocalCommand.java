@@ -1,5 +1,6 @@
 package io.bcgitops.cli;
 
+import io.bcgitops.api.Durations;
 import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.api.GitOpsSourceSpec;
 import io.bcgitops.api.GitRef;
@@ -16,7 +17,6 @@ import io.bcgitops.local.LocalNode;
 import io.bcgitops.local.RepositoryLocation;
 import io.bcgitops.local.StateFolder;
 import io.bcgitops.metrics.OperatorMetrics;
-import io.bcgitops.spec.Durations;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import java.io.FileOutputStream;

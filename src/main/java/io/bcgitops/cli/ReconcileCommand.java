@@ -83,7 +83,7 @@ final class ReconcileCommand {
       } catch (KubernetesClientTimeoutException e) {
         GitOpsSource now = cluster.client().resources(GitOpsSource.class).inNamespace(cluster.namespace())
             .withName(name).get();
-        throw new CommandFailure(1, "timed out after " + io.bcgitops.spec.Durations.format(timeout)
+        throw new CommandFailure(1, "timed out after " + io.bcgitops.api.Durations.format(timeout)
             + ": the operator has not handled the request (is it running? bcgitops version says)"
             + (now == null || now.getStatus() == null ? "" : "; the source is "
             + SourceTree.readiness(now.getStatus().getConditions())));

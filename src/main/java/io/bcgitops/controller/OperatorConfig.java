@@ -1,9 +1,9 @@
 package io.bcgitops.controller;
 
+import io.bcgitops.api.Durations;
 import io.bcgitops.embedded.RuntimePoolAddress;
 import io.bcgitops.kube.PodImages;
 import io.bcgitops.source.FetchLimits;
-import io.bcgitops.spec.Durations;
 import io.bcgitops.spec.Limit;
 import io.bcgitops.spec.RepositoryLimits;
 import io.bcgitops.spec.SafeUrls;

@@ -1,6 +1,7 @@
 package io.bcgitops.controller;
 
 import io.bcgitops.api.Conditions.Reasons;
+import io.bcgitops.api.Durations;
 import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.source.FetchedRevision;
 import io.bcgitops.source.GitCommitTree;
@@ -9,7 +10,6 @@ import io.bcgitops.source.GitFetchException;
 import io.bcgitops.source.GitFetcher;
 import io.bcgitops.source.GitReference;
 import io.bcgitops.spec.DesiredState;
-import io.bcgitops.spec.Durations;
 import io.bcgitops.spec.GitOpsRepository;
 import io.bcgitops.spec.Limit;
 import io.bcgitops.spec.PathNotFoundException;

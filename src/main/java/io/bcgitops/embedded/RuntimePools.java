@@ -1,6 +1,7 @@
 package io.bcgitops.embedded;
 
 import io.bcgitops.api.Api;
+import io.bcgitops.api.MemoryLimits;
 import io.bcgitops.api.RuntimePool;
 import io.bcgitops.api.RuntimePoolSpec;
 import io.bcgitops.api.VmConfig;
@@ -8,7 +9,6 @@ import io.bcgitops.http.BearerToken;
 import io.bcgitops.kube.PodImages;
 import io.bcgitops.runtime.PoolToken;
 import io.bcgitops.runtime.RuntimeApi;
-import io.bcgitops.spec.MemoryLimits;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;

@@ -1,7 +1,7 @@
 package io.bcgitops.fetch;
 
+import io.bcgitops.api.Durations;
 import io.bcgitops.fetch.ArtifactFetchException.Reason;
-import io.bcgitops.spec.Durations;
 import io.bcgitops.spec.SafeUrls;
 import java.io.IOException;
 import java.io.InputStream;

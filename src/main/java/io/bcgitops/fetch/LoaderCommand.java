@@ -1,11 +1,11 @@
 package io.bcgitops.fetch;
 
+import io.bcgitops.api.Durations;
 import io.bcgitops.arguments.CommandLine;
 import io.bcgitops.http.MonitoringServer;
 import io.bcgitops.runtime.ApiServer;
 import io.bcgitops.runtime.PoolToken;
 import io.bcgitops.runtime.RuntimeApi;
-import io.bcgitops.spec.Durations;
 import io.bcgitops.spec.SafeUrls;
 import java.io.IOException;
 import java.io.PrintStream;

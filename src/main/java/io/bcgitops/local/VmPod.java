@@ -1,9 +1,9 @@
 package io.bcgitops.local;
 
+import io.bcgitops.api.Durations;
 import io.bcgitops.fetch.FetchCommand;
 import io.bcgitops.runtime.Backoff;
 import io.bcgitops.runtime.HealthProbe;
-import io.bcgitops.spec.Durations;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStatus;

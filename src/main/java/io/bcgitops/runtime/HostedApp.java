@@ -1,9 +1,9 @@
 package io.bcgitops.runtime;
 
+import io.bcgitops.api.Durations;
 import io.bcgitops.api.EmbeddedState;
 import io.bcgitops.runtime.RuntimeApi.AppState;
 import io.bcgitops.runtime.RuntimeApi.LoadRequest;
-import io.bcgitops.spec.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

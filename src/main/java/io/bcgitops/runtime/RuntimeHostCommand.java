@@ -1,9 +1,9 @@
 package io.bcgitops.runtime;
 
+import io.bcgitops.api.Durations;
 import io.bcgitops.arguments.CommandLine;
 import io.bcgitops.http.BearerToken;
 import io.bcgitops.http.MonitoringServer;
-import io.bcgitops.spec.Durations;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;

@@ -1,6 +1,6 @@
 package io.bcgitops.source;
 
-import io.bcgitops.spec.Durations;
+import io.bcgitops.api.Durations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -2,6 +2,7 @@ package io.bcgitops.spec;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.bcgitops.api.AppDeploymentSpec;
+import io.bcgitops.api.Durations;
 import io.bcgitops.api.HealthCheck;
 import io.bcgitops.api.Icon;
 import java.util.Locale;

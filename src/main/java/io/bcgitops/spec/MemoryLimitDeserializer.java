@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.bcgitops.api.MemoryLimits;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import java.io.IOException;
 

@@ -1,10 +1,23 @@
 package io.bcgitops.spec;
 
+import static io.bcgitops.api.FieldLimits.DNS_LABEL_PATTERN;
+import static io.bcgitops.api.FieldLimits.MAX_ARG;
+import static io.bcgitops.api.FieldLimits.MAX_ARGS;
+import static io.bcgitops.api.FieldLimits.MAX_CPUS;
+import static io.bcgitops.api.FieldLimits.MAX_DEPENDS_ON;
+import static io.bcgitops.api.FieldLimits.MAX_ENV;
+import static io.bcgitops.api.FieldLimits.MAX_ENV_NAME;
+import static io.bcgitops.api.FieldLimits.MAX_ENV_VALUE;
+import static io.bcgitops.api.FieldLimits.MAX_NAME_LENGTH;
+import static io.bcgitops.api.FieldLimits.MAX_RUNTIME_LENGTH;
+
 import io.bcgitops.api.AppDeploymentSpec;
 import io.bcgitops.api.AppSource;
+import io.bcgitops.api.Durations;
 import io.bcgitops.api.HealthCheck;
 import io.bcgitops.api.Icon;
 import io.bcgitops.api.Isolation;
+import io.bcgitops.api.MemoryLimits;
 import io.bcgitops.api.VmConfig;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import java.net.URI;
@@ -23,8 +36,6 @@ import java.util.regex.Pattern;
  * too; {@link GitOpsRepository} checks the apps against each other.
  */
 public final class SpecValidator {
-  /** A DNS-1123 label but for its length: an app's, a runtime pool's or a dependency's name (the CRD's pattern too). */
-  public static final String DNS_LABEL_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
   private static final Pattern DNS_LABEL = Pattern.compile(DNS_LABEL_PATTERN);
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
   private static final Pattern COORDINATES = Pattern.compile("[^:\\s]+:[^:\\s]+(:[^:\\s]+)?");
@@ -32,22 +43,6 @@ public final class SpecValidator {
   /** A Secret's name: a DNS-1123 subdomain. */
   private static final Pattern DNS_SUBDOMAIN =
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-  public static final int MAX_CPUS = 512;
-  public static final int MAX_NAME_LENGTH = 63;
-  /** 63 minus "bcgitops-runtime-": the runtime pool's Service name is a DNS-1035 label. */
-  public static final int MAX_RUNTIME_LENGTH = 46;
-  /**
-   * What one app may list, and how long each entry may be. Parsed, a spec costs the operator far
-   * more than its bytes (a map entry of "A: v" is about 150 bytes of heap), and the operator keeps
-   * each source's apps between fetches: these bound that, with room to spare for real apps.
-   */
-  public static final int MAX_ENV = 128;
-  public static final int MAX_ENV_NAME = 256;
-  public static final int MAX_ENV_VALUE = 32 * 1024;
-  /** Entries of args, vmConfig.extraArgs and health.command, each. */
-  public static final int MAX_ARGS = 64;
-  public static final int MAX_ARG = 4 * 1024;
-  public static final int MAX_DEPENDS_ON = 64;
 
   /** Returns every problem of a spec file, each as "field: what is wrong"; empty when it is valid. */
   public List<String> validate(AppFile file) {

@@ -3,6 +3,7 @@ package io.bcgitops.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bcgitops.api.FieldLimits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,23 +55,23 @@ class HeldHeapTest {
   void aRevisionAtEveryLimitKeepsNoMoreThanItsHeldBytes() throws Exception {
     for (int i = 0; i < 1000; i++) {
       List<String> lines = new ArrayList<>(List.of("isolation: vm", "env:"));
-      for (int e = 0; e < SpecValidator.MAX_ENV; e++) {
+      for (int e = 0; e < FieldLimits.MAX_ENV; e++) {
         lines.add("  E" + e + ": v");
       }
       lines.add("args:");
-      for (int a = 0; a < SpecValidator.MAX_ARGS; a++) {
+      for (int a = 0; a < FieldLimits.MAX_ARGS; a++) {
         lines.add("- a");
       }
       lines.addAll(List.of("vm_config:", "  extra_args:"));
-      for (int a = 0; a < SpecValidator.MAX_ARGS; a++) {
+      for (int a = 0; a < FieldLimits.MAX_ARGS; a++) {
         lines.add("  - a");
       }
       lines.addAll(List.of("health:", "  type: custom", "  command:"));
-      for (int a = 0; a < SpecValidator.MAX_ARGS; a++) {
+      for (int a = 0; a < FieldLimits.MAX_ARGS; a++) {
         lines.add("  - a");
       }
       lines.add("depends_on:");
-      for (int d = 0; d < SpecValidator.MAX_DEPENDS_ON; d++) {
+      for (int d = 0; d < FieldLimits.MAX_DEPENDS_ON; d++) {
         lines.add("- other-" + d);
       }
       write("app-" + i, RepoFiles.yaml("app-" + i, lines.toArray(String[]::new)));

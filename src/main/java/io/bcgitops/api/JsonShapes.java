@@ -1,4 +1,4 @@
-package io.bcgitops.spec;
+package io.bcgitops.api;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package io.bcgitops.spec;
+package io.bcgitops.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

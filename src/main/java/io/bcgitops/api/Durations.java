@@ -1,4 +1,4 @@
-package io.bcgitops.spec;
+package io.bcgitops.api;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

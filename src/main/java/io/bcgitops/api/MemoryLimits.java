@@ -1,4 +1,4 @@
-package io.bcgitops.spec;
+package io.bcgitops.api;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Quantity;
