@@ -176,7 +176,7 @@ final class LocalCommand {
     if (line.has("--http-port")) {
       int httpPort = (int) line.number("--http-port", 0, 0, 65535);
       try {
-        http = MonitoringServer.metricsAndProbes(new InetSocketAddress("127.0.0.1", httpPort), metrics,
+        http = MonitoringServer.metricsAndProbes(new InetSocketAddress("127.0.0.1", httpPort), metrics::scrape,
             liveness::isLive, () -> operator.getRuntimeInfo().isStarted());
       } catch (IOException e) {
         throw ListenFailure.of(OperatorCommand.METRICS + ", " + OperatorCommand.PROBES, httpPort, "--http-port", e);

@@ -132,7 +132,7 @@ final class OperatorCommand {
           address -> MonitoringServer.probes(address, liveness::isLive,
               () -> operator.get() != null && operator.get().getRuntimeInfo().isStarted()));
       MonitoringServer scrapes = listen(listeners, client, METRICS, service.httpPort(), "BCGITOPS_HTTP_PORT",
-          address -> MonitoringServer.metrics(address, metrics));
+          address -> MonitoringServer.metrics(address, metrics::scrape));
       // Closed after its listener (the last bound is closed first): it stops watching sources.
       listeners.add(receiver);
       BoundedHttpServer webhooks = listen(listeners, client, WEBHOOKS, service.webhookPort(), "BCGITOPS_WEBHOOK_PORT",

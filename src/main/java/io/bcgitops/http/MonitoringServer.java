@@ -2,7 +2,6 @@ package io.bcgitops.http;
 
 import io.bcgitops.http.BoundedHttpServer.Head;
 import io.bcgitops.http.BoundedHttpServer.Reply;
-import io.bcgitops.metrics.OperatorMetrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,15 +37,21 @@ public final class MonitoringServer implements AutoCloseable {
   private static final String METRICS = "/metrics";
   private static final String HEALTHZ = "/healthz";
   private static final String READYZ = "/readyz";
+  /** The Content-Type of {@code /metrics}: Prometheus text format 0.0.4. */
+  public static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final BoundedHttpServer server;
   private final Set<String> paths;
-  private final OperatorMetrics metrics;
+  private final Supplier<String> metrics;
   private final BooleanSupplier live;
   private final BooleanSupplier ready;
 
-  /** {@code /metrics} alone, bounded as {@link HttpLimits#METRICS} says. */
-  public static MonitoringServer metrics(InetSocketAddress address, OperatorMetrics metrics) throws IOException {
+  /**
+   * {@code /metrics} alone, bounded as {@link HttpLimits#METRICS} says.
+   *
+   * @param metrics the metrics in Prometheus text format, made at each scrape
+   */
+  public static MonitoringServer metrics(InetSocketAddress address, Supplier<String> metrics) throws IOException {
     return new MonitoringServer("bcgitops-metrics", address, HttpLimits.METRICS, Objects.requireNonNull(metrics),
         null, null);
   }
@@ -69,14 +75,14 @@ public final class MonitoringServer implements AutoCloseable {
   }
 
   /** All three on one listener, bounded as {@link HttpLimits#METRICS} says. */
-  public static MonitoringServer metricsAndProbes(InetSocketAddress address, OperatorMetrics metrics,
+  public static MonitoringServer metricsAndProbes(InetSocketAddress address, Supplier<String> metrics,
       BooleanSupplier live, BooleanSupplier ready) throws IOException {
     return new MonitoringServer("bcgitops-http", address, HttpLimits.METRICS, Objects.requireNonNull(metrics),
         Objects.requireNonNull(live, "live"), Objects.requireNonNull(ready, "ready"));
   }
 
   /** Binds {@code address} (port 0: any free port); a null {@code metrics}, or null checks, are not served. */
-  private MonitoringServer(String name, InetSocketAddress address, HttpLimits limits, OperatorMetrics metrics,
+  private MonitoringServer(String name, InetSocketAddress address, HttpLimits limits, Supplier<String> metrics,
       BooleanSupplier live, BooleanSupplier ready) throws IOException {
     this.metrics = metrics;
     this.live = live;
@@ -141,8 +147,8 @@ public final class MonitoringServer implements AutoCloseable {
 
   private Reply metrics() {
     try {
-      return new Reply(200, OperatorMetrics.PROMETHEUS_CONTENT_TYPE,
-          metrics.scrape().getBytes(StandardCharsets.UTF_8), Map.of("Cache-Control", "no-store"));
+      return new Reply(200, PROMETHEUS_CONTENT_TYPE,
+          metrics.get().getBytes(StandardCharsets.UTF_8), Map.of("Cache-Control", "no-store"));
     } catch (RuntimeException e) {
       LOG.warn("Scraping metrics failed", e);
       return text(500, "scraping metrics failed");

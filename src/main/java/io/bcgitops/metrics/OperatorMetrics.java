@@ -63,9 +63,6 @@ public final class OperatorMetrics implements AutoCloseable {
   public static final List<String> ACTIONS =
       List.of(ACTION_CREATE, ACTION_UPDATE, ACTION_PRUNE, ACTION_DEPLOY, ACTION_UPGRADE, ACTION_REMOVE);
 
-  /** The Content-Type of {@link #scrape()}: Prometheus text format 0.0.4. */
-  public static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-
   /**
    * Histogram buckets of both timers: reconciles and fetches range from milliseconds (nothing changed) to minutes
    * (a first clone, a slow app start).
@@ -186,7 +183,7 @@ public final class OperatorMetrics implements AutoCloseable {
     }
   }
 
-  /** The registry in Prometheus text format ({@link #PROMETHEUS_CONTENT_TYPE}). */
+  /** The registry in Prometheus text format 0.0.4 (what {@code /metrics} serves). */
   public String scrape() {
     if (registry instanceof PrometheusMeterRegistry prometheus) {
       return prometheus.scrape();

@@ -418,7 +418,7 @@ class DeployManifestsTest {
     // The operator's listeners answer the probes' and Prometheus's paths.
     try (MonitoringServer probes = MonitoringServer.probes(new InetSocketAddress("127.0.0.1", 0), () -> true,
         () -> true); MonitoringServer metrics = MonitoringServer.metrics(new InetSocketAddress("127.0.0.1", 0),
-        OperatorMetrics.prometheus())) {
+        OperatorMetrics.prometheus()::scrape)) {
       probes.start();
       metrics.start();
       HttpClient client = HttpClient.newHttpClient();

@@ -37,7 +37,7 @@ class MonitoringServerTest {
   @BeforeEach
   void start() throws IOException {
     metrics = OperatorMetrics.prometheus();
-    server = MonitoringServer.metricsAndProbes(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), metrics,
+    server = MonitoringServer.metricsAndProbes(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), metrics::scrape,
         live::get, ready::get);
     server.start();
   }
@@ -183,7 +183,7 @@ class MonitoringServerTest {
   @Test
   void metricsAndProbesEachServeTheirOwnPathsOnly() throws Exception {
     ready.set(true);
-    try (MonitoringServer scrapes = MonitoringServer.metrics(loopback(), metrics);
+    try (MonitoringServer scrapes = MonitoringServer.metrics(loopback(), metrics::scrape);
         MonitoringServer probes = MonitoringServer.probes(loopback(), live::get, ready::get)) {
       scrapes.start();
       probes.start();
