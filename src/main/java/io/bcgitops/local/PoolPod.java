@@ -4,6 +4,7 @@ import io.bcgitops.embedded.RuntimePools;
 import io.bcgitops.fetch.ArtifactFetcher;
 import io.bcgitops.fetch.LoaderServer;
 import io.bcgitops.http.BearerToken;
+import io.bcgitops.kube.ReplicaSets;
 import io.bcgitops.runtime.ApiServer;
 import io.bcgitops.runtime.Backoff;
 import io.bcgitops.runtime.HostSettings;

@@ -1,5 +1,6 @@
 package io.bcgitops.local;
 
+import io.bcgitops.kube.ReplicaSets;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;

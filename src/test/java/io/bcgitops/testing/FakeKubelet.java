@@ -2,7 +2,7 @@ package io.bcgitops.testing;
 
 import static org.awaitility.Awaitility.await;
 
-import io.bcgitops.local.ReplicaSets;
+import io.bcgitops.kube.ReplicaSets;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;

@@ -1,4 +1,4 @@
-package io.bcgitops.local;
+package io.bcgitops.kube;
 
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -11,8 +11,8 @@ import java.util.TreeMap;
 /**
  * The ReplicaSet the Deployment controller makes for a Deployment's pod template: named and
  * labelled after a hash of the template ({@code pod-template-hash}), the Deployment its controller.
- * Local mode's node keeps one per template as a cluster does; the operator tells a Deployment's
- * current pods from older ones through them.
+ * Local mode's node keeps one per template as a cluster does (and so does the tests' kubelet); the
+ * operator tells a Deployment's current pods from older ones through them.
  */
 public final class ReplicaSets {
   public static final String POD_TEMPLATE_HASH = "pod-template-hash";
