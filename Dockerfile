@@ -11,16 +11,29 @@
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /build
 
-# Dependencies and plugins first, in a layer of their own: it is rebuilt only when pom.xml changes.
+# The poms first, and the dependencies and plugins the jar's modules need, in a layer of their own:
+# it is rebuilt only when a pom changes. Maven reads every module's pom to plan the build, so all are
+# copied, though only the jar's modules (cli and those it depends on, -pl cli -am) are built.
 COPY pom.xml ./
-RUN mvn -B -ntp dependency:go-offline
+COPY testing/pom.xml testing/
+COPY api/pom.xml api/
+COPY pool/pom.xml pool/
+COPY operator/pom.xml operator/
+COPY local/pom.xml local/
+COPY cli/pom.xml cli/
+COPY tests/pom.xml tests/
+RUN mvn -B -ntp -pl cli -am dependency:go-offline -DexcludeReactor=true
 
 # -Dmaven.test.skip=true, not -DskipTests: -DskipTests still compiles the tests and builds the
 # example apps (process-test-classes), which need src/test and examples/ and are not in the image.
-# crds/ is a resource folder of the pom: the jar carries the CRDs, which `local` registers.
-COPY src ./src
+# crds/ is a resource folder of the local module: the jar carries the CRDs, which `local` registers.
+COPY api/src/main api/src/main
+COPY pool/src/main pool/src/main
+COPY operator/src/main operator/src/main
+COPY local/src/main local/src/main
+COPY cli/src/main cli/src/main
 COPY crds ./crds
-RUN mvn -B -ntp package -Dmaven.test.skip=true \
+RUN mvn -B -ntp -pl cli -am package -Dmaven.test.skip=true \
     && test -f target/bc-gitops-operator.jar
 
 # ---- runtime: a JRE (glibc, Ubuntu-based) and the jar ------------------------------------------
