@@ -91,15 +91,8 @@ public final class TestRepo implements AutoCloseable {
 
   /** Deletes a file, or a folder with everything in it, from the working tree. Staged by {@link #commit}. */
   public TestRepo delete(String path) {
-    Path target = dir.resolve(path);
-    try (var files = Files.walk(target)) {
-      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(file);
-      }
-      return this;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Folders.deleteRecursively(dir.resolve(path));
+    return this;
   }
 
   /** Stages every change of the working tree (new, changed and deleted files) and commits it; returns the commit id. */
