@@ -6,11 +6,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** Stopping a child process and whatever it started, as a kubelet stops a container: SIGTERM, a grace period, SIGKILL. */
-final class Processes {
+public final class Processes {
   private Processes() {
   }
 
-  static void stop(ProcessHandle process, Duration grace) {
+  public static void stop(ProcessHandle process, Duration grace) {
     List<ProcessHandle> descendants = process.descendants().toList();
     process.destroy();
     try {
