@@ -6,6 +6,7 @@ import io.bcgitops.dashboard.Views.GraphEdge;
 import io.bcgitops.dashboard.Views.GraphNode;
 import io.bcgitops.spec.DependencyOrder;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,23 +33,12 @@ final class DependencyGraph {
       onCycle.add(app.name());
       cycles.add(canonical(cycle));
     });
-    Map<String, Integer> layers = new HashMap<>();
-    // Ordered: each app after what it depends on; the apps on a cycle after them, their cycle's edges not counted.
     List<AppView> laid = new ArrayList<>(order.ordered());
-    order.cycles().keySet().stream().sorted(java.util.Comparator.comparing(AppView::name)).forEach(laid::add);
+    order.cycles().keySet().stream().sorted(Comparator.comparing(AppView::name)).forEach(laid::add);
     Set<String> missing = new TreeSet<>();
-    for (AppView app : laid) {
-      int layer = 0;
-      for (String dependency : app.dependsOn()) {
-        if (!byName.containsKey(dependency)) {
-          missing.add(dependency);
-          layer = Math.max(layer, 1);
-        } else if (layers.containsKey(dependency)) {
-          layer = Math.max(layer, layers.get(dependency) + 1);
-        }
-      }
-      layers.put(app.name(), layer);
-    }
+    apps.forEach(a -> a.dependsOn().stream().filter(d -> !byName.containsKey(d)).forEach(missing::add));
+    Map<String, Integer> layers = new HashMap<>();
+    laid.forEach(app -> layer(app, byName, onCycle, missing, layers));
     List<GraphNode> nodes = new ArrayList<>();
     missing.forEach(name -> nodes.add(new GraphNode(name, null, true, true, false, 0)));
     for (AppView app : laid) {
@@ -63,6 +53,28 @@ final class DependencyGraph {
       }
     }
     return new Graph(namespace, source, nodes, edges, List.copyOf(cycles), List.copyOf(missing));
+  }
+
+  /**
+   * One below the deepest of what the app depends on (a missing name sits in layer 0). Every cycle is made of apps
+   * on a cycle only, so without the edges between two such apps the graph has none, and this ends.
+   */
+  private static int layer(AppView app, Map<String, AppView> byName, Set<String> onCycle, Set<String> missing,
+      Map<String, Integer> layers) {
+    Integer known = layers.get(app.name());
+    if (known != null) {
+      return known;
+    }
+    int layer = 0;
+    for (String dependency : app.dependsOn()) {
+      if (missing.contains(dependency)) {
+        layer = Math.max(layer, 1);
+      } else if (!(onCycle.contains(app.name()) && onCycle.contains(dependency))) {
+        layer = Math.max(layer, layer(byName.get(dependency), byName, onCycle, missing, layers) + 1);
+      }
+    }
+    layers.put(app.name(), layer);
+    return layer;
   }
 
   /** A cycle ("b", "a", "b") from its smallest name ("a", "b", "a"), so each is listed once. */
