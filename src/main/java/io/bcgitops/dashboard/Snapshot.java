@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -170,7 +172,7 @@ final class Snapshot {
       if (icon.getType() == Icon.Type.url && isHttpsUrl(value)) {
         return new IconView(value, null);
       }
-      String type = icon.getMimeType() == null ? "" : icon.getMimeType().strip().toLowerCase(java.util.Locale.ROOT);
+      String type = icon.getMimeType() == null ? "" : icon.getMimeType().strip().toLowerCase(Locale.ROOT);
       if ((icon.getType() == Icon.Type.base64 || icon.getType() == Icon.Type.identicon)
           && IMAGE_TYPES.contains(type) && value.length() <= MAX_INLINE_ICON_CHARS && BASE64.matcher(value).matches()) {
         return new IconView("data:" + type + ";base64," + value, null);
@@ -184,7 +186,7 @@ final class Snapshot {
       URI uri = new URI(value);
       return "https".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null && uri.getRawUserInfo() == null
           && value.length() <= 2048;
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       return false;
     }
   }
