@@ -8,6 +8,7 @@ import io.bcgitops.arguments.CommandLine;
 import io.bcgitops.controller.BcGitopsOperator;
 import io.bcgitops.controller.Liveness;
 import io.bcgitops.controller.OperatorConfig;
+import io.bcgitops.dashboard.Dashboard;
 import io.bcgitops.http.MonitoringServer;
 import io.bcgitops.kube.PodImages;
 import io.bcgitops.local.AppTable;
@@ -28,9 +29,11 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,7 +49,7 @@ final class LocalCommand {
   static final String USAGE = """
       usage: local <repo-url-or-dir> [--branch <name> | --tag <name> | --semver <range> | --commit <sha>]
                    [--path apps] [--interval 10s] [--state-dir .bcgitops-local] [--name <source>]
-                   [--api-port 0] [--http-port <port>] [--maven-repository <url>]
+                   [--api-port 0] [--http-port <port>] [--dashboard-port 0] [--maven-repository <url>]
         <repo-url-or-dir>   a git URL, or a folder in a git work tree (its committed state is deployed)
         --branch ...        the revision to follow (default: the branch checked out in the folder, or main)
         --path              the apps folder, relative to the folder or the repository's root (default apps)
@@ -56,13 +59,14 @@ final class LocalCommand {
         --api-port          the port of the local Kubernetes API kubectl uses (default 0: any free port)
         --http-port         serve the operator's /metrics, /healthz and /readyz on this loopback port (default:
                             not served)
+        --dashboard-port    the dashboard's loopback port (default 0: any free port); the banner prints its URL
         --maven-repository  where Maven sources' jars come from: an http(s) URL, or a folder served on loopback
                             (default: the example apps the build put next to this jar, target/examples/repository,
                             when there; else BCGITOPS_MAVEN_REPOSITORY, else Maven Central)
       Ctrl-C stops every app and exits.
       """;
   private static final Set<String> OPTIONS = Set.of("--branch", "--tag", "--semver", "--commit", "--path",
-      "--interval", "--state-dir", "--name", "--api-port", "--http-port", "--maven-repository");
+      "--interval", "--state-dir", "--name", "--api-port", "--http-port", "--dashboard-port", "--maven-repository");
   private static final String NAMESPACE = "default";
   private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
 
@@ -183,6 +187,17 @@ final class LocalCommand {
       }
       running.push(http);
     }
+    int dashboardPort = (int) line.number("--dashboard-port", 0, 0, 65535);
+    // Whoever holds this token sees the dashboard, as whoever holds the kubeconfig's uses the API.
+    String dashboardToken = HexFormat.of().formatHex(randomBytes());
+    Dashboard dashboard;
+    try {
+      dashboard = Dashboard.local(new InetSocketAddress("127.0.0.1", dashboardPort), operator, client,
+          dashboardToken);
+    } catch (IOException e) {
+      throw ListenFailure.of(OperatorCommand.DASHBOARD, dashboardPort, "--dashboard-port", e);
+    }
+    running.push(dashboard);
     AppTable table = new AppTable(client, out);
     running.push(table);
 
@@ -190,11 +205,20 @@ final class LocalCommand {
     if (http != null) {
       http.start();
     }
+    dashboard.start();
     client.resource(source(line.text("--name", location.name()), location, ref, interval)).create();
-    banner(out, location, ref, interval, mavenRepository, repositoryFolder, kubeconfig, state, http);
+    // The token in the fragment: the browser never sends it in a request line (nor a Referer); the page keeps it.
+    banner(out, location, ref, interval, mavenRepository, repositoryFolder, kubeconfig, state, http,
+        "http://127.0.0.1:" + dashboard.port() + "/#token=" + dashboardToken);
     table.start();
     stopped.await();
     return 0;
+  }
+
+  private static byte[] randomBytes() {
+    byte[] bytes = new byte[32];
+    new SecureRandom().nextBytes(bytes);
+    return bytes;
   }
 
   private static GitRef ref(CommandLine line, RepositoryLocation location) {
@@ -242,7 +266,8 @@ final class LocalCommand {
   }
 
   private static void banner(PrintStream out, RepositoryLocation location, GitRef ref, Duration interval,
-      String mavenRepository, Path repositoryFolder, Path kubeconfig, StateFolder state, MonitoringServer http) {
+      String mavenRepository, Path repositoryFolder, Path kubeconfig, StateFolder state, MonitoringServer http,
+      String dashboardUrl) {
     String revision = ref == null ? "branch main" : ref.getBranch() != null ? "branch " + ref.getBranch()
         : ref.getTag() != null ? "tag " + ref.getTag() : ref.getSemver() != null ? "semver " + ref.getSemver()
         : "commit " + ref.getCommit();
@@ -259,6 +284,7 @@ final class LocalCommand {
     if (http != null) {
       out.println("  metrics:  http://127.0.0.1:" + http.port() + "/metrics");
     }
+    out.println("  dashboard: " + dashboardUrl);
     out.println("  Ctrl-C stops every app.");
     out.flush();
   }

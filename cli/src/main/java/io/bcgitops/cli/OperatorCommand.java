@@ -4,6 +4,8 @@ import io.bcgitops.controller.BcGitopsOperator;
 import io.bcgitops.controller.LeaderLease;
 import io.bcgitops.controller.Liveness;
 import io.bcgitops.controller.OperatorConfig;
+import io.bcgitops.dashboard.Dashboard;
+import io.bcgitops.dashboard.DashboardSettings;
 import io.bcgitops.http.BoundedHttpServer;
 import io.bcgitops.http.HttpLimits;
 import io.bcgitops.http.MonitoringServer;
@@ -38,7 +40,8 @@ final class OperatorCommand {
         (KUBECONFIG, else ~/.kube/config) or, in a pod, of its service account. It takes no arguments:
         BCGITOPS_ environment variables configure it (README, "Run the operator"), such as BCGITOPS_HTTP_PORT
         (8080) for /metrics, BCGITOPS_WEBHOOK_PORT (8081) for /hook/, BCGITOPS_HEALTH_PORT (8082) for /healthz
-        and /readyz, and BCGITOPS_LEADER_ELECTION (true).
+        and /readyz, BCGITOPS_LEADER_ELECTION (true), and BCGITOPS_DASHBOARD (false) with BCGITOPS_DASHBOARD_PORT
+        (8083) for the dashboard.
       exit: 1 it cannot start (a port taken, no cluster, the CRDs missing: the line says which), 2 an argument
             or a setting is wrong
       """;
@@ -46,6 +49,7 @@ final class OperatorCommand {
   static final String METRICS = "/metrics";
   static final String PROBES = "/healthz and /readyz";
   static final String WEBHOOKS = "webhooks (/hook/)";
+  static final String DASHBOARD = "the dashboard";
   /** How often a missing namespace for the Lease is looked for again. */
   private static final Duration LEASE_NAMESPACE_POLL = Duration.ofSeconds(5);
 
@@ -79,15 +83,17 @@ final class OperatorCommand {
       return 2;
     }
     OperatorConfig config;
+    DashboardSettings dashboard;
     try {
       config = OperatorConfig.fromEnvironment(env);
+      dashboard = DashboardSettings.fromEnvironment(env);
     } catch (IllegalArgumentException e) {
       err.println("operator: " + e.getMessage());
       return 2;
     }
     Running running;
     try {
-      running = start(config, read(kubeconfig), LEASE_NAMESPACE_POLL);
+      running = start(config, dashboard, read(kubeconfig), LEASE_NAMESPACE_POLL);
     } catch (StartupFailure e) {
       err.println("operator: " + e.getMessage());
       return 1;
@@ -117,6 +123,12 @@ final class OperatorCommand {
    */
   static Running start(OperatorConfig config, Config kubeconfig, Duration leaseNamespacePoll)
       throws StartupFailure, InterruptedException {
+    return start(config, new DashboardSettings(false, 0), kubeconfig, leaseNamespacePoll);
+  }
+
+  /** As {@link #start(OperatorConfig, Config, Duration)}, serving the dashboard when {@code dashboard} says so. */
+  static Running start(OperatorConfig config, DashboardSettings dashboard, Config kubeconfig,
+      Duration leaseNamespacePoll) throws StartupFailure, InterruptedException {
     KubernetesClient client = new KubernetesClientBuilder().withConfig(kubeconfig).build();
     OperatorMetrics metrics = OperatorMetrics.prometheus();
     Liveness liveness = new Liveness();
@@ -151,11 +163,19 @@ final class OperatorCommand {
         awaitLeaseNamespace(client, service.ownNamespace(), leaseNamespacePoll);
       }
       operator.set(BcGitopsOperator.create(client, config, metrics, liveness));
+      if (dashboard.enabled()) {
+        // Reads the controllers' caches, so made once they are registered; serves once they start.
+        listen(listeners, client, DASHBOARD, dashboard.port(), DashboardSettings.PORT,
+            address -> Dashboard.inCluster(address, operator.get(), client)).start();
+      }
       operator.get().start();
       return new Running(operator.get(), listeners, client);
     } catch (StartupFailure | InterruptedException e) {
       closeAll(listeners, client);
       throw e;
+    } catch (IOException e) {
+      closeAll(listeners, client);
+      throw new StartupFailure("cannot serve " + DASHBOARD + ": " + rootMessage(e));
     } catch (RuntimeException e) {
       // JOSDK has stopped what it started; this is what it could not (no permission to list, say).
       closeAll(listeners, client);

@@ -2,6 +2,7 @@ package io.bcgitops.cli;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.bcgitops.controller.BcGitopsOperator;
 import io.bcgitops.controller.OperatorConfig;
+import io.bcgitops.dashboard.DashboardSettings;
 import io.bcgitops.controller.OperatorHarness;
 import io.bcgitops.http.HttpLimits;
 import io.bcgitops.testing.HostileClients;
@@ -180,6 +182,28 @@ class OperatorCommandTest {
           + ": another process listens there; stop it, or set BCGITOPS_WEBHOOK_PORT to a free port"), errLines());
       assertTrue(free(httpPort), "the metrics port is released");
       assertTrue(free(healthPort), "the probes' port is released");
+    }
+  }
+
+  /** BCGITOPS_DASHBOARD=true serves the dashboard on its port, next to the operator; off, nothing listens there. */
+  @Test
+  void theDashboardIsServedWhenEnabled() throws Exception {
+    int port = Ports.free();
+    int dashboardPort = Ports.free();
+    Map<String, String> env = new HashMap<>(env(port, false, "default"));
+    env.put("BCGITOPS_DASHBOARD", "true");
+    env.put("BCGITOPS_DASHBOARD_PORT", String.valueOf(dashboardPort));
+    try (OperatorCommand.Running running = OperatorCommand.start(OperatorConfig.fromEnvironment(env),
+        DashboardSettings.fromEnvironment(env), mockConfig(), Duration.ofMillis(50))) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> get(healthPort, "/readyz") == 200);
+      assertEquals(200, get(dashboardPort, "/"));
+      assertEquals(401, get(dashboardPort, "/api/overview"), "no token, no data");
+    }
+    try (OperatorCommand.Running running = OperatorCommand.start(OperatorConfig.fromEnvironment(env(port, false,
+        "default")), DashboardSettings.fromEnvironment(Map.of("BCGITOPS_DASHBOARD_PORT",
+        String.valueOf(dashboardPort))), mockConfig(), Duration.ofMillis(50))) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> get(healthPort, "/readyz") == 200);
+      assertThrows(java.net.ConnectException.class, () -> get(dashboardPort, "/"));
     }
   }
 

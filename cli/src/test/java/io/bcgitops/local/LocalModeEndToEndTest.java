@@ -27,6 +27,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,6 +95,20 @@ class LocalModeEndToEndTest {
     assertEquals(3, source.getStatus().getReadyCount());
     assertTrue(Files.readString(logNamedByTheApi("web")).contains("hello listening on :" + webPort),
         "kubectl logs names the file the vm app writes to");
+    // The banner's dashboard URL: its token (in the fragment, which a browser never sends) opens the dashboard.
+    Matcher dashboard = Pattern.compile("dashboard: (http://127\\.0\\.0\\.1:\\d+)/#token="
+        + "([0-9a-f]{64})").matcher(read(console));
+    assertTrue(dashboard.find(), read(console));
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> overview = http.send(HttpRequest.newBuilder(
+            URI.create(dashboard.group(1) + "/api/overview")).header("Authorization", "Bearer "
+            + dashboard.group(2)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, overview.statusCode(), overview.body());
+    assertTrue(overview.body().contains("\"name\":\"web\"") && overview.body().contains("\"name\":\"repo\""),
+        overview.body());
+    assertEquals(401, http.send(HttpRequest.newBuilder(URI.create(dashboard.group(1)
+        + "/api/overview")).header("Authorization", "Bearer " + "0".repeat(64)).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode());
 
     repo.write("apps/greeter/app.yaml", app("greeter", "1.1.0", "embedded", greeterPort, ""));
     repo.delete("apps/clock");

@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -149,6 +151,44 @@ public final class BoundedHttpServer implements AutoCloseable {
     default Reply refusal(Head head, int status, String message) {
       return Reply.text(status, message);
     }
+
+    /**
+     * Looks at a bodiless GET after {@link #admit}: a stream to answer it with (Server-Sent Events), sent bit by bit
+     * for as long as the stream likes, or null to answer it with {@link #handle}.
+     */
+    default Stream stream(Head head) {
+      return null;
+    }
+  }
+
+  /**
+   * An answer sent in parts: 200 and {@link #contentType()} first, then whatever {@link #open} is handed to write.
+   * It holds its connection, not a thread: neither the receive deadline nor the handlers' threads apply; the idle
+   * timeout does (a client that reads nothing has its writes fail when it passes, and its connection closed).
+   */
+  public interface Stream {
+    String contentType();
+
+    /** Response headers besides the content type. */
+    Map<String, String> headers();
+
+    /** The answer's head is about to be sent: {@code sink} carries the rest, from any thread. */
+    void open(Sink sink);
+  }
+
+  /** Where a {@link Stream} writes: one write at a time, each completing (or failing) before the next. */
+  public interface Sink {
+    /**
+     * Sends {@code bytes}; {@code done} runs once they are written, with null, or with why they could not be (the
+     * client went, or read nothing within the idle timeout), after which the stream is closed.
+     */
+    void write(byte[] bytes, Consumer<Throwable> done);
+
+    /** Ends the answer, once no write is pending. */
+    void close();
+
+    /** Closes the connection at once: a pending write fails (a client too slow to keep up is dropped so). */
+    void abort();
   }
 
   private final String name;
@@ -263,6 +303,20 @@ public final class BoundedHttpServer implements AutoCloseable {
         respond(request, response, callback, early, head.hasBody());
         return true;
       }
+      if (HttpMethod.GET.is(head.method()) && !head.hasBody()) {
+        Stream stream;
+        try {
+          stream = handler.stream(head);
+        } catch (RuntimeException e) {
+          LOG.warn("{} {} {} failed", name, head.method(), head.path(), e);
+          respond(request, response, callback, handler.refusal(head, 500, "internal error"), false);
+          return true;
+        }
+        if (stream != null) {
+          stream(request, response, callback, stream);
+          return true;
+        }
+      }
       if (request.getLength() > limits.maxBodyBytes()) {
         respond(request, response, callback, tooLarge(head), true);
         return true;
@@ -284,6 +338,38 @@ public final class BoundedHttpServer implements AutoCloseable {
         }
       });
       return true;
+    }
+
+    /** Sends {@code stream}'s head, then hands it the rest of the answer. */
+    private void stream(Request request, Response response, Callback callback, Stream stream) {
+      response.setStatus(200);
+      HttpFields.Mutable headers = response.getHeaders();
+      stream.headers().forEach(headers::put);
+      headers.put(HttpHeader.CONTENT_TYPE, stream.contentType());
+      AtomicBoolean ended = new AtomicBoolean();
+      stream.open(new Sink() {
+        @Override
+        public void write(byte[] bytes, Consumer<Throwable> done) {
+          response.write(false, ByteBuffer.wrap(bytes), Callback.from(() -> done.accept(null), failure -> {
+            if (ended.compareAndSet(false, true)) {
+              callback.failed(failure);
+            }
+            done.accept(failure);
+          }));
+        }
+
+        @Override
+        public void close() {
+          if (ended.compareAndSet(false, true)) {
+            response.write(true, ByteBuffer.allocate(0), callback);
+          }
+        }
+
+        @Override
+        public void abort() {
+          request.getConnectionMetaData().getConnection().getEndPoint().close();
+        }
+      });
     }
 
     private Reply tooLarge(Head head) {

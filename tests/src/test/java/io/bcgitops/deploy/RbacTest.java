@@ -21,6 +21,7 @@ import io.bcgitops.controller.BcGitopsOperator;
 import io.bcgitops.controller.OperatorConfig;
 import io.bcgitops.controller.OperatorHarness;
 import io.bcgitops.controller.ScriptedRuntimePool;
+import io.bcgitops.dashboard.Dashboard;
 import io.bcgitops.embedded.RuntimePools;
 import io.bcgitops.http.BoundedHttpServer;
 import io.bcgitops.http.HttpLimits;
@@ -326,6 +327,7 @@ class RbacTest {
   private List<RecordedRequest> scenario(List<Rbac.Rule> rules, Set<String> watched) throws Exception {
     OperatorHarness.registerCrds(client);
     answerSelfSubjectRulesReviews(rules);
+    answerDashboardReviews();
     // What exists before the operator starts.
     client.resource(new SecretBuilder().withNewMetadata().withName("shop-git").withNamespace(NS)
         .addToLabels(Api.CREDENTIALS_LABEL, "true").endMetadata()
@@ -422,6 +424,16 @@ class RbacTest {
         client.resource(appDeployment("legacy", "1.0", Isolation.embedded, "legacy", false)).create();
         awaitApp("legacy", a -> a.getStatus().getPhase() == Phase.Deploying);
 
+        // The dashboard: a viewer's token (TokenReview), what they may see (SubjectAccessReviews), an app's events.
+        try (Dashboard dashboard = Dashboard.inCluster(new InetSocketAddress("127.0.0.1", 0), operator,
+            operatorClient).start()) {
+          HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                  URI.create("http://127.0.0.1:" + dashboard.port() + "/api/apps/" + NS + "/web"))
+              .header("Authorization", "Bearer viewer-token").build(), HttpResponse.BodyHandlers.ofString());
+          assertEquals(200, page.statusCode(), page.body());
+          assertTrue(page.body().contains("\"events\":["), page.body());
+        }
+
         // A hand edit of a managed app is put back.
         client.resources(AppDeployment.class).inNamespace(NS).withName("web").edit(a -> {
           a.getSpec().setVersion("0.9");
@@ -495,6 +507,16 @@ class RbacTest {
     SelfSubjectRulesReview answer = review.build();
     server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
         .andReturn(201, answer).always();
+  }
+
+  /** The API server's answers to the dashboard's reviews (CRUD mode would echo them with no status): one viewer. */
+  private void answerDashboardReviews() {
+    server.expect().post().withPath("/apis/authentication.k8s.io/v1/tokenreviews").andReturn(201, Map.of(
+        "apiVersion", "authentication.k8s.io/v1", "kind", "TokenReview", "status", Map.of("authenticated", true,
+            "user", Map.of("username", "viewer", "groups", List.of("system:authenticated"))))).always();
+    server.expect().post().withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews").andReturn(201, Map.of(
+        "apiVersion", "authorization.k8s.io/v1", "kind", "SubjectAccessReview", "status", Map.of("allowed", true)))
+        .always();
   }
 
   private List<Path> crdFiles() throws Exception {

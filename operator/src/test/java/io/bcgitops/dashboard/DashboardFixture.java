@@ -1,0 +1,202 @@
+package io.bcgitops.dashboard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bcgitops.api.Api;
+import io.bcgitops.api.AppDeployment;
+import io.bcgitops.api.AppDeploymentSpec;
+import io.bcgitops.api.AppDeploymentStatus;
+import io.bcgitops.api.AppSource;
+import io.bcgitops.api.GitOpsSource;
+import io.bcgitops.api.GitOpsSourceSpec;
+import io.bcgitops.api.GitOpsSourceStatus;
+import io.bcgitops.api.Isolation;
+import io.bcgitops.api.RuntimePool;
+import io.bcgitops.api.RuntimePoolSpec;
+import io.bcgitops.api.RuntimePoolStatus;
+import io.bcgitops.controller.BcGitopsOperator;
+import io.bcgitops.controller.OperatorHarness;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A dashboard against Fabric8's mock API server, reading the caches of JOSDK controllers as the operator's (their
+ * reconcilers do nothing, so the test alone writes status), with the API server's TokenReview and
+ * SubjectAccessReview answered as a cluster with two viewers would: alice may get everything in team-a (and list
+ * its events) and nothing in team-b; bob's token is refused.
+ */
+final class DashboardFixture implements AutoCloseable {
+  static final String ALICE = "alice-token";
+  static final String TEAM_A = "team-a";
+  static final String TEAM_B = "team-b";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  final KubernetesClient client;
+  final Operator operator;
+  final Dashboard dashboard;
+
+  DashboardFixture(KubernetesMockServer server, KubernetesClient client, Duration slowAfter) throws Exception {
+    this.client = client;
+    OperatorHarness.registerCrds(client);
+    answerReviews(server);
+    operator = BcGitopsOperator.newOperator(client);
+    operator.register(new PassiveSources(), c -> c.settingNamespaces(Set.of(TEAM_A, TEAM_B)));
+    operator.register(new PassiveApps(), c -> c.settingNamespaces(Set.of(TEAM_A, TEAM_B)));
+    operator.register(new PassivePools(), c -> c.settingNamespaces(Set.of(TEAM_A, TEAM_B)));
+    dashboard = new Dashboard(new InetSocketAddress("127.0.0.1", 0), OperatorCaches.of(operator), client,
+        new KubernetesAccess(client, Clock.systemUTC()), Clock.systemUTC(), Duration.ofMillis(100), slowAfter);
+    operator.start();
+    dashboard.start();
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + dashboard.port();
+  }
+
+  /** Reconcilers that change nothing: the test writes every status itself. */
+  private static final class PassiveSources implements Reconciler<GitOpsSource> {
+    @Override
+    public UpdateControl<GitOpsSource> reconcile(GitOpsSource resource, Context<GitOpsSource> context) {
+      return UpdateControl.noUpdate();
+    }
+  }
+
+  private static final class PassiveApps implements Reconciler<AppDeployment> {
+    @Override
+    public UpdateControl<AppDeployment> reconcile(AppDeployment resource, Context<AppDeployment> context) {
+      return UpdateControl.noUpdate();
+    }
+  }
+
+  private static final class PassivePools implements Reconciler<RuntimePool> {
+    @Override
+    public UpdateControl<RuntimePool> reconcile(RuntimePool resource, Context<RuntimePool> context) {
+      return UpdateControl.noUpdate();
+    }
+  }
+
+  private static void answerReviews(KubernetesMockServer server) {
+    server.expect().post().withPath("/apis/authentication.k8s.io/v1/tokenreviews").andReply(201, request -> {
+      JsonNode review = read(request.getBody().readUtf8());
+      boolean alice = ALICE.equals(review.path("spec").path("token").asText());
+      return Map.of("apiVersion", "authentication.k8s.io/v1", "kind", "TokenReview",
+          "status", alice ? Map.of("authenticated", true, "user", Map.of("username", "alice", "uid", "a-1",
+              "groups", List.of("developers", "system:authenticated"))) : Map.of("authenticated", false));
+    }).always();
+    server.expect().post().withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews").andReply(201, request -> {
+      JsonNode attributes = read(request.getBody().readUtf8()).path("spec");
+      JsonNode resource = attributes.path("resourceAttributes");
+      boolean allowed = attributes.path("user").asText().equals("alice")
+          && attributes.path("groups").toString().contains("developers")
+          && TEAM_A.equals(resource.path("namespace").asText())
+          && (resource.path("verb").asText().equals("get") && resource.path("group").asText().equals(Api.GROUP)
+              || resource.path("verb").asText().equals("list") && resource.path("resource").asText().equals("events"));
+      return Map.of("apiVersion", "authorization.k8s.io/v1", "kind", "SubjectAccessReview",
+          "status", Map.of("allowed", allowed));
+    }).always();
+  }
+
+  private static JsonNode read(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  GitOpsSource source(String namespace, String name, String url, String sha) {
+    GitOpsSource source = new GitOpsSource();
+    source.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+    GitOpsSourceSpec spec = new GitOpsSourceSpec();
+    spec.setUrl(url);
+    source.setSpec(spec);
+    source = client.resource(source).create();
+    GitOpsSourceStatus status = new GitOpsSourceStatus();
+    status.setArtifact(new GitOpsSourceStatus.Artifact("main@sha1:" + sha, "main@" + sha.substring(0, 7),
+        Instant.now().toString()));
+    status.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus("False")
+        .withReason("Progressing").withMessage("1 of 2 apps ready").withLastTransitionTime(Instant.now().toString())
+        .build()));
+    source.setStatus(status);
+    return client.resource(source).updateStatus();
+  }
+
+  AppDeployment app(String namespace, String name, String source, Isolation isolation, AppDeploymentStatus.Phase phase,
+      List<String> dependsOn, String description) {
+    AppDeployment app = new AppDeployment();
+    app.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name)
+        .withLabels(source == null ? Map.of() : Map.of(Api.SOURCE_LABEL, source)).build());
+    AppDeploymentSpec spec = new AppDeploymentSpec();
+    spec.setVersion("1.1.0");
+    spec.setIsolation(isolation);
+    spec.setDependsOn(dependsOn);
+    spec.setDescription(description);
+    spec.setEnv(Map.of("GREETING", "hello <b>world</b>"));
+    AppSource appSource = new AppSource();
+    appSource.setType(AppSource.Type.release);
+    appSource.setUrl("https://artifacts.example.com/" + name + ".jar");
+    spec.setSource(appSource);
+    app.setSpec(spec);
+    app = client.resource(app).create();
+    return setPhase(app, phase, "1.0.0");
+  }
+
+  AppDeployment setPhase(AppDeployment app, AppDeploymentStatus.Phase phase, String deployed) {
+    AppDeploymentStatus status = new AppDeploymentStatus();
+    status.setPhase(phase);
+    status.setDeployedVersion(deployed);
+    status.setPreviousVersion("0.9.0");
+    status.setIsolation(app.getSpec().getIsolation());
+    status.setRestarts(phase == AppDeploymentStatus.Phase.Failed ? 3 : 0);
+    status.setHealth(phase == AppDeploymentStatus.Phase.Running ? AppDeploymentStatus.Health.healthy
+        : AppDeploymentStatus.Health.unhealthy);
+    boolean ready = phase == AppDeploymentStatus.Phase.Running;
+    status.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False")
+        .withReason(ready ? "Succeeded" : "HealthCheckFailed")
+        .withMessage(ready ? "running" : "<script>alert('pwned')</script> health check failed")
+        .withLastTransitionTime(Instant.now().toString()).build()));
+    AppDeployment fresh = client.resources(AppDeployment.class).inNamespace(app.getMetadata().getNamespace())
+        .withName(app.getMetadata().getName()).get();
+    fresh.setStatus(status);
+    return client.resource(fresh).updateStatus();
+  }
+
+  RuntimePool pool(String namespace, String name, List<String> apps) {
+    RuntimePool pool = new RuntimePool();
+    pool.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+    RuntimePoolSpec spec = new RuntimePoolSpec();
+    spec.setMemoryLimit(new IntOrString("768Mi"));
+    pool.setSpec(spec);
+    pool = client.resource(pool).create();
+    RuntimePoolStatus status = new RuntimePoolStatus();
+    status.setPod("bcgitops-runtime-" + name + "-6f9c-x2k4q");
+    status.setApps(apps.stream().map(a -> {
+      RuntimePoolStatus.App app = new RuntimePoolStatus.App();
+      app.setName(a);
+      app.setVersion("1.0.0");
+      return app;
+    }).toList());
+    pool.setStatus(status);
+    return client.resource(pool).updateStatus();
+  }
+
+  @Override
+  public void close() {
+    dashboard.close();
+    operator.stop();
+  }
+}
