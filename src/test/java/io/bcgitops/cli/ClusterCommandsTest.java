@@ -224,9 +224,11 @@ class ClusterCommandsTest {
   void reconcileWaitsForTheOperatorAndPrintsWhatChanged() throws Exception {
     recorded("reconcile");
     GitOpsSource recordedSource = client.resources(GitOpsSource.class).inNamespace("reconcile").withName("examples").get();
+    String before = requested("reconcile"); // the recording's last request
     // The operator's part, as it does it: the request's value copied into status once handled, and an event.
     Thread operator = new Thread(() -> {
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> requested("reconcile") != null);
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> !before.equals(requested("reconcile")));
       String token = requested("reconcile");
       client.v1().events().inNamespace("reconcile").resource(new EventBuilder().withNewMetadata()
           .withName("examples.1").endMetadata().withNewInvolvedObject().withApiVersion(recordedSource.getApiVersion())
@@ -406,16 +408,20 @@ class ClusterCommandsTest {
     assertEquals(2, run("diff-all", "diff", dir.toString()).code());
   }
 
-  @Test
-  void diffWithNoDifferenceExits0() throws Exception {
-    recorded("diff-none");
+  /** A working copy of the example repository as the recorded apps were applied from: no difference with them. */
+  static void recordedRepository(Path dir) throws IOException {
     RepoFiles repo = new RepoFiles(dir);
     for (String app : List.of("clock", "greeter", "web")) {
-      // As the recording's operator applied them.
       repo.write("apps/" + app + "/app.yaml", Files.readString(Path.of("examples/gitops-repo/apps", app, "app.yaml"))
           .replace("version: \"1.0.0\"", "version: \"" + (app.equals("clock") ? "1.0.0" : "1.1.0") + "\"")
           .replaceAll("memoryLimit: 256 .*", "memoryLimit: \"256Mi\"").replaceAll("  schedulerLimit: .*\n", ""));
     }
+  }
+
+  @Test
+  void diffWithNoDifferenceExits0() throws Exception {
+    recorded("diff-none");
+    recordedRepository(dir);
     assertEquals(new Run(0, "no difference: gitopssource/examples has the 3 apps of apps/\n", ""),
         run("diff-none", "diff", dir.toString(), "--source", "examples"));
   }
