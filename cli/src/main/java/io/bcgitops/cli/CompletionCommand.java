@@ -20,7 +20,9 @@ final class CompletionCommand {
         bash:  source <(bcgitops completion bash)          (or save it in /etc/bash_completion.d/)
         zsh:   source <(bcgitops completion zsh)           (in ~/.zshrc, after compinit)
       Commands, kinds, options, -o values and contexts complete; names of sources and apps too when kubectl is
-      on the PATH (from the current context).
+      on the PATH (from the context and namespace the command line names, else the current ones).
+      "kubectl bcgitops <TAB>" completes through bin/kubectl_complete-bcgitops (kubectl 1.26+ runs it from the
+      PATH), which answers with this script's candidates: put it next to kubectl-bcgitops.
       exit: 0 printed, 2 wrong arguments
       """;
   /** The options of the commands that have a grammar (the cluster commands); other commands complete files. */
@@ -33,7 +35,14 @@ final class CompletionCommand {
       # bash completion for bcgitops and kubectl-bcgitops (bcgitops completion bash)
       __bcgitops_names() {
         command -v kubectl >/dev/null 2>&1 || return
-        kubectl get "$1" -o jsonpath='{.items[*].metadata.name}' 2>/dev/null
+        # The namespace and context the command line names, as the command itself will use them.
+        local i flags=()
+        for ((i = 1; i < COMP_CWORD - 1; i++)); do
+          case "${COMP_WORDS[i]}" in
+            -n|--namespace|--context) flags+=("${COMP_WORDS[i]}" "${COMP_WORDS[i+1]}") ;;
+          esac
+        done
+        kubectl "${flags[@]}" get "$1" -o jsonpath='{.items[*].metadata.name}' 2>/dev/null
       }
       _bcgitops() {
         local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" verb="${COMP_WORDS[1]}"

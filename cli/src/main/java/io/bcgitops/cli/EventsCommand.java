@@ -3,6 +3,7 @@ package io.bcgitops.cli;
 import io.bcgitops.api.Api;
 import io.bcgitops.arguments.CommandLine;
 import io.bcgitops.local.HumanAge;
+import io.bcgitops.text.Columns;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import java.io.PrintStream;

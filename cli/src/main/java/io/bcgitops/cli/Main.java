@@ -34,7 +34,9 @@ public final class Main {
         diff <dir> --source <name>
                                  what applying this working copy would change: exit 1 on a difference (for CI)
         events [<name>]          the Kubernetes Events of sources, apps and pools, newest last
-        logs <app> [--tail N]    a vm app's pod logs; an embedded app's lines from its runtime pool
+        logs <app> [-f] [--tail N] [--since 5m]
+                                 a vm app's pod logs; an embedded app's lines from its runtime pool; -f follows
+                                 them, and the pods a rollout starts
         version [--client]       this CLI's version and the operator's in the cluster
         completion bash|zsh      a shell completion script
       Repositories and the operator's own roles:
@@ -55,7 +57,8 @@ public final class Main {
                                  through .bcgitops-local/kubeconfig
         help [<command>]         this help, or a command's
         --version                the version of this jar
-      exit: 0 done, 1 a check failed or the command could not run (diff: a difference), 2 wrong arguments
+      exit: 0 done, 1 a check failed or the command could not run (diff: a difference), 2 wrong arguments;
+            get --watch and logs -f run until Ctrl-C (130), logs also ends when its output is closed (141)
       """;
 
   /**

@@ -224,9 +224,11 @@ class ClusterCommandsTest {
   void reconcileWaitsForTheOperatorAndPrintsWhatChanged() throws Exception {
     recorded("reconcile");
     GitOpsSource recordedSource = client.resources(GitOpsSource.class).inNamespace("reconcile").withName("examples").get();
+    String before = requested("reconcile"); // the recording's last request
     // The operator's part, as it does it: the request's value copied into status once handled, and an event.
     Thread operator = new Thread(() -> {
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> requested("reconcile") != null);
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> !before.equals(requested("reconcile")));
       String token = requested("reconcile");
       client.v1().events().inNamespace("reconcile").resource(new EventBuilder().withNewMetadata()
           .withName("examples.1").endMetadata().withNewInvolvedObject().withApiVersion(recordedSource.getApiVersion())
@@ -406,16 +408,20 @@ class ClusterCommandsTest {
     assertEquals(2, run("diff-all", "diff", dir.toString()).code());
   }
 
-  @Test
-  void diffWithNoDifferenceExits0() throws Exception {
-    recorded("diff-none");
+  /** A working copy of the example repository as the recorded apps were applied from: no difference with them. */
+  static void recordedRepository(Path dir) throws IOException {
     RepoFiles repo = new RepoFiles(dir);
     for (String app : List.of("clock", "greeter", "web")) {
-      // As the recording's operator applied them.
       repo.write("apps/" + app + "/app.yaml", Files.readString(Path.of("examples/gitops-repo/apps", app, "app.yaml"))
           .replace("version: \"1.0.0\"", "version: \"" + (app.equals("clock") ? "1.0.0" : "1.1.0") + "\"")
           .replaceAll("memoryLimit: 256 .*", "memoryLimit: \"256Mi\"").replaceAll("  schedulerLimit: .*\n", ""));
     }
+  }
+
+  @Test
+  void diffWithNoDifferenceExits0() throws Exception {
+    recorded("diff-none");
+    recordedRepository(dir);
     assertEquals(new Run(0, "no difference: gitopssource/examples has the 3 apps of apps/\n", ""),
         run("diff-none", "diff", dir.toString(), "--source", "examples"));
   }
@@ -457,10 +463,10 @@ class ClusterCommandsTest {
   @Test
   void logsOfAVmAppAndOfAnEmbeddedApp() throws Exception {
     recorded("logs");
-    server.expect().get().withPath("/api/v1/namespaces/logs/pods/web-69bf6d4b85-wnf2d/log?pretty=false&container=app")
+    server.expect().get().withPath("/api/v1/namespaces/logs/pods/web-69bf6d4b85-wnf2d/log?container=app")
         .andReturn(200, "listening on 8080\nGET / 200\n").always();
     server.expect().get()
-        .withPath("/api/v1/namespaces/logs/pods/bcgitops-runtime-default-5f789bcb7c-wnn44/log?pretty=false&container=host")
+        .withPath("/api/v1/namespaces/logs/pods/bcgitops-runtime-default-5f789bcb7c-wnn44/log?container=host")
         .andReturn(200, """
             2024-03-01T10:00:00.000Z INFO  i.b.runtime.HostedApp - app greeter: starting version 1.1.0 (Greeter)
             hello from greeter's own System.out
@@ -484,6 +490,161 @@ class ClusterCommandsTest {
     Run missing = run("logs", "logs", "nope");
     assertEquals(1, missing.code());
     assertContains(missing.err(), "logs: no AppDeployment 'nope' in namespace logs");
+  }
+
+  /** A command that runs until it is stopped, on a thread of its own: what it printed so far, and its stop. */
+  private record Running(Thread thread, ByteArrayOutputStream out, ByteArrayOutputStream err,
+      AtomicReference<Integer> code) {
+    static Running start(Kubeconfigs kubeconfigs, String... args) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      AtomicReference<Integer> code = new AtomicReference<>();
+      Thread thread = new Thread(() -> {
+        try {
+          code.set(Main.run(args, kubeconfigs, new PrintStream(out, true, StandardCharsets.UTF_8),
+              new PrintStream(err, true, StandardCharsets.UTF_8)));
+        } catch (InterruptedException e) {
+          code.set(-1);
+        } catch (Exception e) {
+          code.set(-2);
+        }
+      });
+      thread.start();
+      return new Running(thread, out, err, code);
+    }
+
+    String printed() {
+      return out.toString(StandardCharsets.UTF_8);
+    }
+
+    void awaitPrinted(String text) {
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> printed().contains(text));
+    }
+
+    /** Stops it as Ctrl-C would (the thread is interrupted) and returns what it printed on stderr. */
+    String stop() throws InterruptedException {
+      thread.interrupt();
+      thread.join(10_000);
+      assertFalse(thread.isAlive(), "the command stops when interrupted");
+      return err.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  private static io.fabric8.kubernetes.api.model.ContainerStatus running(String container, int restarts) {
+    return new io.fabric8.kubernetes.api.model.ContainerStatusBuilder().withName(container).withRestartCount(restarts)
+        .withReady(true).withNewState().withNewRunning().withStartedAt(Instant.now().toString()).endRunning()
+        .endState().build();
+  }
+
+  @Test
+  void logsFollowPrintsTheLogThenEachNewPodAndRestartFromItsStart() throws Exception {
+    recorded("logs-follow");
+    String path = "/api/v1/namespaces/logs-follow/pods/%s/log?container=app&follow=true";
+    server.expect().get().withPath(path.formatted("web-69bf6d4b85-wnf2d")).andReturn(200, "listening on 8080\n")
+        .always();
+    server.expect().get().withPath(path.formatted("web-7d4c9f8b6-x2x2x")).andReturn(200, "1.2.0 listening on 8080\n")
+        .always();
+
+    Running follow = Running.start(kubeconfig("logs-follow"), "logs", "web", "-f");
+    try {
+      follow.awaitPrinted("==> pod/web-69bf6d4b85-wnf2d <==\nlistening on 8080\n");
+      // A rollout: the new version's pod starts.
+      Pod next = RealCluster.item("pods-vm-app.json", Pod.class, "web-69bf6d4b85-wnf2d");
+      next.getMetadata().setName("web-7d4c9f8b6-x2x2x");
+      next.getMetadata().setUid("4b0c3e51-7d4c-4f8b-9a6e-000000000002");
+      create(client, next, "logs-follow");
+      follow.awaitPrinted("==> pod/web-7d4c9f8b6-x2x2x <==\n1.2.0 listening on 8080\n");
+      // The old pod's container restarts: its new run's log, under a header saying so.
+      client.pods().inNamespace("logs-follow").withName("web-69bf6d4b85-wnf2d").editStatus(pod -> {
+        pod.getStatus().setContainerStatuses(new ArrayList<>(List.of(running("app", 1))));
+        return pod;
+      });
+      follow.awaitPrinted("==> pod/web-69bf6d4b85-wnf2d, restart 1 <==\nlistening on 8080\n");
+    } finally {
+      assertEquals("", follow.stop());
+    }
+    assertEquals(3, follow.printed().lines().filter(line -> line.startsWith("==> ")).count(), follow.printed());
+  }
+
+  @Test
+  void logsFollowOfAnEmbeddedAppPrintsItsLastLinesThenWhatFollows() throws Exception {
+    recorded("logs-follow-embedded");
+    String pod = "/api/v1/namespaces/logs-follow-embedded/pods/bcgitops-runtime-default-5f789bcb7c-wnn44/log";
+    String before = """
+        2024-03-01T10:00:00.000Z INFO  i.b.runtime.HostedApp - app greeter: starting version 1.1.0 (Greeter)
+        2024-03-01T10:00:01.000Z INFO  i.b.runtime.HostedApp - app clock: starting version 1.0.0 (Clock)
+        2024-03-01T10:00:02.000Z INFO  i.b.runtime.HostedApp - app greeter: version 1.1.0 started: port 8081
+        hello from greeter's own System.out
+        """;
+    // The log read twice: once whole for the last lines, then followed, with what was written in between.
+    server.expect().get().withPath(pod + "?container=host").andReturn(200, before).always();
+    server.expect().get().withPath(pod + "?container=host&follow=true").andReturn(200, before
+        + "2024-03-01T10:05:00.000Z WARN  i.b.runtime.HostedApp - app greeter: health check failed: 503\n").always();
+
+    Running follow = Running.start(kubeconfig("logs-follow-embedded"), "logs", "greeter", "-f", "--tail", "1");
+    try {
+      follow.awaitPrinted("health check failed");
+    } finally {
+      assertEquals("", follow.stop());
+    }
+    assertEquals(List.of("==> pod/bcgitops-runtime-default-5f789bcb7c-wnn44 (runtime pool default): the host's lines"
+            + " about app greeter; what the app itself prints is not tagged: --all shows the whole pool log <==",
+        "2024-03-01T10:00:02.000Z INFO  i.b.runtime.HostedApp - app greeter: version 1.1.0 started: port 8081",
+        "2024-03-01T10:05:00.000Z WARN  i.b.runtime.HostedApp - app greeter: health check failed: 503"),
+        follow.printed().lines().toList());
+  }
+
+  @Test
+  void logsFollowWaitsForAPodAndTakesTailAndSince() throws Exception {
+    recorded("logs-wait");
+    client.pods().inNamespace("logs-wait").withName("web-69bf6d4b85-wnf2d").delete();
+    server.expect().get().withPath("/api/v1/namespaces/logs-wait/pods/web-69bf6d4b85-wnf2d/log"
+        + "?container=app&tailLines=5&sinceSeconds=600").andReturn(200, "GET / 200\n").always();
+    server.expect().get().withPath("/api/v1/namespaces/logs-wait/pods/web-2/log?container=app&follow=true")
+        .andReturn(200, "started\n").always();
+
+    assertEquals(new Run(1, "", "logs: appdeployment/web has no pod yet; its status: 1.1.0  vm  Running  healthy"
+        + "  Ready\n"), run("logs-wait", "logs", "web"));
+    Running follow = Running.start(kubeconfig("logs-wait"), "logs", "web", "--follow");
+    try {
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> follow.err().toString(StandardCharsets.UTF_8).equals(
+              "logs: appdeployment/web has no running pod yet; waiting for one (Ctrl-C stops)\n"));
+      Pod pod = RealCluster.item("pods-vm-app.json", Pod.class, "web-69bf6d4b85-wnf2d");
+      pod.getMetadata().setName("web-2");
+      create(client, pod, "logs-wait");
+      follow.awaitPrinted("==> pod/web-2 <==\nstarted\n");
+    } finally {
+      follow.stop();
+    }
+
+    client.pods().inNamespace("logs-wait").withName("web-2").delete();
+    create(client, RealCluster.item("pods-vm-app.json", Pod.class, "web-69bf6d4b85-wnf2d"), "logs-wait");
+    assertEquals(new Run(0, "==> pod/web-69bf6d4b85-wnf2d <==\nGET / 200\n", ""),
+        run("logs-wait", "logs", "web", "--tail", "5", "--since", "10m"));
+    Run badSince = run("logs-wait", "logs", "web", "--since", "yesterday");
+    assertEquals(2, badSince.code());
+    assertContains(badSince.err(), "logs: --since: ", "usage: logs <app> [-f]");
+  }
+
+  @Test
+  void logsStopsWhenItsOutputIsClosed() throws Exception {
+    recorded("logs-closed");
+    server.expect().get().withPath("/api/v1/namespaces/logs-closed/pods/web-69bf6d4b85-wnf2d/log?container=app")
+        .andReturn(200, "line 1\nline 2\n").always();
+    // A pipe whose reader is gone: every write fails, as on a closed pipe.
+    java.io.OutputStream closed = new java.io.OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        throw new IOException("Broken pipe");
+      }
+    };
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(new String[] {"logs", "web"}, kubeconfig("logs-closed"), new PrintStream(closed, true),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(141, code);
+    assertEquals("", err.toString(StandardCharsets.UTF_8));
   }
 
   @Test

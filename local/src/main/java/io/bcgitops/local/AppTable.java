@@ -3,6 +3,7 @@ package io.bcgitops.local;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.Conditions;
 import io.bcgitops.api.GitOpsSource;
+import io.bcgitops.text.Columns;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,7 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * The live table local mode prints: each GitOpsSource (revision, Ready) and each app (name,
@@ -75,7 +75,7 @@ public final class AppTable implements AutoCloseable {
     if (rows.size() == 1) {
       text.append("  no apps\n");
     } else {
-      columns(rows).forEach(line -> text.append("  ").append(line).append('\n'));
+      Columns.of(rows).forEach(line -> text.append("  ").append(line).append('\n'));
     }
     return text.toString();
   }
@@ -103,24 +103,6 @@ public final class AppTable implements AutoCloseable {
   private static String shorten(String message) {
     String text = Objects.requireNonNullElse(message, "").replace('\n', ' ');
     return text.length() <= MESSAGE_WIDTH ? text : text.substring(0, MESSAGE_WIDTH - 3) + "...";
-  }
-
-  /** The rows with their columns padded to the widest cell. */
-  private static List<String> columns(List<List<String>> rows) {
-    int[] widths = new int[rows.get(0).size()];
-    rows.forEach(row -> {
-      for (int i = 0; i < row.size(); i++) {
-        widths[i] = Math.max(widths[i], row.get(i).length());
-      }
-    });
-    Function<List<String>, String> format = row -> {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < row.size(); i++) {
-        line.append(i == row.size() - 1 ? row.get(i) : String.format("%-" + (widths[i] + 2) + "s", row.get(i)));
-      }
-      return line.toString().stripTrailing();
-    };
-    return rows.stream().map(format).toList();
   }
 
   private void printIfChanged() {
