@@ -25,10 +25,11 @@ final class Views {
   record InvalidAppView(String file, String error) {
   }
 
+  /** A source: {@code invalidApps} lists the first of its {@code invalidAppCount} invalid spec files. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record SourceView(String namespace, String name, String url, String revision, String shortRevision,
       String commitUrl, String fetchedAt, boolean suspended, ConditionView ready, ConditionView stalled,
-      int appCount, int readyCount, List<InvalidAppView> invalidApps) {
+      int appCount, int readyCount, List<InvalidAppView> invalidApps, int invalidAppCount) {
   }
 
   /**

@@ -8,7 +8,7 @@
   const main = document.getElementById('main');
   const live = document.getElementById('live');
   const state = { overview: null, stream: null, filters: { namespace: '', source: '', phase: '', text: '' },
-    detailTimer: null };
+    detailTimer: null, renewTimer: null };
 
   // Elements ---------------------------------------------------------------------------------------------
   function h(tag, attrs, ...children) {
@@ -87,16 +87,30 @@
     if (!response.ok) throw new Error(body.error || ('HTTP ' + response.status));
     return body;
   }
+  // Logs in with the kept token: a session cookie for the live stream. The session lasts a minute from the last login,
+  // so the page logs in again every 20 s (renewing the same session): a token revoked or expired ends it soon.
   async function login() {
     const response = await fetch('/api/session', { method: 'POST', headers: { Authorization: 'Bearer ' + token() }, credentials: 'same-origin' });
     if (!response.ok) return false;
     const body = await response.json();
     document.getElementById('user').textContent = body.user;
     document.getElementById('logout').hidden = false;
+    clearTimeout(state.renewTimer);
+    state.renewTimer = setTimeout(renew, 20000);
     return true;
+  }
+  async function renew() {
+    if (!token()) return;
+    let response;
+    try {
+      response = await fetch('/api/session', { method: 'POST', headers: { Authorization: 'Bearer ' + token() }, credentials: 'same-origin' });
+    } catch (e) { state.renewTimer = setTimeout(renew, 5000); return; }
+    if (response.status === 401) { sessionStorage.removeItem(TOKEN_KEY); loginForm('Your token is no longer accepted (expired or revoked): log in again.'); return; }
+    state.renewTimer = setTimeout(renew, response.ok ? 20000 : 5000);
   }
   function loginForm(message) {
     stopStream();
+    clearTimeout(state.renewTimer);
     const area = h('textarea', { id: 'token', autocomplete: 'off', spellcheck: 'false', placeholder: 'eyJhbGciOi...' });
     const form = h('form', { class: 'login', on: { submit: async e => {
       e.preventDefault();
@@ -134,8 +148,10 @@
     stream.addEventListener('error', () => {
       live.textContent = 'reconnecting'; live.className = 'live off';
       if (stream.readyState === EventSource.CLOSED && state.stream === stream) {
-        // The session ended (or the stream was refused): log in again with the kept token, then reconnect.
-        setTimeout(async () => { if (state.stream === stream && token() && await login()) startStream(); }, 2000);
+        // The session ended (or the stream was refused: too many open): meanwhile the overview once, without the
+        // stream; then log in again with the kept token, and reconnect.
+        if (!state.overview) api('/api/overview').then(o => { if (!state.overview) { state.overview = o; onOverview(); } }, () => {});
+        setTimeout(async () => { if (state.stream === stream && token() && await login()) startStream(); }, 5000);
       }
     });
   }
@@ -206,7 +222,8 @@
         h('td', {}, cond(x.ready)),
         h('td', {}, x.stalled ? cond(x.stalled) : h('span', { class: 'muted' }, 'no')),
         h('td', {}, x.readyCount + '/' + x.appCount + ' ready',
-          x.invalidApps.map(i => h('div', { class: 'error' }, i.file + ': ' + i.error))),
+          x.invalidApps.map(i => h('div', { class: 'error' }, i.file + ': ' + i.error)),
+          x.invalidAppCount > x.invalidApps.length ? h('div', { class: 'error' }, 'and ' + (x.invalidAppCount - x.invalidApps.length) + ' more invalid spec files') : null),
         h('td', {}, h('a', { href: '#/graph/' + seg(x.namespace) + '/' + seg(x.name) }, 'graph'))))));
   }
   function card(a) {
@@ -265,7 +282,7 @@
     const W = 170, H = 34, GX = 30, GY = 60, PAD = 20;
     const layers = [];
     for (const n of g.nodes) (layers[n.layer] = layers[n.layer] || []).push(n);
-    const pos = {};
+    const pos = Object.create(null); // keyed by names: none may reach a prototype
     let width = 0;
     layers.forEach((nodes, l) => nodes.forEach((n, i) => {
       pos[n.name] = { x: PAD + i * (W + GX), y: PAD + l * (H + GY) };

@@ -32,6 +32,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A dashboard against Fabric8's mock API server, reading the caches of JOSDK controllers as the operator's (their
@@ -41,6 +43,8 @@ import java.util.Set;
  */
 final class DashboardFixture implements AutoCloseable {
   static final String ALICE = "alice-token";
+  /** Another user: her token checks out, and she may see nothing; so do "viewer-N-token"s, of users viewer-N. */
+  static final String CAROL = "carol-token";
   static final String TEAM_A = "team-a";
   static final String TEAM_B = "team-b";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,17 +52,27 @@ final class DashboardFixture implements AutoCloseable {
   final KubernetesClient client;
   final Operator operator;
   final Dashboard dashboard;
+  /** TokenReviews the API server was asked. */
+  final AtomicInteger tokenReviews = new AtomicInteger();
+  /** Whether alice's token is still accepted (a test revokes it). */
+  final AtomicBoolean aliceValid = new AtomicBoolean(true);
 
   DashboardFixture(KubernetesMockServer server, KubernetesClient client, Duration slowAfter) throws Exception {
+    this(server, client, slowAfter, Clock.systemUTC());
+  }
+
+  /** With the clock that times sessions, cached reviews and the TokenReviews' budget. */
+  DashboardFixture(KubernetesMockServer server, KubernetesClient client, Duration slowAfter, Clock clock)
+      throws Exception {
     this.client = client;
     OperatorHarness.registerCrds(client);
-    answerReviews(server);
+    answerReviews(server, tokenReviews, aliceValid);
     operator = BcGitopsOperator.newOperator(client);
     operator.register(new PassiveSources(), c -> c.settingNamespaces(Set.of(TEAM_A, TEAM_B)));
     operator.register(new PassiveApps(), c -> c.settingNamespaces(Set.of(TEAM_A, TEAM_B)));
     operator.register(new PassivePools(), c -> c.settingNamespaces(Set.of(TEAM_A, TEAM_B)));
     dashboard = new Dashboard(new InetSocketAddress("127.0.0.1", 0), OperatorCaches.of(operator), client,
-        new KubernetesAccess(client, Clock.systemUTC()), Clock.systemUTC(), Duration.ofMillis(100), slowAfter);
+        new KubernetesAccess(client, clock), clock, Duration.ofMillis(100), slowAfter);
     operator.start();
     dashboard.start();
   }
@@ -89,13 +103,19 @@ final class DashboardFixture implements AutoCloseable {
     }
   }
 
-  private static void answerReviews(KubernetesMockServer server) {
+  private static void answerReviews(KubernetesMockServer server, AtomicInteger reviews, AtomicBoolean aliceValid) {
     server.expect().post().withPath("/apis/authentication.k8s.io/v1/tokenreviews").andReply(201, request -> {
-      JsonNode review = read(request.getBody().readUtf8());
-      boolean alice = ALICE.equals(review.path("spec").path("token").asText());
-      return Map.of("apiVersion", "authentication.k8s.io/v1", "kind", "TokenReview",
-          "status", alice ? Map.of("authenticated", true, "user", Map.of("username", "alice", "uid", "a-1",
-              "groups", List.of("developers", "system:authenticated"))) : Map.of("authenticated", false));
+      reviews.incrementAndGet();
+      String token = read(request.getBody().readUtf8()).path("spec").path("token").asText();
+      Map<String, Object> status = ALICE.equals(token) && aliceValid.get()
+          ? Map.of("authenticated", true, "user", Map.of("username", "alice", "uid", "a-1",
+              "groups", List.of("developers", "system:authenticated")))
+          : CAROL.equals(token) ? Map.of("authenticated", true, "user", Map.of("username", "carol", "uid", "c-1",
+              "groups", List.of("system:authenticated")))
+          : token.matches("viewer-[0-9]+-token") ? Map.of("authenticated", true, "user", Map.of("username",
+              token.replace("-token", ""), "uid", token, "groups", List.of("system:authenticated")))
+          : Map.of("authenticated", false);
+      return Map.of("apiVersion", "authentication.k8s.io/v1", "kind", "TokenReview", "status", status);
     }).always();
     server.expect().post().withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews").andReply(201, request -> {
       JsonNode attributes = read(request.getBody().readUtf8()).path("spec");
