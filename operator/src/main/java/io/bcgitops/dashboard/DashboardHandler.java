@@ -229,9 +229,9 @@ final class DashboardHandler implements BoundedHttpServer.Handler {
         || snapshot.sources.stream().noneMatch(s -> s.namespace().equals(namespace) && s.name().equals(source))) {
       return error(404, "no source " + namespace + "/" + source);
     }
-    List<AppView> apps = snapshot.apps.stream()
-        .filter(a -> a.namespace().equals(namespace) && source.equals(a.source())).toList();
-    return Reply.json(200, bytes(DependencyGraph.of(namespace, source, apps)));
+    List<AppView> namespaceApps = snapshot.apps.stream().filter(a -> a.namespace().equals(namespace)).toList();
+    List<AppView> apps = namespaceApps.stream().filter(a -> source.equals(a.source())).toList();
+    return Reply.json(200, bytes(DependencyGraph.of(namespace, source, apps, namespaceApps)));
   }
 
   private static Reply error(int status, String message) {

@@ -190,6 +190,21 @@ class DashboardServerTest {
     assertTrue(node(graph, "web").path("layer").asInt() > node(graph, "api").path("layer").asInt());
     assertEquals(404, get("/api/graph/team-b/vault", ALICE).statusCode());
     assertEquals(404, get("/api/graph/team-a/nothing", ALICE).statusCode());
+
+    // dependsOn names any app of the namespace: one of another source is that, not missing; one of another
+    // namespace is never looked up (team-b's secret-app stays missing, and nothing of it shows).
+    fixture.app(TEAM_A, "db", "billing", Isolation.vm, Phase.Running, List.of(), null);
+    AppDeployment web = client.resources(AppDeployment.class).inNamespace(TEAM_A).withName("web").get();
+    web.getSpec().setDependsOn(List.of("api", "secret-app"));
+    client.resource(web).update();
+    await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(get("/api/graph/team-a/shop", ALICE).body())
+        .path("missing").toString().equals("[\"secret-app\"]"));
+    graph = JSON.readTree(get("/api/graph/team-a/shop", ALICE).body());
+    db = node(graph, "db");
+    assertFalse(db.path("missing").asBoolean());
+    assertEquals("billing", db.path("otherSource").asText());
+    assertEquals("Running", db.path("phase").asText());
+    assertTrue(node(graph, "secret-app").path("phase").isMissingNode());
   }
 
   @Test
