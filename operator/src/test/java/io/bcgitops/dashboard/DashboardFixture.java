@@ -7,6 +7,7 @@ import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.AppDeploymentSpec;
 import io.bcgitops.api.AppDeploymentStatus;
 import io.bcgitops.api.AppSource;
+import io.bcgitops.api.EmbeddedState;
 import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.api.GitOpsSourceSpec;
 import io.bcgitops.api.GitOpsSourceStatus;
@@ -139,6 +140,15 @@ final class DashboardFixture implements AutoCloseable {
   }
 
   GitOpsSource source(String namespace, String name, String url, String sha) {
+    return source(namespace, name, url, sha, 1, 2, "Progressing", null);
+  }
+
+  /**
+   * A source as the operator leaves it once it applied {@code sha}: its counts, and its Ready condition, True when
+   * every app is ready, else of {@code reason} and the first failing app's {@code failure} (null: none failed).
+   */
+  GitOpsSource source(String namespace, String name, String url, String sha, int ready, int apps, String reason,
+      String failure) {
     GitOpsSource source = new GitOpsSource();
     source.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
     GitOpsSourceSpec spec = new GitOpsSourceSpec();
@@ -148,9 +158,12 @@ final class DashboardFixture implements AutoCloseable {
     GitOpsSourceStatus status = new GitOpsSourceStatus();
     status.setArtifact(new GitOpsSourceStatus.Artifact("main@sha1:" + sha, "main@" + sha.substring(0, 7),
         Instant.now().toString()));
-    status.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus("False")
-        .withReason("Progressing").withMessage("1 of 2 apps ready").withLastTransitionTime(Instant.now().toString())
-        .build()));
+    String progress = "applied revision main@sha1:" + sha + "; " + ready + " of " + apps + " apps ready";
+    status.setAppCount(apps);
+    status.setReadyCount(ready);
+    status.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus(ready == apps ? "True" : "False")
+        .withReason(ready == apps ? "Succeeded" : reason).withMessage(progress + (failure == null ? "" : "; " + failure))
+        .withLastTransitionTime(Instant.now().toString()).build()));
     source.setStatus(status);
     return client.resource(source).updateStatus();
   }
@@ -187,7 +200,8 @@ final class DashboardFixture implements AutoCloseable {
     boolean ready = phase == AppDeploymentStatus.Phase.Running;
     status.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False")
         .withReason(ready ? "Succeeded" : "HealthCheckFailed")
-        .withMessage(ready ? "running" : "<script>alert('pwned')</script> health check failed")
+        .withMessage(ready ? "version " + deployed + " is running and healthy"
+            : "version " + deployed + " fails its health check: GET /health answered 503")
         .withLastTransitionTime(Instant.now().toString()).build()));
     AppDeployment fresh = client.resources(AppDeployment.class).inNamespace(app.getMetadata().getNamespace())
         .withName(app.getMetadata().getName()).get();
@@ -195,7 +209,53 @@ final class DashboardFixture implements AutoCloseable {
     return client.resource(fresh).updateStatus();
   }
 
+  /** An app as written from its spec file: what the operator then does is {@link #status}'s. */
+  AppDeployment declare(String namespace, String name, String source, Isolation isolation, String version,
+      List<String> dependsOn, String description) {
+    AppDeployment app = new AppDeployment();
+    app.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name)
+        .withLabels(Map.of(Api.SOURCE_LABEL, source)).build());
+    AppDeploymentSpec spec = new AppDeploymentSpec();
+    spec.setVersion(version);
+    spec.setIsolation(isolation);
+    spec.setDependsOn(dependsOn);
+    spec.setDescription(description);
+    AppSource appSource = new AppSource();
+    appSource.setType(AppSource.Type.release);
+    appSource.setUrl("https://artifacts.acme.io/" + name + "/" + name + "-" + version + ".jar");
+    spec.setSource(appSource);
+    app.setSpec(spec);
+    return client.resource(app).create();
+  }
+
+  /** The status the operator writes: its phase, versions, where it runs and its Ready condition. */
+  AppDeployment status(AppDeployment app, AppDeploymentStatus.Phase phase, AppDeploymentStatus.Health health,
+      String deployed, String previous, int restarts, String node, String readyReason, String readyMessage) {
+    AppDeploymentStatus status = new AppDeploymentStatus();
+    status.setPhase(phase);
+    status.setHealth(health);
+    status.setDeployedVersion(deployed);
+    status.setPreviousVersion(previous);
+    status.setIsolation(app.getSpec().getIsolation());
+    status.setRestarts(restarts);
+    status.setNode(node);
+    boolean ready = phase == AppDeploymentStatus.Phase.Running;
+    status.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False")
+        .withReason(readyReason).withMessage(readyMessage).withLastTransitionTime(Instant.now().minusSeconds(
+            ready ? 3 * 3600 : 240).toString()).build()));
+    AppDeployment fresh = client.resources(AppDeployment.class).inNamespace(app.getMetadata().getNamespace())
+        .withName(app.getMetadata().getName()).get();
+    fresh.setStatus(status);
+    return client.resource(fresh).updateStatus();
+  }
+
   RuntimePool pool(String namespace, String name, List<String> apps) {
+    return poolOf(namespace, name, apps.stream().map(a -> poolApp(a, "1.0.0", EmbeddedState.Running, "healthy", null))
+        .toList());
+  }
+
+  /** A runtime pool whose pod runs {@code apps}, and is Ready. */
+  RuntimePool poolOf(String namespace, String name, List<RuntimePoolStatus.App> apps) {
     RuntimePool pool = new RuntimePool();
     pool.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
     RuntimePoolSpec spec = new RuntimePoolSpec();
@@ -203,16 +263,25 @@ final class DashboardFixture implements AutoCloseable {
     pool.setSpec(spec);
     pool = client.resource(pool).create();
     RuntimePoolStatus status = new RuntimePoolStatus();
-    status.setPod("bcgitops-runtime-" + name + "-6f9c-x2k4q");
-    status.setApps(apps.stream().map(a -> {
-      RuntimePoolStatus.App app = new RuntimePoolStatus.App();
-      app.setName(a);
-      app.setVersion("1.0.0");
-      return app;
-    }).toList());
+    status.setPod("bcgitops-runtime-" + name + "-5f789bcb7c-wnn44");
+    status.setApps(apps);
+    status.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus("True").withReason("Succeeded")
+        .withMessage("the runtime host answers").withLastTransitionTime(Instant.now().toString()).build()));
     pool.setStatus(status);
     return client.resource(pool).updateStatus();
   }
+
+  static RuntimePoolStatus.App poolApp(String name, String version, EmbeddedState state, String health,
+      String message) {
+    RuntimePoolStatus.App app = new RuntimePoolStatus.App();
+    app.setName(name);
+    app.setVersion(version);
+    app.setState(state);
+    app.setHealth(health);
+    app.setMessage(message);
+    return app;
+  }
+
 
   @Override
   public void close() {
