@@ -23,6 +23,8 @@ public final class Dashboard implements AutoCloseable {
   static final HttpLimits LIMITS = new HttpLimits(0, 8 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(30), 64,
       4);
   static final int MAX_STREAMS = 32;
+  /** A user's tabs: one user cannot take every stream. */
+  static final int MAX_STREAMS_PER_USER = 4;
   static final Duration TICK = Duration.ofMillis(250);
   static final Duration SLOW_AFTER = Duration.ofSeconds(10);
 
@@ -31,7 +33,7 @@ public final class Dashboard implements AutoCloseable {
 
   Dashboard(InetSocketAddress address, OperatorCaches caches, KubernetesClient client, Access access, Clock clock,
       Duration tick, Duration slowAfter) throws IOException {
-    this.live = new LiveUpdates(caches, tick, slowAfter, MAX_STREAMS);
+    this.live = new LiveUpdates(caches, tick, slowAfter, MAX_STREAMS, MAX_STREAMS_PER_USER);
     try {
       this.server = new BoundedHttpServer("bcgitops-dashboard", address, LIMITS,
           new DashboardHandler(caches, live, access, new Sessions(clock), new RecentEvents(client, clock)));

@@ -10,6 +10,7 @@ import io.bcgitops.dashboard.Views.AppView;
 import io.bcgitops.dashboard.Views.ConditionView;
 import io.bcgitops.dashboard.Views.PoolView;
 import io.bcgitops.http.BoundedHttpServer;
+import io.bcgitops.spec.SafeUrls;
 import io.bcgitops.http.BoundedHttpServer.Head;
 import io.bcgitops.http.BoundedHttpServer.Reply;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -40,6 +41,8 @@ final class DashboardHandler implements BoundedHttpServer.Handler {
   private static final Pattern APP = Pattern.compile("/api/apps/(" + NAME + ")/(" + NAME + ")");
   private static final Pattern GRAPH = Pattern.compile("/api/graph/(" + NAME + ")/(" + NAME + ")");
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** An app's page lists this many of its conditions at most (the operator writes five). */
+  static final int MAX_CONDITIONS = 32;
 
   private final OperatorCaches caches;
   private final LiveUpdates live;
@@ -67,12 +70,22 @@ final class DashboardHandler implements BoundedHttpServer.Handler {
       return null; // handle() says 401
     }
     Snapshot.Visibility visibility = visibility(viewer.get());
-    return live.subscribe(snapshot -> "event: overview\nid: " + snapshot.version + "\ndata: "
-        + json(snapshot.visibleTo(visibility)) + "\n\n", sessions.expiresAtMillis(session), SECURITY_HEADERS);
+    return live.subscribe(viewer.get().user(), snapshot -> "event: overview\nid: " + snapshot.version + "\ndata: "
+        + json(snapshot.visibleTo(visibility)) + "\n\n", () -> sessions.viewer(session).isPresent(),
+        SECURITY_HEADERS);
   }
 
   @Override
-  public Reply handle(Head head, byte[] body) throws Exception {
+  public Reply handle(Head head, byte[] body) {
+    try {
+      return answer(head);
+    } catch (Access.TooManyReviews e) {
+      return secured(error(429, e.getMessage()).withHeader("Retry-After",
+          String.valueOf(Math.max(1, (e.retryAfter().toMillis() + 999) / 1000))));
+    }
+  }
+
+  private Reply answer(Head head) {
     String path = head.path();
     if (path.equals("/api/session")) {
       return session(head);
@@ -87,13 +100,12 @@ final class DashboardHandler implements BoundedHttpServer.Handler {
     if (!path.startsWith("/api/")) {
       return secured(error(404, "no such page"));
     }
+    if (path.equals("/api/stream")) {
+      return secured(streamRefused(head));
+    }
     Optional<Viewer> viewer = viewer(head);
     if (viewer.isEmpty()) {
       return secured(error(401, "log in with a Kubernetes bearer token"));
-    }
-    if (path.equals("/api/stream")) {
-      return secured(error(503, "too many live streams are open; try again later")
-          .withHeader("Retry-After", "10"));
     }
     Snapshot.Visibility visibility = visibility(viewer.get());
     if (path.equals("/api/overview")) {
@@ -110,12 +122,28 @@ final class DashboardHandler implements BoundedHttpServer.Handler {
     return secured(error(404, "no such page"));
   }
 
+  /** Why stream() opened no stream: no session (the stream takes no token), or too many open. */
+  private Reply streamRefused(Head head) {
+    Optional<Viewer> viewer = sessions.viewer(Sessions.idFrom(head.header("Cookie")));
+    if (viewer.isEmpty()) {
+      return error(401, "the live stream needs the session cookie a login (POST /api/session) gives");
+    }
+    if (live.fullFor(viewer.get().user())) {
+      return error(429, "you have " + Dashboard.MAX_STREAMS_PER_USER + " live streams open (one a tab): close one")
+          .withHeader("Retry-After", "10");
+    }
+    return error(503, "too many live streams are open; try again later").withHeader("Retry-After", "10");
+  }
+
   @Override
   public Reply refusal(Head head, int status, String message) {
     return secured(error(status, message));
   }
 
-  /** POST: the bearer token checks out, a session cookie for the live stream; DELETE: the session ends. */
+  /**
+   * POST: the bearer token checks out, a session cookie for the live stream (the session renewed when the request
+   * carries it); DELETE: the session ends, and its live streams with it.
+   */
   private Reply session(Head head) {
     if (head.method().equals("DELETE")) {
       sessions.close(Sessions.idFrom(head.header("Cookie")));
@@ -127,10 +155,18 @@ final class DashboardHandler implements BoundedHttpServer.Handler {
     }
     Optional<Viewer> viewer = access.authenticate(bearer(head));
     if (viewer.isEmpty()) {
-      return secured(error(401, "the token was not accepted: it is unknown, expired or revoked"));
+      // The page's renewal, its token now refused (revoked, expired): its session and live stream end now.
+      Reply refused = error(401, "the token was not accepted: it is unknown, expired or revoked");
+      String presented = Sessions.idFrom(head.header("Cookie"));
+      if (presented != null) {
+        sessions.close(presented);
+        refused = refused.withHeader("Set-Cookie", Sessions.expiredCookie());
+      }
+      return secured(refused);
     }
+    String session = sessions.renewOrOpen(Sessions.idFrom(head.header("Cookie")), viewer.get());
     return secured(new Reply(200, "application/json", bytes(Map.of("user", viewer.get().user())), Map.of())
-        .withHeader("Set-Cookie", Sessions.cookie(sessions.open(viewer.get()))));
+        .withHeader("Set-Cookie", Sessions.cookie(session)));
   }
 
   /** The viewer of a request: its bearer token's, else its session's. */
@@ -166,8 +202,8 @@ final class DashboardHandler implements BoundedHttpServer.Handler {
     AppView view = Snapshot.app(deployment);
     AppDeploymentStatus status = deployment.getStatus();
     List<ConditionView> conditions = status == null || status.getConditions() == null ? List.of()
-        : status.getConditions().stream().map(c -> new ConditionView(c.getType(), c.getStatus(), c.getReason(),
-            c.getMessage(), c.getLastTransitionTime())).toList();
+        : status.getConditions().stream().limit(MAX_CONDITIONS).map(c -> Snapshot.condition(c, ShownText.PAGE))
+            .toList();
     RecentEvents.Read read = access.allows(viewer, "", "events", "list", namespace)
         ? events.of(namespace, name) : new RecentEvents.Read(null, "you may not list events in " + namespace);
     PoolView pool = null;
@@ -180,8 +216,9 @@ final class DashboardHandler implements BoundedHttpServer.Handler {
       }
       poolApps = snapshot.appsOfPool(namespace, view.runtime()).stream().filter(a -> !a.name().equals(name)).toList();
     }
-    String spec = deployment.getSpec() == null ? "" : Serialization.asYaml(deployment.getSpec())
-        .replaceFirst("^---\\n", "");
+    // Credentials in a URL of the spec (an artifact's) are never shown; the rest is what kubectl shows its viewer.
+    String spec = deployment.getSpec() == null ? "" : SafeUrls.redact(Serialization.asYaml(deployment.getSpec())
+        .replaceFirst("^---\\n", ""));
     return Reply.json(200, bytes(new AppDetail(view, conditions, spec, read.events(), read.error(), pool,
         poolApps)));
   }
@@ -192,9 +229,9 @@ final class DashboardHandler implements BoundedHttpServer.Handler {
         || snapshot.sources.stream().noneMatch(s -> s.namespace().equals(namespace) && s.name().equals(source))) {
       return error(404, "no source " + namespace + "/" + source);
     }
-    List<AppView> apps = snapshot.apps.stream()
-        .filter(a -> a.namespace().equals(namespace) && source.equals(a.source())).toList();
-    return Reply.json(200, bytes(DependencyGraph.of(namespace, source, apps)));
+    List<AppView> namespaceApps = snapshot.apps.stream().filter(a -> a.namespace().equals(namespace)).toList();
+    List<AppView> apps = namespaceApps.stream().filter(a -> source.equals(a.source())).toList();
+    return Reply.json(200, bytes(DependencyGraph.of(namespace, source, apps, namespaceApps)));
   }
 
   private static Reply error(int status, String message) {

@@ -47,6 +47,16 @@ final class ExpiringCache<K, V> {
     return value;
   }
 
+  /** The value cached for {@code key}; null when there is none, or it expired. */
+  synchronized V peek(K key) {
+    Entry<V> entry = entries.get(key);
+    return entry != null && entry.expiresAtMillis() > clock.millis() ? entry.value() : null;
+  }
+
+  synchronized void put(K key, V value, Duration ttl) {
+    entries.put(key, new Entry<>(value, clock.millis() + ttl.toMillis()));
+  }
+
   synchronized int size() {
     return entries.size();
   }

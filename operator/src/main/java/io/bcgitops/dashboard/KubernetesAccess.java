@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuild
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.bcgitops.http.BearerToken;
+import io.bcgitops.webhook.TriggerBudget;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -19,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * (SubjectAccessReview), both as the operator: the answers are the cluster's RBAC for the viewer, not the
  * operator's. Answers are kept briefly (a revoked token or binding takes effect within {@link #ALLOWED_FOR}), for a
  * bounded number of tokens and questions; a token is kept as its SHA-256 only.
+ *
+ * <p>Whoever reaches the listener may present tokens, so the TokenReviews they cost are bounded: at most {@link
+ * #REVIEW_BURST} at once, then {@link #REVIEWS_PER_SECOND} a second, for all clients together (beyond that a new
+ * token is answered "try again", a known one as before). Accepted and refused tokens are kept apart, so that a
+ * flood of bogus tokens never pushes out the accepted ones.
  */
 final class KubernetesAccess implements Access {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesAccess.class);
@@ -27,18 +33,25 @@ final class KubernetesAccess implements Access {
   static final Duration REFUSED_FOR = Duration.ofSeconds(10);
   private static final int MAX_TOKENS = 1024;
   private static final int MAX_DECISIONS = 16 * 1024;
+  static final int REVIEW_BURST = 20;
+  static final int REVIEWS_PER_SECOND = 10;
 
   private record Question(Viewer viewer, String group, String resource, String verb, String namespace) {
   }
 
   private final KubernetesClient client;
-  private final ExpiringCache<String, Optional<Viewer>> tokens;
+  private final ExpiringCache<String, Viewer> accepted;
+  private final ExpiringCache<String, Boolean> refused;
   private final ExpiringCache<Question, Boolean> decisions;
+  private final TriggerBudget reviews;
 
   KubernetesAccess(KubernetesClient client, Clock clock) {
     this.client = client;
-    this.tokens = new ExpiringCache<>(clock, MAX_TOKENS);
+    this.accepted = new ExpiringCache<>(clock, MAX_TOKENS);
+    this.refused = new ExpiringCache<>(clock, MAX_TOKENS);
     this.decisions = new ExpiringCache<>(clock, MAX_DECISIONS);
+    this.reviews = new TriggerBudget(1, REVIEW_BURST, Duration.ofSeconds(1).dividedBy(REVIEWS_PER_SECOND),
+        () -> clock.millis() * 1_000_000);
   }
 
   @Override
@@ -46,8 +59,25 @@ final class KubernetesAccess implements Access {
     if (token == null || token.isBlank() || token.length() > 16 * 1024) {
       return Optional.empty();
     }
-    return tokens.get(BearerToken.sha256Hex(token), digest -> review(token),
-        viewer -> viewer.isPresent() ? ALLOWED_FOR : REFUSED_FOR);
+    String digest = BearerToken.sha256Hex(token);
+    Viewer known = accepted.peek(digest);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    if (refused.peek(digest) != null) {
+      return Optional.empty();
+    }
+    TriggerBudget.Take take = reviews.take("token-reviews");
+    if (!take.taken()) {
+      throw new TooManyReviews(take.retryAfter());
+    }
+    Optional<Viewer> viewer = review(token);
+    if (viewer.isPresent()) {
+      accepted.put(digest, viewer.get(), ALLOWED_FOR);
+    } else {
+      refused.put(digest, true, REFUSED_FOR);
+    }
+    return viewer;
   }
 
   private Optional<Viewer> review(String token) {

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * into one push, and a stream still sending the last push gets only the newest once it is done (nothing queues up:
  * a stream holds one message at most). A stream whose write has not completed within {@code slowAfter} is
  * dropped (its client reads too slowly, or not at all: the page reconnects); at most {@code maxStreams} are open,
- * and a stream ends when its viewer's session does. An idle stream gets a comment every {@link #HEARTBEAT}, so
+ * {@code maxStreamsPerUser} of them one user's (so that no one viewer, whatever they may see, takes every stream), and
+ * a stream ends when its viewer's session does (at the next tick: a logout or a refused renewal ends it). An idle stream gets a comment every {@link #HEARTBEAT}, so
  * that neither the listener's idle timeout nor a proxy closes it.
  */
 final class LiveUpdates implements AutoCloseable {
@@ -36,6 +38,7 @@ final class LiveUpdates implements AutoCloseable {
 
   private final OperatorCaches caches;
   private final int maxStreams;
+  private final int maxStreamsPerUser;
   private final long slowAfterNanos;
   private final ScheduledExecutorService ticks;
   /** Renders each stream's part of a snapshot: asking the viewer's permissions may wait on the API server. */
@@ -46,9 +49,10 @@ final class LiveUpdates implements AutoCloseable {
   private long version;
   private long lastHeartbeatNanos = System.nanoTime();
 
-  LiveUpdates(OperatorCaches caches, Duration tick, Duration slowAfter, int maxStreams) {
+  LiveUpdates(OperatorCaches caches, Duration tick, Duration slowAfter, int maxStreams, int maxStreamsPerUser) {
     this.caches = caches;
     this.maxStreams = maxStreams;
+    this.maxStreamsPerUser = maxStreamsPerUser;
     this.slowAfterNanos = slowAfter.toNanos();
     this.ticks = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "bcgitops-dashboard-live"));
     this.renders = Executors.newFixedThreadPool(2, r -> daemon(r, "bcgitops-dashboard-render"));
@@ -69,6 +73,11 @@ final class LiveUpdates implements AutoCloseable {
 
   int streams() {
     return subscribers.size();
+  }
+
+  /** Whether {@code user} has all the streams one user may have open. */
+  boolean fullFor(String user) {
+    return subscribers.stream().filter(s -> s.user.equals(user)).count() >= maxStreamsPerUser;
   }
 
   private void tick() {
@@ -115,17 +124,18 @@ final class LiveUpdates implements AutoCloseable {
   }
 
   /**
-   * A stream for a viewer, or null when {@code maxStreams} are open.
+   * A stream for a viewer, or null when {@code maxStreams} are open, or {@code maxStreamsPerUser} of {@code user}'s.
    *
    * @param render the message a snapshot makes for this viewer
-   * @param endsAtMillis when the viewer's session ends (System.currentTimeMillis' clock): the stream ends then
+   * @param sessionLive whether the viewer's session still is: the stream ends once it is not
    */
-  BoundedHttpServer.Stream subscribe(Function<Snapshot, String> render, long endsAtMillis,
+  BoundedHttpServer.Stream subscribe(String user, Function<Snapshot, String> render, BooleanSupplier sessionLive,
       Map<String, String> headers) {
-    if (subscribers.size() >= maxStreams) {
+    // Checked here and counted when opened: a few opening at the same moment may pass the bound by as many.
+    if (subscribers.size() >= maxStreams || fullFor(user)) {
       return null;
     }
-    return new Subscriber(render, endsAtMillis, headers);
+    return new Subscriber(user, render, sessionLive, headers);
   }
 
   @Override
@@ -137,8 +147,9 @@ final class LiveUpdates implements AutoCloseable {
 
   /** One viewer's stream: one write in flight at most, and a flag that a newer snapshot waits. */
   private final class Subscriber implements BoundedHttpServer.Stream {
+    private final String user;
     private final Function<Snapshot, String> render;
-    private final long endsAtMillis;
+    private final BooleanSupplier sessionLive;
     private final Map<String, String> headers;
     private BoundedHttpServer.Sink sink;
     private boolean writing;
@@ -146,9 +157,11 @@ final class LiveUpdates implements AutoCloseable {
     private boolean ended;
     private long writeStartedNanos;
 
-    Subscriber(Function<Snapshot, String> render, long endsAtMillis, Map<String, String> headers) {
+    Subscriber(String user, Function<Snapshot, String> render, BooleanSupplier sessionLive,
+        Map<String, String> headers) {
+      this.user = user;
       this.render = render;
-      this.endsAtMillis = endsAtMillis;
+      this.sessionLive = sessionLive;
       this.headers = headers;
     }
 
@@ -230,7 +243,7 @@ final class LiveUpdates implements AutoCloseable {
           return;
         }
         slow = writing && nowNanos - writeStartedNanos > slowAfterNanos;
-        expired = !writing && System.currentTimeMillis() >= endsAtMillis;
+        expired = !writing && !sessionLive.getAsBoolean();
         ping = !slow && !expired && heartbeat && !writing;
         if (ping) {
           writing = true;

@@ -56,7 +56,8 @@ final class RecentEvents {
               && e.getInvolvedObject().getApiVersion().startsWith(Api.GROUP + "/"))
           .sorted(Comparator.comparing(RecentEvents::seen).reversed())
           .limit(SHOWN)
-          .map(e -> new EventView(e.getType(), e.getReason(), e.getMessage(), seen(e),
+          .map(e -> new EventView(ShownText.of(e.getType(), ShownText.SHORT),
+              ShownText.of(e.getReason(), ShownText.SHORT), ShownText.of(e.getMessage(), ShownText.PAGE), seen(e),
               Objects.requireNonNullElse(e.getCount(), 1)))
           .toList();
       return new Read(views, null);

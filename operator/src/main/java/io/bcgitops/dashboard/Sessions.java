@@ -11,13 +11,19 @@ import java.util.Optional;
 /**
  * Sessions made when a viewer's bearer token checks out, for what cannot send the token: the browser's
  * EventSource sends no Authorization header, only cookies. A session is 256 random bits in an HttpOnly,
- * SameSite=Strict cookie (page scripts cannot read it, other sites cannot make the browser send it), lasts {@link
- * #LIFETIME} (the page then logs in again with the token it keeps), and at most {@link #MAX_SESSIONS} exist: the
- * oldest goes first.
+ * SameSite=Strict cookie (page scripts cannot read it, other sites cannot make the browser send it), and at most
+ * {@link #MAX_SESSIONS} exist: the oldest goes first.
+ *
+ * <p>A session lasts {@link #LIFETIME} from the last time its token checked out: the page logs in again with the
+ * token it keeps every {@link #RENEW_EVERY}, and a login that carries the cookie of its viewer's session renews that
+ * session rather than making another. The server keeps no token, so this is what binds a session (and its live
+ * stream) to its token: once the token is revoked or expires, the renewals are refused and the session ends.
  */
 final class Sessions {
   static final String COOKIE = "bcgitops-dashboard-session";
-  static final Duration LIFETIME = Duration.ofMinutes(10);
+  static final Duration LIFETIME = Duration.ofSeconds(60);
+  /** How often the page renews its session (app.js says the same). */
+  static final Duration RENEW_EVERY = Duration.ofSeconds(20);
   static final int MAX_SESSIONS = 1024;
 
   private record Session(Viewer viewer, long expiresAtMillis) {
@@ -34,6 +40,20 @@ final class Sessions {
 
   Sessions(Clock clock) {
     this.clock = clock;
+  }
+
+  /**
+   * The session of {@code viewer}, whose token just checked out: {@code presented} (the cookie the login carried)
+   * renewed when it is a live session of that same viewer, else a new one. A session of another viewer is never
+   * taken over (nor is an id the server did not make: the id is always the server's).
+   */
+  synchronized String renewOrOpen(String presented, Viewer viewer) {
+    Session session = presented == null ? null : sessions.get(presented);
+    if (session != null && session.viewer().equals(viewer) && session.expiresAtMillis() > clock.millis()) {
+      sessions.put(presented, new Session(viewer, clock.millis() + LIFETIME.toMillis()));
+      return presented;
+    }
+    return open(viewer);
   }
 
   /** A new session for {@code viewer}: its id. */
@@ -61,12 +81,6 @@ final class Sessions {
       return Optional.empty();
     }
     return Optional.of(session.viewer());
-  }
-
-  /** When a session ends; 0 for one that does not exist. */
-  synchronized long expiresAtMillis(String id) {
-    Session session = id == null ? null : sessions.get(id);
-    return session == null ? 0 : session.expiresAtMillis();
   }
 
   synchronized void close(String id) {

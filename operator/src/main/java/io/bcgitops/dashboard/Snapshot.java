@@ -19,7 +19,6 @@ import io.bcgitops.dashboard.Views.Overview;
 import io.bcgitops.dashboard.Views.PoolAppView;
 import io.bcgitops.dashboard.Views.PoolView;
 import io.bcgitops.dashboard.Views.SourceView;
-import io.bcgitops.spec.SafeUrls;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -48,6 +47,8 @@ final class Snapshot {
   static final String POOLS = "runtimepools";
   /** A base64 icon larger than this is drawn as an identicon: the overview carries every app's icon. */
   static final int MAX_INLINE_ICON_CHARS = 16 * 1024;
+  /** A source's invalid spec files listed in the overview, at most (its status says how many there are). */
+  static final int MAX_INVALID_SHOWN = 20;
   private static final Set<String> IMAGE_TYPES = Set.of("image/png", "image/jpeg", "image/gif", "image/webp",
       "image/svg+xml");
   private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]+={0,2}");
@@ -109,12 +110,15 @@ final class Snapshot {
     String revision = artifact == null ? null : artifact.getRevision();
     List<Condition> conditions = status == null ? null : status.getConditions();
     List<InvalidAppView> invalid = status == null || status.getInvalidApps() == null ? List.of()
-        : status.getInvalidApps().stream().map(i -> new InvalidAppView(i.getFile(), i.getError())).toList();
-    return new SourceView(namespace(source), name(source), url == null ? null : SafeUrls.redact(url), revision,
-        artifact == null ? null : artifact.getShortRevision(), CommitLinks.of(url, revision),
+        : status.getInvalidApps().stream().map(i -> new InvalidAppView(ShownText.of(i.getFile(), ShownText.SHORT),
+            ShownText.of(i.getError(), ShownText.OVERVIEW))).limit(MAX_INVALID_SHOWN).toList();
+    return new SourceView(namespace(source), name(source), ShownText.of(url, ShownText.OVERVIEW),
+        ShownText.of(revision, ShownText.SHORT),
+        artifact == null ? null : ShownText.of(artifact.getShortRevision(), ShownText.SHORT), CommitLinks.of(url, revision),
         artifact == null ? null : artifact.getFetchedAt(), source.getSpec() != null && source.getSpec().isSuspend(),
         condition(conditions, "Ready"), condition(conditions, "Stalled"),
-        status == null ? 0 : status.getAppCount(), status == null ? 0 : status.getReadyCount(), invalid);
+        status == null ? 0 : status.getAppCount(), status == null ? 0 : status.getReadyCount(), invalid,
+        status == null || status.getInvalidApps() == null ? 0 : status.getInvalidApps().size());
   }
 
   static AppView app(AppDeployment app) {
@@ -129,9 +133,10 @@ final class Snapshot {
     boolean failing = "Failed".equals(phase) || "Degraded".equals(phase) || "unhealthy".equals(health)
         || stalled != null && "True".equals(stalled.status());
     return new AppView(namespace(app), name(app), app.getMetadata().getLabels() == null ? null
-        : app.getMetadata().getLabels().get(Api.SOURCE_LABEL), spec.getDescription(), icon(name(app), spec.getIcon()),
-        spec.getVersion(), status == null ? null : status.getDeployedVersion(),
-        status == null ? null : status.getPreviousVersion(), phase, health,
+        : app.getMetadata().getLabels().get(Api.SOURCE_LABEL), ShownText.of(spec.getDescription(), ShownText.OVERVIEW),
+        icon(name(app), spec.getIcon()), ShownText.of(spec.getVersion(), ShownText.SHORT),
+        status == null ? null : ShownText.of(status.getDeployedVersion(), ShownText.SHORT),
+        status == null ? null : ShownText.of(status.getPreviousVersion(), ShownText.SHORT), phase, health,
         status == null || status.getRestarts() == null ? 0 : status.getRestarts(), isolation.name(),
         isolation == Isolation.vm ? "pod" : "pool", status == null ? null : status.getNode(),
         isolation == Isolation.vm ? null : runtime(spec), spec.dependencies(), spec.isSuspend(), ready, failing);
@@ -146,8 +151,9 @@ final class Snapshot {
   static PoolView pool(RuntimePool pool) {
     RuntimePoolStatus status = pool.getStatus();
     List<PoolAppView> apps = status == null || status.getApps() == null ? List.of() : status.getApps().stream()
-        .map(a -> new PoolAppView(a.getName(), a.getVersion(), a.getState() == null ? null : a.getState().name(),
-            a.getHealth(), a.getRestarts(), a.getMessage()))
+        .map(a -> new PoolAppView(a.getName(), ShownText.of(a.getVersion(), ShownText.SHORT),
+            a.getState() == null ? null : a.getState().name(), ShownText.of(a.getHealth(), ShownText.SHORT),
+            a.getRestarts(), ShownText.of(a.getMessage(), ShownText.OVERVIEW)))
         .sorted(Comparator.comparing(PoolAppView::name, Comparator.nullsLast(Comparator.naturalOrder()))).toList();
     String memory = status != null && status.getMemoryLimit() != null ? status.getMemoryLimit()
         : pool.getSpec() == null ? null : text(pool.getSpec().getMemoryLimit());
@@ -158,8 +164,14 @@ final class Snapshot {
 
   static ConditionView condition(List<Condition> conditions, String type) {
     Condition c = conditions == null ? null : Conditions.find(conditions, type);
-    return c == null ? null : new ConditionView(c.getType(), c.getStatus(), c.getReason(), c.getMessage(),
-        c.getLastTransitionTime());
+    return c == null ? null : condition(c, ShownText.OVERVIEW);
+  }
+
+  /** A condition as shown, its message cut at {@code maxMessage}. */
+  static ConditionView condition(Condition c, int maxMessage) {
+    return new ConditionView(ShownText.of(c.getType(), ShownText.SHORT), ShownText.of(c.getStatus(), ShownText.SHORT),
+        ShownText.of(c.getReason(), ShownText.SHORT), ShownText.of(c.getMessage(), maxMessage),
+        ShownText.of(c.getLastTransitionTime(), ShownText.SHORT));
   }
 
   /**

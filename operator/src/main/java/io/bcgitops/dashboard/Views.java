@@ -25,10 +25,11 @@ final class Views {
   record InvalidAppView(String file, String error) {
   }
 
+  /** A source: {@code invalidApps} lists the first of its {@code invalidAppCount} invalid spec files. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record SourceView(String namespace, String name, String url, String revision, String shortRevision,
       String commitUrl, String fetchedAt, boolean suspended, ConditionView ready, ConditionView stalled,
-      int appCount, int readyCount, List<InvalidAppView> invalidApps) {
+      int appCount, int readyCount, List<InvalidAppView> invalidApps, int invalidAppCount) {
   }
 
   /**
@@ -72,9 +73,14 @@ final class Views {
       String eventsError, PoolView pool, List<AppView> poolApps) {
   }
 
-  /** A dependency graph node: an app of the source, or a name it depends on that is not one ({@code missing}). */
+  /**
+   * A dependency graph node: an app of the source; or a name its apps depend on that is not one: an app of the
+   * namespace of another source ({@code otherSource}, that source's name; "" for an app no source manages), or no
+   * app at all ({@code missing}).
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record GraphNode(String name, String phase, boolean failing, boolean missing, boolean onCycle, int layer) {
+  record GraphNode(String name, String phase, boolean failing, boolean missing, boolean onCycle, int layer,
+      String otherSource) {
   }
 
   record GraphEdge(String from, String to, boolean missing, boolean onCycle) {

@@ -9,8 +9,9 @@ import java.util.function.LongSupplier;
  * How many reconciles webhooks may still ask of each source: a token bucket per source, of {@code burst} triggers,
  * refilled by one every {@code refill}. A source over it is still fetched at its interval; webhooks only bring a
  * fetch forward. At most {@code sources} buckets are kept (the least recently used forgotten, so full, first).
+ * The dashboard bounds its TokenReviews with one too (one bucket for all).
  */
-final class TriggerBudget {
+public final class TriggerBudget {
   private final int burst;
   private final long refillNanos;
   private final LongSupplier nanos;
@@ -26,7 +27,7 @@ final class TriggerBudget {
     }
   }
 
-  TriggerBudget(int sources, int burst, Duration refill, LongSupplier nanos) {
+  public TriggerBudget(int sources, int burst, Duration refill, LongSupplier nanos) {
     this.burst = burst;
     this.refillNanos = refill.toNanos();
     this.nanos = nanos;
@@ -39,10 +40,10 @@ final class TriggerBudget {
   }
 
   /** How a take went: taken, or refused with the wait until the next trigger is allowed. */
-  record Take(boolean taken, Duration retryAfter) {
+  public record Take(boolean taken, Duration retryAfter) {
   }
 
-  synchronized Take take(String source) {
+  public synchronized Take take(String source) {
     long now = nanos.getAsLong();
     Bucket bucket = buckets.computeIfAbsent(source, s -> new Bucket(burst, now));
     bucket.tokens = Math.min(burst, bucket.tokens + (double) (now - bucket.at) / refillNanos);

@@ -8,7 +8,7 @@
   const main = document.getElementById('main');
   const live = document.getElementById('live');
   const state = { overview: null, stream: null, filters: { namespace: '', source: '', phase: '', text: '' },
-    detailTimer: null };
+    detailTimer: null, renewTimer: null };
 
   // Elements ---------------------------------------------------------------------------------------------
   function h(tag, attrs, ...children) {
@@ -87,16 +87,30 @@
     if (!response.ok) throw new Error(body.error || ('HTTP ' + response.status));
     return body;
   }
+  // Logs in with the kept token: a session cookie for the live stream. The session lasts a minute from the last login,
+  // so the page logs in again every 20 s (renewing the same session): a token revoked or expired ends it soon.
   async function login() {
     const response = await fetch('/api/session', { method: 'POST', headers: { Authorization: 'Bearer ' + token() }, credentials: 'same-origin' });
     if (!response.ok) return false;
     const body = await response.json();
     document.getElementById('user').textContent = body.user;
     document.getElementById('logout').hidden = false;
+    clearTimeout(state.renewTimer);
+    state.renewTimer = setTimeout(renew, 20000);
     return true;
+  }
+  async function renew() {
+    if (!token()) return;
+    let response;
+    try {
+      response = await fetch('/api/session', { method: 'POST', headers: { Authorization: 'Bearer ' + token() }, credentials: 'same-origin' });
+    } catch (e) { state.renewTimer = setTimeout(renew, 5000); return; }
+    if (response.status === 401) { sessionStorage.removeItem(TOKEN_KEY); loginForm('Your token is no longer accepted (expired or revoked): log in again.'); return; }
+    state.renewTimer = setTimeout(renew, response.ok ? 20000 : 5000);
   }
   function loginForm(message) {
     stopStream();
+    clearTimeout(state.renewTimer);
     const area = h('textarea', { id: 'token', autocomplete: 'off', spellcheck: 'false', placeholder: 'eyJhbGciOi...' });
     const form = h('form', { class: 'login', on: { submit: async e => {
       e.preventDefault();
@@ -134,8 +148,10 @@
     stream.addEventListener('error', () => {
       live.textContent = 'reconnecting'; live.className = 'live off';
       if (stream.readyState === EventSource.CLOSED && state.stream === stream) {
-        // The session ended (or the stream was refused): log in again with the kept token, then reconnect.
-        setTimeout(async () => { if (state.stream === stream && token() && await login()) startStream(); }, 2000);
+        // The session ended (or the stream was refused: too many open): meanwhile the overview once, without the
+        // stream; then log in again with the kept token, and reconnect.
+        if (!state.overview) api('/api/overview').then(o => { if (!state.overview) { state.overview = o; onOverview(); } }, () => {});
+        setTimeout(async () => { if (state.stream === stream && token() && await login()) startStream(); }, 5000);
       }
     });
   }
@@ -206,7 +222,8 @@
         h('td', {}, cond(x.ready)),
         h('td', {}, x.stalled ? cond(x.stalled) : h('span', { class: 'muted' }, 'no')),
         h('td', {}, x.readyCount + '/' + x.appCount + ' ready',
-          x.invalidApps.map(i => h('div', { class: 'error' }, i.file + ': ' + i.error))),
+          x.invalidApps.map(i => h('div', { class: 'error' }, i.file + ': ' + i.error)),
+          x.invalidAppCount > x.invalidApps.length ? h('div', { class: 'error' }, 'and ' + (x.invalidAppCount - x.invalidApps.length) + ' more invalid spec files') : null),
         h('td', {}, h('a', { href: '#/graph/' + seg(x.namespace) + '/' + seg(x.name) }, 'graph'))))));
   }
   function card(a) {
@@ -265,12 +282,21 @@
     const W = 170, H = 34, GX = 30, GY = 60, PAD = 20;
     const layers = [];
     for (const n of g.nodes) (layers[n.layer] = layers[n.layer] || []).push(n);
-    const pos = {};
+    const pos = Object.create(null); // keyed by names: none may reach a prototype
+    // Each layer's apps under what they depend on (the mean place of their dependencies, laid out above), names no
+    // app has last in the top layer: fewer edges cross, and fewer run through a node.
+    const deps = Object.create(null);
+    for (const e of g.edges) (deps[e.from] = deps[e.from] || []).push(e.to);
+    const under = n => { const xs = (deps[n.name] || []).filter(d => pos[d]).map(d => pos[d].x); return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0; };
     let width = 0;
-    layers.forEach((nodes, l) => nodes.forEach((n, i) => {
-      pos[n.name] = { x: PAD + i * (W + GX), y: PAD + l * (H + GY) };
-      width = Math.max(width, PAD * 2 + (i + 1) * (W + GX));
-    }));
+    layers.forEach((nodes, l) => {
+      if (l === 0) nodes.sort((a, b) => (a.missing === b.missing ? 0 : a.missing ? 1 : -1));
+      else nodes.sort((a, b) => under(a) - under(b));
+      nodes.forEach((n, i) => {
+        pos[n.name] = { x: PAD + i * (W + GX), y: PAD + l * (H + GY) };
+        width = Math.max(width, PAD * 2 + (i + 1) * (W + GX));
+      });
+    });
     const height = PAD * 2 + layers.length * (H + GY);
     const svg = s('svg', { width: Math.max(width, 300), height: Math.max(height, 100), id: 'graph-svg' },
       s('defs', {}, s('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
@@ -283,17 +309,19 @@
     }
     for (const n of g.nodes) {
       const p = pos[n.name];
-      const cls = 'node ' + (n.phase || '') + (n.failing && !n.missing ? ' failing' : '') + (n.missing ? ' missing' : '') + (n.onCycle ? ' cycle' : '');
+      const other = n.otherSource !== undefined;
+      const cls = 'node ' + (n.phase || '') + (n.failing && !n.missing ? ' failing' : '') + (n.missing ? ' missing' : '') + (other ? ' other' : '') + (n.onCycle ? ' cycle' : '');
       const group = s('g', { class: cls, 'data-node': n.name },
-        s('title', {}, n.missing ? n.name + ': no app of this source has this name' : n.name + ': ' + (n.phase || 'no phase yet') + (n.onCycle ? ' (on a dependsOn cycle)' : '')),
+        s('title', {}, n.missing ? n.name + ': no app of this namespace has this name' : n.name + ': ' + (n.phase || 'no phase yet')
+          + (other ? ' (an app of ' + (n.otherSource ? 'source ' + n.otherSource : 'no source') + ')' : '') + (n.onCycle ? ' (on a dependsOn cycle)' : '')),
         s('rect', { x: p.x, y: p.y, width: W, height: H, rx: 6 }),
-        s('text', { x: p.x + 8, y: p.y + 21 }, (n.name.length > 20 ? n.name.slice(0, 19) + '…' : n.name) + (n.missing ? ' (missing)' : '')));
+        s('text', { x: p.x + 8, y: p.y + 21 }, (n.name.length > 20 ? n.name.slice(0, 19) + '…' : n.name) + (n.missing ? ' (missing)' : other ? ' (' + (n.otherSource || 'no source') + ')' : '')));
       if (!n.missing) group.addEventListener('click', () => { location.hash = '#/app/' + seg(ns) + '/' + seg(n.name); });
       svg.appendChild(group);
     }
     show(h('p', {}, h('a', { href: '#/' }, '← Overview')),
       h('h1', {}, 'Dependencies of ' + ns + '/' + source),
-      h('p', { class: 'muted' }, 'Each app points at what it depends on (dependsOn); colour is its phase; purple: on a cycle; dashed red: a name no app of the source has.'),
+      h('p', { class: 'muted' }, 'Each app points at what it depends on (dependsOn); colour is its phase; purple: on a cycle; dashed: an app of another source of the namespace; dashed red: a name no app of the namespace has.'),
       g.cycles.length ? h('p', { class: 'error', id: 'cycles' }, 'Cycles: ', g.cycles.map(c => c.join(' → ')).join('; ')) : null,
       g.missing.length ? h('p', { class: 'error', id: 'missing' }, 'Missing: ', g.missing.join(', ')) : null,
       g.nodes.length ? h('div', { class: 'graph' }, svg) : h('p', { class: 'muted' }, 'This source has no app.'));

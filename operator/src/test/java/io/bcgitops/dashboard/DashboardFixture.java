@@ -7,6 +7,7 @@ import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.AppDeploymentSpec;
 import io.bcgitops.api.AppDeploymentStatus;
 import io.bcgitops.api.AppSource;
+import io.bcgitops.api.EmbeddedState;
 import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.api.GitOpsSourceSpec;
 import io.bcgitops.api.GitOpsSourceStatus;
@@ -32,6 +33,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A dashboard against Fabric8's mock API server, reading the caches of JOSDK controllers as the operator's (their
@@ -41,6 +44,8 @@ import java.util.Set;
  */
 final class DashboardFixture implements AutoCloseable {
   static final String ALICE = "alice-token";
+  /** Another user: her token checks out, and she may see nothing; so do "viewer-N-token"s, of users viewer-N. */
+  static final String CAROL = "carol-token";
   static final String TEAM_A = "team-a";
   static final String TEAM_B = "team-b";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,17 +53,27 @@ final class DashboardFixture implements AutoCloseable {
   final KubernetesClient client;
   final Operator operator;
   final Dashboard dashboard;
+  /** TokenReviews the API server was asked. */
+  final AtomicInteger tokenReviews = new AtomicInteger();
+  /** Whether alice's token is still accepted (a test revokes it). */
+  final AtomicBoolean aliceValid = new AtomicBoolean(true);
 
   DashboardFixture(KubernetesMockServer server, KubernetesClient client, Duration slowAfter) throws Exception {
+    this(server, client, slowAfter, Clock.systemUTC());
+  }
+
+  /** With the clock that times sessions, cached reviews and the TokenReviews' budget. */
+  DashboardFixture(KubernetesMockServer server, KubernetesClient client, Duration slowAfter, Clock clock)
+      throws Exception {
     this.client = client;
     OperatorHarness.registerCrds(client);
-    answerReviews(server);
+    answerReviews(server, tokenReviews, aliceValid);
     operator = BcGitopsOperator.newOperator(client);
     operator.register(new PassiveSources(), c -> c.settingNamespaces(Set.of(TEAM_A, TEAM_B)));
     operator.register(new PassiveApps(), c -> c.settingNamespaces(Set.of(TEAM_A, TEAM_B)));
     operator.register(new PassivePools(), c -> c.settingNamespaces(Set.of(TEAM_A, TEAM_B)));
     dashboard = new Dashboard(new InetSocketAddress("127.0.0.1", 0), OperatorCaches.of(operator), client,
-        new KubernetesAccess(client, Clock.systemUTC()), Clock.systemUTC(), Duration.ofMillis(100), slowAfter);
+        new KubernetesAccess(client, clock), clock, Duration.ofMillis(100), slowAfter);
     operator.start();
     dashboard.start();
   }
@@ -89,13 +104,19 @@ final class DashboardFixture implements AutoCloseable {
     }
   }
 
-  private static void answerReviews(KubernetesMockServer server) {
+  private static void answerReviews(KubernetesMockServer server, AtomicInteger reviews, AtomicBoolean aliceValid) {
     server.expect().post().withPath("/apis/authentication.k8s.io/v1/tokenreviews").andReply(201, request -> {
-      JsonNode review = read(request.getBody().readUtf8());
-      boolean alice = ALICE.equals(review.path("spec").path("token").asText());
-      return Map.of("apiVersion", "authentication.k8s.io/v1", "kind", "TokenReview",
-          "status", alice ? Map.of("authenticated", true, "user", Map.of("username", "alice", "uid", "a-1",
-              "groups", List.of("developers", "system:authenticated"))) : Map.of("authenticated", false));
+      reviews.incrementAndGet();
+      String token = read(request.getBody().readUtf8()).path("spec").path("token").asText();
+      Map<String, Object> status = ALICE.equals(token) && aliceValid.get()
+          ? Map.of("authenticated", true, "user", Map.of("username", "alice", "uid", "a-1",
+              "groups", List.of("developers", "system:authenticated")))
+          : CAROL.equals(token) ? Map.of("authenticated", true, "user", Map.of("username", "carol", "uid", "c-1",
+              "groups", List.of("system:authenticated")))
+          : token.matches("viewer-[0-9]+-token") ? Map.of("authenticated", true, "user", Map.of("username",
+              token.replace("-token", ""), "uid", token, "groups", List.of("system:authenticated")))
+          : Map.of("authenticated", false);
+      return Map.of("apiVersion", "authentication.k8s.io/v1", "kind", "TokenReview", "status", status);
     }).always();
     server.expect().post().withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews").andReply(201, request -> {
       JsonNode attributes = read(request.getBody().readUtf8()).path("spec");
@@ -119,6 +140,15 @@ final class DashboardFixture implements AutoCloseable {
   }
 
   GitOpsSource source(String namespace, String name, String url, String sha) {
+    return source(namespace, name, url, sha, 1, 2, "Progressing", null);
+  }
+
+  /**
+   * A source as the operator leaves it once it applied {@code sha}: its counts, and its Ready condition, True when
+   * every app is ready, else of {@code reason} and the first failing app's {@code failure} (null: none failed).
+   */
+  GitOpsSource source(String namespace, String name, String url, String sha, int ready, int apps, String reason,
+      String failure) {
     GitOpsSource source = new GitOpsSource();
     source.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
     GitOpsSourceSpec spec = new GitOpsSourceSpec();
@@ -128,9 +158,12 @@ final class DashboardFixture implements AutoCloseable {
     GitOpsSourceStatus status = new GitOpsSourceStatus();
     status.setArtifact(new GitOpsSourceStatus.Artifact("main@sha1:" + sha, "main@" + sha.substring(0, 7),
         Instant.now().toString()));
-    status.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus("False")
-        .withReason("Progressing").withMessage("1 of 2 apps ready").withLastTransitionTime(Instant.now().toString())
-        .build()));
+    String progress = "applied revision main@sha1:" + sha + "; " + ready + " of " + apps + " apps ready";
+    status.setAppCount(apps);
+    status.setReadyCount(ready);
+    status.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus(ready == apps ? "True" : "False")
+        .withReason(ready == apps ? "Succeeded" : reason).withMessage(progress + (failure == null ? "" : "; " + failure))
+        .withLastTransitionTime(Instant.now().toString()).build()));
     source.setStatus(status);
     return client.resource(source).updateStatus();
   }
@@ -167,7 +200,8 @@ final class DashboardFixture implements AutoCloseable {
     boolean ready = phase == AppDeploymentStatus.Phase.Running;
     status.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False")
         .withReason(ready ? "Succeeded" : "HealthCheckFailed")
-        .withMessage(ready ? "running" : "<script>alert('pwned')</script> health check failed")
+        .withMessage(ready ? "version " + deployed + " is running and healthy"
+            : "version " + deployed + " fails its health check: GET /health answered 503")
         .withLastTransitionTime(Instant.now().toString()).build()));
     AppDeployment fresh = client.resources(AppDeployment.class).inNamespace(app.getMetadata().getNamespace())
         .withName(app.getMetadata().getName()).get();
@@ -175,7 +209,53 @@ final class DashboardFixture implements AutoCloseable {
     return client.resource(fresh).updateStatus();
   }
 
+  /** An app as written from its spec file: what the operator then does is {@link #status}'s. */
+  AppDeployment declare(String namespace, String name, String source, Isolation isolation, String version,
+      List<String> dependsOn, String description) {
+    AppDeployment app = new AppDeployment();
+    app.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name)
+        .withLabels(Map.of(Api.SOURCE_LABEL, source)).build());
+    AppDeploymentSpec spec = new AppDeploymentSpec();
+    spec.setVersion(version);
+    spec.setIsolation(isolation);
+    spec.setDependsOn(dependsOn);
+    spec.setDescription(description);
+    AppSource appSource = new AppSource();
+    appSource.setType(AppSource.Type.release);
+    appSource.setUrl("https://artifacts.acme.io/" + name + "/" + name + "-" + version + ".jar");
+    spec.setSource(appSource);
+    app.setSpec(spec);
+    return client.resource(app).create();
+  }
+
+  /** The status the operator writes: its phase, versions, where it runs and its Ready condition. */
+  AppDeployment status(AppDeployment app, AppDeploymentStatus.Phase phase, AppDeploymentStatus.Health health,
+      String deployed, String previous, int restarts, String node, String readyReason, String readyMessage) {
+    AppDeploymentStatus status = new AppDeploymentStatus();
+    status.setPhase(phase);
+    status.setHealth(health);
+    status.setDeployedVersion(deployed);
+    status.setPreviousVersion(previous);
+    status.setIsolation(app.getSpec().getIsolation());
+    status.setRestarts(restarts);
+    status.setNode(node);
+    boolean ready = phase == AppDeploymentStatus.Phase.Running;
+    status.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False")
+        .withReason(readyReason).withMessage(readyMessage).withLastTransitionTime(Instant.now().minusSeconds(
+            ready ? 3 * 3600 : 240).toString()).build()));
+    AppDeployment fresh = client.resources(AppDeployment.class).inNamespace(app.getMetadata().getNamespace())
+        .withName(app.getMetadata().getName()).get();
+    fresh.setStatus(status);
+    return client.resource(fresh).updateStatus();
+  }
+
   RuntimePool pool(String namespace, String name, List<String> apps) {
+    return poolOf(namespace, name, apps.stream().map(a -> poolApp(a, "1.0.0", EmbeddedState.Running, "healthy", null))
+        .toList());
+  }
+
+  /** A runtime pool whose pod runs {@code apps}, and is Ready. */
+  RuntimePool poolOf(String namespace, String name, List<RuntimePoolStatus.App> apps) {
     RuntimePool pool = new RuntimePool();
     pool.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
     RuntimePoolSpec spec = new RuntimePoolSpec();
@@ -183,16 +263,25 @@ final class DashboardFixture implements AutoCloseable {
     pool.setSpec(spec);
     pool = client.resource(pool).create();
     RuntimePoolStatus status = new RuntimePoolStatus();
-    status.setPod("bcgitops-runtime-" + name + "-6f9c-x2k4q");
-    status.setApps(apps.stream().map(a -> {
-      RuntimePoolStatus.App app = new RuntimePoolStatus.App();
-      app.setName(a);
-      app.setVersion("1.0.0");
-      return app;
-    }).toList());
+    status.setPod("bcgitops-runtime-" + name + "-5f789bcb7c-wnn44");
+    status.setApps(apps);
+    status.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus("True").withReason("Succeeded")
+        .withMessage("the runtime host answers").withLastTransitionTime(Instant.now().toString()).build()));
     pool.setStatus(status);
     return client.resource(pool).updateStatus();
   }
+
+  static RuntimePoolStatus.App poolApp(String name, String version, EmbeddedState state, String health,
+      String message) {
+    RuntimePoolStatus.App app = new RuntimePoolStatus.App();
+    app.setName(name);
+    app.setVersion(version);
+    app.setState(state);
+    app.setHealth(health);
+    app.setMessage(message);
+    return app;
+  }
+
 
   @Override
   public void close() {

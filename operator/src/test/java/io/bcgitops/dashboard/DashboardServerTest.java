@@ -6,6 +6,7 @@ import static io.bcgitops.dashboard.DashboardFixture.TEAM_B;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.AppDeploymentStatus.Phase;
 import io.bcgitops.api.Isolation;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.EventListBuilder;
@@ -48,11 +51,13 @@ class DashboardServerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SHA = "0123456789abcdef0123456789abcdef01234567";
   private final HttpClient http = HttpClient.newHttpClient();
+  private static final String CLOSED = "(the stream ended)";
+  private final ManualClock clock = new ManualClock();
   private DashboardFixture fixture;
 
   @BeforeEach
   void start() throws Exception {
-    fixture = new DashboardFixture(server, client, Duration.ofSeconds(2));
+    fixture = new DashboardFixture(server, client, Duration.ofSeconds(2), clock);
     fixture.source(TEAM_A, "shop", "https://github.com/acme/shop.git", SHA);
     fixture.app(TEAM_A, "web", "shop", Isolation.vm, Phase.Running, List.of("api"), "the <i>shop</i> front");
     fixture.app(TEAM_A, "api", "shop", Isolation.embedded, Phase.Failed, List.of("db", "worker"), null);
@@ -185,6 +190,21 @@ class DashboardServerTest {
     assertTrue(node(graph, "web").path("layer").asInt() > node(graph, "api").path("layer").asInt());
     assertEquals(404, get("/api/graph/team-b/vault", ALICE).statusCode());
     assertEquals(404, get("/api/graph/team-a/nothing", ALICE).statusCode());
+
+    // dependsOn names any app of the namespace: one of another source is that, not missing; one of another
+    // namespace is never looked up (team-b's secret-app stays missing, and nothing of it shows).
+    fixture.app(TEAM_A, "db", "billing", Isolation.vm, Phase.Running, List.of(), null);
+    AppDeployment web = client.resources(AppDeployment.class).inNamespace(TEAM_A).withName("web").get();
+    web.getSpec().setDependsOn(List.of("api", "secret-app"));
+    client.resource(web).update();
+    await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(get("/api/graph/team-a/shop", ALICE).body())
+        .path("missing").toString().equals("[\"secret-app\"]"));
+    graph = JSON.readTree(get("/api/graph/team-a/shop", ALICE).body());
+    db = node(graph, "db");
+    assertFalse(db.path("missing").asBoolean());
+    assertEquals("billing", db.path("otherSource").asText());
+    assertEquals("Running", db.path("phase").asText());
+    assertTrue(node(graph, "secret-app").path("phase").isMissingNode());
   }
 
   @Test
@@ -224,15 +244,21 @@ class DashboardServerTest {
     String cookie = login();
     List<Socket> sockets = new ArrayList<>();
     try {
+      // Users of their own, each with as many streams as one user may have.
+      List<String> cookies = new ArrayList<>();
+      for (int user = 0; user < Dashboard.MAX_STREAMS / Dashboard.MAX_STREAMS_PER_USER; user++) {
+        cookies.add(user == 0 ? cookie : login("viewer-" + user + "-token", "viewer-" + user, null));
+      }
       for (int i = 0; i < Dashboard.MAX_STREAMS; i++) {
         Socket socket = new Socket("127.0.0.1", fixture.dashboard.port());
         socket.setSoTimeout(10_000);
         socket.setReceiveBufferSize(4096);
         sockets.add(socket);
-        stream(socket, cookie).poll(10, TimeUnit.SECONDS);
+        stream(socket, cookies.get(i / Dashboard.MAX_STREAMS_PER_USER)).poll(10, TimeUnit.SECONDS);
       }
       await().atMost(Duration.ofSeconds(5)).until(() -> fixture.dashboard.streams() == Dashboard.MAX_STREAMS);
-      HttpResponse<String> refused = send(HttpRequest.newBuilder(uri("/api/stream")).header("Cookie", cookie));
+      String another = login("viewer-99-token", "viewer-99", null);
+      HttpResponse<String> refused = send(HttpRequest.newBuilder(uri("/api/stream")).header("Cookie", another));
       assertEquals(503, refused.statusCode());
       assertTrue(refused.headers().firstValue("Retry-After").isPresent());
     } finally {
@@ -265,12 +291,217 @@ class DashboardServerTest {
     }
   }
 
+  @Test
+  void loggingOutEndsTheOpenLiveStream() throws Exception {
+    String cookie = login();
+    try (Socket socket = new Socket("127.0.0.1", fixture.dashboard.port())) {
+      socket.setSoTimeout(10_000);
+      BlockingQueue<String> events = stream(socket, cookie);
+      assertNotNull(events.poll(10, TimeUnit.SECONDS));
+      assertEquals(204, send(HttpRequest.newBuilder(uri("/api/session")).DELETE().header("Cookie", cookie))
+          .statusCode());
+      assertTrue(ends(events, Duration.ofSeconds(5)), "the stream goes on after its session was logged out");
+    }
+  }
+
+  @Test
+  void aSessionIsRenewedByItsTokenAndEndsWhenTheTokenIsRevoked() throws Exception {
+    String cookie = login();
+    // The page's renewal: the same session, for another lifetime; past the first, it still opens the stream.
+    clock.advance(Duration.ofSeconds(50));
+    assertEquals(cookie, login(ALICE, "alice", cookie));
+    clock.advance(Duration.ofSeconds(50));
+    // Another's session id is never taken over: carol renewing with alice's cookie gets a session of her own.
+    assertNotEquals(cookie, login(DashboardFixture.CAROL, "carol", cookie));
+    try (Socket socket = new Socket("127.0.0.1", fixture.dashboard.port())) {
+      socket.setSoTimeout(10_000);
+      BlockingQueue<String> events = stream(socket, cookie);
+      assertNotNull(events.poll(10, TimeUnit.SECONDS));
+      // Revoked: the cached review holds for 30 s; then the next renewal is refused, and the session and its
+      // stream end at once.
+      fixture.aliceValid.set(false);
+      clock.advance(Duration.ofSeconds(31));
+      HttpResponse<String> renewal = send(HttpRequest.newBuilder(uri("/api/session"))
+          .POST(HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + ALICE)
+          .header("Cookie", cookie));
+      assertEquals(401, renewal.statusCode());
+      assertTrue(ends(events, Duration.ofSeconds(5)), "the stream goes on after its token was revoked");
+    }
+    assertEquals(401, send(HttpRequest.newBuilder(uri("/api/stream")).header("Cookie", cookie)).statusCode());
+  }
+
+  @Test
+  void aSessionNoLongerRenewedEndsWithinAMinuteAndItsStreamWithIt() throws Exception {
+    String cookie = login();
+    try (Socket socket = new Socket("127.0.0.1", fixture.dashboard.port())) {
+      socket.setSoTimeout(10_000);
+      BlockingQueue<String> events = stream(socket, cookie);
+      assertNotNull(events.poll(10, TimeUnit.SECONDS));
+      clock.advance(Duration.ofSeconds(61));
+      assertTrue(ends(events, Duration.ofSeconds(5)), "the stream outlives its session");
+    }
+  }
+
+  @Test
+  void aFloodOfUnknownTokensCostsABoundedNumberOfTokenReviews() throws Exception {
+    // alice's token was reviewed once (start()), and is known since.
+    int before = fixture.tokenReviews.get();
+    int busy = 0;
+    for (int i = 0; i < 100; i++) {
+      HttpResponse<String> response = get("/api/overview", "bogus-token-" + i);
+      if (response.statusCode() == 429) {
+        busy++;
+        assertTrue(response.headers().firstValue("Retry-After").isPresent());
+      } else {
+        assertEquals(401, response.statusCode());
+      }
+      // A known token is answered as before, flood or not.
+      if (i % 10 == 0) {
+        assertEquals(200, get("/api/overview", ALICE).statusCode());
+      }
+    }
+    assertEquals(KubernetesAccess.REVIEW_BURST - 1, fixture.tokenReviews.get() - before);
+    assertEquals(100 - (KubernetesAccess.REVIEW_BURST - 1), busy);
+    // A new user during the flood is told to try again; a moment later she is in.
+    assertEquals(429, send(HttpRequest.newBuilder(uri("/api/session")).POST(HttpRequest.BodyPublishers.noBody())
+        .header("Authorization", "Bearer " + DashboardFixture.CAROL)).statusCode());
+    clock.advance(Duration.ofSeconds(1));
+    login(DashboardFixture.CAROL, "carol", null);
+  }
+
+  @Test
+  void oneUserCannotTakeEveryLiveStream() throws Exception {
+    String cookie = login();
+    List<Socket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < Dashboard.MAX_STREAMS_PER_USER; i++) {
+        Socket socket = new Socket("127.0.0.1", fixture.dashboard.port());
+        socket.setSoTimeout(10_000);
+        sockets.add(socket);
+        assertNotNull(stream(socket, cookie).poll(10, TimeUnit.SECONDS));
+      }
+      HttpResponse<String> refused = send(HttpRequest.newBuilder(uri("/api/stream")).header("Cookie", cookie));
+      assertEquals(429, refused.statusCode(), refused.body());
+      // Another user still gets hers.
+      Socket carol = new Socket("127.0.0.1", fixture.dashboard.port());
+      carol.setSoTimeout(10_000);
+      sockets.add(carol);
+      assertNotNull(stream(carol, login(DashboardFixture.CAROL, "carol", null)).poll(10, TimeUnit.SECONDS));
+    } finally {
+      for (Socket socket : sockets) {
+        socket.close();
+      }
+    }
+  }
+
+  @Test
+  void theLiveStreamTakesASessionNotABearerToken() throws Exception {
+    HttpResponse<String> response = get("/api/stream", ALICE);
+    assertEquals(401, response.statusCode());
+    assertTrue(response.body().contains("session"), response.body());
+  }
+
+  @Test
+  void tenantTextIsBoundedAndCredentialsNeverShow() throws Exception {
+    fixture.source(TEAM_A, "leaky", "https://deploy:s3cr3t@git.example.com/acme/leaky.git", SHA);
+    AppDeployment app = fixture.app(TEAM_A, "huge", "leaky", Isolation.vm, Phase.Failed, List.of(),
+        "x".repeat(1_000_000));
+    app.getSpec().getSource().setUrl("https://bot:s3cr3t@artifacts.example.com/huge.jar");
+    app = client.resource(app).update();
+    List<Condition> conditions = new ArrayList<>();
+    conditions.add(new ConditionBuilder().withType("Ready").withStatus("False").withReason("ArtifactFetchFailed")
+        .withMessage("downloading https://bot:s3cr3t@artifacts.example.com/huge.jar failed: " + "y".repeat(100_000))
+        .build());
+    for (int i = 0; i < 10_000; i++) {
+      conditions.add(new ConditionBuilder().withType("Junk" + i).withStatus("True").withMessage("z".repeat(100))
+          .build());
+    }
+    app.getStatus().setConditions(conditions);
+    client.resource(app).updateStatus();
+    await().atMost(Duration.ofSeconds(20)).until(() -> get("/api/overview", ALICE).body().contains("\"huge\""));
+
+    String overview = get("/api/overview", ALICE).body();
+    assertFalse(overview.contains("s3cr3t"), "a credential in the overview");
+    JsonNode huge = null;
+    for (JsonNode a : JSON.readTree(overview).path("apps")) {
+      huge = a.path("name").asText().equals("huge") ? a : huge;
+    }
+    assertNotNull(huge);
+    assertTrue(huge.toString().length() < 4 * ShownText.OVERVIEW, "an app's part of the overview is "
+        + huge.toString().length() + " characters");
+    assertTrue(huge.path("description").asText().endsWith("… (998976 more characters)"),
+        huge.path("description").asText().substring(ShownText.OVERVIEW - 10));
+    assertTrue(huge.path("ready").path("message").asText().startsWith("downloading https://***@artifacts.example.com"));
+
+    String body = get("/api/apps/team-a/huge", ALICE).body();
+    assertFalse(body.contains("s3cr3t"), "a credential on the app's page");
+    JsonNode page = JSON.readTree(body);
+    assertEquals(DashboardHandler.MAX_CONDITIONS, page.path("conditions").size());
+    assertTrue(page.path("specYaml").asText().contains("https://***@artifacts.example.com/huge.jar"));
+  }
+
+  @Test
+  void probesOfTheListenerGetNothingButThePagesFiles() throws Exception {
+    for (String path : List.of("/static/../../logback.xml", "/..%2f..%2flogback.xml", "/%2e%2e%2f%2e%2e%2fpom.xml",
+        "/app.js%2f..%2f..%2fpom.xml", "//app.js", "/APP.JS", "/app.js/", "/app.js;x=1", "/logback.xml",
+        "/io/bcgitops/dashboard/app.js", "/./app.js", "/app.js%00", "/%5c..%5cpom.xml")) {
+      String response = raw("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      assertTrue(response.startsWith("HTTP/1.1 404") || response.startsWith("HTTP/1.1 400"), path + ": " + response);
+      assertFalse(response.contains("<configuration") || response.contains("<project"), path);
+    }
+    // No method but GET and HEAD (POST and DELETE on /api/session only); TRACE echoes nothing back.
+    for (String method : List.of("OPTIONS", "TRACE", "PUT", "PATCH")) {
+      String response = raw(method + " / HTTP/1.1\r\nHost: x\r\nX-Probe: echo-me\r\nConnection: close\r\n\r\n");
+      assertTrue(response.startsWith("HTTP/1.1 405"), method + ": " + response);
+      assertFalse(response.contains("echo-me"), method);
+    }
+    // The Host header is never reflected (the page uses relative URLs only).
+    String page = raw("GET / HTTP/1.1\r\nHost: evil.example:666\r\nConnection: close\r\n\r\n");
+    assertTrue(page.startsWith("HTTP/1.1 200"), page);
+    assertFalse(page.contains("evil.example"));
+    assertTrue(page.contains("X-Frame-Options: DENY"));
+    // Headers over 8 KiB.
+    String big = raw("GET /api/overview HTTP/1.1\r\nHost: x\r\nCookie: " + "a".repeat(9000)
+        + "\r\nConnection: close\r\n\r\n");
+    assertTrue(big.startsWith("HTTP/1.1 431"), big);
+  }
+
+  /** Sends {@code request} as is on a new connection: the whole answer. */
+  private String raw(String request) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", fixture.dashboard.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  /** Whether the stream ends within {@code within} (the events before its end skipped). */
+  private static boolean ends(BlockingQueue<String> events, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    String event;
+    while ((event = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) != null) {
+      if (event.equals(CLOSED)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Logs alice in: the Set-Cookie's session. */
   private String login() throws Exception {
-    HttpResponse<String> login = send(HttpRequest.newBuilder(uri("/api/session")).POST(HttpRequest.BodyPublishers
-        .noBody()).header("Authorization", "Bearer " + ALICE));
+    return login(ALICE, "alice", null);
+  }
+
+  /** Logs a user in, carrying {@code cookie} when not null (the page's renewal): the Set-Cookie's session. */
+  private String login(String token, String user, String cookie) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri("/api/session")).POST(HttpRequest.BodyPublishers
+        .noBody()).header("Authorization", "Bearer " + token);
+    if (cookie != null) {
+      request.header("Cookie", cookie);
+    }
+    HttpResponse<String> login = send(request);
     assertEquals(200, login.statusCode(), login.body());
-    assertEquals("alice", JSON.readTree(login.body()).path("user").asText());
+    assertEquals(user, JSON.readTree(login.body()).path("user").asText());
     String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
     assertTrue(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict") && setCookie.contains("Path=/"),
         setCookie);
@@ -300,8 +531,12 @@ class DashboardServerTest {
           // Chunked framing: size lines, then the event's lines.
           if (line.startsWith("data: ")) {
             events.add(line.substring(6));
+          } else if (line.equals("0")) {
+            // The last chunk: the answer ended (the connection may stay open for another request).
+            break;
           }
         }
+        events.add(CLOSED);
       } catch (Exception closed) {
         // The test closed the socket.
       }
