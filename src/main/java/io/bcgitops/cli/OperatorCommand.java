@@ -7,6 +7,7 @@ import io.bcgitops.controller.OperatorConfig;
 import io.bcgitops.http.BoundedHttpServer;
 import io.bcgitops.http.HttpLimits;
 import io.bcgitops.http.MonitoringServer;
+import io.bcgitops.kube.Serialization;
 import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.webhook.WebhookReceiver;
 import io.fabric8.kubernetes.client.Config;
@@ -117,7 +118,8 @@ final class OperatorCommand {
    */
   static Running start(OperatorConfig config, Config kubeconfig, Duration leaseNamespacePoll)
       throws StartupFailure, InterruptedException {
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(kubeconfig).build();
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(kubeconfig)
+        .withKubernetesSerialization(Serialization.SHARED).build();
     OperatorMetrics metrics = OperatorMetrics.prometheus();
     Liveness liveness = new Liveness();
     AtomicReference<Operator> operator = new AtomicReference<>();
