@@ -1,6 +1,7 @@
 package io.bcgitops.controller;
 
 import io.bcgitops.api.Durations;
+import io.bcgitops.arguments.PortSetting;
 import io.bcgitops.embedded.RuntimePoolAddress;
 import io.bcgitops.kube.PodImages;
 import io.bcgitops.source.FetchLimits;
@@ -143,9 +144,9 @@ public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allo
         env.getOrDefault("BCGITOPS_JRE_IMAGE", PodImages.DEFAULTS.jreImage()),
         mavenRepository(env.getOrDefault("BCGITOPS_MAVEN_REPOSITORY", PodImages.DEFAULTS.mavenRepository())));
     Service service = new Service(
-        port("BCGITOPS_HTTP_PORT", env.getOrDefault("BCGITOPS_HTTP_PORT", "8080")),
-        port("BCGITOPS_WEBHOOK_PORT", env.getOrDefault("BCGITOPS_WEBHOOK_PORT", "8081")),
-        port("BCGITOPS_HEALTH_PORT", env.getOrDefault("BCGITOPS_HEALTH_PORT", "8082")),
+        PortSetting.parse("BCGITOPS_HTTP_PORT", env.getOrDefault("BCGITOPS_HTTP_PORT", "8080")),
+        PortSetting.parse("BCGITOPS_WEBHOOK_PORT", env.getOrDefault("BCGITOPS_WEBHOOK_PORT", "8081")),
+        PortSetting.parse("BCGITOPS_HEALTH_PORT", env.getOrDefault("BCGITOPS_HEALTH_PORT", "8082")),
         env.getOrDefault("BCGITOPS_OPERATOR_NAMESPACE", "bc-gitops-system"),
         Boolean.parseBoolean(env.getOrDefault("BCGITOPS_LEADER_ELECTION", "true")),
         env.get("BCGITOPS_WEBHOOK_SECRET"),
@@ -178,18 +179,5 @@ public record OperatorConfig(Set<String> namespaces, Path cacheDir, boolean allo
       throw new IllegalArgumentException("BCGITOPS_MAVEN_REPOSITORY must be an http or https URL, got '" + url + "'");
     }
     return url;
-  }
-
-  /** A port variable's value; an IllegalArgumentException naming the variable when it is no port. */
-  private static int port(String variable, String text) {
-    try {
-      int port = Integer.parseInt(text.strip());
-      if (port >= 0 && port <= 65535) {
-        return port;
-      }
-    } catch (NumberFormatException e) {
-      // Said below.
-    }
-    throw new IllegalArgumentException(variable + " must be a port number (0 to 65535), got '" + text + "'");
   }
 }

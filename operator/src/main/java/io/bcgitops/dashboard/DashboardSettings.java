@@ -1,5 +1,6 @@
 package io.bcgitops.dashboard;
 
+import io.bcgitops.arguments.PortSetting;
 import java.util.Locale;
 import java.util.Map;
 
@@ -21,15 +22,7 @@ public record DashboardSettings(boolean enabled, int port) {
     if (!enabled.equals("true") && !enabled.equals("false") && !enabled.isEmpty()) {
       throw new IllegalArgumentException(ENABLED + " must be true or false, got '" + env.get(ENABLED) + "'");
     }
-    String port = env.getOrDefault(PORT, String.valueOf(DEFAULT_PORT)).strip();
-    try {
-      int number = Integer.parseInt(port);
-      if (number >= 0 && number <= 65535) {
-        return new DashboardSettings(enabled.equals("true"), number);
-      }
-    } catch (NumberFormatException e) {
-      // Said below.
-    }
-    throw new IllegalArgumentException(PORT + " must be a port number (0 to 65535), got '" + env.get(PORT) + "'");
+    return new DashboardSettings(enabled.equals("true"),
+        PortSetting.parse(PORT, env.getOrDefault(PORT, String.valueOf(DEFAULT_PORT))));
   }
 }
