@@ -57,6 +57,10 @@ final class ExpiringCache<K, V> {
     entries.put(key, new Entry<>(value, clock.millis() + ttl.toMillis()));
   }
 
+  synchronized void remove(K key) {
+    entries.remove(key);
+  }
+
   synchronized int size() {
     return entries.size();
   }

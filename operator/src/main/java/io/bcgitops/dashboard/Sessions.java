@@ -4,15 +4,13 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * Sessions made when a viewer's bearer token checks out, for what cannot send the token: the browser's
  * EventSource sends no Authorization header, only cookies. A session is 256 random bits in an HttpOnly,
  * SameSite=Strict cookie (page scripts cannot read it, other sites cannot make the browser send it), and at most
- * {@link #MAX_SESSIONS} exist: the oldest goes first.
+ * {@link #MAX_SESSIONS} exist: the least recently used goes first.
  *
  * <p>A session lasts {@link #LIFETIME} from the last time its token checked out: the page logs in again with the
  * token it keeps every {@link #RENEW_EVERY}, and a login that carries the cookie of its viewer's session renews that
@@ -26,20 +24,11 @@ final class Sessions {
   static final Duration RENEW_EVERY = Duration.ofSeconds(20);
   static final int MAX_SESSIONS = 1024;
 
-  private record Session(Viewer viewer, long expiresAtMillis) {
-  }
-
   private final SecureRandom random = new SecureRandom();
-  private final Clock clock;
-  private final Map<String, Session> sessions = new LinkedHashMap<>(16, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Session> eldest) {
-      return size() > MAX_SESSIONS;
-    }
-  };
+  private final ExpiringCache<String, Viewer> sessions;
 
   Sessions(Clock clock) {
-    this.clock = clock;
+    this.sessions = new ExpiringCache<>(clock, MAX_SESSIONS);
   }
 
   /**
@@ -48,9 +37,8 @@ final class Sessions {
    * taken over (nor is an id the server did not make: the id is always the server's).
    */
   synchronized String renewOrOpen(String presented, Viewer viewer) {
-    Session session = presented == null ? null : sessions.get(presented);
-    if (session != null && session.viewer().equals(viewer) && session.expiresAtMillis() > clock.millis()) {
-      sessions.put(presented, new Session(viewer, clock.millis() + LIFETIME.toMillis()));
+    if (presented != null && viewer.equals(sessions.peek(presented))) {
+      sessions.put(presented, viewer, LIFETIME);
       return presented;
     }
     return open(viewer);
@@ -61,29 +49,16 @@ final class Sessions {
     byte[] id = new byte[32];
     random.nextBytes(id);
     String key = HexFormat.of().formatHex(id);
-    synchronized (this) {
-      sessions.put(key, new Session(viewer, clock.millis() + LIFETIME.toMillis()));
-    }
+    sessions.put(key, viewer, LIFETIME);
     return key;
   }
 
   /** The viewer of a session that has not expired. */
-  synchronized Optional<Viewer> viewer(String id) {
-    if (id == null) {
-      return Optional.empty();
-    }
-    Session session = sessions.get(id);
-    if (session == null) {
-      return Optional.empty();
-    }
-    if (session.expiresAtMillis() <= clock.millis()) {
-      sessions.remove(id);
-      return Optional.empty();
-    }
-    return Optional.of(session.viewer());
+  Optional<Viewer> viewer(String id) {
+    return id == null ? Optional.empty() : Optional.ofNullable(sessions.peek(id));
   }
 
-  synchronized void close(String id) {
+  void close(String id) {
     if (id != null) {
       sessions.remove(id);
     }
