@@ -257,6 +257,9 @@ class DockerfileTest {
     for (String module : jarModules()) {
       folders.add(module + "/src/main/java");
       folders.addAll(resourceFolders(module));
+      if (Files.isDirectory(Path.of(module, "src/main/resources"))) {
+        folders.add(module + "/src/main/resources"); // Maven's default, which a pom need not name
+      }
     }
     assertTrue(folders.contains("crds"), "the CRDs go into the jar: " + folders);
     for (String folder : folders) {
