@@ -9,6 +9,7 @@ import io.bcgitops.dashboard.DashboardSettings;
 import io.bcgitops.http.BoundedHttpServer;
 import io.bcgitops.http.HttpLimits;
 import io.bcgitops.http.MonitoringServer;
+import io.bcgitops.kube.Serialization;
 import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.webhook.WebhookReceiver;
 import io.fabric8.kubernetes.client.Config;
@@ -129,7 +130,8 @@ final class OperatorCommand {
   /** As {@link #start(OperatorConfig, Config, Duration)}, serving the dashboard when {@code dashboard} says so. */
   static Running start(OperatorConfig config, DashboardSettings dashboard, Config kubeconfig,
       Duration leaseNamespacePoll) throws StartupFailure, InterruptedException {
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(kubeconfig).build();
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(kubeconfig)
+        .withKubernetesSerialization(Serialization.SHARED).build();
     OperatorMetrics metrics = OperatorMetrics.prometheus();
     Liveness liveness = new Liveness();
     AtomicReference<Operator> operator = new AtomicReference<>();

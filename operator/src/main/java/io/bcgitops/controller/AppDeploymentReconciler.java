@@ -3,6 +3,7 @@ package io.bcgitops.controller;
 import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.AppDeploymentStatus.Phase;
+import io.bcgitops.api.AppDeploymentSpec;
 import io.bcgitops.api.AppDeploymentStatus;
 import io.bcgitops.api.Conditions.Reasons;
 import io.bcgitops.api.Conditions;
@@ -74,6 +75,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
   private final Clock clock;
   private InformerEventSource<Pod, AppDeployment> pods;
   private InformerEventSource<ReplicaSet, AppDeployment> replicaSets;
+  private InformerEventSource<AppDeployment, AppDeployment> dependencies;
   private AppWorkflow workflow;
 
   private final EventRecorder events;
@@ -113,13 +115,14 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
         .withItemStore(new TransformingItemStore<>(DeploymentPods::slim))
         .withSecondaryToPrimaryMapper(AppDeploymentReconciler::appOf)
         .build(), context);
-    // A change of any AppDeployment (its Ready condition, say) wakes the apps that depend on it.
-    // Only its events are used (the mapper and checkDependencies read the primary cache), so its
-    // cache keeps each AppDeployment's name and version, not a second full copy of every one.
-    InformerEventSource<AppDeployment, AppDeployment> dependencies = new InformerEventSource<>(
+    // A change of any AppDeployment (its Ready condition, say) wakes the apps that depend on it, and they read
+    // their dependencies from this informer's cache: the one that delivered the change, so always as new as it.
+    // The primary cache may not have seen it yet, and no later event would wake the dependents again. Each
+    // AppDeployment is kept as what checkDependencies reads, not as a second full copy.
+    dependencies = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(AppDeployment.class, AppDeployment.class)
             .withName("dependencies")
-            .withItemStore(new TransformingItemStore<>(AppDeploymentReconciler::identityOnly))
+            .withItemStore(new TransformingItemStore<>(AppDeploymentReconciler::asDependency))
             .withSecondaryToPrimaryMapper(changed -> context.getPrimaryCache()
                 .byIndex(DEPENDENTS_INDEX, changed.getMetadata().getNamespace() + "/" + changed.getMetadata().getName())
                 .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
@@ -229,12 +232,25 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
             && d.getStatus().getAvailableReplicas() != null && d.getStatus().getAvailableReplicas() > 0);
   }
 
-  /** An AppDeployment reduced to what identifies it (TransformingItemStore puts back name, namespace and version). */
-  private static AppDeployment identityOnly(AppDeployment app) {
-    AppDeployment identity = new AppDeployment();
-    identity.setMetadata(new ObjectMetaBuilder()
-        .withUid(app.getMetadata().getUid()).build());
-    return identity;
+  /**
+   * An AppDeployment reduced to what its dependents read: its dependencies, phase and Ready condition, and the
+   * generation Ready is judged against (TransformingItemStore puts back name, namespace and version).
+   */
+  private static AppDeployment asDependency(AppDeployment app) {
+    AppDeployment dependency = new AppDeployment();
+    dependency.setMetadata(new ObjectMetaBuilder().withUid(app.getMetadata().getUid())
+        .withGeneration(app.getMetadata().getGeneration()).build());
+    AppDeploymentSpec spec = new AppDeploymentSpec();
+    spec.setDependsOn(app.getSpec() == null ? null : app.getSpec().getDependsOn());
+    dependency.setSpec(spec);
+    if (app.getStatus() != null) {
+      AppDeploymentStatus status = new AppDeploymentStatus();
+      status.setPhase(app.getStatus().getPhase());
+      status.setConditions(app.getStatus().getConditions().stream()
+          .filter(c -> Conditions.READY.equals(c.getType())).toList());
+      dependency.setStatus(status);
+    }
+    return dependency;
   }
 
   private boolean checkDependencies(AppDeployment app, Context<AppDeployment> context, ConditionSet conditions) {
@@ -243,7 +259,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
     // AppDeployments written by hand (or by two sources) can wait for each other in a circle, which
     // no waiting ends: said as such, as a source's apps on a cycle are.
     List<String> cycle = DependencyOrder.cycleThrough(app.getMetadata().getName(),
-        name -> context.getPrimaryCache().get(new ResourceID(name, namespace))
+        name -> dependencies.get(new ResourceID(name, namespace))
             .map(a -> Objects.requireNonNullElse(a.getSpec().getDependsOn(), List.<String>of())).orElse(List.of()));
     if (!cycle.isEmpty()) {
       conditions.set(Conditions.DEPENDENCIES_READY, false, Reasons.DEPENDENCY_CYCLE,
@@ -253,7 +269,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
     List<String> missing = new ArrayList<>();
     List<String> waiting = new ArrayList<>();
     for (String name : dependsOn) {
-      Optional<AppDeployment> dependency = context.getPrimaryCache().get(new ResourceID(name, namespace));
+      Optional<AppDeployment> dependency = dependencies.get(new ResourceID(name, namespace));
       if (dependency.isEmpty()) {
         missing.add(name);
       } else if (!isReady(dependency.get())) {

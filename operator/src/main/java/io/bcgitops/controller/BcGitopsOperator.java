@@ -20,6 +20,13 @@ import java.util.function.Consumer;
 /** Wires the controllers into a JOSDK operator; the operator command and the tests both start it here. */
 public final class BcGitopsOperator {
   private static final Duration MAX_RECONCILE_INTERVAL = Duration.ofMinutes(10);
+  /**
+   * Reconciles at once, and threads running the dependents of an app's workflow. JOSDK's default, 50 of each,
+   * keeps a hundred threads alive once a thousand apps were reconciled: each with its stack and with the buffers
+   * Jackson keeps per thread (up to 128 KiB each), for a reconcile that mostly waits on the CPU (2 cores, or a
+   * fraction of them) or on an API server that answers in milliseconds.
+   */
+  static final int RECONCILE_THREADS = 10;
 
   private BcGitopsOperator() {
   }
@@ -88,6 +95,8 @@ public final class BcGitopsOperator {
           .withCloseClientOnStop(false)
           .withUseSSAToPatchPrimaryResource(false)
           .withSSABasedCreateUpdateMatchForDependentResources(false);
+      o.withConcurrentReconciliationThreads(RECONCILE_THREADS)
+          .withConcurrentWorkflowExecutorThreads(RECONCILE_THREADS);
       if (leaderElection != null) {
         o.withLeaderElectionConfiguration(leaderElection.configuration());
       }

@@ -4,7 +4,7 @@ import io.bcgitops.api.Api;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.Isolation;
 import io.bcgitops.kube.Drift;
-import io.bcgitops.kube.ManagedFields;
+import io.bcgitops.kube.JsonItemStore;
 import io.bcgitops.kube.OwnedDeployments;
 import io.bcgitops.kube.PodImages;
 import io.bcgitops.metrics.OperatorMetrics;
@@ -22,7 +22,6 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
-import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -61,7 +60,7 @@ final class VmDeployment extends KubernetesDependentResource<Deployment, AppDepl
   protected InformerEventSourceConfiguration.Builder<Deployment> informerConfigurationBuilder(
       EventSourceContext<AppDeployment> context) {
     return super.informerConfigurationBuilder(context).withLabelSelector(Api.APP_LABEL)
-        .withItemStore(new TransformingItemStore<>(ManagedFields::dropped));
+        .withItemStore(new JsonItemStore<>(Deployment.class));
   }
 
   /** By its controller owner, as the Deployment controller finds its ReplicaSets. */

@@ -13,7 +13,7 @@ import java.util.HexFormat;
 
 /** A short hash of an object's JSON, the same for equal content in every run (map keys sorted). */
 public final class ContentHash {
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final KubernetesSerialization SERIALIZATION = Serialization.SHARED;
   private static final ObjectMapper SORTED = JsonMapper.builder()
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
 

@@ -29,7 +29,7 @@ import java.util.TreeMap;
  * object without one (written before the annotation existed) is judged by its fields alone.
  */
 public final class Drift {
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final KubernetesSerialization SERIALIZATION = Serialization.SHARED;
   /** Fields whose values are Kubernetes quantities, compared by amount: resources' limits and requests, emptyDir's sizeLimit. */
   private static final Set<String> QUANTITY_MAPS = Set.of("limits", "requests");
   private static final Set<String> QUANTITY_FIELDS = Set.of("sizeLimit");

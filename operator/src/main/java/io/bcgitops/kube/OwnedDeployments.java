@@ -20,7 +20,7 @@ import java.util.Objects;
  * the same keys in every version so far). Nothing is written at all while {@link Drift} finds nothing.
  */
 public final class OwnedDeployments {
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final KubernetesSerialization SERIALIZATION = Serialization.SHARED;
 
   private OwnedDeployments() {
   }

@@ -390,7 +390,8 @@ class DeployManifestsTest {
   }
 
   /** What deploy/base/deployment.yaml gives the operator's JVM. */
-  static final String OPERATOR_JVM_FLAGS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+  static final String OPERATOR_JVM_FLAGS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MinHeapFreeRatio=10"
+      + " -XX:MaxHeapFreeRatio=20 -XX:NewRatio=3";
 
   /**
    * The probes on a listener of their own, which no Service has: what any pod can send the metrics' and the
