@@ -2,11 +2,10 @@ package io.bcgitops.controller;
 
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.AppDeploymentStatus;
+import io.bcgitops.testing.StandInController;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Instant;
 import java.util.List;
 
@@ -15,24 +14,11 @@ import java.util.List;
  * AppDeployment in a namespace is reported Running and Ready for its current generation.
  */
 final class AppsBecomeReady implements AutoCloseable {
-  private final SharedIndexInformer<AppDeployment> informer;
+  private final StandInController<AppDeployment> controller;
 
   AppsBecomeReady(KubernetesClient client, String namespace) {
-    informer = client.resources(AppDeployment.class).inNamespace(namespace).inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(AppDeployment app) {
-        markReady(client, app);
-      }
-
-      @Override
-      public void onUpdate(AppDeployment old, AppDeployment app) {
-        markReady(client, app);
-      }
-
-      @Override
-      public void onDelete(AppDeployment app, boolean unknownFinalStateUnknown) {
-      }
-    });
+    controller = new StandInController<>(client.resources(AppDeployment.class).inNamespace(namespace),
+        app -> markReady(client, app));
   }
 
   private static void markReady(KubernetesClient client, AppDeployment app) {
@@ -56,6 +42,6 @@ final class AppsBecomeReady implements AutoCloseable {
 
   @Override
   public void close() {
-    informer.close();
+    controller.close();
   }
 }

@@ -1,11 +1,10 @@
 package io.bcgitops.bench;
 
+import io.bcgitops.testing.StandInController;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.Objects;
 
 /**
@@ -16,24 +15,11 @@ import java.util.Objects;
  * API server it does not: a few MiB of live heap that differed from run to run.
  */
 final class DeploymentControllerStandIn implements AutoCloseable {
-  private final SharedIndexInformer<Deployment> informer;
+  private final StandInController<Deployment> controller;
 
   DeploymentControllerStandIn(KubernetesClient client, String namespace) {
-    informer = client.apps().deployments().inNamespace(namespace).inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Deployment deployment) {
-        observe(client, deployment);
-      }
-
-      @Override
-      public void onUpdate(Deployment before, Deployment deployment) {
-        observe(client, deployment);
-      }
-
-      @Override
-      public void onDelete(Deployment deployment, boolean unknownFinalState) {
-      }
-    });
+    controller = new StandInController<>(client.apps().deployments().inNamespace(namespace),
+        deployment -> observe(client, deployment));
   }
 
   private static void observe(KubernetesClient client, Deployment deployment) {
@@ -53,6 +39,6 @@ final class DeploymentControllerStandIn implements AutoCloseable {
 
   @Override
   public void close() {
-    informer.close();
+    controller.close();
   }
 }
