@@ -7,16 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.testing.FakeKubelet;
+import io.bcgitops.testing.ManualClock;
 import io.bcgitops.testing.TestRepo;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Kubernetes Events: what `kubectl describe` and `kubectl get events` show. */
@@ -54,31 +52,15 @@ class EventsTest extends OperatorTestBase {
   void seriesOlderThanTheirWindowAreForgottenSoNewMessagesDoNotPileUp() {
     AppDeployment app = new AppDeployment();
     app.setMetadata(new ObjectMetaBuilder().withName("web").withNamespace(ns).withUid("uid-2").build());
-    Instant start = Instant.parse("2026-11-24T10:00:00Z");
-    AtomicReference<Instant> now = new AtomicReference<>(start);
-    EventRecorder recorder = new EventRecorder(client, new Clock() {
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return now.get();
-      }
-    });
+    ManualClock clock = new ManualClock(Instant.parse("2026-11-24T10:00:00Z"));
+    EventRecorder recorder = new EventRecorder(client, clock);
 
     for (int version = 1; version <= 5; version++) {
       recorder.normal(app, "Upgrading", "upgrading to " + version);
     }
     assertEquals(5, recorder.rememberedSeries());
 
-    now.set(start.plus(Duration.ofHours(2)));
+    clock.advance(Duration.ofHours(2));
     recorder.normal(app, "Upgrading", "upgrading to 6");
 
     assertEquals(1, recorder.rememberedSeries());

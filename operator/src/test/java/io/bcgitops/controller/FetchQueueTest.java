@@ -2,9 +2,8 @@ package io.bcgitops.controller;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.time.Clock;
+import io.bcgitops.testing.ManualClock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,23 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** The fetch queue's turns: namespaces in turn, each within its share, and sources in line served in the order they came. */
 class FetchQueueTest {
-  private Instant now = Instant.parse("2025-01-01T00:00:00Z");
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  };
+  private final ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
   private final List<String> woken = new ArrayList<>();
   private final List<Runnable> toWake = new ArrayList<>();
 
@@ -90,7 +73,7 @@ class FetchQueueTest {
     next(queue);
     assertEquals(List.of("gone"), woken);
 
-    now = now.plus(FetchQueue.WAKE_GRACE).plusSeconds(1);
+    clock.advance(FetchQueue.WAKE_GRACE.plusSeconds(1));
     assertEquals(FetchQueue.Offer.WAITS, offer(queue, "shop", "c"));
     toWake.forEach(Runnable::run);
     assertEquals(List.of("gone", "c"), woken, "c is next in line once the place of the source that did not come went");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.http.MonitoringServer;
 import io.bcgitops.metrics.OperatorMetrics;
+import io.bcgitops.testing.ManualClock;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.api.reconciler.Constants;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -16,10 +17,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -28,27 +27,7 @@ import org.junit.jupiter.api.Test;
 class LivenessTest {
   private static final Map<String, Object> CONTROLLER = Map.of(Constants.CONTROLLER_NAME, "appdeployment");
 
-  /** A clock the test moves. */
-  private static final class ManualClock extends Clock {
-    Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  }
-
-  private final ManualClock clock = new ManualClock();
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final Liveness liveness = new Liveness(clock, Liveness.MAX_RECONCILE);
   private final Metrics josdk = liveness.watching(Metrics.NOOP);
 
@@ -59,10 +38,10 @@ class LivenessTest {
   @Test
   void aReconcileThatNeverEndsWedgesTheOperatorOnceItIsTenMinutesOld() {
     josdk.reconciliationSubmitted(app("web"), null, CONTROLLER);
-    clock.now = clock.now.plus(Duration.ofMinutes(9));
+    clock.advance(Duration.ofMinutes(9));
     assertTrue(liveness.isLive(), "a slow reconcile is not yet a wedged operator");
 
-    clock.now = clock.now.plus(Duration.ofMinutes(2));
+    clock.advance(Duration.ofMinutes(2));
 
     assertFalse(liveness.isLive());
     assertEquals(Optional.of("the reconcile of appdeployment shop/web has not finished 660s after it was started"
@@ -75,7 +54,7 @@ class LivenessTest {
   void reconcilesThatEndAreNeverAProblemHoweverOldTheOperator() {
     for (int i = 0; i < 100; i++) {
       josdk.reconciliationSubmitted(app("web"), null, CONTROLLER);
-      clock.now = clock.now.plus(Duration.ofMinutes(1));
+      clock.advance(Duration.ofMinutes(1));
       josdk.reconciliationFinished(app("web"), null, CONTROLLER);
     }
 
@@ -88,7 +67,7 @@ class LivenessTest {
         ? Optional.of("the git fetch of GitOpsSource shop/slow has run for 660s") : Optional.empty());
     assertTrue(liveness.isLive());
 
-    clock.now = clock.now.plus(Duration.ofMinutes(11));
+    clock.advance(Duration.ofMinutes(11));
 
     assertFalse(liveness.isLive());
   }
@@ -103,7 +82,7 @@ class LivenessTest {
       assertEquals(200, http.send(healthz, HttpResponse.BodyHandlers.ofString()).statusCode());
 
       josdk.reconciliationSubmitted(app("web"), null, CONTROLLER);
-      clock.now = clock.now.plus(Duration.ofMinutes(11));
+      clock.advance(Duration.ofMinutes(11));
 
       HttpResponse<String> wedged = http.send(healthz, HttpResponse.BodyHandlers.ofString());
       assertEquals(503, wedged.statusCode());

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bcgitops.api.AppDeployment;
 import io.bcgitops.api.AppDeploymentStatus.Phase;
 import io.bcgitops.api.Isolation;
+import io.bcgitops.testing.ManualClock;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Event;
