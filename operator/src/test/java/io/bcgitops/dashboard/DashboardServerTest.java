@@ -296,9 +296,7 @@ class DashboardServerTest {
   void loggingOutEndsTheOpenLiveStream() throws Exception {
     String cookie = login();
     try (Socket socket = new Socket("127.0.0.1", fixture.dashboard.port())) {
-      socket.setSoTimeout(10_000);
-      BlockingQueue<String> events = stream(socket, cookie);
-      assertNotNull(events.poll(10, TimeUnit.SECONDS));
+      BlockingQueue<String> events = streamPastItsFirstPush(socket, cookie);
       assertEquals(204, send(HttpRequest.newBuilder(uri("/api/session")).DELETE().header("Cookie", cookie))
           .statusCode());
       assertTrue(ends(events, Duration.ofSeconds(5)), "the stream goes on after its session was logged out");
@@ -315,9 +313,7 @@ class DashboardServerTest {
     // Another's session id is never taken over: carol renewing with alice's cookie gets a session of her own.
     assertNotEquals(cookie, login(DashboardFixture.CAROL, "carol", cookie));
     try (Socket socket = new Socket("127.0.0.1", fixture.dashboard.port())) {
-      socket.setSoTimeout(10_000);
-      BlockingQueue<String> events = stream(socket, cookie);
-      assertNotNull(events.poll(10, TimeUnit.SECONDS));
+      BlockingQueue<String> events = streamPastItsFirstPush(socket, cookie);
       // Revoked: the cached review holds for 30 s; then the next renewal is refused, and the session and its
       // stream end at once.
       fixture.aliceValid.set(false);
@@ -335,9 +331,7 @@ class DashboardServerTest {
   void aSessionNoLongerRenewedEndsWithinAMinuteAndItsStreamWithIt() throws Exception {
     String cookie = login();
     try (Socket socket = new Socket("127.0.0.1", fixture.dashboard.port())) {
-      socket.setSoTimeout(10_000);
-      BlockingQueue<String> events = stream(socket, cookie);
-      assertNotNull(events.poll(10, TimeUnit.SECONDS));
+      BlockingQueue<String> events = streamPastItsFirstPush(socket, cookie);
       clock.advance(Duration.ofSeconds(61));
       assertTrue(ends(events, Duration.ofSeconds(5)), "the stream outlives its session");
     }
@@ -510,6 +504,14 @@ class DashboardServerTest {
   }
 
   /** Opens the live stream on {@code socket}: each event's data, as they come. */
+  /** The live stream on {@code socket}, its first push (the whole overview) already taken. */
+  private static BlockingQueue<String> streamPastItsFirstPush(Socket socket, String cookie) throws Exception {
+    socket.setSoTimeout(10_000);
+    BlockingQueue<String> events = stream(socket, cookie);
+    assertNotNull(events.poll(10, TimeUnit.SECONDS));
+    return events;
+  }
+
   private static BlockingQueue<String> stream(Socket socket, String cookie) throws Exception {
     OutputStream out = socket.getOutputStream();
     out.write(("GET /api/stream HTTP/1.1\r\nHost: x\r\nCookie: " + cookie + "\r\n\r\n")
