@@ -258,9 +258,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
     String namespace = app.getMetadata().getNamespace();
     // AppDeployments written by hand (or by two sources) can wait for each other in a circle, which
     // no waiting ends: said as such, as a source's apps on a cycle are.
-    List<String> cycle = DependencyOrder.cycleThrough(app.getMetadata().getName(),
-        name -> dependencies.get(new ResourceID(name, namespace))
-            .map(a -> Objects.requireNonNullElse(a.getSpec().getDependsOn(), List.<String>of())).orElse(List.of()));
+    List<String> cycle = cycleThrough(app, dependencies::get);
     if (!cycle.isEmpty()) {
       conditions.set(Conditions.DEPENDENCIES_READY, false, Reasons.DEPENDENCY_CYCLE,
           "dependsOn goes round in a cycle: " + String.join(" -> ", cycle));
@@ -288,6 +286,21 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment>, Clean
           dependsOn.isEmpty() ? "no dependencies" : "every dependency is Ready");
     }
     return missing.isEmpty() && waiting.isEmpty();
+  }
+
+  /**
+   * The cycle of dependsOn through the app, if there is one, the others' dependsOn as cached. The app's own is
+   * read from the app: the cache may not have its latest edit yet (the one that breaks a cycle, say), and the
+   * cache's event about that edit wakes only the apps that depend on it, never the app itself.
+   */
+  static List<String> cycleThrough(AppDeployment app, Function<ResourceID, Optional<AppDeployment>> cached) {
+    String self = app.getMetadata().getName();
+    return DependencyOrder.cycleThrough(self, name -> dependsOn(name.equals(self) ? Optional.of(app)
+        : cached.apply(new ResourceID(name, app.getMetadata().getNamespace()))));
+  }
+
+  private static List<String> dependsOn(Optional<AppDeployment> app) {
+    return app.map(a -> Objects.requireNonNullElse(a.getSpec().getDependsOn(), List.<String>of())).orElse(List.of());
   }
 
   private static Set<ResourceID> appOf(HasMetadata labelled) {

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
@@ -304,6 +305,23 @@ class AppDeploymentReconcilerTest extends OperatorTestBase {
     // Breaking the circle lets them start, the one without dependencies first.
     editApp("db", spec -> spec.setDependsOn(List.of()));
     kubelet.awaitDeployment("db");
+  }
+
+  @Test
+  void theEditThatBreaksACircleCountsBeforeTheCacheOfDependenciesHasIt() {
+    // The app's own informer can deliver the edit before the "dependencies" informer does, and that
+    // informer's later event about it wakes only the apps that depend on it: the app must not read its own
+    // old dependsOn there, or it says DependencyCycle until something else changes.
+    Map<String, AppDeployment> cached = Map.of(
+        "web", TestApps.vm(ns, "web", "1.0", spec -> spec.setDependsOn(List.of("api"))),
+        "api", TestApps.vm(ns, "api", "1.0", spec -> spec.setDependsOn(List.of("db"))),
+        "db", TestApps.vm(ns, "db", "1.0", spec -> spec.setDependsOn(List.of("web"))));
+    AppDeployment edited = TestApps.vm(ns, "db", "1.0", spec -> spec.setDependsOn(List.of()));
+
+    assertEquals(List.of("db", "web", "api", "db"), AppDeploymentReconciler.cycleThrough(cached.get("db"),
+        id -> Optional.ofNullable(cached.get(id.getName()))));
+    assertEquals(List.of(), AppDeploymentReconciler.cycleThrough(edited,
+        id -> Optional.ofNullable(cached.get(id.getName()))));
   }
 
   @Test
