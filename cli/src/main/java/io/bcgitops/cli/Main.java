@@ -116,7 +116,6 @@ public final class Main {
   }
 
   public static void main(String[] args) throws Exception {
-    Logging.configure(System.getenv());
     if (args.length > 0 && CLUSTER_COMMANDS.contains(args[0])) {
       // Their output is what they print: the client library's warnings would mix into it (and into -o json).
       Logging.off();

@@ -2,13 +2,13 @@ package io.bcgitops.bench;
 
 import static org.awaitility.Awaitility.await;
 
+import io.bcgitops.deploy.ShippedJar;
 import io.bcgitops.testing.Ports;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -55,8 +55,9 @@ final class OperatorProcess implements AutoCloseable {
         "BCGITOPS_CACHE_DIR", work.resolve("cache").toString(),
         "BCGITOPS_ALLOW_FILE_URLS", "true",
         "BCGITOPS_LEADER_ELECTION", "false"));
+    // The jar that ships, not the test classpath: its 128 jars' directories alone would be 6.5 MiB of the heap.
     ChildJvm jvm = ChildJvm.start(work.resolve("operator.log"), ChildJvm.IN_512MI_POD,
-        List.of("-jar", shippedJar().toString(), "operator"), env);
+        List.of("-jar", ShippedJar.path().toString(), "operator"), env);
     OperatorProcess operator = new OperatorProcess(jvm, port, healthPort);
     try {
       // Connection refused until it serves: that is waited out, an exit is not.
@@ -67,19 +68,6 @@ final class OperatorProcess implements AutoCloseable {
       throw e;
     }
     return operator;
-  }
-
-  /**
-   * The one jar the cli module's package phase writes, which a {@code -Pbench verify} builds before the benchmarks
-   * run. Not the test classpath: its 128 jars' directories alone would be 6.5 MiB of the heap measured.
-   */
-  private static Path shippedJar() {
-    Path jar = Path.of("target", "bc-gitops-operator.jar");
-    if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar.toAbsolutePath() + " is missing: the benchmarks run the operator from the"
-          + " jar that ships; mvn -Pbench verify builds it first");
-    }
-    return jar;
   }
 
   /** The port of its /healthz and /readyz. */

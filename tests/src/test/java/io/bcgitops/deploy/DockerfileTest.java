@@ -230,7 +230,8 @@ class DockerfileTest {
     List<String> patterns = Files.readAllLines(Path.of(".dockerignore")).stream().map(String::strip)
         .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
     for (String needed : List.of("pom.xml", "api/pom.xml", "cli/src/main/java/io/bcgitops/cli/Main.java",
-        "cli/src/main/resources/logback.xml", "operator/src/main/java/io/bcgitops/controller/BcGitopsOperator.java")) {
+        "cli/src/main/resources/META-INF/services/ch.qos.logback.classic.spi.Configurator",
+        "operator/src/main/java/io/bcgitops/controller/BcGitopsOperator.java")) {
       assertFalse(ignored(patterns, needed), needed + " is in the build context");
     }
     for (String left : List.of("target/bc-gitops-operator.jar", "target-deploy/classes", ".git/config",
