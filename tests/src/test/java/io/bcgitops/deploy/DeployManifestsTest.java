@@ -391,7 +391,7 @@ class DeployManifestsTest {
 
   /** What deploy/base/deployment.yaml gives the operator's JVM. */
   static final String OPERATOR_JVM_FLAGS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MinHeapFreeRatio=10"
-      + " -XX:MaxHeapFreeRatio=20 -Xmn8m -Dsun.reflect.inflationThreshold=2147483647";
+      + " -XX:MaxHeapFreeRatio=20 -Xmn8m -Dsun.reflect.inflationThreshold=2147483647 -XX:TrimNativeHeapInterval=5000";
 
   /**
    * The probes on a listener of their own, which no Service has: what any pod can send the metrics' and the
