@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 import io.bcgitops.api.GitOpsSource;
 import io.bcgitops.api.GitOpsSourceSpec;
 import io.bcgitops.api.GitRef;
+import io.bcgitops.controller.OperatorHarness;
 import io.bcgitops.http.BoundedHttpServer;
 import io.bcgitops.http.HttpLimits;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -122,13 +122,7 @@ final class Hooks implements AutoCloseable {
 
   static GitOpsSource createSource(KubernetesClient client, String namespace, String name, String url,
       Consumer<GitOpsSourceSpec> customize) {
-    GitOpsSource source = new GitOpsSource();
-    source.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
-    GitOpsSourceSpec spec = new GitOpsSourceSpec();
-    spec.setUrl(url);
-    customize.accept(spec);
-    source.setSpec(spec);
-    return awaitCached(client.resource(source).create());
+    return awaitCached(client.resource(OperatorHarness.source(namespace, name, url, customize)).create());
   }
 
   static Consumer<GitOpsSourceSpec> branch(String branch) {

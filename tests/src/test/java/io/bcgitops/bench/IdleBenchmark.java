@@ -2,22 +2,14 @@ package io.bcgitops.bench;
 
 import static org.awaitility.Awaitility.await;
 
-import io.bcgitops.controller.BcGitopsOperator;
-import io.bcgitops.controller.OperatorConfig;
 import io.bcgitops.controller.ScriptedRuntimePool;
 import io.bcgitops.embedded.RuntimePools;
-import io.bcgitops.kube.PodImages;
-import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.testing.FakeKubelet;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Both controllers with 1,000 apps that are all Ready and stay so (500 vm apps, their pods written
@@ -45,20 +37,9 @@ final class IdleBenchmark implements Benchmark {
         ScriptedRuntimePool pools = new ScriptedRuntimePool(TOKEN)) {
       KubernetesClient bench = cluster.bench();
       for (int pool = 0; pool < POOLS; pool++) {
-        // A pool's token Secret is created with its pool unless there is one: here there is, with the scripted pools'
-        // token, labelled as a pool's objects are (what the pool finds it by).
-        bench.resource(new SecretBuilder().withNewMetadata()
-            .withName(RuntimePools.tokenSecretName(SpecFiles.runtime(pool, POOLS))).withNamespace(NAMESPACE)
-            .withLabels(RuntimePools.labels(SpecFiles.runtime(pool, POOLS))).endMetadata().addToData(RuntimePools.TOKEN_KEY,
-                Base64.getEncoder().encodeToString(TOKEN.getBytes(StandardCharsets.UTF_8))).build()).create();
+        InProcessOperator.createPoolToken(bench, NAMESPACE, SpecFiles.runtime(pool, POOLS), TOKEN);
       }
-      OperatorMetrics metrics = new OperatorMetrics(new TimerSamples());
-      Operator operator = BcGitopsOperator.newOperator(client, null, metrics);
-      OperatorConfig config = new OperatorConfig(Set.of(NAMESPACE), work.resolve("cache"), true, PodImages.DEFAULTS,
-          pools, OperatorConfig.Service.LOCAL);
-      BcGitopsOperator.registerGitOpsSources(operator, config, metrics);
-      BcGitopsOperator.registerAppDeployments(operator, config, metrics);
-      operator.start();
+      Operator operator = InProcessOperator.start(client, NAMESPACE, work, pools);
       try {
         cluster.createSource(NAMESPACE, "apps", repo.url(), INTERVAL);
         FakeKubelet kubelet = new FakeKubelet(bench, NAMESPACE);

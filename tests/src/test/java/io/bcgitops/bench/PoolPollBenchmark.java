@@ -2,24 +2,16 @@ package io.bcgitops.bench;
 
 import static org.awaitility.Awaitility.await;
 
-import io.bcgitops.controller.BcGitopsOperator;
-import io.bcgitops.controller.OperatorConfig;
 import io.bcgitops.controller.ScriptedRuntimePool;
 import io.bcgitops.embedded.RuntimePools;
-import io.bcgitops.kube.PodImages;
-import io.bcgitops.metrics.OperatorMetrics;
 import io.bcgitops.testing.FakeKubelet;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * 200 embedded apps in 10 runtime pools, all Ready and staying so (the pools' APIs answer from a script and report
@@ -51,20 +43,9 @@ final class PoolPollBenchmark implements Benchmark {
         ScriptedRuntimePool pools = new ScriptedRuntimePool(TOKEN)) {
       KubernetesClient bench = cluster.bench();
       for (int pool = 0; pool < POOLS; pool++) {
-        // The scripted pools' token, labelled as a pool's objects are: each pool finds it and makes none.
-        String runtime = SpecFiles.runtime(pool, POOLS);
-        bench.resource(new SecretBuilder().withNewMetadata().withName(RuntimePools.tokenSecretName(runtime))
-            .withNamespace(NAMESPACE).withLabels(RuntimePools.labels(runtime)).endMetadata()
-            .addToData(RuntimePools.TOKEN_KEY, Base64.getEncoder().encodeToString(TOKEN.getBytes(StandardCharsets.UTF_8)))
-            .build()).create();
+        InProcessOperator.createPoolToken(bench, NAMESPACE, SpecFiles.runtime(pool, POOLS), TOKEN);
       }
-      OperatorMetrics metrics = new OperatorMetrics(new TimerSamples());
-      Operator operator = BcGitopsOperator.newOperator(client, null, metrics);
-      OperatorConfig config = new OperatorConfig(Set.of(NAMESPACE), work.resolve("cache"), true, PodImages.DEFAULTS,
-          pools, OperatorConfig.Service.LOCAL);
-      BcGitopsOperator.registerGitOpsSources(operator, config, metrics);
-      BcGitopsOperator.registerAppDeployments(operator, config, metrics);
-      operator.start();
+      Operator operator = InProcessOperator.start(client, NAMESPACE, work, pools);
       try {
         // A long interval: the source's own fetches are not what is measured here.
         cluster.createSource(NAMESPACE, "apps", repo.url(), "10m");
